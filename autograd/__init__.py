@@ -1,0 +1,23 @@
+"""valuegraph's scalar reverse-mode automatic differentiation engine.
+
+>>> from autograd import Value
+>>> x, y, z = Value(-2.0, "x"), Value(3.0, "y"), Value(2.0, "z")
+>>> f = ((x + y) * z).max(0)      # the lecture's max((x + y)z, 0)
+>>> f.backward()
+>>> f.data, x.grad, y.grad, z.grad
+(2.0, 2.0, 2.0, 1.0)
+"""
+
+from .graph import (BackwardEdge, BackwardStep, backward, backward_steps, gradients,
+                    topological_order, zero_grad)
+from .numeric import GradcheckError, grad, gradcheck, numeric_grad
+from .ops import OPS, Op
+from .value import Value, apply, dot, enable_grad, is_grad_enabled, no_grad, sum
+
+__all__ = [
+    "Value", "Op", "OPS", "apply", "sum", "dot",
+    "no_grad", "enable_grad", "is_grad_enabled",
+    "topological_order", "backward", "backward_steps", "BackwardStep", "BackwardEdge",
+    "gradients", "zero_grad",
+    "grad", "numeric_grad", "gradcheck", "GradcheckError",
+]

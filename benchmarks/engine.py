@@ -1,0 +1,151 @@
+"""Engine benchmark: the same random expression graphs built and differentiated by
+valuegraph's ``autograd`` and by ``micrograd==0.1.0`` in one run.
+
+    python benchmarks/engine.py [--nodes 200000] [--repeats 3] [--chain 1000000]
+
+Prints, per node: build time, backward time, memory (tracemalloc, a separate run so the
+tracing does not distort the times) and valuegraph's ratio to micrograd. Python's garbage
+collector runs normally, as users run it. Then times chains of growing length to show that
+build + backward is linear in the graph size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import sys
+import time
+import tracemalloc
+
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000_000))  # micrograd's walk is recursive
+
+from autograd import Value  # noqa: E402
+
+try:
+    from micrograd.engine import Value as MicrogradValue  # noqa: E402
+except ImportError:  # pragma: no cover - reported below
+    MicrogradValue = None
+
+OPS = ("add", "mul", "pow", "relu")
+
+
+def make_plan(nodes: int, seed: int = 0, inputs: int = 100) -> list[tuple]:
+    """A random graph as a list of steps ``(op, i, j)`` over earlier nodes.
+
+    Operands are drawn from earlier nodes, biased towards recent ones so the graph is deep as
+    well as wide; ops are chosen so every value stays in [-2, 2] (no overflow in either
+    engine). Built with plain floats, so both engines run exactly the same graph.
+    """
+    rng = random.Random(seed)
+    values = [rng.uniform(-1.0, 1.0) for _ in range(inputs)]
+    plan: list[tuple] = []
+    while len(values) < nodes:
+        n = len(values)
+        i = n - 1 - min(int(rng.expovariate(1 / 50)), n - 1)
+        j = rng.randrange(n)
+        op = rng.choice(OPS)
+        a, b = values[i], values[j]
+        if op == "add" and abs(a + b) > 2.0:
+            op = "mul"
+        result = {"add": a + b, "mul": a * b, "pow": a * a, "relu": max(a, 0.0)}[op]
+        plan.append((op, i, j))
+        values.append(result)
+    return [("input", x) for x in values[:inputs]] + plan
+
+
+def build(value_class, plan):
+    nodes = []
+    append = nodes.append
+    for step in plan:
+        op = step[0]
+        if op == "input":
+            append(value_class(step[1]))
+        elif op == "add":
+            append(nodes[step[1]] + nodes[step[2]])
+        elif op == "mul":
+            append(nodes[step[1]] * nodes[step[2]])
+        elif op == "pow":
+            append(nodes[step[1]] ** 2)
+        else:
+            append(nodes[step[1]].relu())
+    # The output depends on every node: sum the last few hundred (each was drawn from all before).
+    out = nodes[-1]
+    for node in nodes[-200:-1]:
+        out = out + node
+    return nodes, out
+
+
+def measure(value_class, plan, repeats: int) -> dict:
+    best_build = best_backward = float("inf")
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        nodes, out = build(value_class, plan)
+        built = time.perf_counter()
+        out.backward()
+        done = time.perf_counter()
+        best_build = min(best_build, built - start)
+        best_backward = min(best_backward, done - built)
+        del nodes, out
+    gc.collect()
+    tracemalloc.start()
+    nodes, out = build(value_class, plan)
+    out.backward()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    count = len(nodes) + 199
+    del nodes, out
+    gc.collect()
+    return {"build": best_build / count, "backward": best_backward / count, "memory": peak / count}
+
+
+def chain_seconds(length: int) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    x = Value(0.5)
+    y = x
+    for _ in range(length):
+        y = y * 1.0000001 + 0.0
+    y.backward()
+    elapsed = time.perf_counter() - start
+    assert x.grad > 0
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=200_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--chain", type=int, default=1_000_000, help="longest chain (0 to skip)")
+    args = parser.parse_args()
+
+    plan = make_plan(args.nodes)
+    print(f"random graph: {len(plan) + 199:,} nodes of + * ** relu, best of {args.repeats}, gc enabled")
+    ours = measure(Value, plan, args.repeats)
+    rows = [("valuegraph", ours)]
+    if MicrogradValue is None:
+        print("micrograd is not installed (pip install micrograd==0.1.0): no ratios")
+    else:
+        peer = measure(MicrogradValue, plan, args.repeats)
+        rows.append(("micrograd 0.1.0", peer))
+    print(f"{'engine':<16}{'build µs/node':>15}{'backward µs/node':>18}{'total µs/node':>15}{'bytes/node':>12}")
+    for name, r in rows:
+        print(f"{name:<16}{r['build'] * 1e6:>15.3f}{r['backward'] * 1e6:>18.3f}"
+              f"{(r['build'] + r['backward']) * 1e6:>15.3f}{r['memory']:>12.0f}")
+    if len(rows) == 2:
+        print(f"speed-up build + backward: {(peer['build'] + peer['backward']) / (ours['build'] + ours['backward']):.1f}x "
+              f"(target >= 4x)")
+        print(f"speed-up backward alone:   {peer['backward'] / ours['backward']:.1f}x (target >= 2x)")
+        print(f"memory per node:           {ours['memory'] / peer['memory']:.3f} of micrograd's (target <= 0.25)")
+    if args.chain:
+        print("chain y = y * c + 0 (2 nodes per step), build + backward:")
+        length = args.chain // 8
+        while length <= args.chain // 2:
+            seconds = chain_seconds(length)
+            print(f"  {2 * length:>9,} nodes: {seconds:7.3f} s  ({seconds / (2 * length) * 1e6:.3f} µs/node)")
+            length *= 2
+
+
+if __name__ == "__main__":
+    main()
