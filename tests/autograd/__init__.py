@@ -1,0 +1,1 @@
+"""Tests of the ``autograd`` engine, one module per engine module."""
