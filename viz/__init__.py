@@ -8,10 +8,19 @@
 >>> graph = viz.draw(f)            # a graphviz.Digraph: shown as SVG in Jupyter
 >>> "grad 2" in graph.source
 True
+
+* :func:`draw` -> ``graphviz.Digraph``; :func:`render` writes SVG/PNG/PDF (system ``dot`` or
+  in-process WebAssembly Graphviz).
+* :func:`steps` -> frames of the forward then backward pass; :func:`stepper` (Jupyter) and
+  :func:`export_html` (one offline web page) step through them.
+* :mod:`viz.plots`: training history, decision boundary, activations, optimizer paths.
 """
 
 from .dot import COLOURS, DEFAULT_MAX_NODES, MODES, GraphTooLargeError, draw
+from .html import export_html
+from .jupyter import stepper
 from .render import BACKENDS, FORMATS, render, render_source
+from .steps import STEPS_MAX_NODES, Frame, steps
 
-__all__ = ["draw", "render", "render_source", "GraphTooLargeError", "MODES", "COLOURS", "DEFAULT_MAX_NODES",
-           "BACKENDS", "FORMATS"]
+__all__ = ["draw", "render", "render_source", "steps", "Frame", "stepper", "export_html", "GraphTooLargeError",
+           "MODES", "COLOURS", "DEFAULT_MAX_NODES", "STEPS_MAX_NODES", "BACKENDS", "FORMATS"]

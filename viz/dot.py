@@ -383,6 +383,8 @@ def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top:
     name = info.names[i]
     if name is not None:
         cells.append(_cell(name, bold=True, hidden=pending))
+    else:  # unlabelled: its id, so that step-through captions can name it
+        cells.append(_cell(f"v{i}", hidden=pending, colour="#64748b"))
     cells.append(_cell(f"data {_fmt(node.data)}", hidden=pending))
     if grads is not None:
         shown = state.grads_shown is None or state.grads_shown[i]

@@ -1,0 +1,185 @@
+"""Step-through frames: the forward pass node by node, then the engine's own backward steps.
+
+``steps(root)`` yields :class:`Frame` objects:
+
+1. one frame per value in topological order (the forward pass: each value appears as it is
+   computed; values not computed yet are drawn faint);
+2. one frame seeding the output's gradient (``∂f/∂f = 1``);
+3. one frame per :class:`autograd.BackwardStep`, replayed from :func:`autograd.backward_steps`
+   (the same code path as ``backward()``): the active node, its upstream gradient, each edge's
+   local derivative and contribution, and the running ``+=`` sum on each parent;
+4. a last frame identical to ``draw(root)`` after ``root.backward()``.
+
+Every frame has the same records and edge labels (text not yet known is drawn invisibly), so
+Graphviz lays every frame out the same way and the picture holds still while stepping.
+Stepping only reads the graph: gradients are left as they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import graphviz
+
+from autograd import BackwardStep, Value
+
+from .dot import GraphInfo, GraphTooLargeError, Options, State, _fmt, build
+
+__all__ = ["steps", "Frame", "STEPS_MAX_NODES"]
+
+STEPS_MAX_NODES = 200
+"""Largest graph (in values) ``steps`` accepts by default: about 1.5 frames per value."""
+
+_INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "power": "**"}
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One picture of the step-through, with the arithmetic it shows."""
+
+    index: int
+    phase: str
+    """``"forward"``, ``"backward"`` (the seed and each backward step) or ``"done"``."""
+    node: Value | None
+    """The value computed (forward) or whose gradient is being sent back (backward)."""
+    caption: str
+    """The step in words and numbers: the op's forward arithmetic, or the chain rule."""
+    graph: graphviz.Digraph
+    step: BackwardStep | None = None
+    """The engine's backward step this frame replays (backward frames after the seed)."""
+
+    @property
+    def source(self) -> str:
+        """The frame's DOT text."""
+        return self.graph.source
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
+        return self.graph._repr_mimebundle_(include, exclude, **kwargs)
+
+
+def steps(root: Value, rankdir: str = "LR", *, params: Any = None, cluster: bool = False,
+          color_by_grad: bool = False, max_nodes: int | None = STEPS_MAX_NODES) -> Iterator[Frame]:
+    """Frames of the forward pass then the backward pass of ``root``'s graph (see the module doc).
+
+    The drawing options are those of :func:`viz.draw` (the last frame equals
+    ``draw(root, rankdir=..., params=..., cluster=..., color_by_grad=...)`` after
+    ``root.backward()``). Graphs with more than ``max_nodes`` values raise
+    :class:`GraphTooLargeError`: step through a smaller part (one neuron's output) instead.
+    """
+    info = GraphInfo.read(root, params)
+    options = Options("both", rankdir, color_by_grad, cluster, None, None)
+    if max_nodes is not None and len(info.order) > max_nodes:
+        raise GraphTooLargeError(
+            f"steps: the graph has {len(info.order)} values, more than max_nodes={max_nodes} "
+            f"(about {len(info.order) * 3 // 2} frames); step through a smaller part of it (one neuron's "
+            f"output, one example's loss) or raise the limit with max_nodes={len(info.order)}")
+    return _frames(info, options)
+
+
+def _frames(info: GraphInfo, options: Options) -> Iterator[Frame]:
+    backward, final = info.replay()
+    n = len(info.order)
+    root_index = n - 1
+    index = 0
+
+    # 1. Forward: value i appears.
+    for i in range(n):
+        state = State(grads=final, computed=[j <= i for j in range(n)], grads_shown=[False] * n, final_grads=final,
+                      edges_done=set(), active_node=i,
+                      active_edges=frozenset((i, pos) for pos in range(len(info.parents[i]))), phase="forward")
+        yield Frame(index, "forward", info.order[i], _forward_caption(info, i), build(info, options, state))
+        index += 1
+
+    # 2. The seed: ∂f/∂f = gradient (1).
+    running = [0.0] * n
+    shown = [False] * n
+    running[root_index] = _seed(backward, final, root_index)
+    shown[root_index] = True
+    done: set = set()
+    name = info.display_name(root_index)
+    state = State(grads=list(running), grads_shown=list(shown), final_grads=final, edges_done=set(),
+                  active_node=root_index, changed=frozenset([root_index]))
+    yield Frame(index, "backward", info.root,
+                f"Backward pass: start at the output with ∂{name}/∂{name} = {_fmt(running[root_index])}.",
+                build(info, options, state))
+    index += 1
+
+    # 3. The engine's backward steps, one node at a time.
+    for step in backward:
+        child = info.index[step.node]
+        changed = set()
+        for edge in step.edges:
+            parent = info.index[edge.parent]
+            running[parent] = float(edge.grad_after)
+            shown[parent] = True
+            changed.add(parent)
+            done.add((child, edge.index))
+        state = State(grads=list(running), grads_shown=list(shown), final_grads=final, edges_done=set(done),
+                      active_node=child, active_edges=frozenset((child, e.index) for e in step.edges),
+                      changed=frozenset(changed))
+        yield Frame(index, "backward", step.node, _backward_caption(info, step, name), build(info, options, state),
+                    step)
+        index += 1
+
+    # 4. Done: exactly draw(root) after backward().
+    state = State(grads=final)
+    leaves = [i for i in range(n) if not info.parents[i] and info.names[i]]
+    summary = ", ".join(f"∂{name}/∂{info.names[i]} = {_fmt(final[i])}" for i in leaves[:8])
+    caption = "Done: every gradient is in place" + (f" ({summary}{', ...' if len(leaves) > 8 else ''})."
+                                                     if summary else ".")
+    yield Frame(index, "done", None, caption, build(info, options, state))
+
+
+def _seed(backward: list[BackwardStep], final: list[float], root_index: int) -> float:
+    return float(backward[0].upstream) if backward else final[root_index]
+
+
+def _forward_caption(info: GraphInfo, i: int) -> str:
+    node = info.order[i]
+    name = info.display_name(i)
+    if not node.parents:
+        kind = {"input": "an input", "parameter": "a parameter", "constant": "a constant",
+                "output": "the output"}[info.kinds[i]]
+        return f"Forward: {name} = {_fmt(node.data)} ({kind})."
+    formula, numbers = _formula(info, i)
+    return f"Forward: {name} = {formula} = {numbers} = {_fmt(node.data)}."
+
+
+def _formula(info: GraphInfo, i: int) -> tuple[str, str]:
+    """How node ``i`` was computed, with names and with numbers: ``("x + y", "(-2) + 3")``."""
+    node = info.order[i]
+    names = [info.display_name(p) for p in info.parents[i]]
+    values = [_fmt(info.order[p].data) for p in info.parents[i]]
+    op = node.op
+    if op.name in _INFIX:
+        symbol = _INFIX[op.name]
+        return f" {symbol} ".join(names), f" {symbol} ".join(_paren(v) for v in values)
+    if op.name == "pow":
+        return f"{names[0]}{op.describe(node.param)}", f"{_paren(values[0])}{op.describe(node.param)}"
+    if op.name == "neg":
+        return f"-{names[0]}", f"-{_paren(values[0])}"
+    text = info.op_text(i)
+    if len(names) > 6:
+        names, values = names[:5] + ["..."], values[:5] + ["..."]
+    return f"{text}({', '.join(names)})", f"{text}({', '.join(values)})"
+
+
+def _paren(text: str) -> str:
+    return f"({text})" if text.startswith("-") else text
+
+
+def _backward_caption(info: GraphInfo, step: BackwardStep, root_name: str) -> str:
+    child = info.index[step.node]
+    name = info.display_name(child)
+    lines = [f"Backward through {name} = {_formula(info, child)[0]} = {_fmt(step.node.data)}: "
+             f"upstream ∂{root_name}/∂{name} = {_fmt(step.upstream)}."]
+    for edge in step.edges[:8]:
+        parent = info.display_name(info.index[edge.parent])
+        lines.append(
+            f"  {parent}: local ∂{name}/∂{parent} = {_fmt(edge.local_grad)}; "
+            f"contribution {_fmt(edge.local_grad)} × {_fmt(step.upstream)} = {_fmt(edge.contribution)}; "
+            f"{parent}.grad = {_fmt(edge.grad_before)} + {_fmt(edge.contribution)} = {_fmt(edge.grad_after)}")
+    if len(step.edges) > 8:
+        lines.append(f"  ... and {len(step.edges) - 8} more inputs")
+    return "\n".join(lines)
