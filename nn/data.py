@@ -1,0 +1,64 @@
+"""Splitting a dataset and iterating over it in minibatches."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Iterator, Sequence
+
+from .init import make_rng
+
+__all__ = ["train_test_split", "batches"]
+
+
+def _check_pair(name: str, X: Sequence, y: Sequence) -> None:  # noqa: N803
+    if len(X) != len(y):
+        raise ValueError(f"{name}: X has {len(X)} samples but y has {len(y)} labels")
+
+
+def train_test_split(X: Sequence, y: Sequence, test_size: float = 0.25, *, shuffle: bool = True,  # noqa: N803
+                     seed: int | None = 0, rng: Any = None) -> tuple[list, list, list, list]:
+    """Split ``(X, y)`` into ``X_train, X_test, y_train, y_test`` (scikit-learn's order).
+
+    ``test_size``: a fraction in (0, 1) or a number of samples. The samples are shuffled
+    first (reproducibly, with ``seed`` / ``rng``) unless ``shuffle=False``.
+    """
+    _check_pair("train_test_split", X, y)
+    n = len(X)
+    if isinstance(test_size, bool) or not isinstance(test_size, numbers.Real):
+        raise TypeError(f"train_test_split(test_size) must be a fraction or a count, got {test_size!r}")
+    if isinstance(test_size, numbers.Integral):
+        n_test = int(test_size)
+    elif 0.0 < test_size < 1.0:
+        n_test = max(1, round(n * test_size))
+    else:
+        raise ValueError(f"train_test_split(test_size) as a fraction must be in (0, 1), got {test_size!r}")
+    if not 0 < n_test < n:
+        raise ValueError(f"train_test_split: {n_test} test samples out of {n} leaves no training or test data")
+    order = list(range(n))
+    if shuffle:
+        make_rng(seed, rng).shuffle(order)
+    test, train = order[:n_test], order[n_test:]
+    return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
+
+
+def batches(X: Sequence, y: Sequence, batch_size: int | None = None, *, shuffle: bool = True,  # noqa: N803
+            drop_last: bool = False, seed: int | None = None, rng: Any = None) -> Iterator[tuple[list, list]]:
+    """Yield ``(X_batch, y_batch)`` minibatches covering the data once (one epoch).
+
+    ``batch_size=None`` gives the whole dataset as one batch. With ``shuffle`` the order is
+    drawn from ``rng`` / ``seed`` / the global ``random``; ``drop_last`` skips a final short batch.
+    """
+    _check_pair("batches", X, y)
+    n = len(X)
+    if batch_size is None:
+        batch_size = n
+    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
+        raise ValueError(f"batches(batch_size) must be an int >= 1 or None, got {batch_size!r}")
+    order = list(range(n))
+    if shuffle:
+        make_rng(seed, rng).shuffle(order)
+    for start in range(0, n, batch_size):
+        chunk = order[start:start + batch_size]
+        if drop_last and len(chunk) < batch_size:
+            return
+        yield [X[i] for i in chunk], [y[i] for i in chunk]

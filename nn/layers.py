@@ -1,0 +1,399 @@
+"""Neurons, layers and networks, built only from ``autograd``'s public operations.
+
+``Neuron``, ``Layer`` and ``MLP`` behave as micrograd's (``MLP(nin, nouts)``: ReLU on every
+layer but the last, weights ``U(-1, 1)``, biases 0, the same parameter order, a size-1 output
+returns a single ``Value``), with more choices: an activation per layer, ``Maxout``,
+initialisations, ``BatchNorm`` before the activation and ``Dropout`` after it.
+
+Layers work on *rows*: ``forward_rows(batch)`` takes a minibatch (a list of samples) and
+returns a list of lists of Values, so that batch norm sees the whole minibatch. Calling a
+module on one sample or on a minibatch is built on it.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any, Sequence
+
+from autograd import Value, dot
+from autograd import sum as value_sum
+
+from .init import check_init, make_rng, sample_weights
+from .module import Module, is_batch
+
+__all__ = ["ACTIVATIONS", "activate", "Neuron", "Layer", "Maxout", "Dropout", "BatchNorm",
+           "Sequential", "MLP"]
+
+ACTIVATIONS = {
+    "linear": None,
+    "relu": Value.relu,
+    "leaky_relu": Value.leaky_relu,   # the lecture's max(0.1x, x)
+    "sigmoid": Value.sigmoid,
+    "tanh": Value.tanh,
+    "elu": Value.elu,
+}
+"""Activation names and the ``Value`` method each applies (``linear``: none)."""
+
+_DISPLAY = {"linear": "Linear", "relu": "ReLU", "leaky_relu": "LeakyReLU", "sigmoid": "Sigmoid",
+            "tanh": "Tanh", "elu": "ELU"}
+
+
+def check_activation(activation: Any) -> str:
+    """``activation`` if it is a known name (``None`` means ``"linear"``); ``ValueError`` otherwise."""
+    if activation is None:
+        return "linear"
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r} "
+                         f"(must be one of {', '.join(map(repr, ACTIVATIONS))} or None)")
+    return activation
+
+
+def activate(values: list[Value], activation: str) -> list[Value]:
+    """``values`` passed through the activation named ``activation``."""
+    function = ACTIVATIONS[activation]
+    return values if function is None else [function(v) for v in values]
+
+
+def _check_size(value: Any, what: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{what} must be an int, got {type(value).__name__}: {value!r}")
+    if value < minimum:
+        raise ValueError(f"{what} must be at least {minimum}, got {value!r}")
+    return int(value)
+
+
+def _as_value(x: Any) -> Value:
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"a layer's inputs must be numbers or Values, got {type(x).__name__}: {x!r}")
+    return Value(x)
+
+
+def _rows(x: Any, forward_rows) -> Any:
+    """Call ``forward_rows`` on one sample or a minibatch; unwrap size-1 outputs (micrograd)."""
+    if is_batch(x):
+        return [row[0] if len(row) == 1 else row for row in forward_rows(list(x))]
+    row = forward_rows([x])[0]
+    return row[0] if len(row) == 1 else row
+
+
+class Neuron(Module):
+    """One neuron: ``activation(Σᵢ wᵢxᵢ + b)`` with the weighted sum as one ``dot`` node.
+
+    ``Neuron(nin, nonlin=True)`` is micrograd's (ReLU, or linear with ``nonlin=False``);
+    ``activation=`` picks any of :data:`ACTIVATIONS` instead. Weights come from ``init`` (see
+    :mod:`nn.init`), drawn from ``rng`` / ``seed`` / the global ``random`` module; bias 0.
+    """
+
+    def __init__(self, nin: int, nonlin: bool = True, *, activation: str | None = None,
+                 init: str = "uniform", seed: int | None = None, rng: Any = None, fan_out: int = 1) -> None:
+        nin = _check_size(nin, "Neuron(nin)")
+        init = check_init(init)
+        random_source = make_rng(seed, rng)
+        if activation is None:
+            activation = "relu" if nonlin else "linear"
+        self.w = [Value(w) for w in sample_weights(init, nin, fan_out, random_source)]
+        self.b = Value(0.0)
+        self.activation = check_activation(activation)
+        self.nonlin = self.activation != "linear"
+
+    def forward(self, x: Sequence[Any]) -> Value:
+        """The neuron's output for one sample ``x`` (a list of ``nin`` numbers or Values)."""
+        if len(x) != len(self.w):
+            raise ValueError(f"{self!r} expects {len(self.w)} inputs, got {len(x)}")
+        out = dot(self.w, x, self.b)
+        function = ACTIVATIONS[self.activation]
+        return out if function is None else function(out)
+
+    def __repr__(self) -> str:
+        return f"{_DISPLAY[self.activation]}Neuron({len(self.w)})"
+
+
+class Layer(Module):
+    """``nout`` neurons reading the same ``nin`` inputs.
+
+    ``Layer(nin, nout, **kwargs)`` passes ``nonlin`` / ``activation`` / ``init`` to its
+    neurons as micrograd does. With ``batch_norm=True`` the neurons are linear and a
+    :class:`BatchNorm` (``self.norm``) normalises their outputs *before* the activation, as
+    the lecture says; with ``dropout=p`` a :class:`Dropout` follows the activation.
+    """
+
+    def __init__(self, nin: int, nout: int, nonlin: bool = True, *, activation: str | None = None,
+                 init: str = "uniform", seed: int | None = None, rng: Any = None,
+                 batch_norm: bool = False, dropout: float = 0.0) -> None:
+        nin = _check_size(nin, "Layer(nin)")
+        nout = _check_size(nout, "Layer(nout)")
+        random_source = make_rng(seed, rng)
+        if activation is None:
+            activation = "relu" if nonlin else "linear"
+        self.activation = check_activation(activation)
+        neuron_activation = "linear" if batch_norm else self.activation
+        self.neurons = [Neuron(nin, activation=neuron_activation, init=init, rng=random_source, fan_out=nout)
+                        for _ in range(nout)]
+        if not isinstance(batch_norm, bool):
+            raise TypeError(f"Layer(batch_norm) must be a bool, got {type(batch_norm).__name__}: {batch_norm!r}")
+        if batch_norm:
+            self.norm = BatchNorm(nout)
+        if dropout:
+            self.dropout = Dropout(dropout, rng=random_source)
+
+    def forward_rows(self, batch: list) -> list[list[Value]]:
+        """The layer's outputs (a list of ``nout`` Values) for every sample of ``batch``."""
+        nin = len(self.neurons[0].w)
+        weights = [(n.w, n.b) for n in self.neurons]
+        rows = []
+        for x in batch:
+            if len(x) != nin:
+                raise ValueError(f"{type(self).__name__}({nin}, {len(self.neurons)}) expects {nin} inputs, got {len(x)}")
+            x = [v if type(v) is Value else _as_value(v) for v in x]  # one leaf per input, shared by the neurons
+            rows.append([dot(w, x, b) for w, b in weights])
+        norm = getattr(self, "norm", None)
+        if norm is not None:
+            rows = norm.forward_rows(rows)
+        function = ACTIVATIONS[self.activation]
+        if function is not None:
+            rows = [[function(v) for v in row] for row in rows]
+        dropout = getattr(self, "dropout", None)
+        if dropout is not None:
+            rows = dropout.forward_rows(rows)
+        return rows
+
+    def forward(self, x: Sequence[Any]) -> Any:
+        """Outputs for one sample: a list of Values, or one Value when ``nout == 1``."""
+        return _rows(x, self.forward_rows)
+
+    def forward_batch(self, batch: Sequence[Any]) -> list:
+        """Outputs for every sample of a minibatch."""
+        return _rows(batch, self.forward_rows)
+
+    def __repr__(self) -> str:
+        extras = "".join(f", {name}" for name in ("norm", "dropout") if hasattr(self, name))
+        return f"Layer of [{', '.join(str(n) for n in self.neurons)}{extras}]"
+
+
+class MaxoutUnit(Module):
+    """One maxout unit: ``max(w₁·x + b₁, …, w_k·x + b_k)`` over ``k`` linear pieces."""
+
+    def __init__(self, nin: int, k: int = 2, *, init: str = "uniform", rng: Any = None, fan_out: int = 1) -> None:
+        k = _check_size(k, "Maxout(k)", minimum=2)
+        self.pieces = [Neuron(nin, activation="linear", init=init, rng=rng, fan_out=fan_out) for _ in range(k)]
+
+    def forward(self, x: Sequence[Any]) -> Value:
+        """The largest of the pieces' values for one sample."""
+        out = self.pieces[0](x)
+        for piece in self.pieces[1:]:
+            out = out.max(piece(x))
+        return out
+
+    def __repr__(self) -> str:
+        return f"MaxoutUnit({len(self.pieces[0].w)}, k={len(self.pieces)})"
+
+
+class Maxout(Module):
+    """A layer of ``nout`` maxout units, the lecture's ``max(w₁ᵀx + b₁, w₂ᵀx + b₂)`` (k pieces)."""
+
+    def __init__(self, nin: int, nout: int, k: int = 2, *, init: str = "uniform",
+                 seed: int | None = None, rng: Any = None) -> None:
+        nin = _check_size(nin, "Maxout(nin)")
+        nout = _check_size(nout, "Maxout(nout)")
+        random_source = make_rng(seed, rng)
+        init = check_init(init)
+        self.units = [MaxoutUnit(nin, k, init=init, rng=random_source, fan_out=nout) for _ in range(nout)]
+
+    def forward_rows(self, batch: list) -> list[list[Value]]:
+        """The units' outputs for every sample."""
+        return [[unit.forward(x) for unit in self.units] for x in batch]
+
+    def forward(self, x: Sequence[Any]) -> Any:
+        """Outputs for one sample (one Value when ``nout == 1``)."""
+        return _rows(x, self.forward_rows)
+
+    def forward_batch(self, batch: Sequence[Any]) -> list:
+        """Outputs for every sample of a minibatch."""
+        return _rows(batch, self.forward_rows)
+
+    def __repr__(self) -> str:
+        return f"Maxout({len(self.units[0].pieces[0].w)}, {len(self.units)}, k={len(self.units[0].pieces)})"
+
+
+class Dropout(Module):
+    """Inverted dropout: in training mode each value is kept with probability ``1 - p`` and
+    scaled by ``1 / (1 - p)`` (dropped values are multiplied by 0); in evaluation mode it is
+    the identity. The random mask comes from ``rng`` / ``seed`` / the global ``random``."""
+
+    def __init__(self, p: float = 0.5, *, seed: int | None = None, rng: Any = None) -> None:
+        if isinstance(p, bool) or not isinstance(p, numbers.Real):
+            raise TypeError(f"Dropout(p) must be a number in [0, 1], got {type(p).__name__}: {p!r}")
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"Dropout(p) must be in [0, 1], got {p!r}")
+        self.p = float(p)
+        self.rng = make_rng(seed, rng)
+
+    def forward_rows(self, batch: list) -> list[list[Value]]:
+        """Each sample with its own random mask (training) or unchanged (evaluation)."""
+        if not self.training or self.p == 0.0:
+            return [list(row) for row in batch]
+        keep = 1.0 - self.p
+        scale = 1.0 / keep if keep > 0.0 else 0.0
+        random = self.rng.random
+        return [[v * (scale if random() < keep else 0.0) for v in row] for row in batch]
+
+    def forward(self, x: Sequence[Any]) -> list:
+        """One sample (a list of values) through dropout."""
+        return self.forward_rows([x])[0]
+
+    def forward_batch(self, batch: Sequence[Any]) -> list:
+        """Every sample of a minibatch through dropout."""
+        return self.forward_rows(list(batch))
+
+    def __repr__(self) -> str:
+        return f"Dropout(p={self.p:g})"
+
+
+class BatchNorm(Module):
+    """Batch normalisation of ``num_features`` values, placed before the activation.
+
+    Training mode, for each feature over the minibatch: ``x̂ = (x - μ) / √(σ² + eps)`` with the
+    batch mean μ and biased variance σ², then ``γ·x̂ + β`` with learnable ``weight`` γ (1) and
+    ``bias`` β (0). The running estimates are updated as PyTorch's ``BatchNorm1d`` does:
+    ``running = (1 - momentum)·running + momentum·batch`` (the running variance uses the
+    unbiased batch variance). Evaluation mode uses the running estimates instead.
+    """
+
+    buffers = ("running_mean", "running_var")
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
+        num_features = _check_size(num_features, "BatchNorm(num_features)")
+        for name, value in (("eps", eps), ("momentum", momentum)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+                raise TypeError(f"BatchNorm({name}) must be a finite number, got {value!r}")
+        if eps <= 0:
+            raise ValueError(f"BatchNorm(eps) must be positive, got {eps!r}")
+        if not 0.0 <= momentum <= 1.0:
+            raise ValueError(f"BatchNorm(momentum) must be in [0, 1], got {momentum!r}")
+        self.weight = [Value(1.0) for _ in range(num_features)]
+        self.bias = [Value(0.0) for _ in range(num_features)]
+        self.eps = float(eps)
+        self.momentum = float(momentum)
+        self.running_mean = [0.0] * num_features
+        self.running_var = [1.0] * num_features
+
+    def forward_rows(self, batch: list) -> list[list[Value]]:
+        """Normalise every feature over the minibatch (training) or with the running
+        estimates (evaluation)."""
+        features = len(self.weight)
+        for row in batch:
+            if len(row) != features:
+                raise ValueError(f"BatchNorm({features}) expects {features} values per sample, got {len(row)}")
+        size = len(batch)
+        columns = []
+        if self.training:
+            if size < 2:
+                raise ValueError(f"BatchNorm in training mode needs a minibatch of at least 2 samples, got {size} "
+                                 f"(call the model on a list of samples, or call model.eval() first)")
+            m = self.momentum
+            for f in range(features):
+                column = [row[f] if isinstance(row[f], Value) else Value(row[f]) for row in batch]
+                mean = value_sum(column) * (1.0 / size)
+                centred = [x - mean for x in column]
+                variance = dot(centred, centred) * (1.0 / size)
+                inverse_std = (variance + self.eps) ** -0.5
+                columns.append([dot([self.weight[f]], [c * inverse_std], self.bias[f]) for c in centred])
+                self.running_mean[f] = (1.0 - m) * self.running_mean[f] + m * mean.data
+                self.running_var[f] = (1.0 - m) * self.running_var[f] + m * variance.data * size / (size - 1)
+        else:
+            for f in range(features):
+                inverse_std = 1.0 / math.sqrt(self.running_var[f] + self.eps)
+                mean = self.running_mean[f]
+                columns.append([dot([self.weight[f]], [(row[f] - mean) * inverse_std], self.bias[f])
+                                for row in batch])
+        return [list(row) for row in zip(*columns)]
+
+    def forward(self, x: Sequence[Any]) -> list:
+        """One sample (evaluation mode only: training needs a minibatch)."""
+        return self.forward_rows([x])[0]
+
+    def forward_batch(self, batch: Sequence[Any]) -> list:
+        """A minibatch, normalised feature by feature."""
+        return self.forward_rows(list(batch))
+
+    def __repr__(self) -> str:
+        return f"BatchNorm({len(self.weight)}, eps={self.eps:g}, momentum={self.momentum:g})"
+
+
+class Sequential(Module):
+    """Layers applied one after another (``self.layers``); each must have ``forward_rows``
+    (``Layer``, ``Maxout``, ``Dropout``, ``BatchNorm``, another ``Sequential``)."""
+
+    def __init__(self, *layers: Module) -> None:
+        for index, layer in enumerate(layers):
+            if not hasattr(layer, "forward_rows"):
+                raise TypeError(f"Sequential: layers[{index}] ({type(layer).__name__}) cannot be chained "
+                                f"(expected Layer, Maxout, Dropout, BatchNorm or Sequential)")
+        self.layers = list(layers)
+
+    def forward_rows(self, batch: list) -> list[list[Value]]:
+        """Every sample through every layer."""
+        for layer in self.layers:
+            batch = layer.forward_rows(batch)
+        return batch
+
+    def forward(self, x: Sequence[Any]) -> Any:
+        """Outputs for one sample (one Value when the last layer has one output)."""
+        return _rows(x, self.forward_rows)
+
+    def forward_batch(self, batch: Sequence[Any]) -> list:
+        """Outputs for every sample of a minibatch."""
+        return _rows(batch, self.forward_rows)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__} of [{', '.join(str(layer) for layer in self.layers)}]"
+
+
+class MLP(Sequential):
+    """A multilayer perceptron: ``MLP(nin, nouts)`` is micrograd's (ReLU hidden layers,
+    linear output layer, weights ``U(-1, 1)`` from the global ``random``).
+
+    ``activation`` names the hidden layers' activation (any of :data:`ACTIVATIONS`, or
+    ``"maxout"`` for :class:`Maxout` hidden layers with ``k`` pieces) and
+    ``output_activation`` the last layer's (``None``: linear); or give ``activation`` a list
+    with one name per layer. ``batch_norm`` and ``dropout`` apply to hidden layers. ``init``
+    and ``seed`` / ``rng`` choose the initial weights.
+    """
+
+    def __init__(self, nin: int, nouts: Sequence[int], activation: Any = "relu", *,
+                 output_activation: str | None = None, init: str = "uniform", k: int = 2,
+                 batch_norm: bool = False, dropout: float = 0.0,
+                 seed: int | None = None, rng: Any = None) -> None:
+        nin = _check_size(nin, "MLP(nin)")
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
+            raise TypeError(f"MLP(nouts) must be a non-empty list of layer sizes, got {nouts!r}")
+        sizes = [nin] + [_check_size(n, f"MLP(nouts[{i}])") for i, n in enumerate(nouts)]
+        if isinstance(activation, (list, tuple)):
+            if len(activation) != len(nouts):
+                raise ValueError(f"MLP(activation) as a list needs one name per layer ({len(nouts)}), "
+                                 f"got {len(activation)}")
+            if output_activation is not None:
+                raise ValueError("MLP: give output_activation only when activation is a single name")
+            activations = list(activation)
+        else:
+            activations = [activation] * (len(nouts) - 1) + [output_activation]
+        random_source = make_rng(seed, rng)
+        check_init(init)
+        layers: list[Module] = []
+        last = len(nouts) - 1
+        for i, act in enumerate(activations):
+            hidden = i != last
+            if act == "maxout":
+                if batch_norm:
+                    raise ValueError("MLP: batch_norm is not available with maxout layers")
+                layers.append(Maxout(sizes[i], sizes[i + 1], k, init=init, rng=random_source))
+                if hidden and dropout:
+                    layers.append(Dropout(dropout, rng=random_source))
+            else:
+                layers.append(Layer(sizes[i], sizes[i + 1], activation=check_activation(act), init=init,
+                                    rng=random_source, batch_norm=batch_norm and hidden,
+                                    dropout=dropout if hidden else 0.0))
+        super().__init__(*layers)

@@ -1,0 +1,176 @@
+"""Loss functions and regularization penalties, as ``Value`` graphs.
+
+Each loss takes the model's outputs for a minibatch (a list of Values, or one Value for one
+sample) and the targets (numbers), and returns the mean over the samples (``reduction="sum"``
+for the sum), as PyTorch does. The lecture's regularized objective is
+``L(W) = Σᵢ Lᵢ(W) + λ R(W)``: ``loss + lam * l2_penalty(model.parameters())``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any, Sequence
+
+from autograd import Value, dot
+from autograd import sum as value_sum
+
+__all__ = ["mse", "binary_cross_entropy", "bce_with_logits", "hinge", "cross_entropy",
+           "l1_penalty", "l2_penalty", "LOSSES"]
+
+_LOG_FLOOR = -100.0  # PyTorch clamps log(p) in binary_cross_entropy to at least -100
+_SMALLEST_P = math.exp(_LOG_FLOOR)
+
+
+def _pairs(name: str, outputs: Any, targets: Any) -> tuple[list[Value], list[float]]:
+    """Outputs and targets as two equally long lists (one sample may be given bare)."""
+    if isinstance(outputs, Value) or isinstance(outputs, numbers.Real):
+        outputs, targets = [outputs], [targets] if not isinstance(targets, (list, tuple)) else targets
+    outputs = list(outputs)
+    targets = list(targets) if not isinstance(targets, numbers.Real) else [targets]
+    if len(outputs) != len(targets):
+        raise ValueError(f"{name}: {len(outputs)} outputs but {len(targets)} targets")
+    if not outputs:
+        raise ValueError(f"{name}: no outputs (an empty minibatch)")
+    values = []
+    for i, out in enumerate(outputs):
+        if isinstance(out, (list, tuple)) and len(out) == 1:
+            out = out[0]
+        if not isinstance(out, Value):
+            if isinstance(out, numbers.Real) and not isinstance(out, bool):
+                out = Value(out)
+            else:
+                raise TypeError(f"{name}: outputs[{i}] must be a Value (one output per sample), "
+                                f"got {type(out).__name__}: {out!r}")
+        values.append(out)
+    numbers_ = []
+    for i, t in enumerate(targets):
+        if isinstance(t, Value):
+            t = t.data
+        if isinstance(t, bool) or not isinstance(t, numbers.Real) or not math.isfinite(t):
+            raise TypeError(f"{name}: targets[{i}] must be a finite number, got {type(t).__name__}: {t!r}")
+        numbers_.append(float(t))
+    return values, numbers_
+
+
+def _reduce(name: str, losses: list[Value], reduction: str) -> Value:
+    if reduction == "mean":
+        return value_sum(losses) * (1.0 / len(losses))
+    if reduction == "sum":
+        return value_sum(losses)
+    raise ValueError(f"{name}: unknown reduction {reduction!r} (must be 'mean' or 'sum')")
+
+
+def mse(outputs: Any, targets: Any, reduction: str = "mean") -> Value:
+    """Mean squared error ``mean((ŷ - y)²)``."""
+    values, ys = _pairs("mse", outputs, targets)
+    return _reduce("mse", [(v - y) ** 2 for v, y in zip(values, ys)], reduction)
+
+
+def _clamped_log(p: Value) -> Value:
+    # log p, clamped at -100 as PyTorch does (a constant there: no gradient through it).
+    return p.log() if p.data > _SMALLEST_P else Value(_LOG_FLOOR)
+
+
+def binary_cross_entropy(probabilities: Any, targets: Any, reduction: str = "mean") -> Value:
+    """The lecture's binary cross entropy ``-[y log ŷ + (1 - y) log(1 - ŷ)]`` on probabilities
+    ŷ ∈ [0, 1] (e.g. a sigmoid output), each log clamped at -100 as PyTorch does.
+
+    Targets in [0, 1]; a term whose coefficient is 0 is left out of the graph.
+    """
+    values, ys = _pairs("binary_cross_entropy", probabilities, targets)
+    losses = []
+    for i, (p, y) in enumerate(zip(values, ys)):
+        if not 0.0 <= p.data <= 1.0:
+            raise ValueError(f"binary_cross_entropy: outputs[{i}] = {p.data!r} is not a probability in [0, 1] "
+                             f"(apply sigmoid first, or use bce_with_logits)")
+        if not 0.0 <= y <= 1.0:
+            raise ValueError(f"binary_cross_entropy: targets[{i}] = {y!r} must be in [0, 1]")
+        terms = []
+        if y != 0.0:
+            terms.append(_clamped_log(p) * y)
+        if y != 1.0:
+            terms.append(_clamped_log(1.0 - p) * (1.0 - y))
+        losses.append(-(terms[0] if len(terms) == 1 else terms[0] + terms[1]))
+    return _reduce("binary_cross_entropy", losses, reduction)
+
+
+def bce_with_logits(logits: Any, targets: Any, reduction: str = "mean") -> Value:
+    """Binary cross entropy on logits z (before the sigmoid), stable for any z:
+    ``softplus(z) - y·z`` = ``-[y log σ(z) + (1 - y) log(1 - σ(z))]``."""
+    values, ys = _pairs("bce_with_logits", logits, targets)
+    for i, y in enumerate(ys):
+        if not 0.0 <= y <= 1.0:
+            raise ValueError(f"bce_with_logits: targets[{i}] = {y!r} must be in [0, 1]")
+    return _reduce("bce_with_logits", [z.softplus() - z * y if y else z.softplus()
+                                       for z, y in zip(values, ys)], reduction)
+
+
+def hinge(scores: Any, targets: Any, reduction: str = "mean") -> Value:
+    """micrograd's max-margin loss ``max(0, 1 - y·s)`` for targets y ∈ {-1, +1}."""
+    values, ys = _pairs("hinge", scores, targets)
+    for i, y in enumerate(ys):
+        if y not in (-1.0, 1.0):
+            raise ValueError(f"hinge: targets[{i}] = {y!r} must be -1 or +1 (from 0/1 labels use 2*y - 1)")
+    return _reduce("hinge", [(1 + -y * s).relu() for s, y in zip(values, ys)], reduction)
+
+
+def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Value:
+    """Softmax cross entropy for several classes: ``log Σⱼ e^{zⱼ} - z_y`` per sample, with the
+    largest logit subtracted first so nothing overflows.
+
+    ``logits``: one list of class scores per sample (or one list for one sample); ``targets``:
+    class indices.
+    """
+    if logits and isinstance(logits[0], Value) or (logits and isinstance(logits[0], numbers.Real)):
+        logits, targets = [logits], [targets] if isinstance(targets, numbers.Integral) else targets
+    if isinstance(targets, numbers.Integral):
+        targets = [targets]
+    logits, targets = list(logits), list(targets)
+    if len(logits) != len(targets):
+        raise ValueError(f"cross_entropy: {len(logits)} samples of logits but {len(targets)} targets")
+    if not logits:
+        raise ValueError("cross_entropy: no outputs (an empty minibatch)")
+    losses = []
+    for i, (row, target) in enumerate(zip(logits, targets)):
+        if isinstance(row, Value) or not isinstance(row, (list, tuple)) or len(row) < 2:
+            raise TypeError(f"cross_entropy: logits[{i}] must be a list of at least 2 class scores, got {row!r}")
+        if isinstance(target, bool) or not isinstance(target, numbers.Integral) or not 0 <= target < len(row):
+            raise ValueError(f"cross_entropy: targets[{i}] = {target!r} must be a class index in 0..{len(row) - 1}")
+        row = [z if isinstance(z, Value) else Value(z) for z in row]
+        shift = max(z.data for z in row)
+        log_sum_exp = value_sum([(z - shift).exp() for z in row]).log() + shift
+        losses.append(log_sum_exp - row[int(target)])
+    return _reduce("cross_entropy", losses, reduction)
+
+
+def _parameters(name: str, params: Any) -> list[Value]:
+    if isinstance(params, Value):
+        return [params]
+    params = list(params)
+    for i, p in enumerate(params):
+        if not isinstance(p, Value):
+            raise TypeError(f"{name}: params[{i}] must be a Value, got {type(p).__name__}: {p!r}")
+    return params
+
+
+def l1_penalty(params: Any) -> Value:
+    """L1 regularization ``R(W) = Σ |w|`` over the given parameters."""
+    return value_sum([abs(p) for p in _parameters("l1_penalty", params)])
+
+
+def l2_penalty(params: Any) -> Value:
+    """L2 regularization ``R(W) = Σ w²`` over the given parameters (one ``dot`` node)."""
+    params = _parameters("l2_penalty", params)
+    return dot(params, params)
+
+
+LOSSES = {
+    "mse": mse,
+    "binary_cross_entropy": binary_cross_entropy,
+    "bce": binary_cross_entropy,
+    "bce_with_logits": bce_with_logits,
+    "hinge": hinge,
+    "cross_entropy": cross_entropy,
+}
+"""Loss functions by name (what ``fit(loss=...)`` accepts besides a function)."""

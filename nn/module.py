@@ -1,0 +1,259 @@
+"""``Module``: the base of every model, with PyTorch's conventions.
+
+A module's parameters are the :class:`~autograd.Value` objects held in its attributes
+(directly or in lists), followed by those of the modules it holds (directly or in lists), in
+the order the attributes were set. Their dotted names (``layers.0.neurons.3.w.1``) come from
+that path, so they are stable and the drawing code can group nodes by them. A module may also
+hold *buffers*: lists of floats that are state but not parameters (BatchNorm's running
+estimates), named in the class attribute ``buffers``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+import os
+import tempfile
+from typing import Any, Iterator, Mapping, Sequence
+
+from autograd import Value
+
+__all__ = ["Module", "parameters_to_vector", "vector_to_parameters", "is_batch"]
+
+FILE_FORMAT = "valuegraph.nn.state_dict"
+FILE_VERSION = 1
+
+
+class Module:
+    """Base class of layers and models (``Neuron``, ``Layer``, ``MLP``, ``BatchNorm``...).
+
+    Subclasses set their parameters and sub-modules as attributes and define ``forward(x)``
+    for one sample; calling the module on a minibatch (a list of samples) calls
+    ``forward_batch``, which by default runs ``forward`` on each sample.
+    """
+
+    training = True
+    """True in training mode (dropout drops, batch norm uses batch statistics)."""
+
+    buffers: tuple[str, ...] = ()
+    """Names of attributes holding lists of floats saved in ``state_dict`` (not trained)."""
+
+    def __call__(self, x: Any) -> Any:
+        """``forward(x)`` for one sample, ``forward_batch(x)`` for a list of samples."""
+        if is_batch(x):
+            return self.forward_batch(x)
+        return self.forward(x)
+
+    def forward(self, x: Any) -> Any:
+        """The module's output for one sample (subclasses define it)."""
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def forward_batch(self, batch: Sequence[Any]) -> list:
+        """The outputs for a minibatch, one per sample."""
+        return [self.forward(x) for x in batch]
+
+    # -- parameters and children -----------------------------------------------------------
+
+    def named_children(self) -> Iterator[tuple[str, "Module"]]:
+        """The modules held directly by this one, with their attribute names (``layers.0``)."""
+        for name, value in vars(self).items():
+            if isinstance(value, Module):
+                yield name, value
+            elif isinstance(value, (list, tuple)):
+                for index, item in enumerate(value):
+                    if isinstance(item, Module):
+                        yield f"{name}.{index}", item
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
+        """``(dotted name, Value)`` for every parameter, in micrograd's order."""
+        for name, value in vars(self).items():
+            if isinstance(value, Value):
+                yield prefix + name, value
+            elif isinstance(value, Module):
+                yield from value.named_parameters(f"{prefix}{name}.")
+            elif isinstance(value, (list, tuple)):
+                for index, item in enumerate(value):
+                    if isinstance(item, Value):
+                        yield f"{prefix}{name}.{index}", item
+                    elif isinstance(item, Module):
+                        yield from item.named_parameters(f"{prefix}{name}.{index}.")
+
+    def parameters(self) -> list[Value]:
+        """Every parameter as one flat list (micrograd's ``model.parameters()``)."""
+        return [p for _, p in self.named_parameters()]
+
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, list, int]]:
+        """``(dotted name, list, index)`` for every buffer entry (``norm.running_mean.0``)."""
+        for name in self.buffers:
+            values = getattr(self, name)
+            for index in range(len(values)):
+                yield f"{prefix}{name}.{index}", values, index
+        for name, child in self.named_children():
+            yield from child.named_buffers(f"{prefix}{name}.")
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0 (gradients accumulate until zeroed)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    # -- modes -----------------------------------------------------------------------------
+
+    def train(self, mode: bool = True) -> "Module":
+        """Set training mode (``True``) or evaluation mode (``False``) here and in every
+        sub-module; returns ``self``."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"train(mode) must be a bool, got {type(mode).__name__}: {mode!r}")
+        self.training = mode
+        for _, child in self.named_children():
+            child.train(mode)
+        return self
+
+    def eval(self) -> "Module":
+        """Evaluation mode (``train(False)``): dropout off, batch norm uses its running
+        estimates. Returns ``self``."""
+        return self.train(False)
+
+    # -- state -----------------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, float]:
+        """Every parameter's value and every buffer entry, by dotted name (a copy)."""
+        state = {name: p.data for name, p in self.named_parameters()}
+        for name, values, index in self.named_buffers():
+            state[name] = values[index]
+        return state
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> "Module":
+        """Set parameters and buffers from ``state`` (as made by :meth:`state_dict`).
+
+        Everything is checked first (a mapping; exactly this model's keys; every value a
+        finite real number, a variance not negative); on any mismatch ``ValueError`` (or
+        ``TypeError``) says exactly what is wrong and the model is left unchanged.
+        """
+        if not isinstance(state, Mapping):
+            raise TypeError(f"load_state_dict: expected a dict of name -> number, got {type(state).__name__}")
+        params = dict(self.named_parameters())
+        buffers = {name: (values, index) for name, values, index in self.named_buffers()}
+        expected = list(params) + list(buffers)
+        missing = [k for k in expected if k not in state]
+        unexpected = [k for k in state if k not in params and k not in buffers]
+        problems = []
+        if missing:
+            problems.append(f"missing keys: {_some(missing)}")
+        if unexpected:
+            problems.append(f"unexpected keys: {_some(unexpected)}")
+        for key in expected:
+            if key not in state:
+                continue
+            value = state[key]
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                problems.append(f"{key}: expected a number, got {type(value).__name__}: {value!r}")
+            elif not math.isfinite(value):
+                problems.append(f"{key}: expected a finite number, got {value!r}")
+            elif ".running_var." in f".{key}" and value < 0:
+                problems.append(f"{key}: a variance cannot be negative, got {value!r}")
+        if problems:
+            raise ValueError(f"load_state_dict: the state does not fit {type(self).__name__} "
+                             f"({len(expected)} entries); nothing was changed. " + "; ".join(problems))
+        for name, p in params.items():
+            p.data = float(state[name])
+        for name, (values, index) in buffers.items():
+            values[index] = float(state[name])
+        return self
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write :meth:`state_dict` to ``path`` as JSON, atomically: the file is written
+        next to ``path`` and renamed over it, so a crash never leaves a truncated file."""
+        document = {"format": FILE_FORMAT, "version": FILE_VERSION, "model": type(self).__name__,
+                    "state": self.state_dict()}
+        text = json.dumps(document, indent=1, allow_nan=False)
+        path = os.fspath(path)
+        directory = os.path.dirname(os.path.abspath(path))
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=directory)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(text)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+            raise
+
+    def load(self, path: str | os.PathLike) -> "Module":
+        """Load parameters saved by :meth:`save`. The file is fully checked first (valid
+        JSON, the right format, the right keys and sizes, finite numbers); on any problem
+        ``ValueError`` names the file and what is wrong, and the model is left unchanged."""
+        path = os.fspath(path)
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
+        try:
+            document = json.loads(text, parse_constant=_reject_constant)
+        except ValueError as error:
+            raise ValueError(f"load({path!r}): not a valid model file: {error}") from None
+        if not isinstance(document, dict) or document.get("format") != FILE_FORMAT or "state" not in document:
+            raise ValueError(f"load({path!r}): not a valid model file: expected a JSON object with "
+                             f"\"format\": \"{FILE_FORMAT}\" and a \"state\"")
+        if document.get("version") != FILE_VERSION:
+            raise ValueError(f"load({path!r}): unsupported version {document.get('version')!r} "
+                             f"(this code reads version {FILE_VERSION})")
+        try:
+            return self.load_state_dict(document["state"])
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"load({path!r}): {error}") from None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a finite number")
+
+
+def _some(keys: list[str], limit: int = 5) -> str:
+    shown = ", ".join(map(repr, keys[:limit]))
+    return shown + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
+
+
+def is_batch(x: Any) -> bool:
+    """True if ``x`` is a minibatch (a sequence of samples), False for one sample (a
+    sequence of numbers or Values)."""
+    if isinstance(x, (Value, numbers.Real)):
+        return False
+    try:
+        first = x[0]
+    except (TypeError, KeyError):
+        raise TypeError(f"expected a sample (a list of numbers or Values) or a minibatch "
+                        f"(a list of samples), got {type(x).__name__}: {x!r}") from None
+    except IndexError:
+        raise ValueError("expected a sample or a minibatch, got an empty sequence") from None
+    return not isinstance(first, (Value, numbers.Real))
+
+
+def parameters_to_vector(parameters: Sequence[Value]) -> list[float]:
+    """The parameters' values as a flat list of floats (PyTorch's name)."""
+    return [p.data for p in parameters]
+
+
+def vector_to_parameters(vector: Sequence[Any], parameters: Sequence[Value]) -> None:
+    """Set each parameter's value from ``vector`` in order, e.g. to start from the same
+    weights as a micrograd model: ``vector_to_parameters([p.data for p in mg.parameters()],
+    model.parameters())``. Checked in full before anything changes."""
+    values = list(vector)
+    parameters = list(parameters)
+    if len(values) != len(parameters):
+        raise ValueError(f"vector_to_parameters: {len(values)} values for {len(parameters)} parameters")
+    for index, value in enumerate(values):
+        if isinstance(value, Value):
+            value = value.data
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+            raise ValueError(f"vector_to_parameters: values[{index}] must be a finite number, got {value!r}")
+        values[index] = float(value)
+    for index, p in enumerate(parameters):
+        if not isinstance(p, Value):
+            raise TypeError(f"vector_to_parameters: parameters[{index}] must be a Value, got {type(p).__name__}")
+    for p, value in zip(parameters, values):
+        p.data = value

@@ -1,0 +1,342 @@
+"""The training loop: ``fit(model, X, y, ...)`` → :class:`History`.
+
+One epoch: the training data in (shuffled) minibatches; for each, the model's outputs for the
+whole minibatch (one call, so batch norm sees the batch), the loss plus ``l1·Σ|w| + l2·Σw²``
+(the lecture's ``L(W) = Σ Lᵢ(W) + λR(W)``), ``zero_grad``, ``backward``, ``step``. Then the
+validation loss and accuracy in evaluation mode, early stopping, the schedule and callbacks.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import time
+from dataclasses import asdict, dataclass
+from typing import Any, Callable, Sequence
+
+from autograd import Value, no_grad
+
+from .data import batches, train_test_split
+from .init import make_rng
+from .losses import LOSSES, l1_penalty, l2_penalty
+from .optim import SGD, Optimizer
+
+__all__ = ["fit", "evaluate", "predict", "accuracy", "History", "EpochRecord"]
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    """What one epoch measured. Accuracies are ``None`` for losses without classes (mse)."""
+
+    epoch: int
+    """1 for the first epoch."""
+    train_loss: float
+    """Mean data loss over the epoch's minibatches (without the penalty), in training mode."""
+    train_acc: float | None
+    """Accuracy on the training minibatches as they were trained on (training mode)."""
+    val_loss: float | None
+    val_acc: float | None
+    lr: float
+    """The learning rate used during the epoch."""
+    seconds: float
+
+
+class History:
+    """The per-epoch records of a :func:`fit` run and how it ended.
+
+    ``history.train_loss`` (and ``val_loss``, ``train_acc``, ``val_acc``, ``lr``) are lists
+    with one entry per epoch; ``best_epoch`` is the epoch with the best monitored value;
+    ``stop_reason`` is ``"completed"``, ``"early_stopping"``, ``"callback"`` or ``"interrupted"``.
+    """
+
+    def __init__(self, monitor: str) -> None:
+        self.epochs: list[EpochRecord] = []
+        self.monitor = monitor
+        self.best_epoch: int | None = None
+        self.best_value: float | None = None
+        self.stop_reason = "completed"
+        self.restored_best = False
+
+    @property
+    def stopped_early(self) -> bool:
+        """True if early stopping ended the run (no improvement for ``patience`` epochs)."""
+        return self.stop_reason == "early_stopping"
+
+    @property
+    def interrupted(self) -> bool:
+        """True if Ctrl-C (``KeyboardInterrupt``) ended the run."""
+        return self.stop_reason == "interrupted"
+
+    def _column(self, name: str) -> list:
+        return [getattr(record, name) for record in self.epochs]
+
+    @property
+    def train_loss(self) -> list[float]:
+        """Training loss per epoch."""
+        return self._column("train_loss")
+
+    @property
+    def val_loss(self) -> list[float | None]:
+        """Validation loss per epoch (``None`` without validation data)."""
+        return self._column("val_loss")
+
+    @property
+    def train_acc(self) -> list[float | None]:
+        """Training accuracy per epoch."""
+        return self._column("train_acc")
+
+    @property
+    def val_acc(self) -> list[float | None]:
+        """Validation accuracy per epoch."""
+        return self._column("val_acc")
+
+    @property
+    def lr(self) -> list[float]:
+        """Learning rate per epoch."""
+        return self._column("lr")
+
+    def __len__(self) -> int:
+        return len(self.epochs)
+
+    def __getitem__(self, index: int) -> EpochRecord:
+        return self.epochs[index]
+
+    def __iter__(self):
+        return iter(self.epochs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain JSON-ready data: the records, one list per column, how it ended."""
+        return {"epochs": [asdict(record) for record in self.epochs],
+                "epoch": self._column("epoch"), "train_loss": self.train_loss, "val_loss": self.val_loss,
+                "train_acc": self.train_acc, "val_acc": self.val_acc, "lr": self.lr,
+                "monitor": self.monitor, "best_epoch": self.best_epoch, "best_value": self.best_value,
+                "stop_reason": self.stop_reason, "stopped_early": self.stopped_early,
+                "interrupted": self.interrupted, "restored_best": self.restored_best}
+
+    def __repr__(self) -> str:
+        last = self.epochs[-1] if self.epochs else None
+        summary = f", last train_loss={last.train_loss:.4g}" if last else ""
+        return (f"History({len(self.epochs)} epochs{summary}, best_epoch={self.best_epoch}, "
+                f"stop_reason={self.stop_reason!r})")
+
+
+# -- accuracy ---------------------------------------------------------------------------------
+
+def _scalar(output: Any, what: str) -> float:
+    if isinstance(output, (list, tuple)) and len(output) == 1:
+        output = output[0]
+    if isinstance(output, Value):
+        return output.data
+    if isinstance(output, numbers.Real):
+        return float(output)
+    raise TypeError(f"{what}: expected one output per sample for this loss, got {output!r}")
+
+
+def accuracy(outputs: Sequence[Any], targets: Sequence[Any], loss: str = "bce_with_logits") -> float | None:
+    """Fraction of samples classified right, reading the outputs as ``loss`` does: a logit
+    (> 0 is class 1) for ``bce_with_logits`` and ``hinge``, a probability (> 0.5) for
+    ``binary_cross_entropy``, the largest score for ``cross_entropy``; ``None`` for ``mse``."""
+    if len(outputs) != len(targets):
+        raise ValueError(f"accuracy: {len(outputs)} outputs but {len(targets)} targets")
+    if not outputs:
+        raise ValueError("accuracy: no outputs")
+    if loss == "mse":
+        return None
+    if loss == "cross_entropy":
+        right = 0
+        for row, target in zip(outputs, targets):
+            scores = [v.data if isinstance(v, Value) else float(v) for v in row]
+            right += max(range(len(scores)), key=scores.__getitem__) == target
+        return right / len(outputs)
+    if loss in ("binary_cross_entropy", "bce"):
+        threshold, positive = 0.5, 0.5
+    elif loss in ("bce_with_logits", "hinge"):
+        threshold, positive = 0.0, 0.5 if loss == "bce_with_logits" else 0.0
+    else:
+        raise ValueError(f"accuracy: unknown loss {loss!r} (must be one of {', '.join(map(repr, LOSSES))})")
+    right = sum((_scalar(out, "accuracy") > threshold) == (float(t) > positive) for out, t in zip(outputs, targets))
+    return right / len(outputs)
+
+
+# -- evaluation -------------------------------------------------------------------------------
+
+def _resolve_loss(loss: Any) -> tuple[Callable, str | None]:
+    if callable(loss):
+        return loss, None
+    if isinstance(loss, str) and loss in LOSSES:
+        return LOSSES[loss], loss
+    raise ValueError(f"unknown loss {loss!r} (must be one of {', '.join(map(repr, LOSSES))} or a function "
+                     f"loss(outputs, targets) -> Value)")
+
+
+def _targets_for(loss_name: str | None, y: Sequence) -> list:
+    """0/1 labels become ±1 for the hinge loss; other targets are passed as they are."""
+    y = list(y)
+    if loss_name == "hinge" and all(t in (0, 1) for t in y) and any(t == 0 for t in y):
+        return [2 * t - 1 for t in y]
+    return y
+
+
+def predict(model: Any, X: Sequence) -> list:  # noqa: N803
+    """The model's outputs for ``X`` as floats (one float, or a list per sample), computed in
+    evaluation mode without recording a graph; the model's mode is restored afterwards."""
+    was_training = getattr(model, "training", False)
+    if hasattr(model, "eval"):
+        model.eval()
+    try:
+        with no_grad():
+            outputs = model([list(x) for x in X])
+    finally:
+        if was_training:
+            model.train(True)
+    return [out.data if isinstance(out, Value) else [v.data for v in out] for out in outputs]
+
+
+def evaluate(model: Any, X: Sequence, y: Sequence, loss: Any = "bce_with_logits") -> tuple[float, float | None]:  # noqa: N803
+    """``(mean loss, accuracy)`` of ``model`` on ``(X, y)`` in evaluation mode, without a graph."""
+    loss_function, loss_name = _resolve_loss(loss)
+    targets = _targets_for(loss_name, y)
+    was_training = getattr(model, "training", False)
+    if hasattr(model, "eval"):
+        model.eval()
+    try:
+        with no_grad():
+            outputs = model([list(x) for x in X])
+            value = loss_function(outputs, targets)
+    finally:
+        if was_training:
+            model.train(True)
+    return value.data, accuracy(outputs, targets, loss_name) if loss_name else None
+
+
+# -- the loop ---------------------------------------------------------------------------------
+
+def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits",  # noqa: N803
+        optimizer: Optimizer | None = None, epochs: int = 100, batch_size: int | None = None,
+        validation_data: tuple[Sequence, Sequence] | None = None, validation_split: float = 0.0,
+        l1: float = 0.0, l2: float = 0.0, patience: int | None = None, min_delta: float = 0.0,
+        restore_best: bool = True, schedule: Any = None, callbacks: Sequence[Callable] = (),
+        shuffle: bool = True, seed: int | None = 0, progress: bool = True) -> History:
+    """Train ``model`` on ``(X, y)`` and return the :class:`History`.
+
+    * ``loss``: a name (``"bce_with_logits"``, ``"binary_cross_entropy"``, ``"hinge"``,
+      ``"cross_entropy"``, ``"mse"``) or ``loss(outputs, targets) -> Value``. With ``"hinge"``,
+      0/1 labels are turned into -1/+1.
+    * ``optimizer``: default ``SGD(model.parameters(), lr=0.1, momentum=0.9)``; ``schedule``:
+      an ``nn`` learning-rate schedule stepped after every epoch.
+    * ``batch_size``: minibatch size (``None``: the whole training set); ``shuffle`` / ``seed``.
+    * ``l1``, ``l2``: the λ of the L1 / L2 penalties over all parameters.
+    * ``validation_data=(X_val, y_val)`` or ``validation_split`` (a fraction of ``X``).
+    * Early stopping: stop when the validation loss (the training loss without validation)
+      has not improved by more than ``min_delta`` for ``patience`` epochs; ``restore_best``
+      then loads the weights of the best epoch (also after Ctrl-C).
+    * ``callbacks``: functions ``callback(history)`` called after every epoch; returning
+      ``True`` stops training.
+    * ``progress``: show a tqdm progress bar (``False`` for none).
+
+    Ctrl-C stops cleanly and returns the history so far. A loss that cannot be computed
+    (overflow, a domain error, a non-finite gradient) raises the engine's error with the epoch
+    and step where it happened.
+    """
+    loss_function, loss_name = _resolve_loss(loss)
+    X, y = list(X), list(y)  # noqa: N806
+    if len(X) != len(y):
+        raise ValueError(f"fit: X has {len(X)} samples but y has {len(y)} labels")
+    if not X:
+        raise ValueError("fit: X is empty")
+    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
+        raise ValueError(f"fit(epochs) must be an int >= 1, got {epochs!r}")
+    for name, value in (("l1", l1), ("l2", l2), ("min_delta", min_delta), ("validation_split", validation_split)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value < 0:
+            raise ValueError(f"fit({name}) must be a finite number >= 0, got {value!r}")
+    if patience is not None and (isinstance(patience, bool) or not isinstance(patience, numbers.Integral)
+                                 or patience < 1):
+        raise ValueError(f"fit(patience) must be an int >= 1 or None, got {patience!r}")
+    for index, callback in enumerate(callbacks):
+        if not callable(callback):
+            raise TypeError(f"fit(callbacks[{index}]) must be callable, got {callback!r}")
+    params = model.parameters()
+    if optimizer is None:
+        optimizer = SGD(params, lr=0.1, momentum=0.9)
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"fit(optimizer) must be an nn optimizer (SGD, Adam, ...), got {type(optimizer).__name__}")
+
+    if validation_data is not None:
+        if validation_split:
+            raise ValueError("fit: give validation_data or validation_split, not both")
+        X_val, y_val = list(validation_data[0]), list(validation_data[1])  # noqa: N806
+    elif validation_split:
+        X, X_val, y, y_val = train_test_split(X, y, validation_split, seed=seed)  # noqa: N806
+    else:
+        X_val = y_val = None  # noqa: N806
+    targets = _targets_for(loss_name, y)
+    history = History("val_loss" if X_val is not None else "train_loss")
+    shuffler = make_rng(seed) if shuffle else None
+    best_state = None
+    waited = 0
+
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=epochs, desc="fit", unit="epoch", disable=not progress, leave=True)
+    if hasattr(model, "train"):
+        model.train(True)
+    epoch = 0
+    try:
+        for epoch in range(1, epochs + 1):
+            started = time.perf_counter()
+            lr = optimizer.lr
+            total_loss, right, counted, seen = 0.0, 0.0, 0, 0
+            for step, (Xb, yb) in enumerate(batches(X, targets, batch_size, shuffle=shuffle, rng=shuffler), 1):  # noqa: N806
+                try:
+                    outputs = model(Xb)
+                    data_loss = loss_function(outputs, yb)
+                    if not isinstance(data_loss, Value):
+                        raise TypeError(f"the loss must return a Value, got {type(data_loss).__name__}")
+                    objective = data_loss
+                    if l1:
+                        objective = objective + l1 * l1_penalty(params)
+                    if l2:
+                        objective = objective + l2 * l2_penalty(params)
+                    optimizer.zero_grad()
+                    objective.backward()
+                    optimizer.step()
+                except (OverflowError, FloatingPointError, ValueError, ZeroDivisionError) as error:
+                    raise type(error)(f"fit: epoch {epoch}, step {step}: {error}") from error
+                total_loss += data_loss.data * len(Xb)
+                seen += len(Xb)
+                if loss_name is not None and loss_name != "mse":
+                    right += accuracy(outputs, yb, loss_name) * len(Xb)
+                    counted += len(Xb)
+            train_loss = total_loss / seen
+            train_acc = right / counted if counted else None
+            val_loss = val_acc = None
+            if X_val is not None:
+                val_loss, val_acc = evaluate(model, X_val, y_val, loss)
+            record = EpochRecord(epoch, train_loss, train_acc, val_loss, val_acc, lr,
+                                 time.perf_counter() - started)
+            history.epochs.append(record)
+            monitored = val_loss if val_loss is not None else train_loss
+            if history.best_value is None or monitored < history.best_value - min_delta:
+                history.best_value, history.best_epoch, waited = monitored, epoch, 0
+                best_state = model.state_dict() if hasattr(model, "state_dict") else None
+            else:
+                waited += 1
+            if schedule is not None:
+                schedule.step()
+            bar.update(1)
+            bar.set_postfix({k: f"{v:.4g}" for k, v in (("loss", train_loss), ("val_loss", val_loss),
+                                                         ("val_acc", val_acc)) if v is not None}, refresh=False)
+            if any([callback(history) is True for callback in callbacks]):
+                history.stop_reason = "callback"
+                break
+            if patience is not None and waited >= patience:
+                history.stop_reason = "early_stopping"
+                break
+    except KeyboardInterrupt:
+        history.stop_reason = "interrupted"
+    finally:
+        bar.close()
+    if restore_best and best_state is not None and history.stop_reason in ("early_stopping", "interrupted"):
+        model.load_state_dict(best_state)
+        history.restored_best = True
+    return history
