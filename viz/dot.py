@@ -12,7 +12,6 @@ Labels are HTML-escaped: a label such as ``<script>`` is drawn as text, never as
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -23,7 +22,8 @@ import graphviz
 
 from autograd import Value, apply, backward_steps, gradients, no_grad, numeric_grad, topological_order
 
-__all__ = ["draw", "GraphTooLargeError", "MODES", "RANKDIRS", "COLLAPSE", "DEFAULT_MAX_NODES", "COLOURS"]
+__all__ = ["draw", "GraphTooLargeError", "MODES", "RANKDIRS", "COLLAPSE", "DEFAULT_MAX_NODES", "COLOURS",
+           "GRADCHECK_TOLERANCE"]
 
 MODES = ("auto", "forward", "backward", "both")
 """``forward``: values only. ``backward``: values and gradients, each edge labelled with its
@@ -52,12 +52,15 @@ COLOURS = {
     "backward": "#dc2626",    # highlight of the active backward step
     "pending": "#cbd5e1",     # not computed yet (step-through)
     "vanishing": "#e5e7eb",   # |gradient| far below the largest one
-    "ok": "#15803d",
-    "bad": "#b91c1c",
+    "changed": "#fecaca",     # a gradient this backward step just changed
+    "bad": "#b91c1c",         # gradcheck overlay: numeric and analytic gradients disagree
 }
 """Fill colours by role (and highlight colours), as ``#rrggbb`` strings."""
 
 _HIDDEN = "transparent"
+
+GRADCHECK_TOLERANCE = 1e-4
+"""The gradcheck overlay flags a leaf (MISMATCH, red border) above this relative error."""
 _VANISHING_DECADES = 6  # colour_by_grad: gradients this many decades below the largest are "vanishing"
 
 
@@ -142,10 +145,10 @@ def _float(x: Any) -> float:
     return x.data if isinstance(x, Value) else float(x)
 
 
-def _clean(text: str) -> str:
-    """A label made safe to show: no control characters, at most 60 characters."""
+def _clean(text: str, limit: int = 60) -> str:
+    """A label made safe to show: no control characters, at most ``limit`` characters."""
     text = re.sub(r"[\x00-\x1f\x7f]", " ", str(text))
-    return text if len(text) <= 60 else text[:57] + "..."
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _parameter_names(params: Any) -> dict[Value, str | None]:
@@ -276,16 +279,23 @@ def _grad_colour(g: float, top: float) -> str:
     return f"#{r:02x}{gr:02x}{b:02x}"
 
 
-def _cell(text: str, *, bold: bool = False, hidden: bool = False, bg: str | None = None,
-          colour: str | None = None) -> str:
-    body = html.escape(text, quote=True)
-    if bold:
-        body = f"<b>{body}</b>"
-    font = _HIDDEN if hidden else colour
-    if font:
-        body = f'<font color="{font}">{body}</font>'
-    attrs = f' bgcolor="{bg}"' if bg else ""
-    return f"<td{attrs}>{body}</td>"
+def _field(text: str) -> str:
+    """Text for one field of a record label: backslashes and the record syntax ``{ } | < >``
+    escaped, so a label is always drawn as text (quotes are escaped by ``graphviz.quote``)."""
+    text = _clean(text).replace("\\", "\\\\")
+    return re.sub(r"([{}|<>])", r"\\\1", text)
+
+
+def _plain(text: str) -> graphviz.nohtml:
+    """A plain DOT string (never an HTML-like label), lines joined by DOT's ``\\n``."""
+    lines = str(text).split("\n")
+    return graphviz.nohtml("\\n".join(_clean(line, 200).replace("\\", "\\\\") for line in lines))
+
+
+def _record(fields: list[str], rankdir: str) -> graphviz.nohtml:
+    """A record label with ``fields`` side by side whatever the direction (braces flip it in LR)."""
+    body = "|".join(fields)
+    return graphviz.nohtml("{" + body + "}" if rankdir in ("LR", "RL") else body)
 
 
 def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
@@ -303,7 +313,7 @@ def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
     if info.replay_error and mode != "forward":
         caption = (caption + "\n" if caption else "") + info.replay_error
     if caption:
-        dg.attr("graph", label=_html_label(caption), labelloc="t")
+        dg.attr("graph", label=_plain(caption), labelloc="t")
 
     grads = list(state.grads) if show_grads else None
     top = max((abs(g) for g in grads), default=0.0) if grads else 0.0
@@ -336,7 +346,7 @@ def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
                 dg.node(name, **attrs)
             continue
         with dg.subgraph(name=f"cluster_{cluster_no}") as sub:
-            sub.attr(label=_html_label(group), style="rounded,dashed", color="#94a3b8", fontsize="10")
+            sub.attr(label=_plain(group), style="rounded,dashed", color="#94a3b8", fontsize="10")
             for name, attrs in lines:
                 sub.node(name, **attrs)
         cluster_no += 1
@@ -369,50 +379,37 @@ def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
     return dg
 
 
-def _html_label(text: str) -> str:
-    lines = [html.escape(_clean(line), quote=True) for line in str(text).split("\n")]
-    return "<" + "<br/>".join(lines) + ">"
-
-
 def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top: float, options: Options,
                  pending: bool, active: bool) -> list[tuple[str, dict]]:
     node = info.order[i]
-    kind = info.kinds[i]
-    fill = COLOURS[kind]
-    cells = []
+    fill = COLOURS[info.kinds[i]]
     name = info.names[i]
-    if name is not None:
-        cells.append(_cell(name, bold=True, hidden=pending))
-    else:  # unlabelled: its id, so that step-through captions can name it
-        cells.append(_cell(f"v{i}", hidden=pending, colour="#64748b"))
-    cells.append(_cell(f"data {_fmt(node.data)}", hidden=pending))
+    fields = [_field(name if name is not None else f"v{i}"), _field(f"data {_fmt(node.data)}")]
+    attrs = {"shape": "record", "fillcolor": fill, "color": "#334155"}
     if grads is not None:
         shown = state.grads_shown is None or state.grads_shown[i]
-        value = grads[i] if shown else (state.final_grads[i] if state.final_grads is not None else grads[i])
-        bg = None
+        fields.append(_field(f"grad {_fmt(grads[i])}" if shown else "grad ?"))
         if shown and options.color_by_grad:
-            bg = _grad_colour(value, top)
+            attrs["fillcolor"] = _grad_colour(grads[i], top)
         if shown and i in state.changed:
-            bg = "#fecaca"
-        cells.append(_cell(f"grad {_fmt(value)}", hidden=pending or not shown, bg=bg))
+            attrs["fillcolor"] = COLOURS["changed"]
     if state.checks is not None and i in state.checks:
         numeric, relative = state.checks[i]
-        good = relative <= 1e-4
-        cells.append(_cell(f"numeric {_fmt(numeric)} · rel err {relative:.1e}", hidden=pending,
-                           colour=COLOURS["ok" if good else "bad"]))
-    border, width = "#334155", 1
+        good = relative <= GRADCHECK_TOLERANCE
+        fields.append(_field(f"numeric {_fmt(numeric)} (rel err {relative:.1e})" + ("" if good else " MISMATCH")))
+        if not good:
+            attrs.update(color=COLOURS["bad"], penwidth="2")
+    attrs["label"] = _record(fields, options.rankdir)
     if pending:
-        border, fill = COLOURS["pending"], "#ffffff"
+        attrs.update(fillcolor="#ffffff", color=COLOURS["pending"], fontcolor=_HIDDEN, style="filled,dashed")
     if active:
-        border, width = COLOURS[state.phase], 3
-    table = (f'<<table border="{width}" cellborder="1" cellspacing="0" cellpadding="4" color="{border}" '
-             f'bgcolor="{fill}"><tr>{"".join(cells)}</tr></table>>')
-    nodes = [(f"v{i}", {"label": table, "shape": "plain"})]
+        attrs.update(color=COLOURS[state.phase], penwidth="3")
+    nodes = [(f"v{i}", attrs)]
     if node.parents:
-        op_attrs = {"label": _html_label(info.op_text(i)), "shape": "ellipse", "fillcolor": COLOURS["op"],
+        op_attrs = {"label": _plain(info.op_text(i)), "shape": "ellipse", "fillcolor": COLOURS["op"],
                     "color": "#64748b", "margin": "0.03,0.01", "height": "0.3"}
         if node.op is not None:
-            op_attrs["tooltip"] = _tooltip(f"{node.op.name}: {node.op.rule}")
+            op_attrs["tooltip"] = _plain(f"{node.op.name}: {node.op.rule}")
         if pending:
             op_attrs.update(fillcolor="#ffffff", color=COLOURS["pending"], fontcolor=COLOURS["pending"],
                             style="filled,dashed")
@@ -420,12 +417,6 @@ def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top:
             op_attrs.update(color=COLOURS[state.phase], penwidth="3")
         nodes.insert(0, (f"v{i}_op", op_attrs))
     return nodes
-
-
-def _tooltip(text: str) -> str:
-    # A plain DOT string (never starting with "<", so never HTML): escape backslashes and quotes.
-    text = re.sub(r"[\x00-\x1f\x7f]", " ", text)[:200]
-    return text.replace("\\", "\\\\").replace('"', "'")
 
 
 def _edge_attrs(info: GraphInfo, child: int, position: int, state: State, grads: list | None, top: float,
@@ -477,15 +468,14 @@ def _group_node(info: GraphInfo, members: list[int], consumed_by: list[set[int]]
     inside = set(members)
     used_outside = [i for i in members if info.order[i] is info.root or consumed_by[i] - inside]
     name = info.groups[members[0]] if options.collapse == "neuron" else module_path(info.groups[members[0]])
-    cells = [_cell(name or "group", bold=True), _cell(f"{len(members)} values")]
+    fields = [_field(name or "group"), _field(f"{len(members)} values")]
     if len(used_outside) == 1:
         out = used_outside[0]
-        cells.append(_cell(f"out {_fmt(info.order[out].data)}"))
+        fields.append(_field(f"out {_fmt(info.order[out].data)}"))
         if grads is not None:
-            cells.append(_cell(f"grad {_fmt(grads[out])}"))
-    table = (f'<<table border="2" cellborder="1" cellspacing="0" cellpadding="4" color="#92400e" '
-             f'bgcolor="{COLOURS["group"]}"><tr>{"".join(cells)}</tr></table>>')
-    return {"label": table, "shape": "plain"}
+            fields.append(_field(f"grad {_fmt(grads[out])}"))
+    return {"label": _record(fields, options.rankdir), "shape": "record", "fillcolor": COLOURS["group"],
+            "color": "#92400e", "penwidth": "2"}
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Tests of ``viz`` and the ``valuegraph`` command, one module per module."""

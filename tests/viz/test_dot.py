@@ -1,0 +1,226 @@
+"""viz.dot: the DOT text of graphs (no rendering here; see test_render)."""
+
+import re
+
+import graphviz
+import pytest
+
+from autograd import Value
+from viz import COLOURS, GraphTooLargeError, draw
+
+from .graphs import lecture, neuron_graph
+
+
+def cells(source):
+    """Texts of the value records' fields, in order (labels without escaped characters)."""
+    records = re.findall(r'^\s*v\d+ \[label="\{([^"]*)\}"', source, flags=re.M)
+    return [field for record in records for field in record.split("|")]
+
+
+def edges(source):
+    return re.findall(r"^\s*(\w+) -> (\w+)", source, flags=re.M)
+
+
+def test_lecture_example_values_and_gradients():
+    f, (x, y, z) = lecture()
+    f.backward()
+    source = draw(f).source
+    texts = cells(source)
+    # values: x + y = 1, (x + y)z = 2, max(., 0) = 2; gradients: x 2, y 2, z 1, output 1
+    for value in ("data 1", "data 2"):
+        assert value in texts
+    assert texts.count("data 2") == 3  # z, (x + y)z and the output
+    assert [t for t in texts if t.startswith("grad")] == ["grad 2", "grad 2", "grad 2", "grad 1", "grad 1",
+                                                          "grad 0", "grad 1"]
+    assert ["x", "data -2", "grad 2"] == texts[:3]
+    assert ["v2", "data 1", "grad 2"] == texts[6:9]  # unlabelled values are named by their id
+
+
+def test_same_graph_gives_same_dot_text():
+    first, _ = lecture()
+    second, _ = lecture()
+    first.backward()
+    second.backward()
+    assert draw(first).source == draw(second).source
+    assert draw(first).source == draw(first).source
+
+
+def test_returns_digraph_with_ids_from_traversal_order():
+    f, _ = lecture()
+    graph = draw(f)
+    assert isinstance(graph, graphviz.Digraph)
+    assert edges(graph.source) == [("v0", "v2_op"), ("v1", "v2_op"), ("v2_op", "v2"), ("v2", "v4_op"),
+                                   ("v3", "v4_op"), ("v4_op", "v4"), ("v4", "v6_op"), ("v5", "v6_op"),
+                                   ("v6_op", "v6")]
+    assert "0x" not in graph.source  # nothing named by id()
+
+
+def test_a_plus_a_is_two_edges():
+    a = Value(3.0, "a")
+    graph = draw(a + a)
+    assert edges(graph.source).count(("v0", "v1_op")) == 2
+
+
+def test_edges_follow_parent_order():
+    a, b = Value(1.0, "a"), Value(2.0, "b")
+    assert edges(draw(b - a).source)[:2] == [("v0", "v2_op"), ("v1", "v2_op")]
+    assert edges(draw(a - b).source)[:2] == [("v0", "v2_op"), ("v1", "v2_op")]
+    assert cells(draw(b - a).source)[0] == "b"
+
+
+def test_op_nodes_show_the_op_with_its_constant():
+    x = Value(2.0, "x")
+    source = draw((x ** 2).leaky_relu(0.1) + x.relu()).source
+    for text in ('label="**2"', 'label="leaky_relu(0.1)"', "label=relu", 'label="+"'):
+        assert text in source
+
+
+def test_modes():
+    f, _ = lecture()
+    before = draw(f).source  # auto: no gradient yet, so forward
+    assert "grad" not in before and "local" not in before
+    f.backward()
+    after = draw(f).source  # auto after backward: both
+    assert "grad 2" in after and "local 2" in after and "dir=back" not in after
+    assert "grad" not in draw(f, mode="forward").source
+    backward = draw(f, mode="backward").source
+    assert "grad 2" in backward and "dir=back" in backward
+    assert draw(f, mode="both").source == after
+
+
+def test_edge_labels_are_local_derivative_and_contribution():
+    f, _ = lecture()
+    f.backward()
+    source = draw(f).source
+    # (x + y) -> *: local ∂/∂(x + y) = z = 2, upstream 1, contribution 2
+    assert re.search(r'v2 -> v4_op \[label="local 2\\n×1 = 2"', source)
+    # x -> +: local 1, upstream 2, contribution 2
+    assert re.search(r'v0 -> v2_op \[label="local 1\\n×2 = 2"', source)
+
+
+def test_rankdir_and_bad_options():
+    f, _ = lecture()
+    assert "rankdir=TB" in draw(f, rankdir="TB").source
+    with pytest.raises(ValueError, match="unknown mode 'sideways'.*forward, backward, both"):
+        draw(f, mode="sideways")
+    with pytest.raises(ValueError, match="unknown rankdir 'XY'.*LR, TB"):
+        draw(f, rankdir="XY")
+    with pytest.raises(TypeError, match="needs an autograd Value, got float"):
+        draw(3.0)
+    with pytest.raises(TypeError, match="color_by_grad must be True or False"):
+        draw(f, color_by_grad="yes")
+
+
+def test_colours_tell_roles_apart():
+    f, (x, _, _) = lecture()
+    w = Value(0.5)
+    g = f * w
+    source = draw(g, params={"w": w}).source
+    lines = {m.group(1): m.group(0) for m in re.finditer(r"^\s*(v\d+) \[.*$", source, flags=re.M)}
+    assert COLOURS["input"] in lines["v0"]        # x
+    assert COLOURS["constant"] in lines["v5"]     # the 0 of max(., 0)
+    assert COLOURS["parameter"] in lines["v7"]    # w
+    assert COLOURS["output"] in lines["v8"]
+    assert COLOURS["op"] in source
+    assert 'label="{w|' in lines["v7"]
+
+
+def test_labels_are_escaped():
+    evil = Value(1.0, '<script>alert("x")</script>')
+    other = Value(2.0, 'a"b\\c{d}|e\\')
+    source = draw(evil * other, title="<b>title</b>").source
+    assert "label=<" not in source  # never an HTML-like label
+    # record syntax escaped, quotes escaped, a trailing backslash cannot swallow the closing quote
+    assert 'label="{\\<script\\>alert(\\"x\\")\\</script\\>|data 1}"' in source
+    assert 'label="{a\\"b\\\\c\\{d\\}\\|e\\\\|data 2}"' in source
+    assert 'label="<b>title</b>"' in source  # a plain string, not an HTML-like label
+
+
+def test_drawing_does_not_change_gradients():
+    f, (x, y, z) = lecture()
+    f.backward()
+    f.backward()  # leaves accumulate: 4, 4, 2
+    draw(f, mode="both", gradcheck=True)
+    assert (x.grad, y.grad, z.grad) == (4.0, 4.0, 2.0)
+    assert "grad 4" in draw(f).source
+
+
+def test_gradcheck_overlay_shows_numeric_gradient_and_relative_error():
+    x = Value(3.0, "x")
+    f = x * x + x.sin()
+    f.backward()
+    source = draw(f, gradcheck=True).source
+    match = re.search(r"numeric ([-\d.e]+) \(rel err ([\d.e+-]+)\)", source)
+    assert match
+    import math
+    assert float(match.group(1)) == pytest.approx(6 + math.cos(3.0), rel=1e-4)
+    assert float(match.group(2)) < 1e-6
+    assert "MISMATCH" not in source
+    assert "numeric" not in draw(f).source
+
+
+def test_color_by_grad_marks_vanishing_gradients():
+    x, y = Value(1.0, "x"), Value(1.0, "y")
+    f = x * 1e-9 + y
+    f.backward()
+    source = draw(f, color_by_grad=True).source
+    x_line = next(line for line in source.splitlines() if line.strip().startswith("v0 "))
+    y_line = next(line for line in source.splitlines() if line.strip().startswith("v3 "))
+    assert f'fillcolor="{COLOURS["vanishing"]}"' in x_line
+    assert f'fillcolor="{COLOURS["input"]}"' not in y_line and f'fillcolor="{COLOURS["vanishing"]}"' not in y_line
+    assert COLOURS["vanishing"] not in draw(f).source
+
+
+def test_parameter_names_and_neuron_clusters():
+    out, names = neuron_graph()
+    out.backward()
+    source = draw(out, params=names, cluster=True).source
+    assert 'label="{layers.0.neurons.1.w.2|' in source
+    assert source.count("subgraph cluster_") == 2
+    assert 'label="layers.0.neurons.0"' in source
+    assert "subgraph" not in draw(out, params=names).source
+
+
+def test_collapse_neurons_into_single_nodes():
+    out, names = neuron_graph()
+    out.backward()
+    source = draw(out, params=names, collapse="neuron").source
+    assert "g_layers_0_neurons_0" in source and "g_layers_0_neurons_1" in source
+    assert 'label="{layers.0.neurons.0|' in source
+    assert "w.1" not in source
+    layer = draw(out, params=names, collapse="layer").source
+    assert "g_layers_0 " in layer and "neurons" not in layer.replace("layers.0", "")
+
+
+def chain(n):
+    v = Value(0.5, "x")
+    for _ in range(n):
+        v = v * 1.0
+    return v
+
+
+def test_size_limit_raises_a_clear_error():
+    v = chain(400)  # 801 values
+    with pytest.raises(GraphTooLargeError, match=r"801 values, more than max_nodes=600.*max_nodes=801"):
+        draw(v)
+    assert isinstance(draw(v, max_nodes=None), graphviz.Digraph)
+    with pytest.raises(GraphTooLargeError, match="max_nodes=10"):
+        draw(chain(10), max_nodes=10)
+    with pytest.raises(ValueError, match="max_nodes must be a positive int"):
+        draw(chain(1), max_nodes=0)
+
+
+def test_size_limit_collapses_named_neurons():
+    out, names = neuron_graph(n_inputs=6, n_neurons=3)
+    with pytest.raises(GraphTooLargeError):
+        draw(out, max_nodes=20)  # unnamed: cannot collapse
+    source = draw(out, params=names, max_nodes=20).source
+    assert "g_layers_0_neurons_2" in source
+
+
+def test_params_of_the_wrong_type():
+    f, _ = lecture()
+    with pytest.raises(TypeError, match="params"):
+        draw(f, params=3)
+    with pytest.raises(TypeError, match="not a Value"):
+        draw(f, params={"w": 1.0})

@@ -1,0 +1,97 @@
+"""viz.render: both backends write valid SVG; formats and errors are explicit."""
+
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from autograd import Value
+from viz import draw, render, render_source
+from viz.render import backend_formats, pick_backend, render_many
+
+from .graphs import lecture
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot program is not installed")
+BACKENDS = [pytest.param("dot", marks=needs_dot), "wasm"]
+
+
+def svg_texts(data):
+    """All text drawn in an SVG (parsing it also proves it is well-formed XML)."""
+    root = ET.fromstring(data)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    return ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_each_backend_writes_valid_svg_of_the_lecture_example(backend, tmp_path):
+    f, _ = lecture()
+    f.backward()
+    path = render(f, tmp_path / "graph.svg", backend=backend)
+    texts = svg_texts(path.read_bytes())
+    for text in ("x", "data -2", "grad 2", "data 1", "max", "*", "+"):
+        assert text in texts
+    assert texts.count("grad 1") == 3
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_labels_cannot_inject_markup_into_svg(backend):
+    evil = Value(1.0, "<script>alert(1)</script>")
+    data = render_source(draw(evil * 2).source, "svg", backend)
+    assert b"<script" not in data
+    assert "<script>alert(1)</script>" in svg_texts(data)  # shown as text
+
+
+@needs_dot
+def test_system_dot_writes_png_and_pdf(tmp_path):
+    f, _ = lecture()
+    assert render(f, tmp_path / "g.png", backend="dot").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert render(f, tmp_path / "g.pdf", backend="dot").read_bytes()[:5] == b"%PDF-"
+
+
+def test_wasm_backend_refuses_png_and_names_the_alternative(tmp_path):
+    f, _ = lecture()
+    with pytest.raises(ValueError, match="wasm backend cannot write PNG.*backend='dot'"):
+        render(f, tmp_path / "g.png", backend="wasm")
+    assert backend_formats("wasm") == ("svg",)
+
+
+def test_dot_format_writes_the_text_without_a_backend(tmp_path):
+    f, _ = lecture()
+    path = render(f, tmp_path / "g.gv", mode="forward")
+    assert path.read_text() == draw(f, mode="forward").source
+
+
+def test_format_and_argument_errors(tmp_path):
+    f, _ = lecture()
+    with pytest.raises(ValueError, match=r"cannot tell the format from 'g.jpeg'"):
+        render(f, tmp_path / "g.jpeg")
+    with pytest.raises(ValueError, match="unknown format: 'bmp'"):
+        render(f, tmp_path / "g.svg", format="bmp")
+    with pytest.raises(ValueError, match="unknown backend: 'cairo'.*auto, dot, wasm"):
+        render(f, tmp_path / "g.svg", backend="cairo")
+    with pytest.raises(TypeError, match="drawing options"):
+        render(draw(f), tmp_path / "g.svg", mode="forward")
+    with pytest.raises(TypeError, match="render\\(graph\\) needs"):
+        render(42, tmp_path / "g.svg")
+
+
+def test_render_accepts_digraph_and_dot_text(tmp_path):
+    f, _ = lecture()
+    graph = draw(f)
+    a = render(graph, tmp_path / "a.svg", backend="wasm").read_bytes()
+    b = render(graph.source, tmp_path / "b.svg", backend="wasm").read_bytes()
+    assert a == b
+    assert render(f, tmp_path / "sub" / "dir" / "c.svg", backend="wasm").exists()
+
+
+def test_auto_prefers_system_dot():
+    assert pick_backend("auto") == ("dot" if shutil.which("dot") else "wasm")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_render_many_returns_one_svg_per_graph(backend):
+    sources = [draw(Value(float(i), f"n{i}")).source for i in range(3)]
+    results = render_many(sources, "svg", backend)
+    assert len(results) == 3
+    for i, data in enumerate(results):
+        assert f"n{i}" in svg_texts(data)
