@@ -1,0 +1,175 @@
+"""Module: named parameters, state dicts, JSON files (atomic saves, checked loads)."""
+
+import json
+import math
+import os
+
+import pytest
+
+import nn
+from autograd import Value
+
+
+def test_named_parameters_have_stable_dotted_names_in_micrograd_order():
+    model = nn.MLP(2, [3, 1], seed=0)
+    names = [name for name, _ in model.named_parameters()]
+    assert names[:4] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b",
+                         "layers.0.neurons.1.w.0"]
+    assert names[-1] == "layers.1.neurons.0.b"
+    assert [p for _, p in model.named_parameters()] == model.parameters()
+    assert "layers.1.neurons.0.w.2" in names
+
+
+def test_batchnorm_parameters_and_buffers_are_named():
+    model = nn.MLP(2, [3, 1], batch_norm=True, seed=0)
+    names = [name for name, _ in model.named_parameters()]
+    assert "layers.0.norm.weight.2" in names and "layers.0.norm.bias.0" in names
+    state = model.state_dict()
+    assert state["layers.0.norm.running_mean.1"] == 0.0
+    assert state["layers.0.norm.running_var.1"] == 1.0
+    assert len(state) == len(names) + 6
+
+
+def test_state_dict_round_trip_restores_parameters_and_buffers():
+    model = nn.MLP(2, [3, 1], batch_norm=True, seed=0)
+    model([[1.0, 2.0], [2.0, 0.0], [0.0, -1.0]])  # moves the running statistics
+    state = model.state_dict()
+    other = nn.MLP(2, [3, 1], batch_norm=True, seed=1)
+    assert other.state_dict() != state
+    assert other.load_state_dict(state) is other
+    assert other.state_dict() == state
+    model.eval(), other.eval()
+    assert other([0.5, 0.5]).data == model([0.5, 0.5]).data
+
+
+def test_state_dict_is_a_copy():
+    model = nn.MLP(2, [1], seed=0)
+    state = model.state_dict()
+    state["layers.0.neurons.0.b"] = 5.0
+    assert model.parameters()[-1].data == 0.0
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda s: s.pop("layers.0.neurons.0.b"), "missing keys: 'layers.0.neurons.0.b'"),
+    (lambda s: s.update({"layers.9.w": 1.0}), "unexpected keys: 'layers.9.w'"),
+    (lambda s: s.update({"layers.0.neurons.0.b": float("nan")}), "expected a finite number, got nan"),
+    (lambda s: s.update({"layers.0.neurons.0.b": "1.0"}), "expected a number, got str"),
+    (lambda s: s.update({"layers.0.neurons.0.b": True}), "expected a number, got bool"),
+])
+def test_loading_a_bad_state_changes_nothing_and_says_why(change, message):
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    state = nn.MLP(2, [3, 1], seed=1).state_dict()
+    change(state)
+    with pytest.raises((ValueError, TypeError)) as error:
+        model.load_state_dict(state)
+    assert message in str(error.value)
+    assert "nothing was changed" in str(error.value)
+    assert model.state_dict() == before
+
+
+def test_loading_a_state_of_another_size_lists_what_does_not_match():
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match="missing keys: .*unexpected keys|unexpected keys"):
+        model.load_state_dict(nn.MLP(2, [4, 1], seed=0).state_dict())
+    assert model.state_dict() == before
+    with pytest.raises(TypeError, match="expected a dict"):
+        model.load_state_dict([1.0, 2.0])
+
+
+def test_a_negative_running_variance_is_refused():
+    model = nn.MLP(2, [3, 1], batch_norm=True, seed=0)
+    state = model.state_dict()
+    state["layers.0.norm.running_var.0"] = -1.0
+    with pytest.raises(ValueError, match="variance cannot be negative"):
+        model.load_state_dict(state)
+
+
+def test_save_and_load_round_trip(tmp_path):
+    model = nn.MLP(2, [4, 4, 1], activation="tanh", seed=3)
+    path = tmp_path / "model.json"
+    model.save(path)
+    document = json.loads(path.read_text())
+    assert document["format"] == "valuegraph.nn.state_dict" and document["model"] == "MLP"
+    other = nn.MLP(2, [4, 4, 1], activation="tanh", seed=4)
+    assert other.load(path) is other
+    assert other.state_dict() == model.state_dict()
+    assert os.listdir(tmp_path) == ["model.json"]  # no temporary file left behind
+
+
+def test_save_replaces_an_existing_file_whole(tmp_path):
+    path = tmp_path / "model.json"
+    path.write_text("old contents")
+    nn.MLP(2, [1], seed=0).save(str(path))
+    assert json.loads(path.read_text())["state"]["layers.0.neurons.0.b"] == 0.0
+
+
+def test_a_failed_save_keeps_the_old_file(tmp_path):
+    path = tmp_path / "model.json"
+    model = nn.MLP(2, [1], seed=0)
+    model.save(path)
+    before = path.read_text()
+    model.parameters()[0].data = math.inf  # cannot be written as JSON
+    with pytest.raises(ValueError):
+        model.save(path)
+    assert path.read_text() == before
+    assert os.listdir(tmp_path) == ["model.json"]
+
+
+@pytest.mark.parametrize("contents, message", [
+    ("{not json", "not a valid model file"),
+    ('{"format": "valuegraph.nn.state_dict", "version": 1, "state": {"layers.0.neurons.0.b": NaN}}',
+     "NaN is not a finite number"),
+    ('{"format": "something else", "state": {}}', "not a valid model file"),
+    ('[1, 2]', "not a valid model file"),
+    ('{"format": "valuegraph.nn.state_dict", "version": 7, "state": {}}', "unsupported version 7"),
+    ('{"format": "valuegraph.nn.state_dict", "version": 1, "state": {"x": 1.0}}', "unexpected keys: 'x'"),
+])
+def test_loading_a_bad_file_changes_nothing_and_says_why(tmp_path, contents, message):
+    path = tmp_path / "bad.json"
+    path.write_text(contents)
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError) as error:
+        model.load(path)
+    assert message in str(error.value) and "bad.json" in str(error.value)
+    assert model.state_dict() == before
+
+
+def test_loading_a_file_with_wrong_sizes_changes_nothing(tmp_path):
+    path = tmp_path / "small.json"
+    nn.MLP(2, [2, 1], seed=0).save(path)
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match="missing keys"):
+        model.load(path)
+    assert model.state_dict() == before
+
+
+def test_vector_to_parameters_and_back():
+    model = nn.MLP(2, [2, 1], seed=0)
+    vector = [float(i) for i in range(len(model.parameters()))]
+    nn.vector_to_parameters(vector, model.parameters())
+    assert nn.parameters_to_vector(model.parameters()) == vector
+    with pytest.raises(ValueError, match="3 values for 9 parameters"):
+        nn.vector_to_parameters([1.0, 2.0, 3.0], model.parameters())
+    with pytest.raises(ValueError, match="finite"):
+        nn.vector_to_parameters([math.nan] * 9, model.parameters())
+    assert nn.parameters_to_vector(model.parameters()) == vector
+
+
+def test_a_custom_module_finds_values_and_submodules_in_its_attributes():
+    class Affine(nn.Module):
+        def __init__(self):
+            self.scale = Value(2.0)
+            self.shift = [Value(1.0)]
+            self.inner = nn.Neuron(1, nonlin=False, seed=0)
+
+        def forward(self, x):
+            return self.inner(x) * self.scale + self.shift[0]
+
+    module = Affine()
+    assert [name for name, _ in module.named_parameters()] == ["scale", "shift.0", "inner.w.0", "inner.b"]
+    assert module([1.0]).data == pytest.approx(module.inner.w[0].data * 2 + 1)
+    assert module.eval().inner.training is False
