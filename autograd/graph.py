@@ -30,48 +30,69 @@ __all__ = [
 _isfinite = math.isfinite
 
 
-class _Visited:
-    """Marks a node as reached during a walk (parked in ``.grad``; see :func:`_walk`)."""
+class _Visited(float):
+    """The mark of a node reached by :func:`_walk`, parked in its ``.grad``.
+
+    It is a zero (a ``float`` subclass equal to 0.0, and ``_VISITED + x`` is a plain float),
+    so marking a node during the walk also zeroes its gradient for the backward pass that
+    follows: every node but the root then receives at least one contribution, which replaces
+    the mark with an ordinary float.
+    """
 
     __slots__ = ()
 
     def __repr__(self) -> str:
-        return "<visited>"
+        return "0.0"
 
 
-_VISITED = _Visited()
+_VISITED = _Visited(0.0)
 
 
-def _walk(root: Value) -> tuple[list[Value], list[Any]]:
-    """Depth-first walk: every node ``root`` depends on, parents before children, and the
-    gradient each node held.
+def _walk(root: Value) -> tuple[list[Value], list[Any], list[int]]:
+    """Depth-first walk: every node ``root`` depends on, parents before children; the
+    gradient each node held; and the positions of the leaves in that order.
 
     Iterative (no recursion limit) and deterministic (parents in order). A reached node is
-    marked by parking :data:`_VISITED` in its ``.grad``; its gradient is returned in the second
-    list, and the caller must put it back or overwrite it. This needs no set of visited
-    nodes, which would cost more memory than the graph's own edges.
+    marked by parking :data:`_VISITED` (a zero) in its ``.grad``; the gradient it held is
+    returned in the second list, for the caller to put back or add to. This needs no set of
+    visited nodes, which would cost more memory than the graph's own edges.
     """
     order: list[Value] = []
     saved: list[Any] = []
-    stack = [(root, iter(root.parents), root.grad)]
+    leaves: list[int] = []
+    path, path_grads, pending = [root], [root.grad], [iter(root.parents)]
     root.grad = _VISITED
     try:
-        while stack:
-            node, parents, grad = stack[-1]
-            for parent in parents:
-                if parent.grad is not _VISITED:
-                    stack.append((parent, iter(parent.parents), parent.grad))
+        while path:
+            for parent in pending[-1]:
+                if parent.grad is _VISITED:
+                    continue
+                if parent.op is None:  # a leaf is finished as soon as it is reached
+                    leaves.append(len(order))
+                    order.append(parent)
+                    saved.append(parent.grad)
                     parent.grad = _VISITED
-                    break
-            else:
-                stack.pop()
-                order.append(node)
-                saved.append(grad)
+                    continue
+                path.append(parent)
+                path_grads.append(parent.grad)
+                arity = parent.op.arity  # Value.parents, inlined: this is the hot loop
+                pending.append(iter((parent._first, parent._second) if arity == 2 else
+                                    (parent._first,) if arity == 1 else parent._first))
+                parent.grad = _VISITED
+                break
+            else:  # every parent of the node on top is in the order: the node goes next
+                pending.pop()
+                order.append(path.pop())
+                saved.append(path_grads.pop())
     except BaseException:  # e.g. KeyboardInterrupt: leave every gradient as it was
-        _restore(order, saved)
-        _restore([entry[0] for entry in stack], [entry[2] for entry in stack])
+        _restore(order + path, saved + path_grads)
         raise
-    return order, saved
+    if root.op is None:
+        leaves.append(0)
+    return order, saved, leaves
+
+
+_parents = Value.parents.fget
 
 
 def _restore(nodes: Sequence[Value], grads: Sequence[Any]) -> None:
@@ -85,42 +106,58 @@ def topological_order(root: Value) -> list[Value]:
     Iterative depth-first search in parent order: the same graph always gives the same list.
     """
     _check_value(root, "topological_order(root)")
-    order, saved = _walk(root)
+    order, saved, _ = _walk(root)
     _restore(order, saved)
     return order
 
 
 def _chain_rule(order: Sequence[Value], math_namespace: Any, observe: Callable | None = None) -> None:
-    """The chain rule over ``order`` (gradients already seeded): the engine's only copy of it.
+    """The chain rule over ``order`` (gradients already seeded): for every node with parents,
+    from the output down, ``parent.grad += ∂node/∂parent · node.grad`` for each parent.
 
-    For each node with parents, from the output down, add ``local · upstream`` to each
-    parent's gradient. ``observe(node, upstream, local_grads)``, when given, is called before a
-    node's contributions are added (that is how :func:`backward_steps` sees the pass).
+    ``math_namespace`` is ``FLOAT_MATH`` (derivatives as floats) or ``VALUE_MATH``
+    (derivatives as Values, for ``create_graph``). ``observe(node, upstream, local_grads)``,
+    when given, is called before a node's contributions are added: that is how
+    :func:`backward_steps` sees the pass. Parents are read from ``Value``'s own slots, and
+    the sum is unrolled for one and two parents (nearly every node): this loop is the hot
+    path of every backward pass.
     """
     on_floats = math_namespace is FLOAT_MATH
-    for node in reversed(order):
-        parents = node.parents
-        if not parents:
-            continue
-        upstream = node.grad
-        try:
-            if on_floats:
-                args = ((parents[0].data, parents[1].data) if len(parents) == 2
-                        else tuple([p.data for p in parents]))
-                local_grads = node.op.local_grads(args, node.data, node.param, math_namespace)
+    node = None
+    try:
+        for node in reversed(order):
+            op = node.op
+            if op is None:
+                continue
+            upstream = node.grad
+            arity = op.arity
+            if arity == 2:
+                first, second = node._first, node._second
+                args = (first.data, second.data) if on_floats else (first, second)
+            elif arity == 1:
+                first = node._first
+                args = (first.data,) if on_floats else (first,)
             else:
-                local_grads = node.op.local_grads(parents, node, node.param, math_namespace)
-        except (ZeroDivisionError, OverflowError, ValueError) as error:
-            raise FloatingPointError(_non_finite_message(
-                node, f"its local derivative is undefined there ({error})")) from None
-        if observe is not None:
-            observe(node, upstream, local_grads)
-        for parent, local in zip(parents, local_grads):
-            parent.grad += local * upstream
+                parents = node._first
+                args = tuple([p.data for p in parents]) if on_floats else parents
+            local_grads = op.local_grads(args, node.data if on_floats else node, node.param, math_namespace)
+            if observe is not None:
+                observe(node, upstream, local_grads)
+            if arity == 2:
+                first.grad += local_grads[0] * upstream
+                second.grad += local_grads[1] * upstream
+            elif arity == 1:
+                first.grad += local_grads[0] * upstream
+            else:
+                for parent, local in zip(parents, local_grads):
+                    parent.grad += local * upstream
+    except (ZeroDivisionError, OverflowError, ValueError) as error:
+        raise FloatingPointError(_non_finite_message(
+            node, f"its local derivative is undefined there ({error})")) from None
 
 
 def _find_non_finite(order: Sequence[Value]) -> str:
-    """After a pass: why some gradient is not finite, naming the op responsible, or None.
+    """After a pass in which some gradient came out non-finite: why, naming the op responsible.
 
     Each intermediate node's gradient is final once the pass is over, so the first node (in
     the pass's order) whose gradient is finite but whose contribution to a parent is not is
@@ -131,7 +168,7 @@ def _find_non_finite(order: Sequence[Value]) -> str:
         if not _isfinite(upstream):
             return (f"backward: the gradient of {_describe(node)} overflowed to {float(upstream)!r} "
                     f"while adding up the contributions of the nodes that use it")
-        if not node.parents:
+        if node.op is None:
             continue
         args = tuple(float(p.data) for p in node.parents)
         local_grads = node.op.local_grads(args, node.data, node.param, FLOAT_MATH)
@@ -162,22 +199,20 @@ def _backward_pass(root: Value, gradient: Any, create_graph: bool, observe: Call
     an exception from ``observe``) every gradient is put back as it was: nothing is left
     half-updated, and ``FloatingPointError`` names the op responsible.
     """
-    order, saved = _walk(root)
-    for node in order:
-        node.grad = 0.0
+    order, saved, leaves = _walk(root)  # every node's gradient is now a zero
     root.grad = Value(gradient) if create_graph else gradient
     try:
         _chain_rule(order, VALUE_MATH if create_graph else FLOAT_MATH, observe)
-        for node, previous in zip(order, saved):
-            if not node.parents:
-                grad = node.grad
-                if not _isfinite(grad):
-                    raise FloatingPointError(_find_non_finite(order))
-                if create_graph and not isinstance(grad, Value):
-                    grad = Value(grad)
-                if isinstance(previous, Value) or previous != 0.0:
-                    grad = previous + grad
-                node.grad = grad
+        for position in leaves:  # add this pass's gradient to what each leaf held
+            node, previous = order[position], saved[position]
+            grad = node.grad
+            if not _isfinite(grad):
+                raise FloatingPointError(_find_non_finite(order))
+            if create_graph and not isinstance(grad, Value):
+                grad = Value(grad)
+            if isinstance(previous, Value) or previous != 0.0:
+                grad = previous + grad
+            node.grad = grad
     except BaseException:
         _restore(order, saved)
         raise
@@ -221,28 +256,38 @@ class BackwardStep:
 
 
 def backward_steps(root: Value, gradient: float = 1.0) -> Iterator[BackwardStep]:
-    """Perform ``root.backward(gradient)`` one node at a time, yielding what each step does.
+    """``root.backward(gradient)``, told one node at a time: what each step of the chain rule did.
 
-    Exhausting the generator leaves every gradient exactly as :func:`backward` would (it is
-    the same pass); closing it early restores all gradients. ``grad_before``/``grad_after``
-    are this pass's running sums (a leaf's earlier gradient is added back after the last step).
+    The steps come in the order :func:`backward` takes them, from the same pass (the engine
+    records them as it runs the chain rule, when iteration starts). Exhausting the generator
+    leaves every gradient exactly as :func:`backward` does; closing it early puts every
+    gradient back as it was before. ``grad_before``/``grad_after`` are this pass's running
+    sums, starting from 0 (a leaf's earlier gradient is added to it at the end of the pass).
     """
     _check_value(root, "backward_steps(root)")
     gradient = _check_gradient(gradient)
+    before = [(node, node.grad) for node in topological_order(root)]
     steps: list[BackwardStep] = []
 
     def record(node: Value, upstream: float, local_grads: tuple) -> None:
         running: dict[int, float] = {}
         edges = []
-        for index, (parent, local) in enumerate(zip(node.parents, local_grads)):
-            before = running.get(id(parent), parent.grad)
+        for index, (parent, local) in enumerate(zip(_parents(node), local_grads)):
+            grad_before = running.get(id(parent), float(parent.grad))
             contribution = local * upstream
-            running[id(parent)] = after = before + contribution
-            edges.append(BackwardEdge(parent, index, local, contribution, before, after))
-        steps.append(BackwardStep(node, upstream, tuple(edges)))
+            running[id(parent)] = grad_after = grad_before + contribution
+            edges.append(BackwardEdge(parent, index, local, contribution, grad_before, grad_after))
+        steps.append(BackwardStep(node, float(upstream), tuple(edges)))
 
     _backward_pass(root, gradient, create_graph=False, observe=record)
-    yield from steps
+    finished = False
+    try:
+        yield from steps
+        finished = True
+    finally:
+        if not finished:  # closed early: the replay leaves no trace
+            for node, grad in before:
+                node.grad = grad
 
 
 def gradients(output: Any, inputs: Sequence[Value], create_graph: bool = False) -> list[Any]:

@@ -118,7 +118,8 @@ def _pow_local_grads(args: tuple, out: Any, _param: None, m: Any) -> tuple:
     # and undefined (NaN) for x < 0.
     b = m.data(base)
     d_exponent = out * m.log(base) if b > 0.0 else 0.0 if b == 0.0 else math.nan
-    return (exponent * base ** (exponent - 1.0), d_exponent)
+    d_base = exponent * base ** (exponent - 1.0) if m.data(exponent) != 0.0 else 0.0
+    return (d_base, d_exponent)
 
 
 def _log(args: tuple, _param: None) -> float:
@@ -197,11 +198,11 @@ _TABLE = [
        lambda a, out, p, m: (-1.0,),
        "-x;  d/dx = -1"),
     Op("pow", "**{param}", 1, _pow_const,
-       lambda a, out, c, m: (c * a[0] ** (c - 1.0),),
-       "xᶜ for a constant c;  d/dx = c·xᶜ⁻¹",
+       lambda a, out, c, m: (c * a[0] ** (c - 1.0) if c != 0 else 0.0,),
+       "xᶜ for a constant c;  d/dx = c·xᶜ⁻¹ (0 for c = 0)",
        domain="x ≠ 0 when c < 0, and x ≥ 0 when c is not an integer"),
     Op("power", "**", 2, _pow, _pow_local_grads,
-       "xʸ;  ∂/∂x = y·xʸ⁻¹,  ∂/∂y = xʸ·log x",
+       "xʸ;  ∂/∂x = y·xʸ⁻¹ (0 for y = 0),  ∂/∂y = xʸ·log x (0 at x = 0)",
        domain="x ≠ 0 when y < 0, and x ≥ 0 when y is not an integer"),
     Op("abs", "abs", 1, lambda a, p: abs(a[0]),
        lambda a, out, p, m: (m.sign(a[0]),),

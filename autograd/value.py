@@ -25,17 +25,34 @@ class Value:
     rule. Values hash and compare equal by identity: they are graph nodes, not numbers.
     """
 
-    __slots__ = ("data", "grad", "parents", "op", "param", "label")
+    # Parents live in two slots rather than a tuple: a tuple per node would be a second object
+    # for Python's cyclic garbage collector to track, which costs more time than anything else
+    # in building a graph. ``_first``/``_second`` hold the parents of unary and binary ops;
+    # n-ary ops (sum, dot) keep their tuple in ``_first``. Read them through ``parents``.
+    __slots__ = ("data", "grad", "op", "param", "label", "_first", "_second")
 
     def __init__(self, data: float, label: str | None = None) -> None:
         self.data = _to_finite_float(data, "Value(data)")
         self.grad: Any = 0.0
-        self.parents: tuple[Value, ...] = ()
         self.op: Op | None = None
+        self._first = self._second = None
         self.param: Any = None
         self.label = _check_label(label)
 
     # -- the graph ---------------------------------------------------------------------------
+
+    @property
+    def parents(self) -> tuple:
+        """The values this one was computed from, in order (``a + a`` lists ``a`` twice)."""
+        op = self.op
+        if op is None:
+            return ()
+        arity = op.arity
+        if arity == 2:
+            return (self._first, self._second)
+        if arity == 1:
+            return (self._first,)
+        return self._first
 
     @property
     def is_leaf(self) -> bool:
@@ -70,39 +87,49 @@ class Value:
     # -- arithmetic: + - * / ** and their mirrored forms -------------------------------------
 
     def __add__(self, other: Any) -> Value:
-        other = _as_value(other)
-        return NotImplemented if other is None else apply(ADD, (self, other))
+        if other.__class__ is not Value and (other := _as_value(other)) is None:
+            return NotImplemented
+        return apply(ADD, (self, other))
 
     def __radd__(self, other: Any) -> Value:
-        other = _as_value(other)
-        return NotImplemented if other is None else apply(ADD, (other, self))
+        if other.__class__ is not Value and (other := _as_value(other)) is None:
+            return NotImplemented
+        return apply(ADD, (other, self))
 
     def __sub__(self, other: Any) -> Value:
-        other = _as_value(other)
-        return NotImplemented if other is None else apply(SUB, (self, other))
+        if other.__class__ is not Value and (other := _as_value(other)) is None:
+            return NotImplemented
+        return apply(SUB, (self, other))
 
     def __rsub__(self, other: Any) -> Value:
-        other = _as_value(other)
-        return NotImplemented if other is None else apply(SUB, (other, self))
+        if other.__class__ is not Value and (other := _as_value(other)) is None:
+            return NotImplemented
+        return apply(SUB, (other, self))
 
     def __mul__(self, other: Any) -> Value:
-        other = _as_value(other)
-        return NotImplemented if other is None else apply(MUL, (self, other))
+        if other.__class__ is not Value and (other := _as_value(other)) is None:
+            return NotImplemented
+        return apply(MUL, (self, other))
 
     def __rmul__(self, other: Any) -> Value:
-        other = _as_value(other)
-        return NotImplemented if other is None else apply(MUL, (other, self))
+        if other.__class__ is not Value and (other := _as_value(other)) is None:
+            return NotImplemented
+        return apply(MUL, (other, self))
 
     def __truediv__(self, other: Any) -> Value:
-        other = _as_value(other)
-        return NotImplemented if other is None else apply(DIV, (self, other))
+        if other.__class__ is not Value and (other := _as_value(other)) is None:
+            return NotImplemented
+        return apply(DIV, (self, other))
 
     def __rtruediv__(self, other: Any) -> Value:
-        other = _as_value(other)
-        return NotImplemented if other is None else apply(DIV, (other, self))
+        if other.__class__ is not Value and (other := _as_value(other)) is None:
+            return NotImplemented
+        return apply(DIV, (other, self))
 
     def __pow__(self, exponent: Any) -> Value:
         """``x ** c`` with a number ``c`` (one parent) or ``x ** y`` with a Value ``y``."""
+        if _is_plain_constant(exponent):  # the common case, checked fast
+            return apply(POW, (self,), exponent)
         if isinstance(exponent, Value):
             return apply(POWER, (self, exponent))
         if not _is_real_number(exponent):
@@ -211,14 +238,20 @@ def apply(op: Op, parents: tuple[Value, ...], param: Any = None) -> Value:
     node.data = data
     node.grad = 0.0
     node.label = None
-    if _grad_state.enabled:
-        node.parents = parents
-        node.op = op
-        node.param = param
+    if _grad_mode_blocks and not _grad_state.enabled:
+        node.op = node.param = node._first = node._second = None
+        return node
+    node.op = op
+    node.param = param
+    arity = op.arity
+    if arity == 2:
+        node._first, node._second = parents
+    elif arity == 1:
+        node._first = parents[0]
+        node._second = None
     else:
-        node.parents = ()
-        node.op = None
-        node.param = None
+        node._first = parents
+        node._second = None
     return node
 
 
@@ -268,6 +301,10 @@ class _GradState(threading.local):
 
 
 _grad_state = _GradState()
+_grad_mode_blocks = 0
+"""How many ``no_grad``/``enable_grad`` blocks are open in all threads: while none is, recording
+an op skips the (slower) thread-local look-up."""
+_no_grad_lock = threading.Lock()
 
 
 def is_grad_enabled() -> bool:
@@ -277,12 +314,17 @@ def is_grad_enabled() -> bool:
 
 @contextmanager
 def _grad_mode(enabled: bool) -> Iterator[None]:
+    global _grad_mode_blocks
     previous = _grad_state.enabled
+    with _no_grad_lock:
+        _grad_mode_blocks += 1
     _grad_state.enabled = enabled
     try:
         yield
     finally:
         _grad_state.enabled = previous
+        with _no_grad_lock:
+            _grad_mode_blocks -= 1
 
 
 def no_grad():
@@ -309,18 +351,35 @@ def _is_real_number(x: Any) -> bool:
 def _to_finite_float(x: Any, what: str) -> float:
     if not _is_real_number(x):
         raise TypeError(f"{what} must be a real number (int, float or bool), got {type(x).__name__}: {x!r}")
-    result = float(x)
+    try:
+        result = float(x)
+    except OverflowError:
+        result = math.inf
     if not _isfinite(result):
         raise ValueError(f"{what} must be finite, got {result!r}")
     return result
 
 
+def _is_plain_constant(x: Any) -> bool:
+    """A finite float, or an int that a float holds exactly: the numbers code writes most."""
+    if x.__class__ is float:
+        return x - x == 0.0  # False for inf and nan
+    return x.__class__ is int and -_EXACT_INT <= x <= _EXACT_INT
+
+
+_EXACT_INT = 2 ** 53
+
+
 def _as_value(x: Any) -> Value | None:
     """``x`` as a Value (numbers become constant leaves), or None if it is not a number."""
-    if type(x) is Value:
-        return x
     if isinstance(x, Value):
         return x
+    if _is_plain_constant(x):  # skip Value()'s slower checks
+        node = _new_value(Value)
+        node.data = float(x)
+        node.grad = 0.0
+        node.op = node.param = node.label = node._first = node._second = None
+        return node
     if _is_real_number(x):
         return Value(x)
     return None

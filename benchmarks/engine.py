@@ -12,6 +12,9 @@ build + backward is linear in the graph size.
 from __future__ import annotations
 
 import argparse
+import functools
+from collections import deque
+import operator
 import gc
 import random
 import sys
@@ -28,52 +31,68 @@ except ImportError:  # pragma: no cover - reported below
     MicrogradValue = None
 
 OPS = ("add", "mul", "pow", "relu")
+_INPUTS = 100
 
 
-def make_plan(nodes: int, seed: int = 0, inputs: int = 100) -> list[tuple]:
-    """A random graph as a list of steps ``(op, i, j)`` over earlier nodes.
+def _square(a, _unused):
+    return a ** 2
 
-    Operands are drawn from earlier nodes, biased towards recent ones so the graph is deep as
-    well as wide; ops are chosen so every value stays in [-2, 2] (no overflow in either
-    engine). Built with plain floats, so both engines run exactly the same graph.
+
+def _relu(a, _unused):
+    return a.relu()
+
+
+def _scaled(a, _unused, scale):
+    return a * scale
+
+
+_FUNCTIONS = {"add": operator.add, "mul": operator.mul, "pow": _square, "relu": _relu}
+
+
+def make_plan(nodes: int, seed: int = 0, inputs: int = _INPUTS) -> list[tuple]:
+    """A random graph as a list of inputs then steps ``(function, i, j)`` over earlier nodes.
+
+    The first operand of each step is the oldest node nobody has used yet (so every node
+    feeds the output), the second is drawn from earlier nodes, mostly recent ones; what is
+    left unused at the end is added up pairwise into one output. The result is a graph about
+    ``inputs`` nodes wide and ``nodes / inputs`` deep, with edges across it. Ops are chosen so
+    values stay within [0.1, 2] in magnitude (no overflow, no collapse to zero): where an op
+    would leave that range the step multiplies by a constant instead. The
+    plan is made with plain floats, so both engines run exactly the same graph.
     """
     rng = random.Random(seed)
-    values = [rng.uniform(-1.0, 1.0) for _ in range(inputs)]
-    plan: list[tuple] = []
-    while len(values) < nodes:
-        n = len(values)
-        i = n - 1 - min(int(rng.expovariate(1 / 50)), n - 1)
-        j = rng.randrange(n)
-        op = rng.choice(OPS)
+    values = [rng.choice((-1, 1)) * rng.uniform(0.5, 1.0) for _ in range(inputs)]
+    plan: list[tuple] = [("input", x) for x in values]
+    unused = deque(range(inputs))
+    while len(values) < nodes - inputs:
+        i = unused.popleft()
+        j = len(values) - 1 - min(int(rng.expovariate(1 / 200)), len(values) - 1)
         a, b = values[i], values[j]
-        if op == "add" and abs(a + b) > 2.0:
-            op = "mul"
-        result = {"add": a + b, "mul": a * b, "pow": a * a, "relu": max(a, 0.0)}[op]
-        plan.append((op, i, j))
-        values.append(result)
-    return [("input", x) for x in values[:inputs]] + plan
+        results = {"add": a + b, "mul": a * b, "pow": a * a, "relu": max(a, 0.0)}
+        op = rng.choice(OPS)
+        if 0.1 <= abs(results[op]) <= 2.0:
+            values.append(results[op])
+            plan.append((_FUNCTIONS[op], i, j))
+        else:  # rescale instead: a * c with a constant c, so that the value is ±1
+            scale = 1.0 / abs(a)
+            values.append(a * scale)
+            plan.append((functools.partial(_scaled, scale=scale), i, j))
+        unused.append(len(values) - 1)
+    while len(unused) > 1:
+        i, j = unused.popleft(), unused.popleft()
+        values.append(values[i] + values[j])
+        plan.append((operator.add, i, j))
+        unused.append(len(values) - 1)
+    return plan
 
 
 def build(value_class, plan):
-    nodes = []
+    """Run ``plan`` in one engine: as thin a loop as possible, so the engines are compared."""
+    nodes = [value_class(x) for _, x in plan[:_INPUTS]]
     append = nodes.append
-    for step in plan:
-        op = step[0]
-        if op == "input":
-            append(value_class(step[1]))
-        elif op == "add":
-            append(nodes[step[1]] + nodes[step[2]])
-        elif op == "mul":
-            append(nodes[step[1]] * nodes[step[2]])
-        elif op == "pow":
-            append(nodes[step[1]] ** 2)
-        else:
-            append(nodes[step[1]].relu())
-    # The output depends on every node: sum the last few hundred (each was drawn from all before).
-    out = nodes[-1]
-    for node in nodes[-200:-1]:
-        out = out + node
-    return nodes, out
+    for function, i, j in plan[_INPUTS:]:
+        append(function(nodes[i], nodes[j]))
+    return nodes, nodes[-1]
 
 
 def measure(value_class, plan, repeats: int) -> dict:
@@ -94,7 +113,7 @@ def measure(value_class, plan, repeats: int) -> dict:
     out.backward()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    count = len(nodes) + 199
+    count = len(nodes)
     del nodes, out
     gc.collect()
     return {"build": best_build / count, "backward": best_backward / count, "memory": peak / count}
@@ -121,7 +140,7 @@ def main() -> None:
     args = parser.parse_args()
 
     plan = make_plan(args.nodes)
-    print(f"random graph: {len(plan) + 199:,} nodes of + * ** relu, best of {args.repeats}, gc enabled")
+    print(f"random graph: {len(plan):,} nodes of + * ** relu, best of {args.repeats}, gc enabled")
     ours = measure(Value, plan, args.repeats)
     rows = [("valuegraph", ours)]
     if MicrogradValue is None:
