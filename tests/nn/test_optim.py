@@ -1,0 +1,143 @@
+"""Optimizers: step-by-step trajectories against torch.optim in float64 (same start, same
+gradients, to 1e-12) and hand-computed steps (which run without torch too)."""
+
+import math
+
+import pytest
+
+import nn
+from autograd import Value
+
+START = [0.5, -1.5, 2.0, 0.1]
+
+
+def objective(w):
+    """A small non-quadratic function of the parameters, so gradients change every step."""
+    return (w[0] - 1) ** 2 + 3 * (w[1] + 0.5) ** 2 + (w[2] * w[3]).sin() + 0.5 * w[3] ** 4
+
+
+CASES = [
+    ("SGD", dict(lr=0.05)),
+    ("SGD", dict(lr=0.05, momentum=0.9)),
+    ("SGD", dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01)),
+    ("SGD", dict(lr=0.02, weight_decay=0.1)),
+    ("Adagrad", dict(lr=0.1)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.05, initial_accumulator_value=0.1)),
+    ("RMSprop", dict(lr=0.01)),
+    ("RMSprop", dict(lr=0.01, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.01)),
+    ("Adam", dict(lr=0.05)),
+    ("Adam", dict(lr=0.05, betas=(0.8, 0.99), weight_decay=0.01, amsgrad=True)),
+    ("AdamW", dict(lr=0.05)),
+    ("AdamW", dict(lr=0.05, weight_decay=0.1, amsgrad=True)),
+]
+
+
+@pytest.mark.parametrize("name, settings", CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)])
+def test_trajectory_matches_torch(name, settings):
+    torch = pytest.importorskip("torch")
+    ours = [Value(x) for x in START]
+    theirs = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in START]
+    our_optimizer = getattr(nn, name)(ours, **settings)
+    their_optimizer = getattr(torch.optim, name)(theirs, **settings)
+    for _ in range(25):
+        our_optimizer.zero_grad()
+        objective(ours).backward()
+        for mine, tensor in zip(ours, theirs):
+            tensor.grad = torch.tensor(mine.grad, dtype=torch.float64)
+        our_optimizer.step()
+        their_optimizer.step()
+        assert [p.data for p in ours] == pytest.approx([t.item() for t in theirs], abs=1e-12, rel=1e-12)
+    assert objective(ours).data < objective([Value(x) for x in START]).data
+
+
+def test_sgd_is_plain_gradient_descent_by_hand():
+    w = Value(3.0)
+    optimizer = nn.SGD([w], lr=0.1)
+    (w * w).backward()          # ∇ = 6
+    optimizer.step()
+    assert w.data == pytest.approx(3.0 - 0.1 * 6.0)
+
+
+def test_sgd_momentum_is_the_lectures_rule_by_hand():
+    # z = βz + ∇f(w), w = w − αz with f(w) = w², α = 0.1, β = 0.9
+    w = Value(1.0)
+    optimizer = nn.SGD([w], lr=0.1, momentum=0.9)
+    expected_w, z = 1.0, 0.0
+    for _ in range(5):
+        optimizer.zero_grad()
+        (w * w).backward()
+        z = 0.9 * z + 2 * expected_w
+        expected_w = expected_w - 0.1 * z
+        optimizer.step()
+        assert w.data == pytest.approx(expected_w, rel=1e-15)
+
+
+def test_adam_first_steps_by_hand():
+    w = Value(1.0)
+    optimizer = nn.Adam([w], lr=0.01)
+    m = v = 0.0
+    expected = 1.0
+    for t in range(1, 4):
+        optimizer.zero_grad()
+        (w * w).backward()
+        g = 2 * expected
+        m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+        expected -= 0.01 * (m / (1 - 0.9 ** t)) / (math.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+        optimizer.step()
+        assert w.data == pytest.approx(expected, rel=1e-12)
+
+
+def test_adamw_decays_weights_without_a_gradient():
+    w = Value(2.0)
+    optimizer = nn.AdamW([w], lr=0.1, weight_decay=0.5)
+    optimizer.step()  # gradient 0: only the decoupled decay acts
+    assert w.data == pytest.approx(2.0 * (1 - 0.1 * 0.5))
+
+
+def test_adagrad_and_rmsprop_first_step_by_hand():
+    w = Value(1.0)
+    optimizer = nn.Adagrad([w], lr=0.5)
+    (w * 3).backward()
+    optimizer.step()
+    assert w.data == pytest.approx(1.0 - 0.5 * 3 / (3 + 1e-10))
+    u = Value(1.0)
+    optimizer = nn.RMSprop([u], lr=0.01, alpha=0.9)
+    (u * 3).backward()
+    optimizer.step()
+    assert u.data == pytest.approx(1.0 - 0.01 * 3 / (math.sqrt(0.1 * 9) + 1e-8))
+
+
+def test_zero_grad_and_state_dict_round_trip():
+    params = [Value(x) for x in START]
+    optimizer = nn.Adam(params, lr=0.05)
+    for _ in range(3):
+        optimizer.zero_grad()
+        objective(params).backward()
+        optimizer.step()
+    state = optimizer.state_dict()
+    assert state["steps"] == 3 and state["type"] == "Adam" and len(state["state"]["exp_avg"]) == 4
+    copy = [Value(p.data) for p in params]
+    restored = nn.Adam(copy, lr=0.05)
+    restored.load_state_dict(state)
+    for optim, group in ((optimizer, params), (restored, copy)):
+        optim.zero_grad()
+        assert all(p.grad == 0.0 for p in group)
+        objective(group).backward()
+        optim.step()
+    assert [p.data for p in copy] == [p.data for p in params]
+    with pytest.raises(ValueError, match="state_dict of a SGD"):
+        nn.SGD(copy, lr=0.1).load_state_dict(state)
+
+
+def test_bad_settings_are_named():
+    w = [Value(1.0)]
+    with pytest.raises(ValueError, match="SGD\\(lr\\) must be at least 0"):
+        nn.SGD(w, lr=-1)
+    with pytest.raises(ValueError, match="nesterov=True\\) needs momentum"):
+        nn.SGD(w, lr=0.1, nesterov=True)
+    with pytest.raises(ValueError, match="is empty"):
+        nn.Adam([], lr=0.1)
+    with pytest.raises(TypeError, match="params\\[0\\]\\) must be a Value"):
+        nn.Adam([1.0])
+    with pytest.raises(ValueError, match="betas\\[1\\]"):
+        nn.Adam(w, betas=(0.9, 1.0))
