@@ -227,31 +227,33 @@ def apply(op: Op, parents: tuple[Value, ...], param: Any = None) -> Value:
     Domain errors (``log(0)``, division by zero...) and overflow are raised here, at the op
     that caused them, naming the op and its operands; nothing is recorded then.
     """
+    arity = op.arity
+    if arity == 2:
+        first, second = parents
+        args = (first.data, second.data)
+    elif arity == 1:
+        first, second = parents[0], None
+        args = (first.data,)
+    else:  # n-ary ops keep their parents' tuple in the first slot
+        first, second = parents, None
+        args = tuple([p.data for p in parents])
     try:
-        data = op.forward(tuple([p.data for p in parents]) if op.arity != 2 else
-                          (parents[0].data, parents[1].data), param)
+        data = op.forward(args, param)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise type(error)(_forward_error_message(op, parents, param, error)) from None
-    if not _isfinite(data):
+    if data - data != 0.0:  # inf or nan: the finite inputs overflowed
         raise OverflowError(_forward_error_message(op, parents, param, None))
     node = _new_value(Value)
     node.data = data
     node.grad = 0.0
     node.label = None
-    if _grad_mode_blocks and not _grad_state.enabled:
+    if _grad_mode_blocks and not _grad_state.enabled:  # inside no_grad: record no parents
         node.op = node.param = node._first = node._second = None
-        return node
-    node.op = op
-    node.param = param
-    arity = op.arity
-    if arity == 2:
-        node._first, node._second = parents
-    elif arity == 1:
-        node._first = parents[0]
-        node._second = None
     else:
-        node._first = parents
-        node._second = None
+        node.op = op
+        node.param = param
+        node._first = first
+        node._second = second
     return node
 
 
