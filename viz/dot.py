@@ -12,6 +12,7 @@ Labels are HTML-escaped: a label such as ``<script>`` is drawn as text, never as
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -86,6 +87,7 @@ class GraphInfo:
     local_grads: dict[tuple[int, int], float] = field(default_factory=dict)
     """(child, position) -> ∂child/∂parent, filled by :meth:`replay`."""
     replay_error: str | None = None
+    _static: list | None = None
 
     @classmethod
     def read(cls, root: Value, params: Any = None) -> "GraphInfo":
@@ -110,6 +112,13 @@ class GraphInfo:
         parents = [tuple(index[p] for p in node.parents) for node in order]
         groups = _neuron_groups(order, parents, [named.get(n) if n in named else None for n in order])
         return cls(root, order, index, parents, kinds, names, groups)
+
+    def static_fields(self, i: int) -> tuple[str, str]:
+        """The record fields of node ``i`` that never change: its name and its data."""
+        if self._static is None:
+            self._static = [(_field(self.names[j] if self.names[j] is not None else f"v{j}"),
+                             _field(f"data {_fmt(node.data)}")) for j, node in enumerate(self.order)]
+        return self._static[i]
 
     def display_name(self, i: int) -> str:
         """How captions refer to node ``i``: its label or parameter name, else ``v{i}``."""
@@ -286,41 +295,60 @@ def _field(text: str) -> str:
     return re.sub(r"([{}|<>])", r"\\\1", text)
 
 
-def _plain(text: str) -> graphviz.nohtml:
+def _plain(text: str) -> str:
     """A plain DOT string (never an HTML-like label), lines joined by DOT's ``\\n``."""
     lines = str(text).split("\n")
-    return graphviz.nohtml("\\n".join(_clean(line, 200).replace("\\", "\\\\") for line in lines))
+    return "\\n".join(_clean(line, 200).replace("\\", "\\\\") for line in lines)
 
 
-def _record(fields: list[str], rankdir: str) -> graphviz.nohtml:
+def _record(fields: list[str], rankdir: str) -> str:
     """A record label with ``fields`` side by side whatever the direction (braces flip it in LR)."""
     body = "|".join(fields)
-    return graphviz.nohtml("{" + body + "}" if rankdir in ("LR", "RL") else body)
+    return "{" + body + "}" if rankdir in ("LR", "RL") else body
+
+
+_BARE_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|-?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)")
+_KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
+
+
+@functools.lru_cache(maxsize=8192)
+def _q(text: str) -> str:
+    """A DOT id: bare when it can be, else double-quoted. Texts reaching here have their
+    backslashes doubled already (:func:`_field`, :func:`_plain`), so every quote is escaped."""
+    if _BARE_ID.fullmatch(text) and text.lower() not in _KEYWORDS:
+        return text
+    return '"' + text.replace('"', '\\"') + '"'
+
+
+def _attrs(attrs: dict) -> str:
+    return " [" + " ".join(f"{key}={_q(value)}" for key, value in attrs.items()) + "]" if attrs else ""
 
 
 def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
-    """The ``graphviz.Digraph`` of ``info`` as ``state`` describes it (no rendering)."""
+    """The ``graphviz.Digraph`` of ``info`` as ``state`` describes it (no rendering).
+
+    The DOT lines are written here directly (the ``graphviz`` package's per-attribute quoting
+    is the slow part of drawing thousands of nodes); the Digraph only carries them.
+    """
     mode = options.mode
     show_grads = state.grads is not None and mode != "forward"
     annotate = show_grads and bool(info.local_grads)
     collapsed = _collapsed_groups(info, options.collapse)
-    dg = graphviz.Digraph(name="valuegraph")
-    dg.attr("graph", rankdir=options.rankdir, bgcolor="white", nodesep="0.25", ranksep="0.35",
-            fontname="Helvetica", fontsize="11")
-    dg.attr("node", fontname="Helvetica", fontsize="11", style="filled")
-    dg.attr("edge", fontname="Helvetica", fontsize="9", arrowsize="0.7", color="#475569", fontcolor="#334155")
+    body = [f"\tgraph{_attrs({'rankdir': options.rankdir, 'bgcolor': 'white', 'nodesep': '0.25', 'ranksep': '0.35', 'fontname': 'Helvetica', 'fontsize': '11'})}\n",
+            f"\tnode{_attrs({'fontname': 'Helvetica', 'fontsize': '11', 'style': 'filled'})}\n",
+            f"\tedge{_attrs({'fontname': 'Helvetica', 'fontsize': '9', 'arrowsize': '0.7', 'color': '#475569', 'fontcolor': '#334155'})}\n"]
     caption = options.title
     if info.replay_error and mode != "forward":
         caption = (caption + "\n" if caption else "") + info.replay_error
     if caption:
-        dg.attr("graph", label=_plain(caption), labelloc="t")
+        body.append(f"\tgraph{_attrs({'label': _plain(caption), 'labelloc': 't'})}\n")
 
     grads = list(state.grads) if show_grads else None
     top = max((abs(g) for g in grads), default=0.0) if grads else 0.0
     computed = state.computed
 
     # Nodes: grouped into clusters when asked, each group emitted once in order of appearance.
-    node_lines: dict[str | None, list[tuple[str, dict]]] = {}
+    node_lines: dict[str | None, list[str]] = {}
     group_nodes: dict[str, list[int]] = {}
     for i in range(len(info.order)):
         group = info.groups[i]
@@ -330,25 +358,26 @@ def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
         pending = computed is not None and not computed[i]
         active = state.active_node == i
         target = group if options.cluster else None
+        lines = node_lines.setdefault(target, [])
         for name, attrs in _value_nodes(info, i, state, grads, top, options, pending, active):
-            node_lines.setdefault(target, []).append((name, attrs))
+            lines.append(f"{name}{_attrs(attrs)}\n")
     if group_nodes:
         consumed_by: list[set[int]] = [set() for _ in info.order]
         for j, parent_ids in enumerate(info.parents):
             for p in parent_ids:
                 consumed_by[p].add(j)
         for gid, members in group_nodes.items():
-            node_lines.setdefault(None, []).append((gid, _group_node(info, members, consumed_by, grads, options)))
+            attrs = _group_node(info, members, consumed_by, grads, options)
+            node_lines.setdefault(None, []).append(f"{gid}{_attrs(attrs)}\n")
     cluster_no = 0
     for group, lines in node_lines.items():
         if group is None:
-            for name, attrs in lines:
-                dg.node(name, **attrs)
+            body.extend("\t" + line for line in lines)
             continue
-        with dg.subgraph(name=f"cluster_{cluster_no}") as sub:
-            sub.attr(label=_plain(group), style="rounded,dashed", color="#94a3b8", fontsize="10")
-            for name, attrs in lines:
-                sub.node(name, **attrs)
+        body.append(f"\tsubgraph cluster_{cluster_no} {{\n")
+        body.append(f"\t\tgraph{_attrs({'label': _plain(group), 'style': 'rounded,dashed', 'color': '#94a3b8', 'fontsize': '10'})}\n")
+        body.extend("\t\t" + line for line in lines)
+        body.append("\t}\n")
         cluster_no += 1
 
     # Edges: parent value -> op node (one per parent, in order), op node -> value.
@@ -364,9 +393,10 @@ def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
                 head = child_group or f"v{i}_op"
                 if tail != head and (tail, head) not in seen_group_edges:
                     seen_group_edges.add((tail, head))
-                    dg.edge(tail, head)
+                    body.append(f"\t{tail} -> {head}\n")
                 continue
-            dg.edge(f"v{p}", f"v{i}_op", **_edge_attrs(info, i, position, state, grads, top, options, annotate))
+            attrs = _edge_attrs(info, i, position, state, grads, top, options, annotate)
+            body.append(f"\tv{p} -> v{i}_op{_attrs(attrs)}\n")
         if child_group is None:
             attrs = {}
             if mode == "backward":
@@ -375,8 +405,8 @@ def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
                 attrs.update(color=COLOURS["pending"])
             if state.active_node == i:
                 attrs.update(color=COLOURS[state.phase], penwidth="2.5")
-            dg.edge(f"v{i}_op", f"v{i}", **attrs)
-    return dg
+            body.append(f"\tv{i}_op -> v{i}{_attrs(attrs)}\n")
+    return graphviz.Digraph(name="valuegraph", body=body)
 
 
 def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top: float, options: Options,
@@ -384,7 +414,7 @@ def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top:
     node = info.order[i]
     fill = COLOURS[info.kinds[i]]
     name = info.names[i]
-    fields = [_field(name if name is not None else f"v{i}"), _field(f"data {_fmt(node.data)}")]
+    fields = list(info.static_fields(i))
     attrs = {"shape": "record", "fillcolor": fill, "color": "#334155"}
     if grads is not None:
         shown = state.grads_shown is None or state.grads_shown[i]
@@ -399,7 +429,7 @@ def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top:
         fields.append(_field(f"numeric {_fmt(numeric)} (rel err {relative:.1e})" + ("" if good else " MISMATCH")))
         if not good:
             attrs.update(color=COLOURS["bad"], penwidth="2")
-    attrs["label"] = _record(fields, options.rankdir)
+    attrs = {"label": _record(fields, options.rankdir), **attrs}
     if pending:
         attrs.update(fillcolor="#ffffff", color=COLOURS["pending"], fontcolor=_HIDDEN, style="filled,dashed")
     if active:

@@ -1,0 +1,126 @@
+"""viz.steps: frames of the forward pass, then the engine's own backward steps."""
+
+import re
+
+import pytest
+
+from autograd import Value, backward_steps, topological_order
+from viz import Frame, GraphTooLargeError, draw, steps
+
+from .graphs import lecture, neuron_graph
+
+
+def test_frame_count_and_phases():
+    f, _ = lecture()
+    frames = list(steps(f))
+    n = len(topological_order(f))
+    other, _ = lecture()
+    n_steps = len(list(backward_steps(other)))
+    assert len(frames) == n + 1 + n_steps + 1
+    assert [fr.phase for fr in frames] == ["forward"] * n + ["backward"] * (1 + n_steps) + ["done"]
+    assert [fr.index for fr in frames] == list(range(len(frames)))
+    assert all(isinstance(fr, Frame) for fr in frames)
+
+
+def test_forward_frames_follow_topological_order():
+    f, _ = lecture()
+    frames = list(steps(f))
+    order = topological_order(f)
+    assert [fr.node for fr in frames[:len(order)]] == order
+    assert frames[2].caption == "Forward: v2 = x + y = (-2) + 3 = 1."
+    assert frames[6].caption == "Forward: v6 = max(v4, v5) = max(2, 0) = 2."
+    # a value not computed yet is drawn with invisible text; the frame's own value is highlighted
+    first = frames[0].source
+    assert re.search(r'v6 \[label="\{v6\|data 2\|grad \?\}"[^\]]*fontcolor=transparent', first)
+    assert re.search(r'v0 \[label="\{x\|data -2\|grad \?\}"[^\]]*penwidth=3', first)
+
+
+def test_backward_frames_replay_the_engines_steps():
+    f, _ = lecture()
+    frames = [fr for fr in steps(f) if fr.step is not None]
+    reference, _ = lecture()
+    expected = list(backward_steps(reference))
+    assert len(frames) == len(expected)
+    for frame, step in zip(frames, expected):
+        assert frame.node is frame.step.node
+        assert frame.step.upstream == step.upstream
+        assert [(e.index, e.local_grad, e.contribution, e.grad_before, e.grad_after) for e in frame.step.edges] == \
+               [(e.index, e.local_grad, e.contribution, e.grad_before, e.grad_after) for e in step.edges]
+    assert frames[1].caption.splitlines() == [
+        "Backward through v4 = v2 * z = 2: upstream ∂v6/∂v4 = 1.",
+        "  v2: local ∂v4/∂v2 = 2; contribution 2 × 1 = 2; v2.grad = 0 + 2 = 2",
+        "  z: local ∂v4/∂z = 1; contribution 1 × 1 = 1; z.grad = 0 + 1 = 1",
+    ]
+
+
+def test_running_sum_on_a_reused_value():
+    a = Value(3.0, "a")
+    frames = list(steps(a * a))
+    backward = [fr for fr in frames if fr.step is not None]
+    assert backward[0].caption.splitlines()[1:] == [
+        "  a: local ∂v1/∂a = 3; contribution 3 × 1 = 3; a.grad = 0 + 3 = 3",
+        "  a: local ∂v1/∂a = 3; contribution 3 × 1 = 3; a.grad = 3 + 3 = 6",
+    ]
+    assert 'label="{a|data 3|grad 6}"' in backward[0].source
+
+
+def test_gradients_appear_as_the_pass_reaches_them():
+    f, _ = lecture()
+    frames = list(steps(f))
+    seed = frames[7]
+    assert seed.caption == "Backward pass: start at the output with ∂v6/∂v6 = 1."
+    assert 'label="{v6|data 2|grad 1}"' in seed.source and 'label="{x|data -2|grad ?}"' in seed.source
+    after_mul = frames[9].source
+    assert 'label="{z|data 2|grad 1}"' in after_mul and 'label="{x|data -2|grad ?}"' in after_mul
+    # edges already traversed show their label; the others keep theirs, invisible
+    assert re.search(r'v3 -> v4_op \[label="local 1\\n×1 = 1"[^\]]*color="#dc2626"', after_mul)
+    assert re.search(r'v0 -> v2_op \[label="local 1\\n×2 = 2" fontcolor=transparent', after_mul)
+
+
+def test_last_frame_equals_draw_after_backward_and_steps_change_no_gradient():
+    f, (x, y, z) = lecture()
+    frames = list(steps(f))
+    assert (x.grad, y.grad, z.grad, f.grad) == (0.0, 0.0, 0.0, 0.0)
+    f.backward()
+    assert frames[-1].source == draw(f).source
+    assert frames[-1].caption == "Done: every gradient is in place (∂v6/∂x = 2, ∂v6/∂y = 2, ∂v6/∂z = 1)."
+
+
+def test_last_frame_with_parameters_and_clusters():
+    out, names = neuron_graph()
+    frames = list(steps(out, "TB", params=names, cluster=True))
+    out.backward()
+    assert frames[-1].source == draw(out, "auto", "TB", params=names, cluster=True).source
+
+
+def test_every_frame_has_the_same_nodes_and_edges():
+    f, _ = lecture()
+    shapes = {tuple(re.findall(r"^\s*(v\w+(?: -> \w+)?)(?: \[|$)", fr.source, flags=re.M)) for fr in steps(f)}
+    assert len(shapes) == 1
+    assert len(shapes.pop()) == 7 + 3 + 9  # values, ops, edges
+
+
+def test_size_limit_and_argument_errors():
+    v = Value(1.0, "x")
+    for _ in range(100):
+        v = v * 1.0
+    with pytest.raises(GraphTooLargeError, match="201 values, more than max_nodes=200"):
+        steps(v)
+    assert len(list(steps(v, max_nodes=None))) == 201 + 1 + 100 + 1
+    with pytest.raises(TypeError, match="needs an autograd Value"):
+        steps("x + y")
+    with pytest.raises(ValueError, match="unknown rankdir"):
+        steps(Value(1.0), rankdir="up")
+
+
+def test_a_lone_leaf_has_a_forward_frame_a_seed_and_done():
+    frames = list(steps(Value(5.0, "w")))
+    assert [fr.phase for fr in frames] == ["forward", "backward", "done"]
+    assert frames[0].caption == "Forward: w = 5 (the output)."
+
+
+def test_frame_displays_in_jupyter():
+    f, _ = lecture()
+    frame = next(iter(steps(f)))
+    bundle = frame._repr_mimebundle_()
+    assert "image/svg+xml" in bundle or "text/vnd.graphviz" in bundle
