@@ -1,0 +1,31 @@
+"""train_test_split and the minibatch iterator."""
+
+import pytest
+
+import nn
+
+
+def test_train_test_split_partitions_reproducibly():
+    X = [[float(i)] for i in range(20)]
+    y = list(range(20))
+    X_train, X_test, y_train, y_test = nn.train_test_split(X, y, test_size=0.25, seed=1)
+    assert len(X_test) == 5 and len(X_train) == 15
+    assert sorted(y_train + y_test) == y
+    assert all(x == [float(t)] for x, t in zip(X_train + X_test, y_train + y_test))
+    assert nn.train_test_split(X, y, test_size=0.25, seed=1) == (X_train, X_test, y_train, y_test)
+    assert nn.train_test_split(X, y, test_size=3, shuffle=False)[3] == [0, 1, 2]
+    with pytest.raises(ValueError, match="test_size"):
+        nn.train_test_split(X, y, test_size=1.5)
+
+
+def test_batches_cover_the_data_once_in_shuffled_minibatches():
+    X = [[float(i)] for i in range(10)]
+    y = list(range(10))
+    chunks = list(nn.batches(X, y, batch_size=4, seed=0))
+    assert [len(b[1]) for b in chunks] == [4, 4, 2]
+    assert sorted(t for _, ys in chunks for t in ys) == y
+    assert [t for _, ys in chunks for t in ys] != y
+    assert [len(b[1]) for b in nn.batches(X, y, 4, drop_last=True, seed=0)] == [4, 4]
+    assert list(nn.batches(X, y, shuffle=False)) == [(X, y)]
+    with pytest.raises(ValueError, match="batch_size"):
+        list(nn.batches(X, y, batch_size=0))

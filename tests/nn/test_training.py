@@ -1,0 +1,179 @@
+"""fit(): the lecture's problems learned to the accuracies the issue asks for, early
+stopping, Ctrl-C, errors naming the epoch and step, the progress bar, callbacks, history."""
+
+import json
+
+import pytest
+
+import nn
+
+
+def test_xor_reaches_full_training_accuracy_with_binary_cross_entropy():
+    X, y = nn.datasets.xor(n=40, seed=0)
+    model = nn.MLP(2, [8, 1], activation="tanh", output_activation="sigmoid", seed=0)
+    history = nn.fit(model, X, y, loss="binary_cross_entropy", optimizer=nn.Adam(model.parameters(), lr=0.05),
+                     epochs=60, progress=False)
+    loss, accuracy = nn.evaluate(model, X, y, loss="binary_cross_entropy")
+    assert accuracy == 1.0
+    assert loss < history.train_loss[0] / 5
+
+
+def test_moons_reach_97_percent_validation_accuracy():
+    X, y = nn.datasets.moons(n=100, noise=0.1, seed=0)
+    X_train, X_val, y_train, y_val = nn.train_test_split(X, y, test_size=0.25, seed=0)
+    model = nn.MLP(2, [16, 16, 1], init="he", seed=0)
+    history = nn.fit(model, X_train, y_train, validation_data=(X_val, y_val), loss="bce_with_logits",
+                     optimizer=nn.Adam(model.parameters(), lr=0.05), epochs=20, batch_size=10, progress=False)
+    assert history.val_acc[-1] >= 0.97
+    assert nn.evaluate(model, X_val, y_val)[1] == history.val_acc[-1]
+
+
+def test_spiral_reaches_90_percent_validation_accuracy():
+    X, y = nn.datasets.spiral(n=120, noise=0.1, seed=0)
+    X_train, X_val, y_train, y_val = nn.train_test_split(X, y, test_size=0.25, seed=0)
+    model = nn.MLP(2, [16, 16, 1], activation="tanh", init="xavier", seed=0)
+    history = nn.fit(model, X_train, y_train, validation_data=(X_val, y_val),
+                     optimizer=nn.Adam(model.parameters(), lr=0.03), epochs=40, batch_size=10, progress=False)
+    assert history.val_acc[-1] >= 0.90
+
+
+def test_three_class_spiral_with_cross_entropy_learns():
+    X, y = nn.datasets.spiral(n=60, classes=3, turns=0.5, seed=0)
+    model = nn.MLP(2, [16, 3], activation="tanh", init="xavier", seed=0)
+    history = nn.fit(model, X, y, loss="cross_entropy", optimizer=nn.Adam(model.parameters(), lr=0.05),
+                     epochs=30, batch_size=10, progress=False)
+    assert history.train_loss[-1] < history.train_loss[0] / 2
+    assert nn.evaluate(model, X, y, loss="cross_entropy")[1] >= 0.9
+
+
+def test_hinge_takes_0_1_labels_and_mse_has_no_accuracy():
+    X, y = nn.datasets.gaussian(n=40, seed=0)
+    model = nn.MLP(2, [4, 1], seed=0)
+    history = nn.fit(model, X, y, loss="hinge", optimizer=nn.SGD(model.parameters(), lr=0.1), epochs=30,
+                     progress=False)
+    assert history.train_acc[-1] >= 0.95
+    history = nn.fit(nn.MLP(1, [4, 1], seed=0), [[0.1 * i] for i in range(10)], [0.2 * i for i in range(10)],
+                     loss="mse", epochs=3, progress=False)
+    assert history.train_acc == [None] * 3
+
+
+def test_batch_norm_and_dropout_train_through_fit():
+    X, y = nn.datasets.moons(n=60, seed=1)
+    model = nn.MLP(2, [8, 1], batch_norm=True, dropout=0.1, seed=0)
+    history = nn.fit(model, X, y, optimizer=nn.Adam(model.parameters(), lr=0.05), epochs=15, batch_size=10,
+                     validation_split=0.25, progress=False)
+    assert history.train_loss[-1] < history.train_loss[0]
+    assert model.layers[0].norm.running_mean != [0.0] * 8
+    assert model.training  # fit leaves the model in training mode; evaluation did not change that
+
+
+def opposite_labels_problem():
+    """Validation labels are the opposite of the training labels: the better the model fits
+    the training data, the worse its validation loss, so the best epoch comes early."""
+    X, y = nn.datasets.gaussian(n=40, seed=0)
+    return X, y, [1 - t for t in y]
+
+
+def test_early_stopping_stops_and_restores_the_best_epoch():
+    X, y, y_opposite = opposite_labels_problem()
+    model = nn.MLP(2, [4, 1], seed=0)
+    snapshots = []
+    history = nn.fit(model, X, y, validation_data=(X, y_opposite), optimizer=nn.SGD(model.parameters(), lr=0.05),
+                     epochs=50, patience=3, callbacks=[lambda h: snapshots.append(model.state_dict())],
+                     progress=False)
+    assert history.stopped_early and history.stop_reason == "early_stopping"
+    assert len(history) == history.best_epoch + 3 < 50
+    assert history.best_value == min(history.val_loss)
+    assert history.restored_best
+    assert model.state_dict() == snapshots[history.best_epoch - 1]
+    assert model.state_dict() != snapshots[-1]
+
+
+def test_min_delta_counts_small_improvements_as_none():
+    X, y = nn.datasets.gaussian(n=40, seed=0)
+    model = nn.MLP(2, [4, 1], seed=0)
+    history = nn.fit(model, X, y, optimizer=nn.SGD(model.parameters(), lr=0.001), epochs=30, patience=2,
+                     min_delta=10.0, progress=False)
+    assert history.best_epoch == 1 and len(history) == 3
+
+
+def test_ctrl_c_stops_cleanly_with_history_and_best_weights():
+    X, y, y_opposite = opposite_labels_problem()
+    model = nn.MLP(2, [4, 1], seed=0)
+    snapshots = []
+
+    def interrupt_at_epoch_6(history):
+        snapshots.append(model.state_dict())
+        if len(history) == 6:
+            raise KeyboardInterrupt
+
+    history = nn.fit(model, X, y, validation_data=(X, y_opposite), optimizer=nn.SGD(model.parameters(), lr=0.05),
+                     epochs=50, callbacks=[interrupt_at_epoch_6], progress=False)
+    assert history.interrupted and len(history) == 6
+    assert model.state_dict() == snapshots[history.best_epoch - 1]
+
+
+def test_a_callback_can_stop_training():
+    X, y = nn.datasets.xor(n=20, seed=0)
+    history = nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, epochs=20, callbacks=[lambda h: len(h) == 4],
+                     progress=False)
+    assert len(history) == 4 and history.stop_reason == "callback"
+
+
+def test_a_loss_that_blows_up_names_the_epoch_and_step():
+    X = [[float(i), 1.0] for i in range(20)]
+    y = [1e6 * i for i in range(20)]
+    model = nn.MLP(2, [4, 1], seed=0)
+    with pytest.raises((OverflowError, FloatingPointError), match=r"fit: epoch \d+, step \d+"):
+        nn.fit(model, X, y, loss="mse", optimizer=nn.SGD(model.parameters(), lr=1e3), epochs=50, batch_size=5,
+               progress=False)
+
+
+def test_progress_bar_shows_and_can_be_turned_off(capsys):
+    X, y = nn.datasets.xor(n=10, seed=0)
+    nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, epochs=2, progress=True)
+    assert "2/2" in capsys.readouterr().err
+    nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, epochs=2, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_history_records_every_epoch_and_serialises():
+    X, y = nn.datasets.circle(n=40, seed=0)
+    model = nn.MLP(2, [4, 1], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=0.1)
+    history = nn.fit(model, X, y, optimizer=optimizer, schedule=nn.StepLR(optimizer, step_size=2, gamma=0.5),
+                     validation_split=0.25, epochs=4, progress=False)
+    assert history.lr == [0.1, 0.1, 0.05, 0.05]
+    assert [r.epoch for r in history] == [1, 2, 3, 4]
+    data = json.loads(json.dumps(history.to_dict()))
+    assert data["train_loss"] == history.train_loss and len(data["val_acc"]) == 4
+    assert data["stopped_early"] is False and data["best_epoch"] == history.best_epoch
+    assert all(0.0 <= a <= 1.0 for a in history.val_acc)
+
+
+def test_training_is_reproducible():
+    X, y = nn.datasets.moons(n=40, seed=0)
+    runs = [nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, epochs=3, batch_size=8, seed=3, progress=False).train_loss
+            for _ in range(2)]
+    assert runs[0] == runs[1]
+
+
+def test_bad_arguments_are_named():
+    X, y = nn.datasets.xor(n=10, seed=0)
+    model = nn.MLP(2, [2, 1], seed=0)
+    with pytest.raises(ValueError, match="unknown loss 'l2'"):
+        nn.fit(model, X, y, loss="l2")
+    with pytest.raises(ValueError, match="10 samples but y has 9"):
+        nn.fit(model, X, y[:-1])
+    with pytest.raises(ValueError, match="epochs"):
+        nn.fit(model, X, y, epochs=0)
+    with pytest.raises(ValueError, match="patience"):
+        nn.fit(model, X, y, patience=0)
+
+
+def test_predict_and_accuracy():
+    model = nn.MLP(2, [3, 2], seed=0)
+    outputs = nn.predict(model, [[1.0, 2.0], [0.0, 1.0]])
+    assert len(outputs) == 2 and len(outputs[0]) == 2 and isinstance(outputs[0][0], float)
+    assert nn.accuracy([[0.1, 0.9], [2.0, 1.0]], [1, 1], loss="cross_entropy") == 0.5
+    assert nn.accuracy([0.7, 0.2], [1, 1], loss="binary_cross_entropy") == 0.5
