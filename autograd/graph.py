@@ -57,14 +57,28 @@ def _walk(root: Value) -> tuple[list[Value], list[Any], list[int]]:
     returned in the second list, for the caller to put back or add to. This needs no set of
     visited nodes, which would cost more memory than the graph's own edges.
     """
+    if root.op is None:
+        saved = [root.grad]
+        root.grad = _VISITED
+        return [root], saved, [0]
     order: list[Value] = []
     saved: list[Any] = []
     leaves: list[int] = []
-    path, path_grads, pending = [root], [root.grad], [iter(root.parents)]
+    # The path from the root to the node being explored, with each node's gradient and the
+    # position of its next parent to look at. Plain lists of ints and nodes: nothing here for
+    # the garbage collector to track, however deep the graph.
+    path, path_grads, positions = [root], [root.grad], [0]
     root.grad = _VISITED
     try:
         while path:
-            for parent in pending[-1]:
+            node = path[-1]
+            arity = node.op.arity  # Value.parents, inlined: this is the hot loop
+            parents = ((node._first, node._second) if arity == 2 else
+                       (node._first,) if arity == 1 else node._first)
+            position, count = positions[-1], len(parents)
+            while position < count:
+                parent = parents[position]
+                position += 1
                 if parent.grad is _VISITED:
                     continue
                 if parent.op is None:  # a leaf is finished as soon as it is reached
@@ -73,22 +87,19 @@ def _walk(root: Value) -> tuple[list[Value], list[Any], list[int]]:
                     saved.append(parent.grad)
                     parent.grad = _VISITED
                     continue
+                positions[-1] = position
                 path.append(parent)
                 path_grads.append(parent.grad)
-                arity = parent.op.arity  # Value.parents, inlined: this is the hot loop
-                pending.append(iter((parent._first, parent._second) if arity == 2 else
-                                    (parent._first,) if arity == 1 else parent._first))
+                positions.append(0)
                 parent.grad = _VISITED
                 break
             else:  # every parent of the node on top is in the order: the node goes next
-                pending.pop()
+                positions.pop()
                 order.append(path.pop())
                 saved.append(path_grads.pop())
     except BaseException:  # e.g. KeyboardInterrupt: leave every gradient as it was
         _restore(order + path, saved + path_grads)
         raise
-    if root.op is None:
-        leaves.append(0)
     return order, saved, leaves
 
 
