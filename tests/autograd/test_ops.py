@@ -278,15 +278,9 @@ KINKS = [
     pytest.param("max", lambda a, b: a.max(b), lambda a, b: _torch().maximum(a, b), (1.0, 1.0), id="max-tie"),
     pytest.param("min", lambda a, b: a.min(b), lambda a, b: _torch().minimum(a, b), (1.0, 1.0), id="min-tie"),
     pytest.param("pow", lambda a: a ** 2, lambda a: a ** 2, (0.0,), id="0**2"),
-    pytest.param("pow", lambda a: a ** 0, lambda a: a ** 0, (0.0,), id="0**0",
-                 marks=pytest.mark.xfail(strict=True, raises=FloatingPointError, reason=(
-                     "engine bug: d/dx x**0 = 0 everywhere, but the pow rule computes 0 * 0.0 ** -1.0 "
-                     "and backward raises FloatingPointError at x = 0 (PyTorch gives 0)"))),
+    pytest.param("pow", lambda a: a ** 0, lambda a: a ** 0, (0.0,), id="0**0"),
     pytest.param("power", lambda a, b: a ** b, lambda a, b: a ** b, (0.0, 2.0), id="0**Value(2)"),
-    pytest.param("power", lambda a, b: a ** b, lambda a, b: a ** b, (0.0, 0.0), id="0**Value(0)",
-                 marks=pytest.mark.xfail(strict=True, raises=FloatingPointError, reason=(
-                     "engine bug: ∂(x**y)/∂x = y·x**(y-1) is evaluated as 0 * 0.0 ** -1.0 at x = y = 0 and "
-                     "backward raises FloatingPointError (PyTorch gives 0 for both inputs)"))),
+    pytest.param("power", lambda a, b: a ** b, lambda a, b: a ** b, (0.0, 0.0), id="0**Value(0)"),
 ]
 
 
