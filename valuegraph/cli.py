@@ -1,24 +1,401 @@
-"""The ``valuegraph`` command line (subcommands are added by the viz issue)."""
+"""The ``valuegraph`` command line: ``demo``, ``graph`` and ``train``.
+
+Exit codes: 0 success; 1 the command failed while running (rendering, writing files,
+training that diverged); 2 a usage error (unknown option, bad expression, unknown or missing
+variable, impossible option combination); 130 interrupted with Ctrl-C. Errors go to stderr
+as one line.
+"""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import math
 import sys
+import time
+from pathlib import Path
+from typing import Any, Sequence
 
 from . import __version__
 
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+EXIT_CODES = """exit codes:
+  0    success
+  1    the command failed while running (rendering, writing files, diverging training)
+  2    usage error (unknown option, bad expression, unknown or missing variable)
+  130  interrupted (Ctrl-C)"""
+
+DATASETS = ("circle", "xor", "gaussian", "spiral", "moons")
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
+ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "elu", "softplus", "linear", "maxout")
+
+
+class UsageError(Exception):
+    """A mistake in the command line found after parsing (exit code 2)."""
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="valuegraph", description="Watch backpropagation: draw, step through and train.")
+    """The argument parser of ``valuegraph`` and its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="valuegraph", formatter_class=_formatter,
+        description="Watch backpropagation: draw a computational graph, step through it, train a tiny network.",
+        epilog="examples:\n  valuegraph demo\n  valuegraph graph \"max((x + y) * z, 0)\" x=-2 y=3 z=2 -o graph.svg "
+               "--html steps.html\n  valuegraph train --dataset spiral --layers 16,16 --activation tanh "
+               "--optimizer adam --lr 0.01 --epochs 100 --out runs/spiral\n\n" + EXIT_CODES)
     parser.add_argument("--version", action="version", version=f"valuegraph {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo", formatter_class=_formatter, help="the lecture's example drawn and stepped through, and a tiny "
+                                                 "network trained; everything in one folder",
+        description="Render the lecture's f = max((x + y)z, 0) forward and backward to SVG with its "
+                    "step-through page, then train a tiny MLP on the moons dataset and plot its loss and "
+                    "decision boundary. Everything goes to one folder, named at the end.",
+        epilog=EXIT_CODES)
+    demo.add_argument("--out", default="valuegraph-demo", metavar="DIR", help="output folder (default: %(default)s)")
+    demo.add_argument("--backend", choices=("auto", "dot", "wasm"), default="auto",
+                      help="Graphviz backend (default: auto = system dot if installed, else WebAssembly)")
+    demo.add_argument("--epochs", type=_positive_int, default=60, help="training epochs (default: %(default)s)")
+    demo.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    graph = commands.add_parser(
+        "graph", formatter_class=_formatter, help="draw any expression's graph, forward and backward",
+        description="Build the graph of an expression, run backpropagation and draw it. The expression may use "
+                    "numbers, variables, + - * / **, unary minus and the functions exp, log, sqrt, sin, cos, "
+                    "tanh, sigmoid, relu, leaky_relu(x[, slope]), elu(x[, alpha]), softplus, abs, max(a, b), "
+                    "min(a, b), sum(a, b, ...). It is parsed safely (a whitelist of Python's ast; never eval).",
+        epilog="example:\n  valuegraph graph \"max((x + y) * z, 0)\" x=-2 y=3 z=2 -o graph.svg --html steps.html\n\n"
+               + EXIT_CODES)
+    graph.add_argument("expression", help='the expression, quoted: "max((x + y) * z, 0)"')
+    graph.add_argument("variables", nargs="*", metavar="NAME=VALUE", help="the value of each variable")
+    graph.add_argument("-o", "--output", default="graph.svg", metavar="FILE",
+                       help="drawing to write: .svg, .png or .pdf (png/pdf need system dot), .dot "
+                            "(default: %(default)s)")
+    graph.add_argument("--html", metavar="FILE", help="also write the step-through page (offline HTML)")
+    graph.add_argument("--mode", choices=("forward", "backward", "both"), default="both",
+                       help="forward: values only; backward: gradients flowing back; both (default)")
+    graph.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="left to right (default) or top to bottom")
+    graph.add_argument("--backend", choices=("auto", "dot", "wasm"), default="auto", help="Graphviz backend")
+    graph.add_argument("--gradcheck", action="store_true",
+                       help="show each input's central-difference gradient and relative error")
+
+    train = commands.add_parser(
+        "train", formatter_class=_formatter, help="train an MLP on a playground dataset; write history, plots, model",
+        description="Train an MLP on a 2-D playground dataset. Writes history.json, history.csv, history.png "
+                    "(loss and accuracy per epoch), decision_boundary.png, model.json (load it with "
+                    "Module.load on the model that config.json describes) and config.json.",
+        epilog="example:\n  valuegraph train --dataset spiral --layers 16,16 --activation tanh --optimizer adam "
+               "--lr 0.01 --epochs 100 --early-stopping --out runs/spiral\n\n" + EXIT_CODES)
+    train.add_argument("--dataset", choices=DATASETS, default="moons", help="(default: %(default)s)")
+    train.add_argument("--samples", type=_positive_int, default=200, metavar="N", help="(default: %(default)s)")
+    train.add_argument("--noise", type=_non_negative_float, default=0.1, help="(default: %(default)s)")
+    train.add_argument("--layers", type=_layer_sizes, default=[16, 16], metavar="SIZES",
+                       help="hidden layer sizes, comma-separated (default: 16,16)")
+    train.add_argument("--activation", choices=ACTIVATIONS, default="tanh", help="(default: %(default)s)")
+    train.add_argument("--optimizer", choices=OPTIMIZERS, default="adam", help="(default: %(default)s)")
+    train.add_argument("--lr", type=_positive_float, default=0.01, help="learning rate α (default: %(default)s)")
+    train.add_argument("--epochs", type=_positive_int, default=100, help="(default: %(default)s)")
+    train.add_argument("--batch-size", type=_positive_int, default=None, metavar="N",
+                       help="minibatch size (default: the whole training set)")
+    train.add_argument("--dropout", type=_probability, nargs="?", const=0.2, default=0.0, metavar="P",
+                       help="dropout on hidden layers (P defaults to 0.2)")
+    train.add_argument("--batchnorm", action="store_true", help="batch norm right before each hidden activation")
+    train.add_argument("--l2", type=_non_negative_float, nargs="?", const=1e-3, default=0.0, metavar="LAMBDA",
+                       help="L2 penalty λ·R(W) (LAMBDA defaults to 0.001)")
+    train.add_argument("--early-stopping", type=_positive_int, nargs="?", const=10, default=None,
+                       metavar="PATIENCE", help="stop when the validation loss stalls (PATIENCE defaults to 10)")
+    train.add_argument("--val-split", type=_fraction, default=0.25, metavar="F",
+                       help="fraction held out for validation (default: %(default)s)")
+    train.add_argument("--seed", type=int, default=0, help="(default: %(default)s)")
+    train.add_argument("--out", default=None, metavar="DIR", help="output folder (default: runs/DATASET)")
+    train.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
 
+# -- argument types: each raises ArgumentTypeError, which argparse reports with exit code 2 ---
+
+def _number(text: str, kind: type) -> Any:
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a{'n integer' if kind is int else ' number'}") from None
+    if kind is float and not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = _number(text, int)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = _number(text, float)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    value = _number(text, float)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a number >= 0, got {text}")
+    return value
+
+
+def _probability(text: str) -> float:
+    value = _number(text, float)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    value = _number(text, float)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text}")
+    return value
+
+
+def _layer_sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected sizes like 16,16, got {text!r}") from None
+    if not sizes or any(size < 1 for size in sizes):
+        raise argparse.ArgumentTypeError(f"layer sizes must be positive, got {text!r}")
+    return sizes
+
+
+def _assignments(items: Sequence[str]) -> dict[str, float]:
+    variables: dict[str, float] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise UsageError(f"expected NAME=VALUE, got {item!r}")
+        if name in variables:
+            raise UsageError(f"variable {name} is given twice")
+        try:
+            value = float(text)
+        except ValueError:
+            raise UsageError(f"the value of {name} must be a number, got {text!r}") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise UsageError(f"the value of {name} must be finite, got {text!r}")
+        variables[name] = value
+    return variables
+
+
+# -- the commands --------------------------------------------------------------------------------
+
+def _backend_name(backend: str) -> str:
+    from viz.render import pick_backend
+
+    return {"dot": "system dot", "wasm": "WebAssembly Graphviz"}[pick_backend(backend)]
+
+
+def run_graph(args: argparse.Namespace) -> int:
+    """``valuegraph graph``: parse, backpropagate, draw (and the step-through page)."""
+    import viz
+    from autograd import gradients
+    from viz.expression import parse_expression
+
+    variables = _assignments(args.variables)
+    try:
+        output, leaves = parse_expression(args.expression, variables)
+    except ValueError as error:  # ExpressionError
+        raise UsageError(str(error)) from None
+    if output.label is None and output.parents:
+        output.label = "f"
+    output.backward()
+    name = output.label or "f"
+    text = " ".join(args.expression.split())
+    print(f"{name} = {text} = {output.data:.6g}" if output.parents else f"{text} = {output.data:.6g}")
+    if leaves:
+        derivatives = gradients(output, list(leaves.values()))
+        print("   ".join(f"∂{name}/∂{var} = {g:.6g}" for var, g in zip(leaves, derivatives)))
+    try:  # a format the backend cannot write, a graph too large to draw: the user's choice
+        path = viz.render(output, args.output, backend=args.backend, mode=args.mode, rankdir=args.rankdir,
+                          gradcheck=args.gradcheck)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    suffix = "" if path.suffix == ".dot" else f", {_backend_name(args.backend)}"
+    print(f"wrote {path} ({args.mode}{suffix})")
+    if args.html:
+        try:
+            page = viz.export_html(output, args.html, backend=args.backend, rankdir=args.rankdir,
+                                   title=f"{name} = {args.expression}")
+        except viz.GraphTooLargeError as error:
+            raise UsageError(str(error)) from None
+        print(f"wrote {page} (step-through)")
+    return EXIT_OK
+
+
+def _lecture() -> Any:
+    from autograd import Value
+
+    x, y, z = Value(-2.0, "x"), Value(3.0, "y"), Value(2.0, "z")
+    q = x + y
+    q.label = "q"
+    f = (q * z).max(0)
+    f.label = "f"
+    return f, (x, y, z)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """``valuegraph demo``: the lecture's example and a tiny trained network, in one folder."""
+    import nn
+    import viz
+    from viz import plots
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    backend = _backend_name(args.backend)
+    print(f"1. The lecture's f = max((x + y)z, 0) at x = -2, y = 3, z = 2 (drawn with {backend})")
+    f, (x, y, z) = _lecture()
+    viz.render(f, out / "lecture_forward.svg", backend=args.backend, mode="forward")
+    f.backward()
+    viz.render(f, out / "lecture_backward.svg", backend=args.backend, mode="backward")
+    viz.export_html(f, out / "lecture_steps.html", backend=args.backend, title="f = max((x + y)z, 0), step by step")
+    f.zero_grad()
+    f.backward()
+    print(f"   f = {f.data:g}; ∂f/∂x = {x.grad:g}, ∂f/∂y = {y.grad:g}, ∂f/∂z = {z.grad:g}")
+    print("   lecture_forward.svg, lecture_backward.svg, lecture_steps.html")
+
+    print(f"2. A tiny MLP 2-8-8-1 (tanh, Adam) on the moons dataset, {args.epochs} epochs")
+    X, labels = nn.datasets.moons(n=120, noise=0.15, seed=0)  # noqa: N806
+    model = nn.MLP(2, [8, 8, 1], activation="tanh", seed=0)
+    history = nn.fit(model, X, labels, loss="bce_with_logits", optimizer=nn.Adam(model.parameters(), lr=0.05),
+                     epochs=args.epochs, validation_split=0.25, patience=15, seed=0, progress=not args.no_progress)
+    _write_history(history, out)
+    plots.plot_history(history, out / "history.png", title="moons, MLP 2-8-8-1")
+    plots.plot_decision_boundary(model, X, labels, out / "decision_boundary.png", resolution=60,
+                                 title="moons: decision boundary")
+    model.save(out / "model.json")
+    last = history[-1]
+    print(f"   final train loss {last.train_loss:.3f}, validation accuracy {last.val_acc:.0%}"
+          f" (best epoch {history.best_epoch})")
+    print("   history.png, decision_boundary.png, history.json, history.csv, model.json")
+
+    print("3. The lecture's activation functions and optimizer paths on a ravine")
+    plots.plot_activations(out / "activations.png")
+    plots.plot_optimizer_paths(out / "optimizer_paths.png")
+    print("   activations.png, optimizer_paths.png")
+    print(f"Done in {time.perf_counter() - started:.1f} s. Everything is in {out.resolve()}/ "
+          f"(open lecture_steps.html in a browser).")
+    return EXIT_OK
+
+
+def _write_history(history: Any, out: Path) -> None:
+    document = history.to_dict()
+    (out / "history.json").write_text(json.dumps(document, indent=1, allow_nan=False), encoding="utf-8")
+    columns = ("epoch", "train_loss", "train_acc", "val_loss", "val_acc", "lr")
+    with open(out / "history.csv", "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(columns)
+        for record in history:
+            writer.writerow(["" if getattr(record, c) is None else getattr(record, c) for c in columns])
+
+
+def _optimizer(name: str, params: list, lr: float) -> Any:
+    import nn
+
+    return {"sgd": lambda: nn.SGD(params, lr=lr), "momentum": lambda: nn.SGD(params, lr=lr, momentum=0.9),
+            "nesterov": lambda: nn.SGD(params, lr=lr, momentum=0.9, nesterov=True),
+            "adagrad": lambda: nn.Adagrad(params, lr=lr), "rmsprop": lambda: nn.RMSprop(params, lr=lr),
+            "adam": lambda: nn.Adam(params, lr=lr), "adamw": lambda: nn.AdamW(params, lr=lr)}[name]()
+
+
+def build_model(config: dict) -> Any:
+    """The MLP that ``config.json`` (written by ``valuegraph train``) describes, ready for
+    ``Module.load(model.json)``."""
+    import nn
+
+    classes = config["classes"]
+    return nn.MLP(2, config["layers"] + [1 if classes == 2 else classes], activation=config["activation"],
+                  batch_norm=config["batchnorm"], dropout=config["dropout"], seed=config["seed"])
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """``valuegraph train``: fit an MLP, then write history, plots, model and config."""
+    import nn
+    from viz import plots
+
+    if args.activation == "maxout" and args.batchnorm:
+        raise UsageError("--batchnorm cannot be combined with --activation maxout")
+    if args.early_stopping is not None and args.val_split == 0:
+        raise UsageError("--early-stopping needs validation data: use --val-split > 0")
+    out = Path(args.out or f"runs/{args.dataset}")
+    make = getattr(nn.datasets, args.dataset)
+    X, labels = make(n=args.samples, noise=args.noise, seed=args.seed)  # noqa: N806
+    classes = len(set(labels))
+    config = {"dataset": args.dataset, "samples": args.samples, "noise": args.noise, "layers": args.layers,
+              "activation": args.activation, "optimizer": args.optimizer, "lr": args.lr, "epochs": args.epochs,
+              "batch_size": args.batch_size, "dropout": args.dropout, "batchnorm": args.batchnorm, "l2": args.l2,
+              "early_stopping": args.early_stopping, "val_split": args.val_split, "seed": args.seed,
+              "classes": classes, "loss": "bce_with_logits" if classes == 2 else "cross_entropy"}
+    model = build_model(config)
+    print(f"training MLP {'-'.join(map(str, [2] + args.layers))}-{1 if classes == 2 else classes} "
+          f"({args.activation}, {args.optimizer}, lr {args.lr:g}) on {args.dataset} ({args.samples} samples)",
+          file=sys.stderr)
+    history = nn.fit(model, X, labels, loss=config["loss"],
+                     optimizer=_optimizer(args.optimizer, model.parameters(), args.lr), epochs=args.epochs,
+                     batch_size=args.batch_size, validation_split=args.val_split, l2=args.l2,
+                     patience=args.early_stopping, seed=args.seed, progress=not args.no_progress)
+    out.mkdir(parents=True, exist_ok=True)
+    _write_history(history, out)
+    (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
+    model.save(out / "model.json")
+    plots.plot_history(history, out / "history.png", title=f"{args.dataset}: {args.activation}, {args.optimizer}")
+    plots.plot_decision_boundary(model, X, labels, out / "decision_boundary.png", resolution=60,
+                                 title=f"{args.dataset}: decision boundary")
+    last = history[-1]
+    summary = f"train loss {last.train_loss:.4g}"
+    if last.val_acc is not None:
+        summary += f", validation accuracy {last.val_acc:.1%}"
+    ending = {"early_stopping": f"stopped early at epoch {len(history)}",
+              "interrupted": f"interrupted at epoch {len(history)}"}.get(history.stop_reason,
+                                                                         f"{len(history)} epochs")
+    print(f"{ending}; best epoch {history.best_epoch}; {summary}")
+    print(f"wrote history.json, history.csv, history.png, decision_boundary.png, model.json, config.json "
+          f"to {out}/")
+    return EXIT_INTERRUPTED if history.interrupted else EXIT_OK
+
+
+# -- entry point ---------------------------------------------------------------------------------
+
 def main(argv: list[str] | None = None) -> int:
+    """Run ``valuegraph`` with ``argv`` (default ``sys.argv[1:]``); returns the exit code."""
     parser = build_parser()
-    parser.parse_args(argv)
-    parser.print_help()
-    return 0
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse: --help/--version (0) or a usage error (2, already printed)
+        return int(exit_.code or 0)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    run = {"demo": run_demo, "graph": run_graph, "train": run_train}[args.command]
+    prefix = f"valuegraph {args.command}: error:"
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        print(f"valuegraph {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except UsageError as error:
+        print(f"{prefix} {' '.join(str(error).split())}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OSError, RuntimeError, ArithmeticError, ValueError, TypeError) as error:
+        print(f"{prefix} {' '.join(str(error).split())}", file=sys.stderr)
+        return EXIT_FAILURE
 
 
 if __name__ == "__main__":

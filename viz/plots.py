@@ -1,0 +1,231 @@
+"""Matplotlib plots: training history, decision boundary, activations, optimizer paths.
+
+Every function returns the ``matplotlib.figure.Figure`` and, given ``path``, also saves it
+(PNG, SVG or PDF by the suffix). Figures are made with ``matplotlib.figure.Figure`` directly,
+not ``pyplot``, so nothing opens a window and nothing depends on the global backend.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from matplotlib.figure import Figure
+
+from autograd import Value, grad
+
+__all__ = ["plot_history", "plot_decision_boundary", "plot_activations", "plot_optimizer_paths",
+           "LECTURE_ACTIVATIONS", "ravine"]
+
+LECTURE_ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
+    "sigmoid": Value.sigmoid,
+    "tanh": Value.tanh,
+    "ReLU": Value.relu,
+    "leaky ReLU max(0.1x, x)": lambda x: x.leaky_relu(0.1),
+    "ELU (α = 1)": lambda x: x.elu(1.0),
+    "softplus": Value.softplus,
+}
+"""The activation functions of the lecture, drawn by :func:`plot_activations`."""
+
+
+def _save(figure: Figure, path: str | Path | None) -> Figure:
+    if path is not None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path, dpi=120, bbox_inches="tight")
+    return figure
+
+
+def _history_columns(history: Any) -> dict:
+    """A History, its ``to_dict()`` or the path of its JSON, as a dict of columns."""
+    if isinstance(history, (str, Path)):
+        history = json.loads(Path(history).read_text(encoding="utf-8"))
+    if hasattr(history, "to_dict"):
+        history = history.to_dict()
+    if not isinstance(history, Mapping) or "train_loss" not in history:
+        raise TypeError("plot_history(history) needs an nn.History, its to_dict() or the path of its JSON, "
+                        f"got {type(history).__name__}")
+    if not history["train_loss"]:
+        raise ValueError("plot_history: the history has no epochs")
+    return history
+
+
+def plot_history(history: Any, path: str | Path | None = None, *, title: str | None = None) -> Figure:
+    """Loss (left) and accuracy (right) per epoch, training and validation, with the best epoch
+    marked (and the early-stopping epoch when training stopped early)."""
+    columns = _history_columns(history)
+    train_loss = columns["train_loss"]
+    epochs = columns.get("epoch") or list(range(1, len(train_loss) + 1))
+    figure = Figure(figsize=(10, 3.8))
+    loss_ax, acc_ax = figure.subplots(1, 2)
+    _line(loss_ax, epochs, train_loss, "train", "#2563eb")
+    _line(loss_ax, epochs, columns.get("val_loss"), "validation", "#dc2626")
+    loss_ax.set(xlabel="epoch", ylabel="loss", title="loss")
+    has_acc = _line(acc_ax, epochs, columns.get("train_acc"), "train", "#2563eb")
+    has_acc = _line(acc_ax, epochs, columns.get("val_acc"), "validation", "#dc2626") or has_acc
+    acc_ax.set(xlabel="epoch", ylabel="accuracy", title="accuracy")
+    if has_acc:
+        acc_ax.set_ylim(-0.02, 1.02)
+    else:
+        acc_ax.text(0.5, 0.5, "no accuracy for this loss", ha="center", va="center", transform=acc_ax.transAxes)
+    best = columns.get("best_epoch")
+    for ax in (loss_ax, acc_ax):
+        if best is not None:
+            label = f"{'early stop: ' if columns.get('stopped_early') else ''}best epoch {best}"
+            ax.axvline(best, color="#15803d", linestyle="--", linewidth=1, label=label)
+        ax.grid(alpha=0.3)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8)
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return _save(figure, path)
+
+
+def _line(ax: Any, epochs: Sequence, values: Sequence | None, label: str, colour: str) -> bool:
+    if not values or all(v is None for v in values):
+        return False
+    points = [(e, v) for e, v in zip(epochs, values) if v is not None]
+    ax.plot([e for e, _ in points], [v for _, v in points], label=label, color=colour, linewidth=1.5)
+    return True
+
+
+def plot_decision_boundary(model: Any, X: Sequence, y: Sequence, path: str | Path | None = None, *,  # noqa: N803
+                           resolution: int = 80, padding: float = 0.5, title: str | None = None) -> Figure:
+    """The regions a 2-D classifier assigns to each class, with the data on top.
+
+    ``model`` maps a batch of 2-D points to one logit per point (binary: class 1 where the
+    logit is > 0, shaded by σ(logit)) or to a list of scores per point (the class is the
+    largest). It is evaluated with ``nn.predict`` (evaluation mode, no graph recorded) on a
+    ``resolution × resolution`` grid.
+    """
+    import nn
+
+    points = [list(map(float, x)) for x in X]
+    if not points or any(len(p) != 2 for p in points):
+        raise ValueError("plot_decision_boundary needs 2-D points: X must be a list of [x1, x2] pairs")
+    if len(points) != len(y):
+        raise ValueError(f"plot_decision_boundary: X has {len(points)} points but y has {len(y)} labels")
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or not 2 <= resolution <= 500:
+        raise ValueError(f"plot_decision_boundary: resolution must be an int from 2 to 500, got {resolution!r}")
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    x_low, x_high = min(xs) - padding, max(xs) + padding
+    y_low, y_high = min(ys) - padding, max(ys) + padding
+    grid_x = [x_low + (x_high - x_low) * i / (resolution - 1) for i in range(resolution)]
+    grid_y = [y_low + (y_high - y_low) * j / (resolution - 1) for j in range(resolution)]
+    outputs = nn.predict(model, [[gx, gy] for gy in grid_y for gx in grid_x])
+    multiclass = isinstance(outputs[0], list) and len(outputs[0]) > 1
+    if multiclass:
+        values = [max(range(len(o)), key=o.__getitem__) for o in outputs]
+    else:
+        values = [1.0 / (1.0 + math.exp(-max(min(o[0] if isinstance(o, list) else o, 60.0), -60.0)))
+                  for o in outputs]
+    surface = [values[j * resolution:(j + 1) * resolution] for j in range(resolution)]
+    figure = Figure(figsize=(5.2, 4.6))
+    ax = figure.subplots()
+    if multiclass:
+        levels = [k - 0.5 for k in range(len(outputs[0]) + 1)]
+        ax.contourf(grid_x, grid_y, surface, levels=levels, cmap="Pastel1", alpha=0.9)
+    else:
+        filled = ax.contourf(grid_x, grid_y, surface, levels=[i / 10 for i in range(11)], cmap="RdBu_r",
+                             alpha=0.55)
+        ax.contour(grid_x, grid_y, surface, levels=[0.5], colors="black", linewidths=1.2)
+        figure.colorbar(filled, ax=ax, label="P(class 1)")
+    labels = [int(label) for label in y]
+    palette = ["#1d4ed8", "#b91c1c", "#15803d", "#a16207", "#7e22ce"]
+    for label in sorted(set(labels)):
+        chosen = [p for p, t in zip(points, labels) if t == label]
+        ax.scatter([p[0] for p in chosen], [p[1] for p in chosen], s=14, edgecolors="white", linewidths=0.5,
+                   color=palette[label % len(palette)], label=f"class {label}")
+    ax.set(xlim=(x_low, x_high), ylim=(y_low, y_high), xlabel="x₁", ylabel="x₂",
+           title=title or "decision boundary")
+    ax.legend(fontsize=8, loc="upper right")
+    figure.tight_layout()
+    return _save(figure, path)
+
+
+def plot_activations(path: str | Path | None = None, *, low: float = -4.0, high: float = 4.0,
+                     points: int = 161) -> Figure:
+    """The lecture's activation functions (solid) and their derivatives (dashed), the
+    derivatives computed by valuegraph's own backpropagation (``autograd.grad``)."""
+    if not low < high:
+        raise ValueError(f"plot_activations: low must be below high, got {low!r} and {high!r}")
+    xs = [low + (high - low) * i / (points - 1) for i in range(points)]
+    figure = Figure(figsize=(11, 6))
+    axes = figure.subplots(2, 3, sharex=True)
+    for ax, (name, function) in zip(axes.flat, LECTURE_ACTIVATIONS.items()):
+        derivative = grad(function)
+        ax.plot(xs, [function(Value(x)).data for x in xs], color="#2563eb", linewidth=2, label="f(x)")
+        ax.plot(xs, [derivative(x) for x in xs], color="#dc2626", linewidth=1.5, linestyle="--", label="f′(x)")
+        ax.axhline(0, color="#94a3b8", linewidth=0.8)
+        ax.axvline(0, color="#94a3b8", linewidth=0.8)
+        ax.set_title(name)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, loc="upper left")
+    figure.suptitle("Activation functions and their derivatives")
+    figure.tight_layout()
+    return _save(figure, path)
+
+
+def ravine(w1: Any, w2: Any) -> Any:
+    """A narrow valley, f(w₁, w₂) = 0.05·w₁² + w₂²: steep across, shallow along (minimum at 0)."""
+    return 0.05 * w1 * w1 + w2 * w2
+
+
+def _default_optimizers() -> dict[str, Callable[[list[Value]], Any]]:
+    import nn
+
+    return {
+        "SGD (α = 0.1)": lambda p: nn.SGD(p, lr=0.1),
+        "momentum (β = 0.9)": lambda p: nn.SGD(p, lr=0.1, momentum=0.9),
+        "Nesterov (β = 0.9)": lambda p: nn.SGD(p, lr=0.1, momentum=0.9, nesterov=True),
+        "RMSprop": lambda p: nn.RMSprop(p, lr=0.1),
+        "Adam": lambda p: nn.Adam(p, lr=0.3),
+    }
+
+
+def plot_optimizer_paths(path: str | Path | None = None, *, loss: Callable[[Any, Any], Any] = ravine,
+                         optimizers: Mapping[str, Callable[[list[Value]], Any]] | None = None,
+                         start: tuple[float, float] = (-4.0, 1.5), steps: int = 50,
+                         extent: tuple[float, float, float, float] = (-4.5, 1.5, -2.0, 2.0)) -> Figure:
+    """Paths of optimizers on a 2-D loss surface (default :func:`ravine`) from ``start``.
+
+    ``optimizers`` maps a name to a factory ``make(params) -> optimizer`` (an ``nn``
+    optimizer: ``zero_grad()`` and ``step()``); the default compares SGD, momentum,
+    Nesterov, RMSprop and Adam. Each path is ``steps`` steps of
+    ``zero_grad(); loss(w₁, w₂).backward(); step()``.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"plot_optimizer_paths: steps must be a positive int, got {steps!r}")
+    factories = _default_optimizers() if optimizers is None else dict(optimizers)
+    x_low, x_high, y_low, y_high = extent
+    grid_x = [x_low + (x_high - x_low) * i / 119 for i in range(120)]
+    grid_y = [y_low + (y_high - y_low) * j / 119 for j in range(120)]
+    surface = [[float(loss(gx, gy)) for gx in grid_x] for gy in grid_y]
+    figure = Figure(figsize=(8, 5.2))
+    ax = figure.subplots()
+    top = max(max(row) for row in surface)
+    levels = sorted({top * (k / 24) ** 2 for k in range(1, 25)})
+    ax.contour(grid_x, grid_y, surface, levels=levels, cmap="Greys", linewidths=0.7)
+    colours = ["#64748b", "#2563eb", "#7c3aed", "#ea580c", "#dc2626", "#15803d", "#0891b2"]
+    for k, (name, make) in enumerate(factories.items()):
+        w1, w2 = Value(start[0], "w1"), Value(start[1], "w2")
+        optimizer = make([w1, w2])
+        trail = [(w1.data, w2.data)]
+        for _ in range(steps):
+            optimizer.zero_grad()
+            loss(w1, w2).backward()
+            optimizer.step()
+            trail.append((w1.data, w2.data))
+        final = float(loss(w1.data, w2.data))
+        ax.plot([p[0] for p in trail], [p[1] for p in trail], marker="o", markersize=2.5, linewidth=1.3,
+                color=colours[k % len(colours)], label=f"{name}: f = {final:.2g}")
+    ax.plot([start[0]], [start[1]], marker="*", markersize=12, color="black", linestyle="none", label="start")
+    ax.set(xlim=(x_low, x_high), ylim=(y_low, y_high), xlabel="w₁", ylabel="w₂",
+           title=f"Optimizer paths, {steps} steps")
+    ax.legend(fontsize=8, loc="lower right")
+    figure.tight_layout()
+    return _save(figure, path)
