@@ -1,0 +1,37 @@
+"""The README is the user's manual: what it promises must stay true."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import autograd
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_opens_with_the_two_setup_commands():
+    first_block = re.search(r"```bash\n(.*?)```", README, re.S).group(1).strip().splitlines()
+    assert first_block == ['pip install -e . && valuegraph demo',
+                           'pip install -e ".[test]" && python -m pytest -q']
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'python -m pip install -q -e ".[test]" && python -m pytest -q' in ci
+
+
+def test_the_op_table_in_the_readme_lists_every_op_with_its_rule():
+    rows = dict(re.findall(r"^\| `(\w+)` \| `[^`]+` \| (.+?) \|", README, re.M))
+    assert list(rows) == list(autograd.OPS)
+    for name, op in autograd.OPS.items():
+        assert rows[name] == op.rule, name
+
+
+def test_the_ten_line_example_prints_what_its_comments_say():
+    block = re.search(r"## The engine in ten lines\n\n```python\n(.*?)```", README, re.S).group(1)
+    assert len(block.strip().splitlines()) <= 10
+    printed: list[str] = []
+    exec(compile(block, "README", "exec"), {"print": lambda *a: printed.append(" ".join(map(str, a)))})
+    expected = [line.split("# ")[-1].strip() for line in block.splitlines() if line.startswith("print(")]
+    assert printed == expected == ["2.0", "2.0 2.0 1.0"]
