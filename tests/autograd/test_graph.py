@@ -232,6 +232,17 @@ def test_leaves_accumulate_across_different_outputs():
     assert x.grad == 3.0 + 4.0
 
 
+def test_a_value_computed_under_no_grad_is_a_leaf_of_later_graphs():
+    a, b = Value(2.0), Value(3.0)
+    with autograd.no_grad():
+        c = a * b
+    f = c * 2.0
+    f.backward()
+    assert c.is_leaf and c.grad == 2.0
+    assert (a.grad, b.grad) == (0.0, 0.0)
+    assert a not in topological_order(f) and b not in topological_order(f)
+
+
 def test_backward_of_a_leaf_and_the_seed_gradient():
     x = Value(5.0)
     x.backward()
