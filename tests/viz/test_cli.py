@@ -1,0 +1,146 @@
+"""valuegraph.cli: the demo, graph and train subcommands, their help and their errors."""
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from valuegraph.cli import main
+
+
+def run(args, cwd, path_env=None):
+    """The installed ``valuegraph`` command (or ``python -m valuegraph.cli``) in a subprocess."""
+    script = Path(sys.executable).parent / "valuegraph"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "valuegraph.cli"]
+    env = dict(os.environ, MPLBACKEND="Agg")
+    if path_env is not None:
+        env["PATH"] = path_env
+    return subprocess.run(command + args, cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_demo_without_arguments_and_without_system_dot(tmp_path):
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    result = run(["demo"], cwd=tmp_path, path_env=str(empty))  # no dot on PATH: WebAssembly Graphviz
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "valuegraph-demo"
+    assert "WebAssembly Graphviz" in result.stdout
+    assert f"Everything is in {out.resolve()}/" in result.stdout
+    for name in ("lecture_forward.svg", "lecture_backward.svg", "lecture_steps.html", "history.png",
+                 "decision_boundary.png", "history.json", "history.csv", "model.json", "activations.png",
+                 "optimizer_paths.png"):
+        assert (out / name).stat().st_size > 0, name
+    ET.parse(out / "lecture_backward.svg")
+    assert "∂f/∂x = 2, ∂f/∂y = 2, ∂f/∂z = 1" in result.stdout
+    assert "fit" in result.stderr  # the progress bar
+
+
+def test_graph_writes_svg_and_html(tmp_path, capsys):
+    code = main(["graph", "max((x + y) * z, 0)", "x=-2", "y=3", "z=2", "-o", str(tmp_path / "g.svg"),
+                 "--html", str(tmp_path / "steps.html"), "--mode", "backward", "--backend", "wasm"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.splitlines()[:2] == ["f = max((x + y) * z, 0) = 2", "∂f/∂x = 2   ∂f/∂y = 2   ∂f/∂z = 1"]
+    texts = ["".join(t.itertext()) for t in ET.parse(tmp_path / "g.svg").iter("{http://www.w3.org/2000/svg}text")]
+    assert "grad 2" in texts and "f" in texts
+    assert (tmp_path / "steps.html").read_text().count('<div class="frame"') == 12
+
+
+def test_graph_dot_output_and_gradcheck(tmp_path, capsys):
+    assert main(["graph", "x * x", "x=3", "-o", str(tmp_path / "g.dot"), "--gradcheck", "--rankdir", "TB"]) == 0
+    text = (tmp_path / "g.dot").read_text()
+    assert "rankdir=TB" in text and "numeric 6" in text
+
+
+@pytest.mark.parametrize("args, message", [
+    (["__import__('os').system('touch pwned')"], "only the functions"),
+    (["x.__class__", "x=1"], "attribute access"),
+    (["open('f').read()"], "only the functions"),
+    (["x + y", "x=1"], "unknown name 'y'"),
+    (["x", "x=1", "z=2"], "variable z is given but not used"),
+    (["x", "x"], "expected NAME=VALUE"),
+    (["x", "x=abc"], "the value of x must be a number"),
+    (["x", "x=1", "x=2"], "variable x is given twice"),
+    (["log(x)", "x=0"], "log is defined for x > 0"),
+    (["x +", "x=1"], "syntax error"),
+])
+def test_graph_errors_are_one_line_with_exit_code_2(args, message, tmp_path, capsys):
+    code = main(["graph", *args, "-o", str(tmp_path / "g.svg")])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("valuegraph graph: error: ") and message in lines[0]
+    assert not (tmp_path / "g.svg").exists() and not Path("pwned").exists()
+
+
+def test_graph_png_with_the_wasm_backend_is_a_usage_error(tmp_path, capsys):
+    assert main(["graph", "x", "x=1", "-o", str(tmp_path / "g.png"), "--backend", "wasm"]) == 2
+    assert "backend='dot'" in capsys.readouterr().err
+
+
+def test_graph_runtime_failure_is_exit_code_1(tmp_path, capsys):
+    # sqrt at 0: the value exists, its derivative does not
+    assert main(["graph", "sqrt(x)", "x=0", "-o", str(tmp_path / "g.svg")]) == 1
+    assert "non-finite gradient" in capsys.readouterr().err
+
+
+def test_train_writes_history_plots_and_a_loadable_model(tmp_path, capsys):
+    out = tmp_path / "run"
+    code = main(["train", "--dataset", "xor", "--samples", "40", "--layers", "4", "--activation", "tanh",
+                 "--optimizer", "adam", "--lr", "0.05", "--epochs", "8", "--dropout", "--batchnorm", "--l2",
+                 "--early-stopping", "3", "--no-progress", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    for name in ("history.json", "history.csv", "history.png", "decision_boundary.png", "model.json", "config.json"):
+        assert (out / name).stat().st_size > 0, name
+    history = json.loads((out / "history.json").read_text())
+    assert 1 <= len(history["train_loss"]) <= 8
+    assert (out / "history.csv").read_text().splitlines()[0] == "epoch,train_loss,train_acc,val_loss,val_acc,lr"
+    config = json.loads((out / "config.json").read_text())
+    assert (config["dropout"], config["batchnorm"], config["l2"], config["early_stopping"]) == (0.2, True, 0.001, 3)
+    from valuegraph.cli import build_model
+    model = build_model(config)
+    model.load(out / "model.json")
+    saved = json.loads((out / "model.json").read_text())["state"]
+    assert model.state_dict() == saved
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--dataset", "mnist"], "invalid choice: 'mnist'"),
+    (["--layers", "16,x"], "expected sizes like 16,16"),
+    (["--lr", "-1"], "must be a positive number"),
+    (["--epochs", "0"], "must be a positive integer"),
+    (["--dropout", "1.5"], "must be in [0, 1)"),
+])
+def test_train_usage_errors(args, message, capsys):
+    assert main(["train", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_train_option_conflicts(tmp_path, capsys):
+    assert main(["train", "--early-stopping", "--val-split", "0", "--out", str(tmp_path)]) == 2
+    assert "--early-stopping needs validation data" in capsys.readouterr().err
+    assert main(["train", "--activation", "maxout", "--batchnorm", "--out", str(tmp_path)]) == 2
+
+
+@pytest.mark.parametrize("command", [[], ["demo"], ["graph"], ["train"]])
+def test_help_for_each_command_lists_exit_codes(command, capsys):
+    assert main([*command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "usage: valuegraph" in out and "exit codes:" in out
+
+
+def test_no_command_prints_help_and_unknown_command_is_2(capsys):
+    assert main([]) == 0
+    assert "COMMAND" in capsys.readouterr().out
+    assert main(["paint"]) == 2
+    assert "invalid choice: 'paint'" in capsys.readouterr().err
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("valuegraph ")

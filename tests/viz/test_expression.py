@@ -1,0 +1,91 @@
+"""viz.expression: the safe expression parser behind ``valuegraph graph``."""
+
+import re
+
+import pytest
+
+from autograd import Value
+from viz.expression import FUNCTIONS, ExpressionError, parse_expression
+
+
+def test_lecture_expression_builds_the_graph():
+    f, leaves = parse_expression("max((x + y) * z, 0)", {"x": -2, "y": 3, "z": 2})
+    assert f.data == 2.0 and f.op.name == "max"
+    f.backward()
+    assert [leaves[n].grad for n in "xyz"] == [2.0, 2.0, 1.0]
+    assert [leaves[n].label for n in "xyz"] == ["x", "y", "z"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("x ** 2 - 3 * x / 2", 4 - 3), ("-x + +x", 0.0), ("exp(log(x))", 2.0), ("sqrt(x * 8)", 4.0),
+    ("leaky_relu(-x, 0.1)", -0.2), ("elu(x, 2)", 2.0), ("sum(x, x, 1)", 5.0), ("min(x, 1) + abs(-x)", 3.0),
+    ("tanh(0) + sigmoid(0) + relu(-x) + softplus(0) + sin(0) + cos(0)", 0.5 + 0.6931471805599453 + 1),
+    ("2 ** 3 + x", 10.0),
+])
+def test_whitelisted_syntax_evaluates(text, expected):
+    result, _ = parse_expression(text, {"x": 2.0} if "x" in text else {})
+    assert result.data == pytest.approx(expected)
+
+
+def test_power_with_a_constant_exponent_is_one_pow_node():
+    result, _ = parse_expression("x ** 2", {"x": 3})
+    assert result.op.name == "pow" and result.param == 2.0
+
+
+def test_every_function_is_callable_from_an_expression():
+    for name, (fewest, _, _) in FUNCTIONS.items():
+        args = ", ".join(["x"] + ["0.5"] * (fewest - 1))
+        result, _ = parse_expression(f"{name}({args})", {"x": 0.7})
+        assert isinstance(result, Value)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("__import__('os').system('echo pwned')", "only the functions"),
+    ("x.__class__.__bases__", "attribute access"),
+    ("open('/etc/passwd')", "unknown function 'open'"),
+    ("eval('1')", "unknown function 'eval'"),
+    ("(lambda: 1)()", "only the functions"),
+    ("[x for x in ()]", "comprehensions"),
+    ("x[0]", "subscripts"),
+    ("'a' * 3", "the constant 'a'"),
+    ("x if x else 1", "'if ... else'"),
+    ("x < 1", "comparisons"),
+    ("x // 2", "the operator FloorDiv"),
+    ("exp(x=1)", "positional arguments only"),
+    ("max(x)", "max() takes 2 argument(s), got 1"),
+    ("leaky_relu(x, x)", "must be a number, not a variable"),
+    ("q + x", "unknown name 'q'"),
+    ("exp + x", "exp is a function"),
+    ("x +", "syntax error"),
+    ("", "empty"),
+    ("1j + x", "the constant 1j"),
+    ("True + x", "the constant True"),
+    ("log(x - 1)", "log is defined for x > 0"),
+    ("x / 0", "division"),
+    ("10.0 ** 400 + x", "overflows a float"),
+    ("1e999 + x", "too large"),
+    ("(-8) ** 0.5 + x", "not a real number"),
+    ("x" + " + x" * 1200, "characters long"),
+])
+def test_anything_else_is_a_one_line_error(text, message):
+    with pytest.raises(ExpressionError, match=re.escape(message)) as raised:
+        parse_expression(text, {"x": 1.0})
+    assert "\n" not in str(raised.value)
+
+
+def test_variable_errors():
+    with pytest.raises(ExpressionError, match="unknown name 'y'"):
+        parse_expression("x * y", {"x": 1})
+    with pytest.raises(ExpressionError, match="variable z is given but not used"):
+        parse_expression("x", {"x": 1, "z": 2})
+    with pytest.raises(ExpressionError, match="'exp' is a function name"):
+        parse_expression("exp(1)", {"exp": 1})
+    with pytest.raises(ExpressionError, match="must be a finite number"):
+        parse_expression("x", {"x": float("nan")})
+    with pytest.raises(ExpressionError, match="not a valid variable name"):
+        parse_expression("x", {"1x": 1.0})
+
+
+def test_constant_expression_becomes_a_value():
+    result, leaves = parse_expression("2 * 3", {})
+    assert isinstance(result, Value) and result.data == 6.0 and leaves == {}

@@ -1,0 +1,86 @@
+"""viz.plots: every plot is written, non-empty, and shows what it should."""
+
+import json
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+import nn  # noqa: E402
+from viz import plots  # noqa: E402
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def trained():
+    X, y = nn.datasets.moons(n=60, noise=0.1, seed=0)  # noqa: N806
+    model = nn.MLP(2, [6, 1], activation="tanh", seed=0)
+    history = nn.fit(model, X, y, optimizer=nn.Adam(model.parameters(), lr=0.05), epochs=12,
+                     validation_split=0.25, progress=False)
+    return model, X, y, history
+
+
+def test_history_plot_marks_the_best_epoch(trained, tmp_path):
+    _, _, _, history = trained
+    figure = plots.plot_history(history, tmp_path / "history.png")
+    assert (tmp_path / "history.png").read_bytes()[:8] == PNG
+    loss_ax, acc_ax = figure.axes[:2]
+    assert [line.get_label() for line in loss_ax.get_lines()] == ["train", "validation",
+                                                                  f"best epoch {history.best_epoch}"]
+    assert list(loss_ax.get_lines()[0].get_ydata()) == history.train_loss
+    assert len(acc_ax.get_lines()) == 3
+
+
+def test_history_plot_from_json_and_early_stop_label(trained, tmp_path):
+    _, _, _, history = trained
+    document = history.to_dict()
+    document.update(stopped_early=True, best_epoch=5)
+    path = tmp_path / "history.json"
+    path.write_text(json.dumps(document))
+    figure = plots.plot_history(path)
+    assert figure.axes[0].get_lines()[-1].get_label() == "early stop: best epoch 5"
+    with pytest.raises(TypeError, match="needs an nn.History"):
+        plots.plot_history([1, 2, 3])
+
+
+def test_decision_boundary(trained, tmp_path):
+    model, X, y, _ = trained  # noqa: N806
+    figure = plots.plot_decision_boundary(model, X, y, tmp_path / "boundary.png", resolution=20)
+    assert (tmp_path / "boundary.png").stat().st_size > 5000
+    ax = figure.axes[0]
+    assert [c.get_label() for c in ax.collections if c.get_label().startswith("class")] == ["class 0", "class 1"]
+    with pytest.raises(ValueError, match="2-D points"):
+        plots.plot_decision_boundary(model, [[1, 2, 3]], [0])
+    with pytest.raises(ValueError, match="resolution"):
+        plots.plot_decision_boundary(model, X, y, resolution=1)
+
+
+def test_activations_plot_uses_backpropagated_derivatives(tmp_path):
+    figure = plots.plot_activations(tmp_path / "activations.png", points=41)
+    assert (tmp_path / "activations.png").read_bytes()[:8] == PNG
+    titles = [ax.get_title() for ax in figure.axes]
+    assert "leaky ReLU max(0.1x, x)" in titles
+    leaky = figure.axes[titles.index("leaky ReLU max(0.1x, x)")]
+    function, derivative = leaky.get_lines()[:2]
+    assert function.get_ydata()[0] == pytest.approx(-0.4)  # 0.1 · (-4)
+    assert set(derivative.get_ydata()) == {0.1, 1.0}
+
+
+def test_optimizer_paths_reach_the_minimum(tmp_path):
+    figure = plots.plot_optimizer_paths(tmp_path / "paths.png", steps=30)
+    assert (tmp_path / "paths.png").stat().st_size > 5000
+    labels = [line.get_label() for line in figure.axes[0].get_lines()]
+    assert labels[-1] == "start" and len(labels) == 6
+    momentum = next(line for line in figure.axes[0].get_lines() if line.get_label().startswith("momentum"))
+    assert len(momentum.get_xdata()) == 31
+    final = dict(zip(["SGD", "momentum"], [float(label.split("f = ")[1]) for label in labels[:2]]))
+    assert final["momentum"] < final["SGD"]  # the lecture's point: momentum crosses the ravine faster
+
+
+def test_optimizer_paths_with_a_custom_optimizer():
+    figure = plots.plot_optimizer_paths(optimizers={"plain": lambda p: nn.SGD(p, lr=0.5)}, steps=5)
+    assert figure.axes[0].get_lines()[0].get_label().startswith("plain")
+    with pytest.raises(ValueError, match="steps must be a positive int"):
+        plots.plot_optimizer_paths(steps=0)
