@@ -10,7 +10,6 @@ numbers too large for a finite difference to be accurate.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
