@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, Sequence
+from typing import Any
 
 from autograd import Value, dot
 from autograd import sum as value_sum
@@ -24,10 +24,11 @@ _SMALLEST_P = math.exp(_LOG_FLOOR)
 
 def _pairs(name: str, outputs: Any, targets: Any) -> tuple[list[Value], list[float]]:
     """Outputs and targets as two equally long lists (one sample may be given bare)."""
-    if isinstance(outputs, Value) or isinstance(outputs, numbers.Real):
-        outputs, targets = [outputs], [targets] if not isinstance(targets, (list, tuple)) else targets
-    outputs = list(outputs)
-    targets = list(targets) if not isinstance(targets, numbers.Real) else [targets]
+    if isinstance(outputs, (Value, numbers.Real)):
+        outputs = [outputs]
+    if isinstance(targets, (Value, numbers.Real)):
+        targets = [targets]
+    outputs, targets = list(outputs), list(targets)
     if len(outputs) != len(targets):
         raise ValueError(f"{name}: {len(outputs)} outputs but {len(targets)} targets")
     if not outputs:
@@ -122,11 +123,10 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Value:
     ``logits``: one list of class scores per sample (or one list for one sample); ``targets``:
     class indices.
     """
-    if logits and isinstance(logits[0], Value) or (logits and isinstance(logits[0], numbers.Real)):
-        logits, targets = [logits], [targets] if isinstance(targets, numbers.Integral) else targets
-    if isinstance(targets, numbers.Integral):
-        targets = [targets]
-    logits, targets = list(logits), list(targets)
+    logits = list(logits)
+    if logits and isinstance(logits[0], (Value, numbers.Real)):  # one sample: a list of class scores
+        logits = [logits]
+    targets = [targets] if isinstance(targets, numbers.Integral) else list(targets)
     if len(logits) != len(targets):
         raise ValueError(f"cross_entropy: {len(logits)} samples of logits but {len(targets)} targets")
     if not logits:

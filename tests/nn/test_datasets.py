@@ -4,7 +4,6 @@ import math
 
 import pytest
 
-import nn
 from nn import datasets
 
 

@@ -117,3 +117,11 @@ def test_regularized_objective_is_the_lectures():
     data = nn.bce_with_logits(model(X), y)
     total = data + 0.01 * nn.l2_penalty(model.parameters())
     assert total.data == pytest.approx(data.data + 0.01 * sum(p.data ** 2 for p in model.parameters()))
+
+
+def test_one_sample_may_be_given_bare():
+    assert nn.bce_with_logits(Value(0.0), 1).data == pytest.approx(math.log(2))
+    assert nn.mse(Value(3.0), 1.0).data == 4.0
+    assert nn.hinge([[Value(0.5)]], [1]).data == 0.5  # a layer's one-element output lists work too
+    with pytest.raises(TypeError, match="outputs\\[0\\] must be a Value"):
+        nn.mse(["a"], [1.0])
