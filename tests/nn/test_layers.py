@@ -9,8 +9,12 @@ import pytest
 import nn
 from autograd import Value, topological_order
 
-micrograd_nn = pytest.importorskip("micrograd.nn")
-micrograd_engine = pytest.importorskip("micrograd.engine")
+
+@pytest.fixture
+def micrograd_nn():
+    """micrograd's nn module (the tests comparing with it skip when it is not installed)."""
+    return pytest.importorskip("micrograd.nn")
+
 
 # micrograd's demo notebook (demo.ipynb): the training cells, verbatim except for the data
 # (scikit-learn's make_moons is replaced by nn.datasets.moons turned into numpy arrays) and the
@@ -99,7 +103,7 @@ def run_demo(imports, steps):
     return trace, namespace["model"]
 
 
-def test_micrograds_demo_runs_unchanged_and_gives_micrograds_losses():
+def test_micrograds_demo_runs_unchanged_and_gives_micrograds_losses(micrograd_nn):
     ours, model = run_demo(OURS, steps=2)
     theirs, _ = run_demo(MICROGRAD, steps=2)
     assert len(model.parameters()) == 337
@@ -114,7 +118,7 @@ def test_micrograds_demo_trains_to_full_accuracy():
     assert trace[-1][1] == 1.0
 
 
-def test_same_seed_gives_micrograds_weights_in_micrograds_order():
+def test_same_seed_gives_micrograds_weights_in_micrograds_order(micrograd_nn):
     random.seed(7)
     theirs = micrograd_nn.MLP(3, [4, 4, 1])
     random.seed(7)
@@ -125,7 +129,7 @@ def test_same_seed_gives_micrograds_weights_in_micrograds_order():
     assert ours(x).data == pytest.approx(theirs(x).data, rel=1e-12)
 
 
-def test_neuron_and_layer_match_micrograd():
+def test_neuron_and_layer_match_micrograd(micrograd_nn):
     random.seed(3)
     their_neuron, their_layer = micrograd_nn.Neuron(3, nonlin=False), micrograd_nn.Layer(3, 2)
     random.seed(3)
