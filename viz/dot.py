@@ -12,6 +12,7 @@ Labels are HTML-escaped: a label such as ``<script>`` is drawn as text, never as
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import re
@@ -59,6 +60,10 @@ COLOURS = {
 """Fill colours by role (and highlight colours), as ``#rrggbb`` strings."""
 
 _HIDDEN = "transparent"
+
+XLABEL_ABOVE = 200
+"""Graphs with more values than this get their edge annotations as Graphviz external labels
+(``xlabel``, placed after the layout: about 4x faster to render than ``label``)."""
 
 GRADCHECK_TOLERANCE = 1e-4
 """The gradcheck overlay flags a leaf (MISMATCH, red border) above this relative error."""
@@ -233,6 +238,8 @@ class Options:
     cluster: bool = False
     collapse: str | None = None
     title: str | None = None
+    node_sizes: Mapping[str, tuple[float, float]] | None = None
+    """Fixed (width, height) in inches per node id, so that every frame has the same layout."""
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -360,6 +367,9 @@ def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
         target = group if options.cluster else None
         lines = node_lines.setdefault(target, [])
         for name, attrs in _value_nodes(info, i, state, grads, top, options, pending, active):
+            if options.node_sizes and name in options.node_sizes:
+                width, height = options.node_sizes[name]
+                attrs.update(width=f"{width:.4f}", height=f"{height:.4f}", fixedsize="true")
             lines.append(f"{name}{_attrs(attrs)}\n")
     if group_nodes:
         consumed_by: list[set[int]] = [set() for _ in info.order]
@@ -457,7 +467,10 @@ def _edge_attrs(info: GraphInfo, child: int, position: int, state: State, grads:
     if annotate and (child, position) in info.local_grads:
         local = info.local_grads[(child, position)]
         upstream = grads[child] if state.final_grads is None else state.final_grads[child]
-        attrs["label"] = f"local {_fmt(local)}\\n×{_fmt(upstream)} = {_fmt(local * upstream)}"
+        # Edge labels take part in the layout (readable, but slow on big graphs): beyond
+        # XLABEL_ABOVE values they become external labels, placed after the layout.
+        key = "label" if len(info.order) <= XLABEL_ABOVE else "xlabel"
+        attrs[key] = f"local {_fmt(local)}\\n×{_fmt(upstream)} = {_fmt(local * upstream)}"
         done = state.edges_done is None or (child, position) in state.edges_done
         if not done:
             attrs["fontcolor"] = _HIDDEN
@@ -470,7 +483,7 @@ def _edge_attrs(info: GraphInfo, child: int, position: int, state: State, grads:
         attrs["color"] = COLOURS["pending"]
     if (child, position) in state.active_edges:
         attrs.update(color=COLOURS[state.phase], penwidth="2.5")
-        if "label" in attrs:
+        if "label" in attrs or "xlabel" in attrs:
             attrs["fontcolor"] = COLOURS[state.phase]
     return attrs
 
@@ -526,8 +539,7 @@ def check_size(info: GraphInfo, options: Options, max_nodes: int | None) -> Opti
         if size <= max_nodes:
             if collapse == options.collapse:
                 return options
-            return Options(options.mode, options.rankdir, options.color_by_grad, options.cluster, collapse,
-                           options.title)
+            return dataclasses.replace(options, collapse=collapse)
     named = any(g is not None for g in info.groups)
     hint = ("" if named else "pass params=model so that neurons or layers can be collapsed into single nodes, ")
     raise GraphTooLargeError(

@@ -12,7 +12,8 @@ from typing import Any
 from autograd import Value
 
 from .render import pick_backend, render_source
-from .steps import STEPS_MAX_NODES, steps
+from .html import pinned_frames
+from .steps import STEPS_MAX_NODES
 
 __all__ = ["stepper"]
 
@@ -30,8 +31,8 @@ def stepper(root: Value, *, backend: str = "auto", interval: int = 900, rankdir:
     if isinstance(interval, bool) or not isinstance(interval, int) or interval <= 0:
         raise ValueError(f"stepper: interval must be a positive number of milliseconds, got {interval!r}")
     chosen = pick_backend(backend)
-    frames = list(steps(root, rankdir, params=params, cluster=cluster, color_by_grad=color_by_grad,
-                        max_nodes=max_nodes))
+    frames = pinned_frames(root, chosen, rankdir=rankdir, params=params, cluster=cluster,
+                           color_by_grad=color_by_grad, max_nodes=max_nodes)
     cache: dict[int, str] = {}
 
     def svg(index: int) -> str:

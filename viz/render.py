@@ -24,7 +24,7 @@ import graphviz
 from autograd import Value
 
 __all__ = ["render", "render_source", "render_many", "BACKENDS", "FORMATS", "backend_formats", "pick_backend",
-           "has_system_dot"]
+           "has_system_dot", "node_sizes"]
 
 BACKENDS = ("auto", "dot", "wasm")
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -88,6 +88,21 @@ def render_many(sources: Sequence[str], format: str = "svg", backend: str = "aut
         if len(parts) == len(sources):
             return parts
     return [graphviz.pipe("dot", format, s.encode("utf-8")) for s in sources]
+
+
+def node_sizes(source: str, backend: str = "auto") -> dict[str, tuple[float, float]]:
+    """{node id: (width, height) in inches} as Graphviz lays out ``source`` (its ``plain`` output)."""
+    chosen = pick_backend(backend)
+    if chosen == "wasm":
+        text = _render_wasm(source, "plain").decode("utf-8")
+    else:
+        text = graphviz.pipe("dot", "plain", source.encode("utf-8")).decode("utf-8")
+    sizes = {}
+    for line in text.splitlines():
+        parts = line.split(" ", 6)
+        if parts[0] == "node" and len(parts) >= 6:
+            sizes[parts[1].strip('"')] = (float(parts[4]), float(parts[5]))
+    return sizes
 
 
 def _render_wasm(source: str, format: str) -> bytes:

@@ -18,7 +18,7 @@ Stepping only reads the graph: gradients are left as they were.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 import graphviz
 
@@ -59,16 +59,20 @@ class Frame:
 
 
 def steps(root: Value, rankdir: str = "LR", *, params: Any = None, cluster: bool = False,
-          color_by_grad: bool = False, max_nodes: int | None = STEPS_MAX_NODES) -> Iterator[Frame]:
+          color_by_grad: bool = False, max_nodes: int | None = STEPS_MAX_NODES,
+          node_sizes: Mapping[str, tuple[float, float]] | None = None) -> Iterator[Frame]:
     """Frames of the forward pass then the backward pass of ``root``'s graph (see the module doc).
 
     The drawing options are those of :func:`viz.draw` (the last frame equals
     ``draw(root, rankdir=..., params=..., cluster=..., color_by_grad=...)`` after
     ``root.backward()``). Graphs with more than ``max_nodes`` values raise
     :class:`GraphTooLargeError`: step through a smaller part (one neuron's output) instead.
+    ``node_sizes`` ({node id: (width, height)}, e.g. :func:`viz.render.node_sizes` of the last
+    frame) fixes every node's size so that all frames share exactly one layout (what
+    :func:`viz.export_html` and :func:`viz.stepper` do).
     """
     info = GraphInfo.read(root, params)
-    options = Options("both", rankdir, color_by_grad, cluster, None, None)
+    options = Options("both", rankdir, color_by_grad, cluster, None, None, node_sizes)
     if max_nodes is not None and len(info.order) > max_nodes:
         raise GraphTooLargeError(
             f"steps: the graph has {len(info.order)} values, more than max_nodes={max_nodes} "

@@ -47,7 +47,7 @@ def test_graph_writes_svg_and_html(tmp_path, capsys):
     assert out.splitlines()[:2] == ["f = max((x + y) * z, 0) = 2", "∂f/∂x = 2   ∂f/∂y = 2   ∂f/∂z = 1"]
     texts = ["".join(t.itertext()) for t in ET.parse(tmp_path / "g.svg").iter("{http://www.w3.org/2000/svg}text")]
     assert "grad 2" in texts and "f" in texts
-    assert (tmp_path / "steps.html").read_text().count('<div class="frame"') == 12
+    assert (tmp_path / "steps.html").read_text().count('"Forward: ') == 7  # one caption per forward frame
 
 
 def test_graph_dot_output_and_gradcheck(tmp_path, capsys):

@@ -1,5 +1,6 @@
 """viz.html: the offline step-through page, checked in a real headless Chromium."""
 
+import json
 import os
 import re
 import shutil
@@ -29,37 +30,42 @@ def load(url, profile):
 
 
 def shown_frame(dom):
-    """Index of the one frame not hidden, checking that exactly one is shown."""
-    frames = re.findall(r'<div class="frame" data-phase="\w+"( hidden(?:="")?)?>', dom)
-    shown = [i for i, hidden in enumerate(frames) if not hidden]
-    assert len(shown) == 1, shown
-    return shown[0]
+    """Index of the frame the page shows, after checking it drew an SVG."""
+    assert re.search(r'<div id="picture"><svg', dom), "no SVG in the picture"
+    return int(re.search(r'<body[^>]* data-frame="(\d+)"', dom).group(1))
+
+
+def frames_data(text):
+    return json.loads(re.search(r'<script id="frames" type="application/json">(.*?)</script>', text, re.S).group(1))
 
 
 def test_page_is_self_contained_with_one_frame_per_step(tmp_path):
     f, _ = lecture()
     path = export_html(f, tmp_path / "steps.html", backend="wasm", title="max((x + y)z, 0)")
     text = path.read_text(encoding="utf-8")
-    assert text.count('<div class="frame"') == len(list(steps(f))) == 12
-    assert text.count("<svg") == 12
+    data = frames_data(text)
+    assert len(data["frames"]) == len(data["captions"]) == len(list(steps(f))) == 12
+    assert data["phases"] == ["forward"] * 7 + ["backward"] * 4 + ["done"]
     assert not re.search(r'(src|href)="(https?:)?//', text)  # nothing fetched from the network
-    assert text.count("<script") == 1
+    assert text.count("<script") == 2  # the frames (JSON data) and the player
     assert "<title>max((x + y)z, 0)</title>" in text
-    assert "Backward through v4 = v2 * z = 2" in text
-    # each inline SVG parses as XML, and no two frames share an element id
-    svgs = re.findall(r"<svg.*?</svg>", text, flags=re.S)
-    ids = []
-    for svg in svgs:
-        ET.fromstring(svg)
-        ids += re.findall(r'\bid="([^"]+)"', svg)
-    assert len(ids) == len(set(ids))
+    assert "Backward through v4 = v2 * z = 2" in data["captions"][9]
+    svgs = ["".join(data["pieces"][k] for k in frame) for frame in data["frames"]]
+    for svg in svgs:  # every frame is a whole, well-formed SVG
+        assert ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
+    assert len(set(svgs)) == 12
+    # frames share one layout: every record is at the same place in every frame
+    outline = r'class="node">\s*<title>(v\d+)</title>\s*<polygon[^>]*points="([^"]*)"'
+    layouts = {tuple(re.findall(outline, svg)) for svg in svgs}
+    assert len(layouts) == 1 and len(layouts.pop()) == 7
+    assert len(data["pieces"]) < 12 * 20 / 2  # pieces are shared between frames
 
 
 def test_labels_cannot_inject_markup_into_the_page(tmp_path):
-    evil = Value(2.0, "<script>alert(1)</script><img src=x onerror=alert(2)>")
+    evil = Value(2.0, "<script>alert(1)</script><img src=x onerror=alert(2)></script>")
     text = export_html(evil * 3, tmp_path / "evil.html", backend="wasm").read_text()
-    assert text.count("<script") == 1 and "<img" not in text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert text.count("<script") == 2 and "<img" not in text and text.count("</script>") == 2
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in "".join(frames_data(text)["pieces"])
 
 
 @needs_chromium
@@ -76,6 +82,8 @@ def test_page_runs_in_headless_chromium_and_next_changes_the_frame(tmp_path):
     assert 'data-frame="1"' in dom_next and shown_frame(dom_next) == 1
     dom_end, _ = load(url + "#next=99", tmp_path / "profile-c")  # clamps at the last frame
     assert shown_frame(dom_end) == 11 and "Done: every gradient is in place" in dom_end
+    svg_of = lambda dom: re.search(r'<div id="picture">(<svg.*?</svg>)', dom, re.S).group(1)  # noqa: E731
+    assert svg_of(dom) != svg_of(dom_next) != svg_of(dom_end)
 
 
 @needs_chromium
