@@ -271,7 +271,7 @@ def sum(values: Iterable[Any], start: Any = 0.0) -> Value:
 
     Faster and shallower than chaining ``+``: the gradient of every term is 1.
     """
-    parents = [_as_value_or_raise(v, "sum") for v in values]
+    parents = _as_values(values, "sum")
     if not (isinstance(start, (int, float)) and start == 0):
         parents.append(_as_value_or_raise(start, "sum"))
     if not parents:
@@ -285,13 +285,24 @@ def dot(weights: Iterable[Any], inputs: Iterable[Any], bias: Any = 0.0) -> Value
     Numbers among the weights, inputs or bias become constant leaves. ``ValueError`` if the
     two sequences differ in length.
     """
-    w = [_as_value_or_raise(v, "dot") for v in weights]
-    x = [_as_value_or_raise(v, "dot") for v in inputs]
+    w = _as_values(weights, "dot")
+    x = _as_values(inputs, "dot")
     if len(w) != len(x):
         raise ValueError(f"dot: {len(w)} weights but {len(x)} inputs (they must have the same length)")
-    if isinstance(bias, (int, float)) and bias == 0:
-        return apply(DOT, tuple(w + x), len(w))
-    return apply(DOT, tuple(w + x + [_as_value_or_raise(bias, "dot")]), len(w))
+    if not (isinstance(bias, (int, float)) and bias == 0):
+        x.append(_as_value_or_raise(bias, "dot"))
+    return apply(DOT, tuple(w + x), len(w))
+
+
+def _as_values(items: Iterable[Any], op_name: str) -> list[Value]:
+    """``items`` as a new list of Values; numbers become constant leaves."""
+    items = list(items)
+    if set(map(type, items)) <= _JUST_VALUES:  # all Values already: the hot path of nn, checked in C
+        return items
+    return [_as_value_or_raise(item, op_name) for item in items]
+
+
+_JUST_VALUES = frozenset({Value})
 
 
 # --------------------------------------------------------------------------------------------
