@@ -26,23 +26,18 @@ from viz import draw, export_html, render_source, steps  # noqa: E402
 
 
 def graph_of_size(values: int) -> Value:
-    """A layered graph of about ``values`` values: tanh neurons w·x + b over 8 inputs."""
+    """A graph of ``values`` values (±1): tanh neurons w·x + b over 8 inputs, summed, then
+    padded with ``× 1`` ops up to the size."""
     xs = [Value(0.1 * (i + 1), f"x{i}") for i in range(8)]
-    outputs = []
-    k = 0
-    while True:
-        weights = [Value(((k * 7 + i * 3) % 11 - 5) / 10) for i in range(len(xs))]
+    neurons = max(1, round((values - 7) / 27))  # 8 inputs + 27 values per neuron (with its + to the total)
+    result = None
+    for k in range(neurons):
         total = Value(0.05)
-        for w, x in zip(weights, xs):
-            total = total + w * x
-        outputs.append(total.tanh())
-        k += 1
-        size = len(topological_order(outputs[0])) * len(outputs) + len(outputs)
-        if size >= values:
-            break
-    result = outputs[0]
-    for out in outputs[1:]:
-        result = result + out
+        for i, x in enumerate(xs):
+            total = total + Value(((k * 7 + i * 3) % 11 - 5) / 10) * x
+        result = total.tanh() if result is None else result + total.tanh()
+    while len(topological_order(result)) < values - 1:
+        result = result * 1.0
     return result
 
 

@@ -62,8 +62,9 @@ COLOURS = {
 _HIDDEN = "transparent"
 
 XLABEL_ABOVE = 200
-"""Graphs with more values than this get their edge annotations as Graphviz external labels
-(``xlabel``, placed after the layout: about 4x faster to render than ``label``)."""
+"""Graphs with more values than this are laid out for speed: edge annotations become Graphviz
+external labels (``xlabel``, placed after the layout) and node placement runs one network-simplex
+pass (``nslimit=1``). A 2,000-value graph then renders in seconds instead of minutes."""
 
 GRADCHECK_TOLERANCE = 1e-4
 """The gradcheck overlay flags a leaf (MISMATCH, red border) above this relative error."""
@@ -341,7 +342,11 @@ def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
     show_grads = state.grads is not None and mode != "forward"
     annotate = show_grads and bool(info.local_grads)
     collapsed = _collapsed_groups(info, options.collapse)
-    body = [f"\tgraph{_attrs({'rankdir': options.rankdir, 'bgcolor': 'white', 'nodesep': '0.25', 'ranksep': '0.35', 'fontname': 'Helvetica', 'fontsize': '11'})}\n",
+    graph_attrs = {"rankdir": options.rankdir, "bgcolor": "white", "nodesep": "0.25", "ranksep": "0.35",
+                   "fontname": "Helvetica", "fontsize": "11"}
+    if len(info.order) > XLABEL_ABOVE:
+        graph_attrs["nslimit"] = "1"  # one pass of Graphviz's x-placement: minutes -> seconds on big graphs
+    body = [f"\tgraph{_attrs(graph_attrs)}\n",
             f"\tnode{_attrs({'fontname': 'Helvetica', 'fontsize': '11', 'style': 'filled'})}\n",
             f"\tedge{_attrs({'fontname': 'Helvetica', 'fontsize': '9', 'arrowsize': '0.7', 'color': '#475569', 'fontcolor': '#334155'})}\n"]
     caption = options.title

@@ -224,3 +224,16 @@ def test_params_of_the_wrong_type():
         draw(f, params=3)
     with pytest.raises(TypeError, match="not a Value"):
         draw(f, params={"w": 1.0})
+
+
+def test_an_nn_model_names_its_parameters_and_clusters_its_neurons():
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    out = model([0.5, -1.0])
+    out.backward()
+    source = draw(out, params=model, cluster=True).source
+    for name, _ in model.named_parameters():
+        assert f'label="{{{name}|' in source
+    assert source.count("subgraph cluster_") == 4  # three hidden neurons and the output neuron
+    collapsed = draw(out, params=model, collapse="neuron").source
+    assert collapsed.count("label=\"{layers.") == 4 and "layers.0.neurons.0.w.0" not in collapsed
