@@ -184,7 +184,7 @@ viz.stepper(f)
 
 # %%
 page = viz.export_html(f, "lecture_example.html", title="f(x, y, z) = max((x + y)z, 0)")
-print(f"wrote {page} ({page.stat().st_size // 1024} KB): open it in any browser")
+print(f"wrote {page.name}: open it in any browser, no kernel needed")
 
 # %% [markdown]
 # ## 4. Local derivatives of the elementary functions

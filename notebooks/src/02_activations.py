@@ -200,3 +200,11 @@ plt.show()
 #
 # **Try it:** change `PIECES` to `[(1, 0), (0.1, 0)]` and re-run the plots: maxout becomes leaky
 # ReLU. Change `ALPHA` and watch where ELU saturates.
+#
+# The first figure of this notebook is also one call in `viz.plots` (derivatives again from the
+# engine), handy for slides:
+
+# %%
+import viz.plots
+
+viz.plots.plot_activations()

@@ -311,3 +311,11 @@ print(f"least squares: w = {w_best:.3f}, b = {b_best:.3f}, loss {mse(w_best, b_b
 # is to **decrease the learning rate** over time, here with `nn.ExponentialLR` (`nn.StepLR` and
 # `nn.CosineAnnealingLR` are other schedules): the last panel settles. **Try it:** change the
 # batch sizes, learning rates and decay above.
+#
+# For a quick comparison on another surface, `viz.plots.plot_optimizer_paths` runs the same loop
+# (its default surface is a ravine, $0.05\,w_1^2 + w_2^2$; pass `loss=`, `optimizers=`, `start=`):
+
+# %%
+import viz.plots
+
+viz.plots.plot_optimizer_paths(loss=valley, start=SURFACES["valley"]["start"], extent=(-5, 5, -2, 2), steps=STEPS)

@@ -208,6 +208,15 @@ for ax, (name, (X, y)) in zip(axes, DATASETS.items()):
 plt.show()
 
 # %% [markdown]
+# For a single model, `viz.plots.plot_decision_boundary(model, X, y)` draws the same kind of
+# picture (here the spiral network just trained):
+
+# %%
+import viz.plots
+
+viz.plots.plot_decision_boundary(model, X, y, title="spiral, two layers of 8", resolution=60)
+
+# %% [markdown]
 # ## The loss curve and the learning rate
 #
 # Training: the evolution of the error (evolución del error). The learning rate is one of the most

@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import nn
+import viz.plots
 from autograd import Value
 
 plt.rcParams.update({"figure.dpi": 90})
@@ -44,11 +45,9 @@ def run(sizes=(10, 10, 1), data=(X, y), model_options=None, epochs=EPOCHS, **fit
     return model, history
 
 
-def plot_curves(ax, history, title, best=False):
+def plot_curves(ax, history, title):
     ax.plot(range(1, len(history) + 1), history.train_loss, label="training", color="tab:blue")
     ax.plot(range(1, len(history) + 1), history.val_loss, label="validation", color="tab:red")
-    if best:
-        ax.axvline(history.best_epoch, color="grey", linestyle=":", label=f"best epoch ({history.best_epoch})")
     ax.set_title(title, fontsize=10)
     ax.set_xlabel("epoch")
     ax.set_ylim(0, 1.2)
@@ -122,11 +121,7 @@ print(f"stopped early: {early.stopped_early} after {len(early)} epochs; best epo
 val_loss, val_acc = nn.evaluate(early_model, X_val, y_val)
 print(f"restored model: validation loss {val_loss:.3f}, accuracy {val_acc:.2f}")
 
-fig, ax = plt.subplots(figsize=(7, 4))
-plot_curves(ax, early, "Early stopping (patience 15)", best=True)
-ax.set_xlim(1, EPOCHS)
-ax.legend()
-plt.show()
+viz.plots.plot_history(early, title="Early stopping (patience 15)")
 
 # %% [markdown]
 # ## L1 and L2 regularisation
