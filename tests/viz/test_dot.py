@@ -237,3 +237,11 @@ def test_an_nn_model_names_its_parameters_and_clusters_its_neurons():
     assert source.count("subgraph cluster_") == 4  # three hidden neurons and the output neuron
     collapsed = draw(out, params=model, collapse="neuron").source
     assert collapsed.count("label=\"{layers.") == 4 and "layers.0.neurons.0.w.0" not in collapsed
+
+
+def test_a_graph_whose_backward_fails_is_still_drawn_with_the_reason():
+    x = Value(0.0, "x")
+    f = x.sqrt()  # defined at 0, its derivative is not
+    source = draw(f, mode="both").source
+    assert "no local derivatives: backward: non-finite gradient in 'sqrt'" in source
+    assert "local 0" not in source and "label=\"local" not in source  # no edge annotations
