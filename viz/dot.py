@@ -24,7 +24,7 @@ import graphviz
 
 from autograd import Value, apply, backward_steps, gradients, no_grad, numeric_grad, topological_order
 
-__all__ = ["draw", "GraphTooLargeError", "MODES", "RANKDIRS", "COLLAPSE", "DEFAULT_MAX_NODES", "COLOURS",
+__all__ = ["draw", "Drawing", "GraphTooLargeError", "MODES", "RANKDIRS", "COLLAPSE", "DEFAULT_MAX_NODES", "COLOURS",
            "GRADCHECK_TOLERANCE"]
 
 MODES = ("auto", "forward", "backward", "both")
@@ -332,6 +332,21 @@ def _attrs(attrs: dict) -> str:
     return " [" + " ".join(f"{key}={_q(value)}" for key, value in attrs.items()) + "]" if attrs else ""
 
 
+class Drawing(graphviz.Digraph):
+    """The ``graphviz.Digraph`` that :func:`draw` returns, shown inline in Jupyter as SVG even
+    where Graphviz's ``dot`` program is not installed.
+
+    Its SVG comes from :func:`viz.render_source`'s backend choice (system ``dot`` when on PATH,
+    else WebAssembly Graphviz) instead of always running ``dot``; everything else is
+    ``graphviz.Digraph``'s.
+    """
+
+    def _repr_image_svg_xml(self) -> str:
+        from .render import render_source
+
+        return render_source(self.source, "svg").decode("utf-8")
+
+
 def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
     """The ``graphviz.Digraph`` of ``info`` as ``state`` describes it (no rendering).
 
@@ -421,7 +436,7 @@ def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
             if state.active_node == i:
                 attrs.update(color=COLOURS[state.phase], penwidth="2.5")
             body.append(f"\tv{i}_op -> v{i}{_attrs(attrs)}\n")
-    return graphviz.Digraph(name="valuegraph", body=body)
+    return Drawing(name="valuegraph", body=body)
 
 
 def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top: float, options: Options,

@@ -95,3 +95,14 @@ def test_render_many_returns_one_svg_per_graph(backend):
     assert len(results) == 3
     for i, data in enumerate(results):
         assert f"n{i}" in svg_texts(data)
+
+
+def test_a_drawing_displays_inline_as_svg_without_system_dot(monkeypatch):
+    f, _ = lecture()
+    f.backward()
+    graph = draw(f)
+    monkeypatch.setenv("PATH", "/nonexistent")  # no dot program: Jupyter's display must still work
+    assert pick_backend() == "wasm"
+    bundle = graph._repr_mimebundle_()
+    texts = svg_texts(bundle["image/svg+xml"].encode("utf-8"))
+    assert "grad 2" in texts and "max" in texts
