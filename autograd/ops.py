@@ -21,6 +21,7 @@ configures it (an exponent, a slope, ...) or ``None``. Adding an op means adding
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, Callable
@@ -146,11 +147,9 @@ def _elu(args: tuple, alpha: float) -> float:
 
 
 def _dot(args: tuple, n: int) -> float:
-    # args = (w₁..wₙ, x₁..xₙ[, b]);  math.fsum would be slower and nothing else here uses it.
-    total = args[2 * n] if len(args) > 2 * n else 0.0
-    for w, x in zip(args[:n], args[n:2 * n]):
-        total += w * x
-    return total
+    # args = (w₁..wₙ, x₁..xₙ[, b])
+    bias = args[2 * n] if len(args) > 2 * n else 0.0
+    return sum(map(operator.mul, args[:n], args[n:2 * n]), bias)
 
 
 def _dot_local_grads(args: tuple, _out: Any, n: int, _m: Any) -> tuple:
