@@ -75,8 +75,10 @@ def _walk(root: Value) -> tuple[list[Value], list[Any], list[int]]:
             arity = node.op.arity  # Value.parents, inlined: this is the hot loop
             parents = ((node._first, node._second) if arity == 2 else
                        (node._first,) if arity == 1 else node._first)
-            for position in range(positions[-1], len(parents)):
+            position, count = positions[-1], len(parents)
+            while position < count:
                 parent = parents[position]
+                position += 1
                 if parent.grad is _VISITED:
                     continue
                 if parent.op is None:  # a leaf is finished as soon as it is reached
@@ -85,7 +87,7 @@ def _walk(root: Value) -> tuple[list[Value], list[Any], list[int]]:
                     saved.append(parent.grad)
                     parent.grad = _VISITED
                     continue
-                positions[-1] = position + 1
+                positions[-1] = position
                 path.append(parent)
                 path_grads.append(parent.grad)
                 positions.append(0)
