@@ -266,8 +266,6 @@ def run_demo(args: argparse.Namespace) -> int:
     f.backward()
     viz.render(f, out / "lecture_backward.svg", backend=args.backend, mode="backward")
     viz.export_html(f, out / "lecture_steps.html", backend=args.backend, title="f = max((x + y)z, 0), step by step")
-    f.zero_grad()
-    f.backward()
     print(f"   f = {f.data:g}; ∂f/∂x = {x.grad:g}, ∂f/∂y = {y.grad:g}, ∂f/∂z = {z.grad:g}")
     print("   lecture_forward.svg, lecture_backward.svg, lecture_steps.html")
 

@@ -136,14 +136,18 @@ class GraphInfo:
         return node.op.describe(node.param) if node.op is not None else ""
 
     def replay(self) -> tuple[list, list[float]]:
-        """Run the engine's backward pass step by step, then put every gradient back.
+        """Run the engine's backward pass step by step from zeroed gradients, then put every
+        gradient back.
 
-        Returns the engine's :class:`~autograd.BackwardStep` list and the gradients the pass
-        leaves (what ``root.backward()`` would leave); fills :attr:`local_grads`. The graph's
-        own gradients are unchanged afterwards.
+        Returns the engine's :class:`~autograd.BackwardStep` list and ∂root/∂node for every node
+        (what ``root.backward()`` leaves on a fresh graph), whatever ``.grad`` held before (an
+        earlier ``backward()`` would otherwise be added in); fills :attr:`local_grads`. The
+        graph's own gradients are unchanged afterwards.
         """
         saved = [node.grad for node in self.order]
         try:
+            for node in self.order:
+                node.grad = 0.0
             steps = list(backward_steps(self.root))
             after = [_float(node.grad) for node in self.order]
         finally:

@@ -11,12 +11,18 @@ import pytest
 
 from valuegraph.cli import main
 
+from .test_html import frames_data
+
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def run(args, cwd, path_env=None):
     """The installed ``valuegraph`` command (or ``python -m valuegraph.cli``) in a subprocess."""
     script = Path(sys.executable).parent / "valuegraph"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "valuegraph.cli"]
     env = dict(os.environ, MPLBACKEND="Agg")
+    # the checkout under test, whichever copy of the project is installed
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     if path_env is not None:
         env["PATH"] = path_env
     return subprocess.run(command + args, cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
@@ -36,6 +42,8 @@ def test_demo_without_arguments_and_without_system_dot(tmp_path):
         assert (out / name).stat().st_size > 0, name
     ET.parse(out / "lecture_backward.svg")
     assert "∂f/∂x = 2, ∂f/∂y = 2, ∂f/∂z = 1" in result.stdout
+    captions = frames_data((out / "lecture_steps.html").read_text())["captions"]
+    assert captions[-1] == "Done: every gradient is in place (∂f/∂x = 2, ∂f/∂y = 2, ∂f/∂z = 1)."
     assert "fit" in result.stderr  # the progress bar
 
 
@@ -48,6 +56,18 @@ def test_graph_writes_svg_and_html(tmp_path, capsys):
     texts = ["".join(t.itertext()) for t in ET.parse(tmp_path / "g.svg").iter("{http://www.w3.org/2000/svg}text")]
     assert "grad 2" in texts and "f" in texts
     assert (tmp_path / "steps.html").read_text().count('"Forward: ') == 7  # one caption per forward frame
+
+
+def test_graph_html_shows_the_same_gradients_as_the_drawing(tmp_path, capsys):
+    """The command runs backward() before the step-through: its frames must not add onto it."""
+    code = main(["graph", "max((x + y) * z, 0)", "x=-2", "y=3", "z=2", "-o", str(tmp_path / "g.svg"),
+                 "--html", str(tmp_path / "steps.html"), "--backend", "wasm"])
+    assert code == 0, capsys.readouterr().err
+    captions = frames_data((tmp_path / "steps.html").read_text())["captions"]
+    assert captions[-1] == "Done: every gradient is in place (∂f/∂x = 2, ∂f/∂y = 2, ∂f/∂z = 1)."
+    assert "y.grad = 0 + 2 = 2" in "\n".join(captions)
+    texts = ["".join(t.itertext()) for t in ET.parse(tmp_path / "g.svg").iter("{http://www.w3.org/2000/svg}text")]
+    assert texts.count("grad 2") == 3  # x, y and x + y: the drawing agrees
 
 
 def test_graph_dot_output_and_gradcheck(tmp_path, capsys):

@@ -61,6 +61,15 @@ def test_page_is_self_contained_with_one_frame_per_step(tmp_path):
     assert len(data["pieces"]) < 12 * 20 / 2  # pieces are shared between frames
 
 
+def test_page_after_backward_shows_this_roots_gradients(tmp_path):
+    f, (x, y, z) = lecture()
+    f.backward()
+    captions = frames_data(export_html(f, tmp_path / "steps.html", backend="wasm").read_text())["captions"]
+    assert captions[-1] == "Done: every gradient is in place (∂v6/∂x = 2, ∂v6/∂y = 2, ∂v6/∂z = 1)."
+    assert "y.grad = 0 + 2 = 2" in captions[-2]
+    assert (x.grad, y.grad, z.grad) == (2.0, 2.0, 1.0)
+
+
 def test_labels_cannot_inject_markup_into_the_page(tmp_path):
     evil = Value(2.0, "<script>alert(1)</script><img src=x onerror=alert(2)></script>")
     text = export_html(evil * 3, tmp_path / "evil.html", backend="wasm").read_text()

@@ -86,6 +86,25 @@ def test_last_frame_equals_draw_after_backward_and_steps_change_no_gradient():
     assert frames[-1].caption == "Done: every gradient is in place (∂v6/∂x = 2, ∂v6/∂y = 2, ∂v6/∂z = 1)."
 
 
+def test_frames_show_this_roots_gradients_even_after_backward():
+    """An earlier backward() leaves .grad on the leaves; the step-through must not add onto it."""
+    f, (x, y, z) = lecture()
+    f.backward()
+    frames = list(steps(f))
+    assert frames[-1].caption == "Done: every gradient is in place (∂v6/∂x = 2, ∂v6/∂y = 2, ∂v6/∂z = 1)."
+    assert frames[-1].source == draw(f).source
+    leaf_lines = [line for frame in frames for line in frame.caption.splitlines() if line.startswith("  x:")
+                  or line.startswith("  y:") or line.startswith("  z:")]
+    assert [line.rsplit("; ", 1)[1] for line in leaf_lines] == [
+        "z.grad = 0 + 1 = 1", "x.grad = 0 + 2 = 2", "y.grad = 0 + 2 = 2"]
+    assert (x.grad, y.grad, z.grad) == (2.0, 2.0, 1.0)  # left as they were
+    f.backward()  # a second backward: .grad is now 4, 4, 2, the frames still show ∂f/∂x etc.
+    again = list(steps(f))
+    assert again[-1].caption == frames[-1].caption
+    assert [fr.caption for fr in again] == [fr.caption for fr in frames]
+    assert (x.grad, y.grad, z.grad) == (4.0, 4.0, 2.0)
+
+
 def test_last_frame_with_parameters_and_clusters():
     out, names = neuron_graph()
     frames = list(steps(out, "TB", params=names, cluster=True))
