@@ -11,11 +11,12 @@
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .ops import FLOAT_MATH
-from .value import VALUE_MATH, Value
+from .value import VALUE_MATH, Value, format_operands
 
 __all__ = [
     "topological_order",
@@ -46,6 +47,11 @@ class _Visited(float):
 
 
 _VISITED = _Visited(0.0)
+
+_graph_lock = threading.RLock()
+"""Held by every walk and backward pass: they park marks and partial sums in ``.grad``, so
+two passes over graphs that share nodes (a model's parameters, say) must not interleave.
+Passes from several threads are safe; they run one after the other."""
 
 
 def _walk(root: Value) -> tuple[list[Value], list[Any], list[int]]:
@@ -117,8 +123,9 @@ def topological_order(root: Value) -> list[Value]:
     Iterative depth-first search in parent order: the same graph always gives the same list.
     """
     _check_value(root, "topological_order(root)")
-    order, saved, _ = _walk(root)
-    _restore(order, saved)
+    with _graph_lock:
+        order, saved, _ = _walk(root)
+        _restore(order, saved)
     return order
 
 
@@ -194,8 +201,7 @@ def _find_non_finite(order: Sequence[Value]) -> str:
 def _describe(node: Value) -> str:
     if node.op is None:
         return f"the leaf {node.label or ''} = {node.data!r}".replace("  ", " ")
-    operands = ", ".join(f"{p.data!r}" for p in node.parents[:6]) + (", ..." if len(node.parents) > 6 else "")
-    return f"'{node.op.describe(node.param)}' ({node.op.name}({operands}) = {node.data!r})"
+    return f"'{node.op.describe(node.param)}' ({node.op.name}({format_operands(node.parents)}) = {node.data!r})"
 
 
 def _non_finite_message(node: Value, detail: str) -> str:
@@ -210,23 +216,24 @@ def _backward_pass(root: Value, gradient: Any, create_graph: bool, observe: Call
     an exception from ``observe``) every gradient is put back as it was: nothing is left
     half-updated, and ``FloatingPointError`` names the op responsible.
     """
-    order, saved, leaves = _walk(root)  # every node's gradient is now a zero
-    root.grad = Value(gradient) if create_graph else gradient
-    try:
-        _chain_rule(order, VALUE_MATH if create_graph else FLOAT_MATH, observe)
-        for position in leaves:  # add this pass's gradient to what each leaf held
-            node, previous = order[position], saved[position]
-            grad = node.grad
-            if not _isfinite(grad):
-                raise FloatingPointError(_find_non_finite(order))
-            if create_graph and not isinstance(grad, Value):
-                grad = Value(grad)
-            if isinstance(previous, Value) or previous != 0.0:
-                grad = previous + grad
-            node.grad = grad
-    except BaseException:
-        _restore(order, saved)
-        raise
+    with _graph_lock:
+        order, saved, leaves = _walk(root)  # every node's gradient is now a zero
+        root.grad = Value(gradient) if create_graph else gradient
+        try:
+            _chain_rule(order, VALUE_MATH if create_graph else FLOAT_MATH, observe)
+            for position in leaves:  # add this pass's gradient to what each leaf held
+                node, previous = order[position], saved[position]
+                grad = node.grad
+                if not _isfinite(grad):
+                    raise FloatingPointError(_find_non_finite(order))
+                if create_graph and not isinstance(grad, Value):
+                    grad = Value(grad)
+                if isinstance(previous, Value) or previous != 0.0:
+                    grad = previous + grad
+                node.grad = grad
+        except BaseException:
+            _restore(order, saved)
+            raise
 
 
 def backward(root: Value, gradient: float = 1.0, create_graph: bool = False) -> None:
@@ -277,7 +284,6 @@ def backward_steps(root: Value, gradient: float = 1.0) -> Iterator[BackwardStep]
     """
     _check_value(root, "backward_steps(root)")
     gradient = _check_gradient(gradient)
-    before = [(node, node.grad) for node in topological_order(root)]
     steps: list[BackwardStep] = []
 
     def record(node: Value, upstream: float, local_grads: tuple) -> None:
@@ -290,15 +296,18 @@ def backward_steps(root: Value, gradient: float = 1.0) -> Iterator[BackwardStep]
             edges.append(BackwardEdge(parent, index, local, contribution, grad_before, grad_after))
         steps.append(BackwardStep(node, float(upstream), tuple(edges)))
 
-    _backward_pass(root, gradient, create_graph=False, observe=record)
+    with _graph_lock:
+        before = [(node, node.grad) for node in topological_order(root)]
+        _backward_pass(root, gradient, create_graph=False, observe=record)
     finished = False
     try:
         yield from steps
         finished = True
     finally:
         if not finished:  # closed early: the replay leaves no trace
-            for node, grad in before:
-                node.grad = grad
+            with _graph_lock:
+                for node, grad in before:
+                    node.grad = grad
 
 
 def gradients(output: Any, inputs: Sequence[Value], create_graph: bool = False) -> list[Any]:
@@ -311,17 +320,18 @@ def gradients(output: Any, inputs: Sequence[Value], create_graph: bool = False) 
         _check_value(value, f"gradients(inputs[{position}])")
     if not isinstance(output, Value):
         return [Value(0.0) if create_graph else 0.0 for _ in inputs]
-    order = topological_order(output)
-    touched = order + list(inputs)
-    saved = [node.grad for node in touched]
-    try:
-        for node in inputs:
-            node.grad = 0.0
-        _backward_pass(output, 1.0, create_graph)
-        results = [node.grad for node in inputs]
-    finally:
-        for node, grad in zip(touched, saved):
-            node.grad = grad
+    with _graph_lock:
+        order = topological_order(output)
+        touched = order + list(inputs)
+        saved = [node.grad for node in touched]
+        try:
+            for node in inputs:
+                node.grad = 0.0
+            _backward_pass(output, 1.0, create_graph)
+            results = [node.grad for node in inputs]
+        finally:
+            for node, grad in zip(touched, saved):
+                node.grad = grad
     if create_graph:
         results = [g if isinstance(g, Value) else Value(g) for g in results]
     return results

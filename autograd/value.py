@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import Any, Iterable, Iterator
 
-from .ops import OPS, Op
+from .ops import OPS, Op, _sign
 
 __all__ = ["Value", "apply", "sum", "dot", "no_grad", "enable_grad", "is_grad_enabled", "VALUE_MATH"]
 
@@ -257,8 +257,13 @@ def apply(op: Op, parents: tuple[Value, ...], param: Any = None) -> Value:
     return node
 
 
+def format_operands(parents: tuple) -> str:
+    """The parents' data for an error message: ``1.0, 2.0`` (the first six, then ``...``)."""
+    return ", ".join(f"{p.data!r}" for p in parents[:6]) + (", ..." if len(parents) > 6 else "")
+
+
 def _forward_error_message(op: Op, parents: tuple, param: Any, error: Exception | None) -> str:
-    operands = ", ".join(f"{p.data!r}" for p in parents[:6]) + (", ..." if len(parents) > 6 else "")
+    operands = format_operands(parents)
     call = f"{op.name}({operands})" if param is None else f"{op.name}({operands}; {op.describe(param)})"
     if error is None or isinstance(error, OverflowError):
         return f"{call}: the result overflows a float (largest is about 1.8e308)"
@@ -417,7 +422,7 @@ VALUE_MATH = SimpleNamespace(
     sin=Value.sin,
     cos=Value.cos,
     sigmoid=Value.sigmoid,
-    sign=lambda x: 1.0 if x.data > 0.0 else -1.0 if x.data < 0.0 else 0.0,
+    sign=lambda x: _sign(x.data),  # a constant: the derivative of sign is 0
     data=lambda x: x.data,
 )
 """The math namespace for rules evaluated on Values (``backward(create_graph=True)``)."""

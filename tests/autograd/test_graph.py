@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import math
 import random
+import sys
 
 import pytest
 
@@ -630,3 +631,32 @@ def test_ops_record_is_reachable_from_every_node():
     root, _ = _small_graph()
     assert {v.op.name for v in topological_order(root) if v.op} == {"mul", "add", "tanh"}
     assert all(v.op is OPS[v.op.name] for v in topological_order(root) if v.op)
+
+
+def test_passes_from_several_threads_over_shared_leaves_do_not_interleave():
+    import threading
+
+    leaves = [Value(float(i)) for i in range(30)]
+    wrong = []
+
+    def work(scale):
+        for _ in range(30):
+            out = autograd.sum([(leaf * scale) ** 2 for leaf in leaves])
+            for leaf, g in zip(leaves, autograd.gradients(out, leaves)):
+                if g != 2 * scale * scale * leaf.data:
+                    wrong.append((scale, leaf.data, g))
+            out.backward()
+
+    threads = [threading.Thread(target=work, args=(scale,)) for scale in (1.0, 2.0, 3.0)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, so that races show
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert wrong == []
+    # every backward() added its whole gradient: 30 passes per thread, 2·s²·x each
+    assert [leaf.grad for leaf in leaves] == [30 * 2 * (1 + 4 + 9) * leaf.data for leaf in leaves]
