@@ -27,9 +27,34 @@ EXIT_CODES = """exit codes:
   2    usage error (unknown option, bad expression, unknown or missing variable)
   130  interrupted (Ctrl-C)"""
 
-DATASETS = ("circle", "xor", "gaussian", "spiral", "moons")
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
-ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "elu", "softplus", "linear", "maxout")
+SGD_PRESETS = {"momentum": {"momentum": 0.9}, "nesterov": {"momentum": 0.9, "nesterov": True}}
+"""Optimizer choices that are ``nn.SGD`` with settings (the lecture's z = βz + ∇f(w), β = 0.9)."""
+
+
+def datasets() -> tuple[str, ...]:
+    """The ``--dataset`` choices: nn's dataset registry (``nn.datasets.DATASETS``)."""
+    import nn
+
+    return tuple(nn.datasets.DATASETS)
+
+
+def activations() -> tuple[str, ...]:
+    """The ``--activation`` choices: ``nn.ACTIVATIONS``, plus ``maxout`` (``nn.Maxout`` layers)."""
+    import nn
+
+    return tuple(nn.ACTIVATIONS) + (("maxout",) if hasattr(nn, "Maxout") else ())
+
+
+def optimizers() -> dict[str, tuple[type, dict]]:
+    """The ``--optimizer`` choices: every optimizer class nn exports (lower-cased name), then the
+    :data:`SGD_PRESETS`, as {choice: (class, keyword arguments)}."""
+    import nn
+
+    exported = [getattr(nn, name) for name in nn.__all__]
+    classes = [c for c in exported if isinstance(c, type) and issubclass(c, nn.Optimizer) and c is not nn.Optimizer]
+    choices = {c.__name__.lower(): (c, {}) for c in classes}
+    choices.update({name: (nn.SGD, settings) for name, settings in SGD_PRESETS.items()})
+    return choices
 
 
 class UsageError(Exception):
@@ -92,13 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
                     "Module.load on the model that config.json describes) and config.json.",
         epilog="example:\n  valuegraph train --dataset spiral --layers 16,16 --activation tanh --optimizer adam "
                "--lr 0.01 --epochs 100 --early-stopping --out runs/spiral\n\n" + EXIT_CODES)
-    train.add_argument("--dataset", choices=DATASETS, default="moons", help="(default: %(default)s)")
+    train.add_argument("--dataset", choices=datasets(), default="moons", help="(default: %(default)s)")
     train.add_argument("--samples", type=_positive_int, default=200, metavar="N", help="(default: %(default)s)")
     train.add_argument("--noise", type=_non_negative_float, default=0.1, help="(default: %(default)s)")
     train.add_argument("--layers", type=_layer_sizes, default=[16, 16], metavar="SIZES",
                        help="hidden layer sizes, comma-separated (default: 16,16)")
-    train.add_argument("--activation", choices=ACTIVATIONS, default="tanh", help="(default: %(default)s)")
-    train.add_argument("--optimizer", choices=OPTIMIZERS, default="adam", help="(default: %(default)s)")
+    train.add_argument("--activation", choices=activations(), default="tanh", help="(default: %(default)s)")
+    train.add_argument("--optimizer", choices=tuple(optimizers()), default="adam", help="(default: %(default)s)")
     train.add_argument("--lr", type=_positive_float, default=0.01, help="learning rate α (default: %(default)s)")
     train.add_argument("--epochs", type=_positive_int, default=100, help="(default: %(default)s)")
     train.add_argument("--batch-size", type=_positive_int, default=None, metavar="N",
@@ -305,12 +330,8 @@ def _write_history(history: Any, out: Path) -> None:
 
 
 def _optimizer(name: str, params: list, lr: float) -> Any:
-    import nn
-
-    return {"sgd": lambda: nn.SGD(params, lr=lr), "momentum": lambda: nn.SGD(params, lr=lr, momentum=0.9),
-            "nesterov": lambda: nn.SGD(params, lr=lr, momentum=0.9, nesterov=True),
-            "adagrad": lambda: nn.Adagrad(params, lr=lr), "rmsprop": lambda: nn.RMSprop(params, lr=lr),
-            "adam": lambda: nn.Adam(params, lr=lr), "adamw": lambda: nn.AdamW(params, lr=lr)}[name]()
+    kind, settings = optimizers()[name]
+    return kind(params, lr=lr, **settings)
 
 
 def build_model(config: dict) -> Any:

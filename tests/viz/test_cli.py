@@ -1,7 +1,10 @@
 """valuegraph.cli: the demo, graph and train subcommands, their help and their errors."""
 
+import contextlib
+import io
 import json
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -9,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from valuegraph.cli import main
+from valuegraph.cli import build_parser, main
 
 from .test_html import frames_data
 
@@ -127,6 +130,38 @@ def test_train_writes_history_plots_and_a_loadable_model(tmp_path, capsys):
     model.load(out / "model.json")
     saved = json.loads((out / "model.json").read_text())["state"]
     assert model.state_dict() == saved
+
+
+def _offered(option):
+    """The choices ``valuegraph train --help`` offers for ``option``."""
+    with pytest.raises(SystemExit):
+        with contextlib.redirect_stdout(io.StringIO()) as help_text:
+            build_parser().parse_args(["train", "--help"])
+    return re.search(rf"{option} {{([^}}]*)}}", help_text.getvalue()).group(1).split(",")
+
+
+def _every_choice():
+    """Runs that together use every offered dataset, activation and optimizer at least once."""
+    lists = [list(_offered(option)) for option in ("--dataset", "--activation", "--optimizer")]
+    return [tuple(choices[i % len(choices)] for choices in lists) for i in range(max(map(len, lists)))]
+
+
+def test_offered_choices_come_from_nn():
+    import nn
+
+    assert list(_offered("--dataset")) == list(nn.datasets.DATASETS)
+    assert set(_offered("--activation")) == set(nn.ACTIVATIONS) | {"maxout"}
+    assert {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"} <= set(_offered("--optimizer"))
+
+
+@pytest.mark.parametrize("dataset, activation, optimizer", _every_choice())
+def test_every_offered_choice_trains(dataset, activation, optimizer, tmp_path, capsys):
+    code = main(["train", "--dataset", dataset, "--activation", activation, "--optimizer", optimizer,
+                 "--samples", "24", "--layers", "3", "--epochs", "2", "--no-progress", "--out", str(tmp_path)])
+    assert code == 0, capsys.readouterr().err
+    config = json.loads((tmp_path / "config.json").read_text())
+    assert (config["dataset"], config["activation"], config["optimizer"]) == (dataset, activation, optimizer)
+    assert len(json.loads((tmp_path / "history.json").read_text())["train_loss"]) == 2
 
 
 @pytest.mark.parametrize("args, message", [
