@@ -5,6 +5,7 @@ from __future__ import annotations
 import numbers
 from typing import Any, Iterator, Sequence
 
+from ._checks import number
 from .init import make_rng
 
 __all__ = ["train_test_split", "batches"]
@@ -24,14 +25,12 @@ def train_test_split(X: Sequence, y: Sequence, test_size: float = 0.25, *, shuff
     """
     _check_pair("train_test_split", X, y)
     n = len(X)
-    if isinstance(test_size, bool) or not isinstance(test_size, numbers.Real):
-        raise TypeError(f"train_test_split(test_size) must be a fraction or a count, got {test_size!r}")
-    if isinstance(test_size, numbers.Integral):
+    if isinstance(test_size, numbers.Integral) and not isinstance(test_size, bool):
         n_test = int(test_size)
-    elif 0.0 < test_size < 1.0:
-        n_test = max(1, round(n * test_size))
     else:
-        raise ValueError(f"train_test_split(test_size) as a fraction must be in (0, 1), got {test_size!r}")
+        fraction = number("train_test_split(test_size)", test_size, above=0, below=1,
+                          accepted="a fraction in (0, 1) or a number of samples")
+        n_test = max(1, round(n * fraction))
     if not 0 < n_test < n:
         raise ValueError(f"train_test_split: {n_test} test samples out of {n} leaves no training or test data")
     order = list(range(n))
@@ -52,8 +51,7 @@ def batches(X: Sequence, y: Sequence, batch_size: int | None = None, *, shuffle:
     n = len(X)
     if batch_size is None:
         batch_size = n
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-        raise ValueError(f"batches(batch_size) must be an int >= 1 or None, got {batch_size!r}")
+    batch_size = number("batches(batch_size)", batch_size, integer=True, minimum=1)
     order = list(range(n))
     if shuffle:
         make_rng(seed, rng).shuffle(order)

@@ -9,23 +9,17 @@ much they are blurred (0: clean), ``seed`` makes the draw reproducible (an int, 
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
+from ._checks import number
 from .init import make_rng
 
 __all__ = ["circle", "xor", "gaussian", "spiral", "moons", "DATASETS"]
 
 
-def _check(name: str, n: Any, noise: Any, minimum: int = 2) -> None:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{name}(n) must be an int, got {type(n).__name__}: {n!r}")
-    if n < minimum:
-        raise ValueError(f"{name}(n) must be at least {minimum}, got {n!r}")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not math.isfinite(noise):
-        raise TypeError(f"{name}(noise) must be a finite number, got {type(noise).__name__}: {noise!r}")
-    if noise < 0:
-        raise ValueError(f"{name}(noise) must be >= 0, got {noise!r}")
+def _check(name: str, n: Any, noise: Any) -> None:
+    number(f"{name}(n)", n, integer=True, minimum=2)
+    number(f"{name}(noise)", noise, minimum=0, accepted=">= 0")
 
 
 def _split(n: int, classes: int = 2) -> list[int]:
@@ -85,10 +79,8 @@ def spiral(n: int = 200, noise: float = 0.0, seed: int | None = 0, rng: Any = No
     """Interleaved spiral arms, one per class (label = arm), radius 0 to 5 over ``turns``
     turns (Playground's 1.75π); ``noise`` shifts each coordinate by up to ``±noise``."""
     _check("spiral", n, noise)
-    if isinstance(classes, bool) or not isinstance(classes, numbers.Integral) or classes < 2:
-        raise ValueError(f"spiral(classes) must be an int >= 2, got {classes!r}")
-    if isinstance(turns, bool) or not isinstance(turns, numbers.Real) or not 0 < turns <= 10:
-        raise ValueError(f"spiral(turns) must be a number in (0, 10], got {turns!r}")
+    number("spiral(classes)", classes, integer=True, minimum=2)
+    number("spiral(turns)", turns, above=0, maximum=10)
     rng = make_rng(seed, rng)
     X, y = [], []
     for label, count in enumerate(_split(n, classes)):

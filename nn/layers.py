@@ -13,12 +13,12 @@ module on one sample or on a minibatch is built on it.
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any, Sequence
 
 from autograd import Value, dot
 from autograd import sum as value_sum
 
+from ._checks import as_value, flag, number
 from .init import check_init, make_rng, sample_weights
 from .module import Module, is_batch
 
@@ -55,22 +55,6 @@ def activate(values: list[Value], activation: str) -> list[Value]:
     return values if function is None else [function(v) for v in values]
 
 
-def _check_size(value: Any, what: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{what} must be an int, got {type(value).__name__}: {value!r}")
-    if value < minimum:
-        raise ValueError(f"{what} must be at least {minimum}, got {value!r}")
-    return int(value)
-
-
-def _as_value(x: Any) -> Value:
-    if isinstance(x, Value):
-        return x
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"a layer's inputs must be numbers or Values, got {type(x).__name__}: {x!r}")
-    return Value(x)
-
-
 def _rows(x: Any, forward_rows) -> Any:
     """Call ``forward_rows`` on one sample or a minibatch; unwrap size-1 outputs (micrograd)."""
     if is_batch(x):
@@ -89,7 +73,7 @@ class Neuron(Module):
 
     def __init__(self, nin: int, nonlin: bool = True, *, activation: str | None = None,
                  init: str = "uniform", seed: int | None = None, rng: Any = None, fan_out: int = 1) -> None:
-        nin = _check_size(nin, "Neuron(nin)")
+        nin = number("Neuron(nin)", nin, integer=True, minimum=1)
         init = check_init(init)
         random_source = make_rng(seed, rng)
         if activation is None:
@@ -123,17 +107,16 @@ class Layer(Module):
     def __init__(self, nin: int, nout: int, nonlin: bool = True, *, activation: str | None = None,
                  init: str = "uniform", seed: int | None = None, rng: Any = None,
                  batch_norm: bool = False, dropout: float = 0.0) -> None:
-        nin = _check_size(nin, "Layer(nin)")
-        nout = _check_size(nout, "Layer(nout)")
+        nin = number("Layer(nin)", nin, integer=True, minimum=1)
+        nout = number("Layer(nout)", nout, integer=True, minimum=1)
         random_source = make_rng(seed, rng)
+        flag("Layer(batch_norm)", batch_norm)
         if activation is None:
             activation = "relu" if nonlin else "linear"
         self.activation = check_activation(activation)
         neuron_activation = "linear" if batch_norm else self.activation
         self.neurons = [Neuron(nin, activation=neuron_activation, init=init, rng=random_source, fan_out=nout)
                         for _ in range(nout)]
-        if not isinstance(batch_norm, bool):
-            raise TypeError(f"Layer(batch_norm) must be a bool, got {type(batch_norm).__name__}: {batch_norm!r}")
         if batch_norm:
             self.norm = BatchNorm(nout)
         if dropout:
@@ -147,7 +130,7 @@ class Layer(Module):
         for x in batch:
             if len(x) != nin:
                 raise ValueError(f"{type(self).__name__}({nin}, {len(self.neurons)}) expects {nin} inputs, got {len(x)}")
-            x = [v if type(v) is Value else _as_value(v) for v in x]  # one leaf per input, shared by the neurons
+            x = [v if type(v) is Value else as_value(v, "a layer's input") for v in x]  # one leaf per input, shared
             rows.append([dot(w, x, b) for w, b in weights])
         norm = getattr(self, "norm", None)
         if norm is not None:
@@ -177,7 +160,7 @@ class MaxoutUnit(Module):
     """One maxout unit: ``max(w₁·x + b₁, …, w_k·x + b_k)`` over ``k`` linear pieces."""
 
     def __init__(self, nin: int, k: int = 2, *, init: str = "uniform", rng: Any = None, fan_out: int = 1) -> None:
-        k = _check_size(k, "Maxout(k)", minimum=2)
+        k = number("Maxout(k)", k, integer=True, minimum=2)
         self.pieces = [Neuron(nin, activation="linear", init=init, rng=rng, fan_out=fan_out) for _ in range(k)]
 
     def forward(self, x: Sequence[Any]) -> Value:
@@ -196,8 +179,8 @@ class Maxout(Module):
 
     def __init__(self, nin: int, nout: int, k: int = 2, *, init: str = "uniform",
                  seed: int | None = None, rng: Any = None) -> None:
-        nin = _check_size(nin, "Maxout(nin)")
-        nout = _check_size(nout, "Maxout(nout)")
+        nin = number("Maxout(nin)", nin, integer=True, minimum=1)
+        nout = number("Maxout(nout)", nout, integer=True, minimum=1)
         random_source = make_rng(seed, rng)
         init = check_init(init)
         self.units = [MaxoutUnit(nin, k, init=init, rng=random_source, fan_out=nout) for _ in range(nout)]
@@ -224,11 +207,7 @@ class Dropout(Module):
     the identity. The random mask comes from ``rng`` / ``seed`` / the global ``random``."""
 
     def __init__(self, p: float = 0.5, *, seed: int | None = None, rng: Any = None) -> None:
-        if isinstance(p, bool) or not isinstance(p, numbers.Real):
-            raise TypeError(f"Dropout(p) must be a number in [0, 1], got {type(p).__name__}: {p!r}")
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout(p) must be in [0, 1], got {p!r}")
-        self.p = float(p)
+        self.p = number("Dropout(p)", p, minimum=0, maximum=1)
         self.rng = make_rng(seed, rng)
 
     def forward_rows(self, batch: list) -> list[list[Value]]:
@@ -265,18 +244,13 @@ class BatchNorm(Module):
     buffers = ("running_mean", "running_var")
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
-        num_features = _check_size(num_features, "BatchNorm(num_features)")
-        for name, value in (("eps", eps), ("momentum", momentum)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-                raise TypeError(f"BatchNorm({name}) must be a finite number, got {value!r}")
-        if eps <= 0:
-            raise ValueError(f"BatchNorm(eps) must be positive, got {eps!r}")
-        if not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"BatchNorm(momentum) must be in [0, 1], got {momentum!r}")
+        num_features = number("BatchNorm(num_features)", num_features, integer=True, minimum=1)
+        eps = number("BatchNorm(eps)", eps, above=0)
+        momentum = number("BatchNorm(momentum)", momentum, minimum=0, maximum=1)
         self.weight = [Value(1.0) for _ in range(num_features)]
         self.bias = [Value(0.0) for _ in range(num_features)]
-        self.eps = float(eps)
-        self.momentum = float(momentum)
+        self.eps = eps
+        self.momentum = momentum
         self.running_mean = [0.0] * num_features
         self.running_var = [1.0] * num_features
 
@@ -295,7 +269,7 @@ class BatchNorm(Module):
                                  f"(call the model on a list of samples, or call model.eval() first)")
             m = self.momentum
             for f in range(features):
-                column = [row[f] if isinstance(row[f], Value) else Value(row[f]) for row in batch]
+                column = [as_value(row[f], "BatchNorm's input") for row in batch]
                 mean = value_sum(column) * (1.0 / size)
                 centred = [x - mean for x in column]
                 variance = dot(centred, centred) * (1.0 / size)
@@ -367,10 +341,10 @@ class MLP(Sequential):
                  output_activation: str | None = None, init: str = "uniform", k: int = 2,
                  batch_norm: bool = False, dropout: float = 0.0,
                  seed: int | None = None, rng: Any = None) -> None:
-        nin = _check_size(nin, "MLP(nin)")
+        nin = number("MLP(nin)", nin, integer=True, minimum=1)
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
             raise TypeError(f"MLP(nouts) must be a non-empty list of layer sizes, got {nouts!r}")
-        sizes = [nin] + [_check_size(n, f"MLP(nouts[{i}])") for i, n in enumerate(nouts)]
+        sizes = [nin] + [number(f"MLP(nouts[{i}])", n, integer=True, minimum=1) for i, n in enumerate(nouts)]
         if isinstance(activation, (list, tuple)):
             if len(activation) != len(nouts):
                 raise ValueError(f"MLP(activation) as a list needs one name per layer ({len(nouts)}), "

@@ -15,6 +15,8 @@ from typing import Any
 from autograd import Value, dot
 from autograd import sum as value_sum
 
+from ._checks import as_float, as_value, number
+
 __all__ = ["mse", "binary_cross_entropy", "bce_with_logits", "hinge", "cross_entropy",
            "l1_penalty", "l2_penalty", "LOSSES"]
 
@@ -37,21 +39,12 @@ def _pairs(name: str, outputs: Any, targets: Any) -> tuple[list[Value], list[flo
     for i, out in enumerate(outputs):
         if isinstance(out, (list, tuple)) and len(out) == 1:
             out = out[0]
-        if not isinstance(out, Value):
-            if isinstance(out, numbers.Real) and not isinstance(out, bool):
-                out = Value(out)
-            else:
-                raise TypeError(f"{name}: outputs[{i}] must be a Value (one output per sample), "
-                                f"got {type(out).__name__}: {out!r}")
-        values.append(out)
-    numbers_ = []
-    for i, t in enumerate(targets):
-        if isinstance(t, Value):
-            t = t.data
-        if isinstance(t, bool) or not isinstance(t, numbers.Real) or not math.isfinite(t):
-            raise TypeError(f"{name}: targets[{i}] must be a finite number, got {type(t).__name__}: {t!r}")
-        numbers_.append(float(t))
-    return values, numbers_
+        if isinstance(out, (list, tuple)):
+            raise TypeError(f"{name}: outputs[{i}] must be a Value (one output per sample), "
+                            f"got {type(out).__name__}: {out!r}")
+        values.append(as_value(out, f"{name}: outputs[{i}]"))
+    return values, [number(f"{name}: targets[{i}]", as_float(t) if isinstance(t, Value) else t)
+                    for i, t in enumerate(targets)]
 
 
 def _reduce(name: str, losses: list[Value], reduction: str) -> Value:
@@ -137,7 +130,7 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Value:
             raise TypeError(f"cross_entropy: logits[{i}] must be a list of at least 2 class scores, got {row!r}")
         if isinstance(target, bool) or not isinstance(target, numbers.Integral) or not 0 <= target < len(row):
             raise ValueError(f"cross_entropy: targets[{i}] = {target!r} must be a class index in 0..{len(row) - 1}")
-        row = [z if isinstance(z, Value) else Value(z) for z in row]
+        row = [as_value(z, f"cross_entropy: logits[{i}][{j}]") for j, z in enumerate(row)]
         shift = max(z.data for z in row)
         log_sum_exp = value_sum([(z - shift).exp() for z in row]).log() + shift
         losses.append(log_sum_exp - row[int(target)])

@@ -19,6 +19,8 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from autograd import Value
 
+from ._checks import number
+
 __all__ = ["Module", "parameters_to_vector", "vector_to_parameters", "is_batch"]
 
 FILE_FORMAT = "valuegraph.nn.state_dict"
@@ -247,11 +249,8 @@ def vector_to_parameters(vector: Sequence[Any], parameters: Sequence[Value]) -> 
     if len(values) != len(parameters):
         raise ValueError(f"vector_to_parameters: {len(values)} values for {len(parameters)} parameters")
     for index, value in enumerate(values):
-        if isinstance(value, Value):
-            value = value.data
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-            raise ValueError(f"vector_to_parameters: values[{index}] must be a finite number, got {value!r}")
-        values[index] = float(value)
+        values[index] = number(f"vector_to_parameters: values[{index}]",
+                               value.data if isinstance(value, Value) else value)
     for index, p in enumerate(parameters):
         if not isinstance(p, Value):
             raise TypeError(f"vector_to_parameters: parameters[{index}] must be a Value, got {type(p).__name__}")

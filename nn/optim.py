@@ -9,21 +9,13 @@ for operation, so trajectories match ``torch.optim`` in float64.
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any, Iterable
 
 from autograd import Value
 
+from ._checks import flag, number
+
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW"]
-
-
-def _number(owner: str, name: str, value: Any, minimum: float = 0.0, below: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise TypeError(f"{owner}({name}) must be a finite number, got {type(value).__name__}: {value!r}")
-    if value < minimum or (below is not None and value >= below):
-        upper = f" and below {below:g}" if below is not None else ""
-        raise ValueError(f"{owner}({name}) must be at least {minimum:g}{upper}, got {value!r}")
-    return float(value)
 
 
 class Optimizer:
@@ -43,7 +35,7 @@ class Optimizer:
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"{name}(params[{i}]) must be a Value, got {type(p).__name__}: {p!r}")
-        self.lr = _number(name, "lr", lr)
+        self.lr = number(f"{name}(lr)", lr, minimum=0)
         self.steps = 0
         self.state: dict[str, list[float]] = {key: [0.0] * len(self.params) for key in self.state_names}
 
@@ -89,7 +81,7 @@ class Optimizer:
             if len(values) != len(self.params):
                 raise ValueError(f"{name}.load_state_dict: state {key!r} has {len(values)} entries "
                                  f"for {len(self.params)} parameters")
-        lr = _number(name, "lr", state.get("lr"))
+        lr = number(f"{name}(lr)", state.get("lr"), minimum=0)
         steps = state.get("steps")
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
             raise ValueError(f"{name}.load_state_dict: steps must be an int >= 0, got {steps!r}")
@@ -115,11 +107,9 @@ class SGD(Optimizer):
     def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0, nesterov: bool = False,
                  weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
-        self.momentum = _number("SGD", "momentum", momentum)
-        self.weight_decay = _number("SGD", "weight_decay", weight_decay)
-        if not isinstance(nesterov, bool):
-            raise TypeError(f"SGD(nesterov) must be a bool, got {nesterov!r}")
-        if nesterov and self.momentum == 0:
+        self.momentum = number("SGD(momentum)", momentum, minimum=0)
+        self.weight_decay = number("SGD(weight_decay)", weight_decay, minimum=0)
+        if flag("SGD(nesterov)", nesterov) and self.momentum == 0:
             raise ValueError("SGD(nesterov=True) needs momentum > 0")
         self.nesterov = nesterov
 
@@ -144,10 +134,10 @@ class Adagrad(Optimizer):
     def __init__(self, params: Iterable[Value], lr: float = 0.01, lr_decay: float = 0.0,
                  weight_decay: float = 0.0, initial_accumulator_value: float = 0.0, eps: float = 1e-10) -> None:
         super().__init__(params, lr)
-        self.lr_decay = _number("Adagrad", "lr_decay", lr_decay)
-        self.weight_decay = _number("Adagrad", "weight_decay", weight_decay)
-        self.eps = _number("Adagrad", "eps", eps)
-        initial = _number("Adagrad", "initial_accumulator_value", initial_accumulator_value)
+        self.lr_decay = number("Adagrad(lr_decay)", lr_decay, minimum=0)
+        self.weight_decay = number("Adagrad(weight_decay)", weight_decay, minimum=0)
+        self.eps = number("Adagrad(eps)", eps, minimum=0)
+        initial = number("Adagrad(initial_accumulator_value)", initial_accumulator_value, minimum=0)
         self.state["sum"] = [initial] * len(self.params)
 
     def _update(self, step: int) -> None:
@@ -170,13 +160,11 @@ class RMSprop(Optimizer):
     def __init__(self, params: Iterable[Value], lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False) -> None:
         super().__init__(params, lr)
-        self.alpha = _number("RMSprop", "alpha", alpha)
-        self.eps = _number("RMSprop", "eps", eps)
-        self.weight_decay = _number("RMSprop", "weight_decay", weight_decay)
-        self.momentum = _number("RMSprop", "momentum", momentum)
-        if not isinstance(centered, bool):
-            raise TypeError(f"RMSprop(centered) must be a bool, got {centered!r}")
-        self.centered = centered
+        self.alpha = number("RMSprop(alpha)", alpha, minimum=0)
+        self.eps = number("RMSprop(eps)", eps, minimum=0)
+        self.weight_decay = number("RMSprop(weight_decay)", weight_decay, minimum=0)
+        self.momentum = number("RMSprop(momentum)", momentum, minimum=0)
+        self.centered = flag("RMSprop(centered)", centered)
 
     def _update(self, step: int) -> None:
         a, state = self.alpha, self.state
@@ -212,12 +200,11 @@ class Adam(Optimizer):
         name = type(self).__name__
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise TypeError(f"{name}(betas) must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (_number(name, "betas[0]", betas[0], below=1.0), _number(name, "betas[1]", betas[1], below=1.0))
-        self.eps = _number(name, "eps", eps)
-        self.weight_decay = _number(name, "weight_decay", weight_decay)
-        if not isinstance(amsgrad, bool):
-            raise TypeError(f"{name}(amsgrad) must be a bool, got {amsgrad!r}")
-        self.amsgrad = amsgrad
+        self.betas = (number(f"{name}(betas[0])", betas[0], minimum=0, below=1),
+                      number(f"{name}(betas[1])", betas[1], minimum=0, below=1))
+        self.eps = number(f"{name}(eps)", eps, minimum=0)
+        self.weight_decay = number(f"{name}(weight_decay)", weight_decay, minimum=0)
+        self.amsgrad = flag(f"{name}(amsgrad)", amsgrad)
 
     def _update(self, step: int) -> None:
         beta1, beta2 = self.betas

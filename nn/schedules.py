@@ -11,21 +11,12 @@ The closed forms of PyTorch's schedulers, with ``t`` the number of ``step()`` ca
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
+from ._checks import number
 from .optim import Optimizer
 
 __all__ = ["LRSchedule", "StepLR", "ExponentialLR", "CosineAnnealingLR"]
-
-
-def _positive(owner: str, name: str, value: Any, integer: bool = False) -> Any:
-    kind = numbers.Integral if integer else numbers.Real
-    if isinstance(value, bool) or not isinstance(value, kind) or not math.isfinite(value):
-        raise TypeError(f"{owner}({name}) must be a finite {'int' if integer else 'number'}, got {value!r}")
-    if value <= 0:
-        raise ValueError(f"{owner}({name}) must be positive, got {value!r}")
-    return value
 
 
 class LRSchedule:
@@ -63,8 +54,8 @@ class StepLR(LRSchedule):
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
         super().__init__(optimizer)
-        self.step_size = _positive("StepLR", "step_size", step_size, integer=True)
-        self.gamma = _positive("StepLR", "gamma", gamma)
+        self.step_size = number("StepLR(step_size)", step_size, integer=True, above=0)
+        self.gamma = number("StepLR(gamma)", gamma, above=0)
 
     def lr_at(self, epoch: int) -> float:
         """``lr₀ · γ^⌊epoch / step_size⌋``."""
@@ -76,7 +67,7 @@ class ExponentialLR(LRSchedule):
 
     def __init__(self, optimizer: Optimizer, gamma: float) -> None:
         super().__init__(optimizer)
-        self.gamma = _positive("ExponentialLR", "gamma", gamma)
+        self.gamma = number("ExponentialLR(gamma)", gamma, above=0)
 
     def lr_at(self, epoch: int) -> float:
         """``lr₀ · γ^epoch``."""
@@ -89,10 +80,8 @@ class CosineAnnealingLR(LRSchedule):
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:  # noqa: N803
         super().__init__(optimizer)
-        self.T_max = _positive("CosineAnnealingLR", "T_max", T_max, integer=True)
-        if isinstance(eta_min, bool) or not isinstance(eta_min, numbers.Real) or not 0 <= eta_min:
-            raise ValueError(f"CosineAnnealingLR(eta_min) must be a number >= 0, got {eta_min!r}")
-        self.eta_min = float(eta_min)
+        self.T_max = number("CosineAnnealingLR(T_max)", T_max, integer=True, above=0)
+        self.eta_min = number("CosineAnnealingLR(eta_min)", eta_min, minimum=0)
 
     def lr_at(self, epoch: int) -> float:
         """``η_min + (lr₀ - η_min)(1 + cos(π·epoch / T_max)) / 2``."""

@@ -16,6 +16,7 @@ from typing import Any, Callable, Sequence
 
 from autograd import Value, no_grad
 
+from ._checks import number
 from .data import batches, train_test_split
 from .init import make_rng
 from .losses import LOSSES, l1_penalty, l2_penalty
@@ -244,14 +245,11 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
         raise ValueError(f"fit: X has {len(X)} samples but y has {len(y)} labels")
     if not X:
         raise ValueError("fit: X is empty")
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
-        raise ValueError(f"fit(epochs) must be an int >= 1, got {epochs!r}")
+    number("fit(epochs)", epochs, integer=True, minimum=1)
     for name, value in (("l1", l1), ("l2", l2), ("min_delta", min_delta), ("validation_split", validation_split)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value < 0:
-            raise ValueError(f"fit({name}) must be a finite number >= 0, got {value!r}")
-    if patience is not None and (isinstance(patience, bool) or not isinstance(patience, numbers.Integral)
-                                 or patience < 1):
-        raise ValueError(f"fit(patience) must be an int >= 1 or None, got {patience!r}")
+        number(f"fit({name})", value, minimum=0)
+    if patience is not None:
+        number("fit(patience)", patience, integer=True, minimum=1, accepted="at least 1 (or None)")
     for index, callback in enumerate(callbacks):
         if not callable(callback):
             raise TypeError(f"fit(callbacks[{index}]) must be callable, got {callback!r}")
