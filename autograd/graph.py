@@ -310,12 +310,15 @@ def backward_steps(root: Value, gradient: float = 1.0) -> Iterator[BackwardStep]
                     node.grad = grad
 
 
-def gradients(output: Any, inputs: Sequence[Value], create_graph: bool = False) -> list[Any]:
-    """∂output/∂input for each input, leaving every ``.grad`` in the graph untouched.
+def gradients(output: Any, inputs: Value | Sequence[Value], create_graph: bool = False) -> list[Any]:
+    """∂output/∂input for each input (a list, also for one input), leaving every ``.grad`` in the
+    graph untouched.
 
     An input the output does not depend on gets 0. With ``create_graph=True`` the results
     are Values (differentiable again), which is how :func:`autograd.grad` composes.
     """
+    if isinstance(inputs, Value):
+        inputs = [inputs]
     for position, value in enumerate(inputs):
         _check_value(value, f"gradients(inputs[{position}])")
     if not isinstance(output, Value):

@@ -55,6 +55,17 @@ class Value:
         return self._first
 
     @property
+    def _prev(self) -> set:
+        """micrograd's name for the parents (a set there), so code written for micrograd, such
+        as its ``draw_dot``, runs unchanged. Prefer ``parents``: ordered, and ``a + a`` has two."""
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's name for the op's symbol ('' for a leaf). Prefer ``op``."""
+        return "" if self.op is None else self.op.describe(self.param)
+
+    @property
     def is_leaf(self) -> bool:
         """True for a value made by ``Value(...)`` (or inside ``no_grad``): it has no parents."""
         return not self.parents
@@ -368,7 +379,8 @@ def _is_real_number(x: Any) -> bool:
 
 def _to_finite_float(x: Any, what: str) -> float:
     if not _is_real_number(x):
-        raise TypeError(f"{what} must be a real number (int, float or bool), got {type(x).__name__}: {x!r}")
+        raise TypeError(f"{what} must be a real number (an int, float, bool or other numbers.Real), "
+                        f"got {type(x).__name__}: {x!r}")
     try:
         result = float(x)
     except OverflowError:

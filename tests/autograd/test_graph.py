@@ -660,3 +660,9 @@ def test_passes_from_several_threads_over_shared_leaves_do_not_interleave():
     assert wrong == []
     # every backward() added its whole gradient: 30 passes per thread, 2·s²·x each
     assert [leaf.grad for leaf in leaves] == [30 * 2 * (1 + 4 + 9) * leaf.data for leaf in leaves]
+
+
+def test_gradients_takes_one_value_as_well_as_a_list():
+    x = Value(3.0)
+    y = x * x
+    assert gradients(y, x) == gradients(y, [x]) == [6.0]

@@ -424,3 +424,22 @@ def test_a_deep_graph_pickles():
         v = v * 1.0001
     copy = pickle.loads(pickle.dumps(v))
     assert copy.data == v.data
+
+
+def test_micrograd_names_prev_and_op_describe_the_node():
+    a = Value(2.0)
+    b = a + a
+    c = b ** 2
+    assert a._prev == set() and a._op == ""
+    assert b._prev == {a} and b._op == "+"
+    assert c._prev == {b} and c._op == "**2"
+
+
+def test_an_op_outside_the_table_records_and_differentiates_like_a_built_in():
+    cube = autograd.Op("cube", "³", 1, forward=lambda args, param: args[0] ** 3,
+                       local_grads=lambda args, out, param, m: (3 * args[0] ** 2,), rule="x³")
+    x = Value(2.0)
+    y = autograd.apply(cube, (x,))
+    y.backward()
+    assert (y.data, x.grad, y.op is cube, y.parents) == (8.0, 12.0, True, (x,))
+    assert autograd.gradcheck(lambda v: autograd.apply(cube, (v,)), [1.5], second_order=True)
