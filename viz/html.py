@@ -174,9 +174,5 @@ def export_html(root: Value, path: str | Path, *, backend: str = "auto", title: 
 
 def pinned_frames(root: Value, backend: str = "auto", **options: Any) -> list:
     """:func:`viz.steps` frames with every node's size fixed from a layout of the last frame,
-    so that all frames share one layout."""
-    last = None
-    for last in steps(root, **options):
-        pass
-    sizes = node_sizes(last.source, backend)
-    return list(steps(root, node_sizes=sizes, **options))
+    so that all frames share one layout (each frame is built once)."""
+    return list(steps(root, node_sizes=lambda source: node_sizes(source, backend), **options))

@@ -18,7 +18,7 @@ Stepping only reads the graph: gradients are left as they were.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import graphviz
 
@@ -30,8 +30,6 @@ __all__ = ["steps", "Frame", "STEPS_MAX_NODES"]
 
 STEPS_MAX_NODES = 200
 """Largest graph (in values) ``steps`` accepts by default: about 1.5 frames per value."""
-
-_INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "power": "**"}
 
 
 @dataclass(frozen=True)
@@ -60,29 +58,34 @@ class Frame:
 
 def steps(root: Value, rankdir: str = "LR", *, params: Any = None, cluster: bool = False,
           color_by_grad: bool = False, max_nodes: int | None = STEPS_MAX_NODES,
-          node_sizes: Mapping[str, tuple[float, float]] | None = None) -> Iterator[Frame]:
+          node_sizes: Mapping[str, tuple[float, float]] | Callable[[str], Mapping] | None = None
+          ) -> Iterator[Frame]:
     """Frames of the forward pass then the backward pass of ``root``'s graph (see the module doc).
 
     The drawing options are those of :func:`viz.draw` (the last frame equals
     ``draw(root, rankdir=..., params=..., cluster=..., color_by_grad=...)`` after
     ``root.backward()``). Graphs with more than ``max_nodes`` values raise
     :class:`GraphTooLargeError`: step through a smaller part (one neuron's output) instead.
-    ``node_sizes`` ({node id: (width, height)}, e.g. :func:`viz.render.node_sizes` of the last
-    frame) fixes every node's size so that all frames share exactly one layout (what
-    :func:`viz.export_html` and :func:`viz.stepper` do).
+    ``node_sizes`` ({node id: (width, height)}) fixes every node's size so that all frames share
+    exactly one layout (what :func:`viz.export_html` and :func:`viz.stepper` do); it may also be a
+    function that takes the last frame's DOT text and returns the sizes (e.g. from
+    :func:`viz.render.node_sizes`), called once before the first frame.
     """
     info = GraphInfo.read(root, params)
-    options = Options("both", rankdir, color_by_grad, cluster, None, None, node_sizes)
+    sizes_of = node_sizes if callable(node_sizes) else None
+    options = Options("both", rankdir, color_by_grad, cluster, None, None, None if sizes_of else node_sizes)
     if max_nodes is not None and len(info.order) > max_nodes:
         raise GraphTooLargeError(
             f"steps: the graph has {len(info.order)} values, more than max_nodes={max_nodes} "
             f"(about {len(info.order) * 3 // 2} frames); step through a smaller part of it (one neuron's "
             f"output, one example's loss) or raise the limit with max_nodes={len(info.order)}")
-    return _frames(info, options)
+    return _frames(info, options, sizes_of)
 
 
-def _frames(info: GraphInfo, options: Options) -> Iterator[Frame]:
+def _frames(info: GraphInfo, options: Options, sizes_of: Callable[[str], Mapping] | None) -> Iterator[Frame]:
     backward, final = info.replay()
+    if sizes_of is not None:
+        options.node_sizes = sizes_of(build(info, options, State(grads=final)).source)
     n = len(info.order)
     root_index = n - 1
     index = 0
@@ -155,15 +158,13 @@ def _formula(info: GraphInfo, i: int) -> tuple[str, str]:
     node = info.order[i]
     names = [info.display_name(p) for p in info.parents[i]]
     values = [_fmt(info.order[p].data) for p in info.parents[i]]
-    op = node.op
-    if op.name in _INFIX:
-        symbol = _INFIX[op.name]
-        return f" {symbol} ".join(names), f" {symbol} ".join(_paren(v) for v in values)
-    if op.name == "pow":
-        return f"{names[0]}{op.describe(node.param)}", f"{_paren(values[0])}{op.describe(node.param)}"
-    if op.name == "neg":
-        return f"-{names[0]}", f"-{_paren(values[0])}"
     text = info.op_text(i)
+    if not text[:1].isidentifier():  # an operator symbol (from the op table), not a function name
+        if len(names) == 2:  # infix: x + y
+            return f" {text} ".join(names), f" {text} ".join(_paren(v) for v in values)
+        if text != node.op.symbol:  # with its constant, after the operand: x**2
+            return f"{names[0]}{text}", f"{_paren(values[0])}{text}"
+        return f"{text}{names[0]}", f"{text}{_paren(values[0])}"  # before the operand: -x
     if len(names) > 6:
         names, values = names[:5] + ["..."], values[:5] + ["..."]
     return f"{text}({', '.join(names)})", f"{text}({', '.join(values)})"

@@ -11,6 +11,8 @@ import pytest
 
 from autograd import Value
 from viz import export_html, steps
+from viz.html import pinned_frames
+from viz.render import node_sizes
 
 from .graphs import lecture
 
@@ -68,6 +70,14 @@ def test_page_after_backward_shows_this_roots_gradients(tmp_path):
     assert captions[-1] == "Done: every gradient is in place (∂v6/∂x = 2, ∂v6/∂y = 2, ∂v6/∂z = 1)."
     assert "y.grad = 0 + 2 = 2" in captions[-2]
     assert (x.grad, y.grad, z.grad) == (2.0, 2.0, 1.0)
+
+
+def test_pinned_frames_share_the_last_frames_node_sizes():
+    f, _ = lecture()
+    frames = pinned_frames(f, "wasm")
+    sizes = node_sizes(list(steps(f))[-1].source, "wasm")
+    assert len(sizes) == 7 + 3
+    assert [fr.source for fr in frames] == [fr.source for fr in steps(f, node_sizes=sizes)]
 
 
 def test_labels_cannot_inject_markup_into_the_page(tmp_path):

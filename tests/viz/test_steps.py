@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from autograd import Value, backward_steps, topological_order
+from autograd import OPS, Value, apply, backward_steps, topological_order
 from viz import Frame, GraphTooLargeError, draw, steps
 
 from .graphs import lecture, neuron_graph
@@ -51,6 +51,18 @@ def test_backward_frames_replay_the_engines_steps():
         "  v2: local ∂v4/∂v2 = 2; contribution 2 × 1 = 2; v2.grad = 0 + 2 = 2",
         "  z: local ∂v4/∂z = 1; contribution 1 × 1 = 1; z.grad = 0 + 1 = 1",
     ]
+
+
+@pytest.mark.parametrize("op", [op for op in OPS.values() if op.arity in (1, 2)], ids=lambda op: op.name)
+def test_forward_caption_writes_every_op_with_its_table_symbol(op):
+    a, b = Value(0.5, "a"), Value(0.25, "b")
+    param = {"pow": 2, "leaky_relu": 0.1, "elu": 1.0}.get(op.name)
+    out = apply(op, (a, b)[:op.arity], param)
+    caption = list(steps(out))[op.arity].caption
+    text = op.describe(param)
+    expected = {"add": "a + b", "sub": "a - b", "mul": "a * b", "div": "a / b", "power": "a ** b",
+                "neg": "-a", "pow": "a**2"}.get(op.name, f"{text}({', '.join('ab'[:op.arity])})")
+    assert caption.startswith(f"Forward: v{op.arity} = {expected} = "), caption
 
 
 def test_running_sum_on_a_reused_value():
@@ -110,6 +122,20 @@ def test_last_frame_with_parameters_and_clusters():
     frames = list(steps(out, "TB", params=names, cluster=True))
     out.backward()
     assert frames[-1].source == draw(out, "auto", "TB", params=names, cluster=True).source
+
+
+def test_node_sizes_may_come_from_the_last_frame():
+    f, _ = lecture()
+    seen = []
+
+    def sizes(source):
+        seen.append(source)
+        return {"v0": (1.25, 0.5)}
+
+    frames = list(steps(f, node_sizes=sizes))
+    assert seen == [list(steps(f))[-1].source]  # called once, with the unpinned last frame
+    assert all(re.search(r"v0 \[[^\]]*width=1.2500 height=0.5000 fixedsize=true", fr.source) for fr in frames)
+    assert [fr.source for fr in frames] == [fr.source for fr in steps(f, node_sizes={"v0": (1.25, 0.5)})]
 
 
 def test_every_frame_has_the_same_nodes_and_edges():
