@@ -89,12 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--epochs", type=_positive_int, default=60, help="training epochs (default: %(default)s)")
     demo.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+    from viz.expression import FUNCTIONS
+
     graph = commands.add_parser(
         "graph", formatter_class=_formatter, help="draw any expression's graph, forward and backward",
         description="Build the graph of an expression, run backpropagation and draw it. The expression may use "
-                    "numbers, variables, + - * / **, unary minus and the functions exp, log, sqrt, sin, cos, "
-                    "tanh, sigmoid, relu, leaky_relu(x[, slope]), elu(x[, alpha]), softplus, abs, max(a, b), "
-                    "min(a, b), sum(a, b, ...). It is parsed safely (a whitelist of Python's ast; never eval).",
+                    "numbers, variables, + - * / **, unary minus and the functions "
+                    f"{', '.join(function.usage for function in FUNCTIONS.values())}. It is parsed safely "
+                    "(a whitelist of Python's ast; never eval).",
         epilog="example:\n  valuegraph graph \"max((x + y) * z, 0)\" x=-2 y=3 z=2 -o graph.svg --html steps.html\n\n"
                + EXIT_CODES)
     graph.add_argument("expression", help='the expression, quoted: "max((x + y) * z, 0)"')
@@ -128,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=_positive_int, default=100, help="(default: %(default)s)")
     train.add_argument("--batch-size", type=_positive_int, default=None, metavar="N",
                        help="minibatch size (default: the whole training set)")
-    train.add_argument("--dropout", type=_probability, nargs="?", const=0.2, default=0.0, metavar="P",
+    train.add_argument("--dropout", type=_fraction, nargs="?", const=0.2, default=0.0, metavar="P",
                        help="dropout on hidden layers (P defaults to 0.2)")
     train.add_argument("--batchnorm", action="store_true", help="batch norm right before each hidden activation")
     train.add_argument("--l2", type=_non_negative_float, nargs="?", const=1e-3, default=0.0, metavar="LAMBDA",
@@ -176,14 +178,8 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
-def _probability(text: str) -> float:
-    value = _number(text, float)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text}")
-    return value
-
-
 def _fraction(text: str) -> float:
+    """A number in [0, 1): a dropout probability, a validation fraction."""
     value = _number(text, float)
     if not 0 <= value < 1:
         raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text}")
@@ -230,7 +226,6 @@ def _backend_name(backend: str) -> str:
 def run_graph(args: argparse.Namespace) -> int:
     """``valuegraph graph``: parse, backpropagate, draw (and the step-through page)."""
     import viz
-    from autograd import gradients
     from viz.expression import parse_expression
 
     variables = _assignments(args.variables)
@@ -244,9 +239,8 @@ def run_graph(args: argparse.Namespace) -> int:
     name = output.label or "f"
     text = " ".join(args.expression.split())
     print(f"{name} = {text} = {output.data:.6g}" if output.parents else f"{text} = {output.data:.6g}")
-    if leaves:
-        derivatives = gradients(output, list(leaves.values()))
-        print("   ".join(f"∂{name}/∂{var} = {g:.6g}" for var, g in zip(leaves, derivatives)))
+    if leaves:  # fresh leaves, so .grad is ∂output/∂leaf
+        print("   ".join(f"∂{name}/∂{var} = {leaf.grad:.6g}" for var, leaf in leaves.items()))
     try:  # a format the backend cannot write, a graph too large to draw: the user's choice
         path = viz.render(output, args.output, backend=args.backend, mode=args.mode, rankdir=args.rankdir,
                           gradcheck=args.gradcheck)

@@ -1,21 +1,24 @@
 """Safe expressions for ``valuegraph graph``: ``"max((x + y) * z, 0)"`` with x=-2, y=3, z=2.
 
 The text is parsed with Python's ``ast`` and only a whitelist is evaluated (never ``eval``):
-numbers, variables, ``+ - * / **``, unary ``-``/``+`` and the engine's functions below. Anything
-else (attribute access, subscripts, strings, keywords, lambdas...), an unknown name or a
-missing variable raises :class:`ExpressionError` with a one-line message.
+numbers, variables, ``+ - * / **``, unary ``-``/``+`` and :data:`FUNCTIONS` (the engine's ops that
+are ``Value`` methods, and ``sum``). Anything else (attribute access, subscripts, strings,
+keywords, lambdas...), an unknown name or a missing variable raises :class:`ExpressionError`
+with a one-line message.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
+import inspect
 import math
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
 import autograd
 from autograd import Value
 
-__all__ = ["parse_expression", "ExpressionError", "FUNCTIONS", "MAX_LENGTH"]
+__all__ = ["parse_expression", "ExpressionError", "FUNCTIONS", "Function", "MAX_LENGTH"]
 
 MAX_LENGTH = 2000
 """Longest expression accepted, in characters."""
@@ -25,28 +28,43 @@ def _value(x: Any) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
-FUNCTIONS: dict[str, tuple[int, int, Callable[..., Any]]] = {
-    # name: (fewest arguments, most arguments, function)
-    "exp": (1, 1, lambda x: _value(x).exp()),
-    "log": (1, 1, lambda x: _value(x).log()),
-    "sqrt": (1, 1, lambda x: _value(x).sqrt()),
-    "sin": (1, 1, lambda x: _value(x).sin()),
-    "cos": (1, 1, lambda x: _value(x).cos()),
-    "tanh": (1, 1, lambda x: _value(x).tanh()),
-    "sigmoid": (1, 1, lambda x: _value(x).sigmoid()),
-    "relu": (1, 1, lambda x: _value(x).relu()),
-    "leaky_relu": (1, 2, lambda x, slope=0.1: _value(x).leaky_relu(slope)),
-    "elu": (1, 2, lambda x, alpha=1.0: _value(x).elu(alpha)),
-    "softplus": (1, 1, lambda x: _value(x).softplus()),
-    "abs": (1, 1, lambda x: _value(x).abs()),
-    "max": (2, 2, lambda a, b: _value(a).max(b)),
-    "min": (2, 2, lambda a, b: _value(a).min(b)),
-    "sum": (1, 1000, lambda *xs: autograd.sum(xs)),
-}
-"""The functions an expression may call: ``leaky_relu(x, slope)`` and ``elu(x, alpha)`` take
-a constant second argument; ``sum(a, b, ...)`` is one n-ary node."""
+class Function(NamedTuple):
+    """A function an expression may call."""
 
-_CONSTANT_ARGUMENT = {"leaky_relu", "elu"}
+    fewest: int
+    most: int
+    call: Callable[..., Any]
+    usage: str
+    """How to call it, e.g. ``leaky_relu(x[, slope])``."""
+
+
+def _call_method(name: str, x: Any, *constants: Any) -> Value:
+    return getattr(_value(x), name)(*constants)
+
+
+def _table_functions() -> dict[str, Function]:
+    """Every op of the engine's table that is a ``Value`` method (``exp``, ``leaky_relu``,
+    ``max``...), taking the method's arguments, then ``sum`` (one n-ary node)."""
+    functions = {}
+    for name in autograd.OPS:
+        method = getattr(Value, name, None)
+        if name.startswith("_") or not callable(method):
+            continue  # operators (+, -, *, /, **) and n-ary ops without a method
+        extra = list(inspect.signature(method).parameters.values())[1:]
+        required = [p.name for p in extra if p.default is inspect.Parameter.empty]
+        optional = "".join(f"[, {p.name}]" for p in extra if p.default is not inspect.Parameter.empty)
+        functions[name] = Function(1 + len(required), 1 + len(extra), functools.partial(_call_method, name),
+                                   f"{name}({', '.join(['x', *required])}{optional})")
+    functions["sum"] = Function(1, 1000, lambda *xs: autograd.sum(xs), "sum(a, b, ...)")
+    return functions
+
+
+FUNCTIONS: dict[str, Function] = _table_functions()
+"""The functions an expression may call, derived from the engine's op table (``autograd.OPS``):
+``leaky_relu(x, slope)`` and ``elu(x, alpha)`` take an optional constant second argument;
+``sum(a, b, ...)`` is one n-ary node."""
+
+_CONSTANT_ARGUMENT = {name for name in FUNCTIONS if name in autograd.OPS and "{param}" in autograd.OPS[name].symbol}
 _BINARY = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
            ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b}
 _ALLOWED = ("numbers, variables, + - * / **, unary minus and the functions " + ", ".join(FUNCTIONS))
@@ -158,7 +176,7 @@ def _evaluate(node: ast.AST, leaves: dict[str, Value], used: set[str]) -> Any:
             raise ExpressionError(f"unknown function {name!r} (allowed: {', '.join(FUNCTIONS)})")
         if node.keywords:
             raise ExpressionError(f"{name}() takes positional arguments only")
-        fewest, most, function = FUNCTIONS[name]
+        fewest, most, function, _ = FUNCTIONS[name]
         if not fewest <= len(node.args) <= most:
             expected = str(fewest) if fewest == most else f"{fewest} to {most}"
             raise ExpressionError(f"{name}() takes {expected} argument(s), got {len(node.args)}")

@@ -73,6 +73,15 @@ def test_graph_html_shows_the_same_gradients_as_the_drawing(tmp_path, capsys):
     assert texts.count("grad 2") == 3  # x, y and x + y: the drawing agrees
 
 
+def test_graph_help_lists_every_function(capsys):
+    from viz.expression import FUNCTIONS
+
+    assert main(["graph", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for function in FUNCTIONS.values():
+        assert function.usage in text
+
+
 def test_graph_dot_output_and_gradcheck(tmp_path, capsys):
     assert main(["graph", "x * x", "x=3", "-o", str(tmp_path / "g.dot"), "--gradcheck", "--rankdir", "TB"]) == 0
     text = (tmp_path / "g.dot").read_text()

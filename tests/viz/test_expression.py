@@ -33,10 +33,23 @@ def test_power_with_a_constant_exponent_is_one_pow_node():
 
 
 def test_every_function_is_callable_from_an_expression():
-    for name, (fewest, _, _) in FUNCTIONS.items():
-        args = ", ".join(["x"] + ["0.5"] * (fewest - 1))
+    for name, function in FUNCTIONS.items():
+        args = ", ".join(["x"] + ["0.5"] * (function.fewest - 1))
         result, _ = parse_expression(f"{name}({args})", {"x": 0.7})
         assert isinstance(result, Value)
+
+
+def test_functions_are_the_op_tables_value_methods_and_sum():
+    from autograd import OPS
+
+    methods = [name for name in OPS if callable(getattr(Value, name, None))]
+    assert list(FUNCTIONS) == methods + ["sum"]
+    assert {"exp", "log", "sqrt", "sigmoid", "relu", "leaky_relu", "elu", "softplus", "max", "min"} <= set(methods)
+    assert (FUNCTIONS["leaky_relu"].fewest, FUNCTIONS["leaky_relu"].most) == (1, 2)
+    assert (FUNCTIONS["max"].fewest, FUNCTIONS["max"].most) == (2, 2)
+    assert FUNCTIONS["elu"].usage == "elu(x[, alpha])"
+    result, _ = parse_expression("leaky_relu(x, 0.2)", {"x": -1.0})
+    assert result.data == pytest.approx(-0.2) and result.param == 0.2
 
 
 @pytest.mark.parametrize("text, message", [
