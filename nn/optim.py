@@ -4,28 +4,40 @@ Each optimizer holds a list of parameters (``Value`` leaves), a learning rate ``
 schedule may change), and per-parameter state. ``step()`` applies one update from the
 gradients in ``p.grad``; ``zero_grad()`` sets them to 0. The rules are PyTorch's, operation
 for operation, so trajectories match ``torch.optim`` in float64.
+
+Everything that can be checked is checked before anything changes: ``step()`` checks every
+gradient, then computes the update on copies and only then writes the parameters, the state
+and the step count; ``load_state_dict`` checks every entry (with the constructor's checks)
+before it sets any. A failed call leaves the optimizer and the parameters as they were.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from autograd import Value
 
-from ._checks import flag, number
+from ._checks import as_float, flag, number
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW"]
 
 
 class Optimizer:
-    """Base class: the parameters, the learning rate and the per-parameter state."""
+    """Base class: the parameters, the learning rate and the per-parameter state.
+
+    A subclass names its ``hyperparameters`` and ``state_names``, checks its settings in
+    ``_checked_settings`` (used by the constructor and by ``load_state_dict`` alike) and
+    computes one update in ``_update``.
+    """
 
     hyperparameters: tuple[str, ...] = ()
     state_names: tuple[str, ...] = ()
     """Names of the per-parameter state entries (lists of floats, one per parameter)."""
+    squared_state: tuple[str, ...] = ()
+    """State entries that are sums or averages of squares (never negative)."""
 
-    def __init__(self, params: Iterable[Value], lr: float) -> None:
+    def __init__(self, params: Iterable[Value], lr: float, **settings: Any) -> None:
         name = type(self).__name__
         if isinstance(params, Value):
             raise TypeError(f"{name}(params) must be a list of Values (e.g. model.parameters()), got one Value")
@@ -36,8 +48,16 @@ class Optimizer:
             if not isinstance(p, Value):
                 raise TypeError(f"{name}(params[{i}]) must be a Value, got {type(p).__name__}: {p!r}")
         self.lr = number(f"{name}(lr)", lr, minimum=0)
+        checked = self._checked_settings(settings, lambda key: f"{name}({key})")
+        for key in self.hyperparameters:
+            setattr(self, key, checked[key])
         self.steps = 0
         self.state: dict[str, list[float]] = {key: [0.0] * len(self.params) for key in self.state_names}
+
+    def _checked_settings(self, settings: dict[str, Any], label: Callable[[str], str]) -> dict[str, Any]:
+        """``settings`` (one value per hyperparameter) checked and converted; ``label(key)``
+        names a setting in error messages."""
+        return {}
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0."""
@@ -45,22 +65,33 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
-        """Update every parameter once from its current gradient."""
-        self.steps += 1
-        self._update(self.steps)
+        """Update every parameter once from its current gradient.
 
-    def _update(self, step: int) -> None:
+        A non-finite gradient raises ``FloatingPointError`` naming the parameter before
+        anything changes: the parameters, the state and ``steps`` stay as they were.
+        """
+        grads = self._grads()
+        step = self.steps + 1
+        data = [p.data for p in self.params]
+        state = {key: list(values) for key, values in self.state.items()}
+        self._update(data, grads, state, step)
+        for p, value in zip(self.params, data):
+            p.data = value
+        self.state, self.steps = state, step
+
+    def _update(self, data: list[float], grads: list[float], state: dict[str, list[float]], step: int) -> None:
+        """Apply update number ``step`` to ``data`` (the parameters' values) and ``state``
+        (copies, written back by :meth:`step`)."""
         raise NotImplementedError
 
     def _grads(self) -> list[float]:
         grads = []
         for i, p in enumerate(self.params):
-            g = p.grad
-            if isinstance(g, Value):
-                g = g.data
+            g = as_float(p.grad)
             if not math.isfinite(g):
-                raise FloatingPointError(f"{type(self).__name__}.step: params[{i}].grad is {g!r}")
-            grads.append(float(g))
+                raise FloatingPointError(f"{type(self).__name__}.step: params[{i}].grad is {g!r}; "
+                                         f"nothing was changed")
+            grads.append(g)
         return grads
 
     def state_dict(self) -> dict[str, Any]:
@@ -70,26 +101,41 @@ class Optimizer:
                 "state": {key: list(values) for key, values in self.state.items()}}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore what :meth:`state_dict` returned (checked in full before anything changes)."""
+        """Restore what :meth:`state_dict` returned.
+
+        Every entry is checked first, with the constructor's checks (``lr``, ``steps`` an
+        int >= 0, every hyperparameter, one finite number per parameter in each state list,
+        sums of squares not negative); on any problem ``ValueError`` (``TypeError`` for a
+        wrong type) names the key, the value and what is accepted, and nothing changes.
+        """
         name = type(self).__name__
+        where = f"{name}.load_state_dict"
         if not isinstance(state, dict) or state.get("type") != name:
-            raise ValueError(f"{name}.load_state_dict: expected the state_dict of a {name}")
-        saved = state.get("state")
+            raise ValueError(f"{where}: expected the state_dict of a {name}, got "
+                             f"{state.get('type') if isinstance(state, dict) else type(state).__name__!r}")
+        missing = [key for key in ("lr", "steps", *self.hyperparameters, "state") if key not in state]
+        if missing:
+            raise ValueError(f"{where}: missing keys {missing} (expected the keys of state_dict())")
+        lr = number(f"{where}: lr", state["lr"], minimum=0)
+        steps = number(f"{where}: steps", state["steps"], integer=True, minimum=0)
+        settings = self._checked_settings({key: state[key] for key in self.hyperparameters},
+                                          lambda key: f"{where}: {key}")
+        saved = state["state"]
         if not isinstance(saved, dict) or set(saved) != set(self.state_names):
-            raise ValueError(f"{name}.load_state_dict: expected state entries {list(self.state_names)}")
-        for key, values in saved.items():
-            if len(values) != len(self.params):
-                raise ValueError(f"{name}.load_state_dict: state {key!r} has {len(values)} entries "
-                                 f"for {len(self.params)} parameters")
-        lr = number(f"{name}(lr)", state.get("lr"), minimum=0)
-        steps = state.get("steps")
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-            raise ValueError(f"{name}.load_state_dict: steps must be an int >= 0, got {steps!r}")
-        self.lr, self.steps = lr, steps
-        for key in self.hyperparameters:
-            if key in state:
-                setattr(self, key, state[key])
-        self.state = {key: [float(v) for v in values] for key, values in saved.items()}
+            raise ValueError(f"{where}: state must be a dict with the entries {list(self.state_names)}, "
+                             f"got {list(saved) if isinstance(saved, dict) else type(saved).__name__}")
+        lists = {}
+        for key in self.state_names:
+            values = saved[key]
+            if not isinstance(values, (list, tuple)) or len(values) != len(self.params):
+                size = f"{len(values)} entries" if isinstance(values, (list, tuple)) else type(values).__name__
+                raise ValueError(f"{where}: state[{key!r}] must be a list of {len(self.params)} numbers "
+                                 f"(one per parameter), got {size}")
+            minimum = 0 if key in self.squared_state else None
+            lists[key] = [number(f"{where}: state[{key!r}][{i}]", v, minimum=minimum) for i, v in enumerate(values)]
+        self.lr, self.steps, self.state = lr, steps, lists
+        for key, value in settings.items():
+            setattr(self, key, value)
 
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={getattr(self, k)!r}" for k in ("lr",) + self.hyperparameters)
@@ -106,23 +152,26 @@ class SGD(Optimizer):
 
     def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0, nesterov: bool = False,
                  weight_decay: float = 0.0) -> None:
-        super().__init__(params, lr)
-        self.momentum = number("SGD(momentum)", momentum, minimum=0)
-        self.weight_decay = number("SGD(weight_decay)", weight_decay, minimum=0)
-        if flag("SGD(nesterov)", nesterov) and self.momentum == 0:
-            raise ValueError("SGD(nesterov=True) needs momentum > 0")
-        self.nesterov = nesterov
+        super().__init__(params, lr, momentum=momentum, nesterov=nesterov, weight_decay=weight_decay)
 
-    def _update(self, step: int) -> None:
+    def _checked_settings(self, settings: dict[str, Any], label: Callable[[str], str]) -> dict[str, Any]:
+        checked = {"momentum": number(label("momentum"), settings["momentum"], minimum=0),
+                   "nesterov": flag(label("nesterov"), settings["nesterov"]),
+                   "weight_decay": number(label("weight_decay"), settings["weight_decay"], minimum=0)}
+        if checked["nesterov"] and checked["momentum"] == 0:
+            raise ValueError(f"{label('nesterov=True')} needs momentum > 0, got momentum={settings['momentum']!r}")
+        return checked
+
+    def _update(self, data: list[float], grads: list[float], state: dict[str, list[float]], step: int) -> None:
         lr, beta, decay = self.lr, self.momentum, self.weight_decay
-        z = self.state["momentum_buffer"]
-        for i, (p, g) in enumerate(zip(self.params, self._grads())):
+        z = state["momentum_buffer"]
+        for i, g in enumerate(grads):
             if decay:
-                g = g + decay * p.data
+                g = g + decay * data[i]
             if beta:
                 z[i] = g if step == 1 else beta * z[i] + g
                 g = g + beta * z[i] if self.nesterov else z[i]
-            p.data -= lr * g
+            data[i] -= lr * g
 
 
 class Adagrad(Optimizer):
@@ -130,24 +179,25 @@ class Adagrad(Optimizer):
 
     hyperparameters = ("lr_decay", "weight_decay", "eps")
     state_names = ("sum",)
+    squared_state = ("sum",)
 
     def __init__(self, params: Iterable[Value], lr: float = 0.01, lr_decay: float = 0.0,
                  weight_decay: float = 0.0, initial_accumulator_value: float = 0.0, eps: float = 1e-10) -> None:
-        super().__init__(params, lr)
-        self.lr_decay = number("Adagrad(lr_decay)", lr_decay, minimum=0)
-        self.weight_decay = number("Adagrad(weight_decay)", weight_decay, minimum=0)
-        self.eps = number("Adagrad(eps)", eps, minimum=0)
+        super().__init__(params, lr, lr_decay=lr_decay, weight_decay=weight_decay, eps=eps)
         initial = number("Adagrad(initial_accumulator_value)", initial_accumulator_value, minimum=0)
         self.state["sum"] = [initial] * len(self.params)
 
-    def _update(self, step: int) -> None:
+    def _checked_settings(self, settings: dict[str, Any], label: Callable[[str], str]) -> dict[str, Any]:
+        return {key: number(label(key), settings[key], minimum=0) for key in self.hyperparameters}
+
+    def _update(self, data: list[float], grads: list[float], state: dict[str, list[float]], step: int) -> None:
         clr = self.lr / (1 + (step - 1) * self.lr_decay)
-        s = self.state["sum"]
-        for i, (p, g) in enumerate(zip(self.params, self._grads())):
+        s = state["sum"]
+        for i, g in enumerate(grads):
             if self.weight_decay:
-                g = g + self.weight_decay * p.data
+                g = g + self.weight_decay * data[i]
             s[i] = s[i] + g * g
-            p.data = p.data - clr * (g / (math.sqrt(s[i]) + self.eps))
+            data[i] = data[i] - clr * (g / (math.sqrt(s[i]) + self.eps))
 
 
 class RMSprop(Optimizer):
@@ -156,22 +206,25 @@ class RMSprop(Optimizer):
 
     hyperparameters = ("alpha", "eps", "weight_decay", "momentum", "centered")
     state_names = ("square_avg", "grad_avg", "momentum_buffer")
+    squared_state = ("square_avg",)
 
     def __init__(self, params: Iterable[Value], lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False) -> None:
-        super().__init__(params, lr)
-        self.alpha = number("RMSprop(alpha)", alpha, minimum=0)
-        self.eps = number("RMSprop(eps)", eps, minimum=0)
-        self.weight_decay = number("RMSprop(weight_decay)", weight_decay, minimum=0)
-        self.momentum = number("RMSprop(momentum)", momentum, minimum=0)
-        self.centered = flag("RMSprop(centered)", centered)
+        super().__init__(params, lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
+                         centered=centered)
 
-    def _update(self, step: int) -> None:
-        a, state = self.alpha, self.state
+    def _checked_settings(self, settings: dict[str, Any], label: Callable[[str], str]) -> dict[str, Any]:
+        checked = {key: number(label(key), settings[key], minimum=0)
+                   for key in ("alpha", "eps", "weight_decay", "momentum")}
+        checked["centered"] = flag(label("centered"), settings["centered"])
+        return checked
+
+    def _update(self, data: list[float], grads: list[float], state: dict[str, list[float]], step: int) -> None:
+        a = self.alpha
         v, m, buf = state["square_avg"], state["grad_avg"], state["momentum_buffer"]
-        for i, (p, g) in enumerate(zip(self.params, self._grads())):
+        for i, g in enumerate(grads):
             if self.weight_decay:
-                g = g + self.weight_decay * p.data
+                g = g + self.weight_decay * data[i]
             v[i] = v[i] * a + (1 - a) * g * g
             if self.centered:
                 m[i] = m[i] + (1 - a) * (g - m[i]) if (1 - a) < 0.5 else g - (g - m[i]) * a
@@ -180,9 +233,9 @@ class RMSprop(Optimizer):
                 avg = math.sqrt(v[i]) + self.eps
             if self.momentum > 0:
                 buf[i] = buf[i] * self.momentum + g / avg
-                p.data = p.data - self.lr * buf[i]
+                data[i] = data[i] - self.lr * buf[i]
             else:
-                p.data = p.data - self.lr * (g / avg)
+                data[i] = data[i] - self.lr * (g / avg)
 
 
 class Adam(Optimizer):
@@ -192,33 +245,35 @@ class Adam(Optimizer):
 
     hyperparameters = ("betas", "eps", "weight_decay", "amsgrad")
     state_names = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")
+    squared_state = ("exp_avg_sq", "max_exp_avg_sq")
     decoupled = False
 
     def __init__(self, params: Iterable[Value], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False) -> None:
-        super().__init__(params, lr)
-        name = type(self).__name__
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise TypeError(f"{name}(betas) must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (number(f"{name}(betas[0])", betas[0], minimum=0, below=1),
-                      number(f"{name}(betas[1])", betas[1], minimum=0, below=1))
-        self.eps = number(f"{name}(eps)", eps, minimum=0)
-        self.weight_decay = number(f"{name}(weight_decay)", weight_decay, minimum=0)
-        self.amsgrad = flag(f"{name}(amsgrad)", amsgrad)
+        super().__init__(params, lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
 
-    def _update(self, step: int) -> None:
+    def _checked_settings(self, settings: dict[str, Any], label: Callable[[str], str]) -> dict[str, Any]:
+        betas = settings["betas"]
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"{label('betas')} must be a pair (beta1, beta2) of numbers in [0, 1), got {betas!r}")
+        return {"betas": tuple(number(label(f"betas[{i}]"), beta, minimum=0, below=1) for i, beta in enumerate(betas)),
+                "eps": number(label("eps"), settings["eps"], minimum=0),
+                "weight_decay": number(label("weight_decay"), settings["weight_decay"], minimum=0),
+                "amsgrad": flag(label("amsgrad"), settings["amsgrad"])}
+
+    def _update(self, data: list[float], grads: list[float], state: dict[str, list[float]], step: int) -> None:
         beta1, beta2 = self.betas
         lr, decay = self.lr, self.weight_decay
-        m, v, v_max = self.state["exp_avg"], self.state["exp_avg_sq"], self.state["max_exp_avg_sq"]
+        m, v, v_max = state["exp_avg"], state["exp_avg_sq"], state["max_exp_avg_sq"]
         bias_correction1 = 1 - beta1 ** step
         bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
         step_size = lr / bias_correction1
         weight = 1 - beta1
-        for i, (p, g) in enumerate(zip(self.params, self._grads())):
+        for i, g in enumerate(grads):
             if decay and self.decoupled:
-                p.data = p.data * (1 - lr * decay)
+                data[i] = data[i] * (1 - lr * decay)
             elif decay:
-                g = g + decay * p.data
+                g = g + decay * data[i]
             # torch's lerp: m + w(g - m) for w < 0.5, else g - (g - m)(1 - w)
             m[i] = m[i] + weight * (g - m[i]) if weight < 0.5 else g - (g - m[i]) * (1 - weight)
             v[i] = v[i] * beta2 + (1 - beta2) * g * g
@@ -227,7 +282,7 @@ class Adam(Optimizer):
                 denom = math.sqrt(v_max[i]) / bias_correction2_sqrt + self.eps
             else:
                 denom = math.sqrt(v[i]) / bias_correction2_sqrt + self.eps
-            p.data = p.data + (-step_size) * (m[i] / denom)
+            data[i] = data[i] + (-step_size) * (m[i] / denom)
 
 
 class AdamW(Adam):

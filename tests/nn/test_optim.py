@@ -141,3 +141,95 @@ def test_bad_settings_are_named():
         nn.Adam([1.0])
     with pytest.raises(ValueError, match="betas\\[1\\]"):
         nn.Adam(w, betas=(0.9, 1.0))
+
+
+def run_steps(optimizer, params, steps):
+    for _ in range(steps):
+        optimizer.zero_grad()
+        objective(params).backward()
+        optimizer.step()
+
+
+def snapshot(optimizer):
+    return optimizer.state_dict(), [p.data for p in optimizer.params]
+
+
+@pytest.mark.parametrize("name, settings", CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)])
+def test_a_non_finite_gradient_changes_nothing_not_even_the_step_count(name, settings):
+    params = [Value(x) for x in START]
+    optimizer = getattr(nn, name)(params, **settings)
+    run_steps(optimizer, params, 2)
+    before = snapshot(optimizer)
+    objective(params).backward()
+    params[-1].grad = math.nan
+    with pytest.raises(FloatingPointError, match=r"params\[3\]\.grad is nan; nothing was changed"):
+        optimizer.step()
+    assert snapshot(optimizer) == before and optimizer.steps == 2
+    # the failed step leaves no trace: training goes on exactly as if it never happened
+    run_steps(optimizer, params, 3)
+    clean = [Value(x) for x in START]
+    reference = getattr(nn, name)(clean, **settings)
+    run_steps(reference, clean, 5)
+    assert snapshot(optimizer) == snapshot(reference)
+
+
+def test_load_state_dict_round_trips_through_json():
+    import json
+    params = [Value(x) for x in START]
+    optimizer = nn.Adam(params, lr=0.05, betas=(0.8, 0.99))
+    run_steps(optimizer, params, 2)
+    restored = nn.Adam([Value(x) for x in START])
+    restored.load_state_dict(json.loads(json.dumps(optimizer.state_dict())))
+    assert restored.state_dict() == optimizer.state_dict() and restored.betas == (0.8, 0.99)
+
+
+@pytest.mark.parametrize("key, value, error, message", [
+    ("momentum", -0.5, ValueError, "SGD.load_state_dict: momentum must be at least 0, got -0.5"),
+    ("momentum", "0.9", TypeError, "SGD.load_state_dict: momentum must be a number, got str: '0.9'"),
+    ("momentum", math.nan, ValueError, "SGD.load_state_dict: momentum must be a finite number, got nan"),
+    ("nesterov", 1, TypeError, "SGD.load_state_dict: nesterov must be a bool, got int: 1"),
+    ("weight_decay", math.inf, ValueError, "SGD.load_state_dict: weight_decay must be a finite number, got inf"),
+    ("steps", -1, ValueError, "SGD.load_state_dict: steps must be at least 0, got -1"),
+    ("steps", 2.5, TypeError, "SGD.load_state_dict: steps must be an int, got float: 2.5"),
+    ("lr", math.nan, ValueError, "SGD.load_state_dict: lr must be a finite number, got nan"),
+    ("state", {"momentum_buffer": [0.1, math.nan, 0.0, 0.0]}, ValueError,
+     "SGD.load_state_dict: state['momentum_buffer'][1] must be a finite number, got nan"),
+    ("state", {"momentum_buffer": [0.1]}, ValueError,
+     "state['momentum_buffer'] must be a list of 4 numbers (one per parameter), got 1 entries"),
+    ("state", {"buffer": [0.0] * 4}, ValueError, "state must be a dict with the entries ['momentum_buffer']"),
+])
+def test_load_state_dict_checks_everything_before_changing_anything(key, value, error, message):
+    params = [Value(x) for x in START]
+    optimizer = nn.SGD(params, lr=0.05, momentum=0.9, weight_decay=0.01)
+    run_steps(optimizer, params, 2)
+    before = snapshot(optimizer)
+    state = nn.SGD([Value(x) for x in START], lr=0.5, momentum=0.5, nesterov=True).state_dict()
+    state["steps"] = 7  # every other entry differs from the optimizer's and is valid
+    state[key] = value
+    with pytest.raises(error) as raised:
+        optimizer.load_state_dict(state)
+    assert message in str(raised.value)
+    assert snapshot(optimizer) == before
+
+
+@pytest.mark.parametrize("name, key", [("Adagrad", "sum"), ("RMSprop", "square_avg"), ("Adam", "exp_avg_sq")])
+def test_load_state_dict_refuses_a_negative_sum_of_squares(name, key):
+    optimizer = getattr(nn, name)([Value(1.0)])
+    state = optimizer.state_dict()
+    state["state"][key] = [-1e-3]
+    with pytest.raises(ValueError, match=rf"state\['{key}'\]\[0\] must be at least 0, got -0.001"):
+        optimizer.load_state_dict(state)
+    assert optimizer.state_dict()["state"][key] == [0.0]
+
+
+def test_load_state_dict_applies_the_constructors_cross_checks():
+    optimizer = nn.SGD([Value(1.0)], lr=0.1, momentum=0.9, nesterov=True)
+    state = optimizer.state_dict()
+    state["momentum"] = 0.0
+    with pytest.raises(ValueError, match="nesterov=True needs momentum > 0"):
+        optimizer.load_state_dict(state)
+    assert optimizer.momentum == 0.9
+    state = optimizer.state_dict()
+    del state["nesterov"]
+    with pytest.raises(ValueError, match=r"missing keys \['nesterov'\]"):
+        optimizer.load_state_dict(state)
