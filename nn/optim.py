@@ -202,7 +202,13 @@ class Adagrad(Optimizer):
 
 class RMSprop(Optimizer):
     """RMSprop: ``v ← αv + (1 - α)g²``, ``w ← w - lr·g / (√v + eps)`` (optionally centred,
-    with momentum, as PyTorch)."""
+    with momentum, as PyTorch).
+
+    Centred, the denominator is ``√(v - m²) + eps`` with ``m`` the running mean of the
+    gradient. ``v - m²`` is a variance, but rounding can make it a tiny negative number (a
+    constant gradient does); it is clamped at 0 there, where PyTorch's ``sqrt`` gives NaN and
+    every later step NaN. Elsewhere the two agree operation for operation.
+    """
 
     hyperparameters = ("alpha", "eps", "weight_decay", "momentum", "centered")
     state_names = ("square_avg", "grad_avg", "momentum_buffer")
@@ -228,7 +234,7 @@ class RMSprop(Optimizer):
             v[i] = v[i] * a + (1 - a) * g * g
             if self.centered:
                 m[i] = m[i] + (1 - a) * (g - m[i]) if (1 - a) < 0.5 else g - (g - m[i]) * a
-                avg = math.sqrt(v[i] - m[i] * m[i]) + self.eps
+                avg = math.sqrt(max(v[i] - m[i] * m[i], 0.0)) + self.eps  # √variance, rounding clamped
             else:
                 avg = math.sqrt(v[i]) + self.eps
             if self.momentum > 0:
