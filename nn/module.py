@@ -165,7 +165,8 @@ class Module:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write :meth:`state_dict` to ``path`` as JSON, atomically: the file is written
-        next to ``path`` and renamed over it, so a crash never leaves a truncated file."""
+        next to ``path`` and renamed over it, so a crash never leaves a truncated file. The
+        file gets the permissions ``open()`` would give a new file (``0o666`` less the umask)."""
         document = {"format": FILE_FORMAT, "version": FILE_VERSION, "model": type(self).__name__,
                     "state": self.state_dict()}
         text = json.dumps(document, indent=1, allow_nan=False)
@@ -173,6 +174,7 @@ class Module:
         directory = os.path.dirname(os.path.abspath(path))
         handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=directory)
         try:
+            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it 0600; give it open()'s mode
             with os.fdopen(handle, "w", encoding="utf-8") as file:
                 file.write(text)
                 file.flush()
@@ -209,6 +211,13 @@ class Module:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _reject_constant(name: str) -> Any:

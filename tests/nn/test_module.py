@@ -117,6 +117,19 @@ def test_a_failed_save_keeps_the_old_file(tmp_path):
     assert os.listdir(tmp_path) == ["model.json"]
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_save_gives_the_file_the_mode_open_would(tmp_path, umask):
+    old = os.umask(umask)
+    try:
+        nn.MLP(2, [1], seed=0).save(tmp_path / "model.json")
+        (tmp_path / "plain.txt").write_text("x")
+    finally:
+        os.umask(old)
+    mode = (tmp_path / "model.json").stat().st_mode & 0o777
+    assert mode == 0o666 & ~umask == (tmp_path / "plain.txt").stat().st_mode & 0o777
+
+
 @pytest.mark.parametrize("contents, message", [
     ("{not json", "not a valid model file"),
     ('{"format": "valuegraph.nn.state_dict", "version": 1, "state": {"layers.0.neurons.0.b": NaN}}',
