@@ -192,8 +192,13 @@ class Module:
         JSON, the right format, the right keys and sizes, finite numbers); on any problem
         ``ValueError`` names the file and what is wrong, and the model is left unchanged."""
         path = os.fspath(path)
-        with open(path, encoding="utf-8") as file:
-            text = file.read()
+        with open(path, "rb") as file:
+            raw = file.read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValueError(f"load({path!r}): not a valid model file: not UTF-8 text "
+                             f"(byte {error.start} is {raw[error.start:error.start + 1]!r}: {error.reason})") from None
         try:
             document = json.loads(text, parse_constant=_reject_constant)
         except ValueError as error:

@@ -130,6 +130,17 @@ def test_save_gives_the_file_the_mode_open_would(tmp_path, umask):
     assert mode == 0o666 & ~umask == (tmp_path / "plain.txt").stat().st_mode & 0o777
 
 
+def test_loading_a_file_that_is_not_utf8_names_the_file_and_changes_nothing(tmp_path):
+    path = tmp_path / "latin1.json"
+    path.write_bytes('{"format": "valuegraph.nn.state_dict", "model": "Café"}'.encode("latin-1"))
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError) as error:
+        model.load(path)
+    assert "latin1.json" in str(error.value) and "not UTF-8 text (byte 52 is b'\\xe9'" in str(error.value)
+    assert model.state_dict() == before
+
+
 @pytest.mark.parametrize("contents, message", [
     ("{not json", "not a valid model file"),
     ('{"format": "valuegraph.nn.state_dict", "version": 1, "state": {"layers.0.neurons.0.b": NaN}}',
