@@ -67,6 +67,15 @@ class Module:
                     if isinstance(item, Module):
                         yield f"{name}.{index}", item
 
+    def modules(self) -> Iterator["Module"]:
+        """This module and every module inside it, each parent before its children, in
+        attribute order (PyTorch's ``modules()``)."""
+        stack: list[Module] = [self]
+        while stack:
+            module = stack.pop()
+            yield module
+            stack.extend(reversed([child for _, child in module.named_children()]))
+
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
         """``(dotted name, Value)`` for every parameter, in micrograd's order."""
         for name, value in vars(self).items():

@@ -16,10 +16,12 @@ from typing import Any, Callable, Sequence
 
 from autograd import Value, no_grad
 
-from ._checks import number
+from ._checks import flag, number
 from .data import batches, train_test_split
 from .init import make_rng
+from .layers import BatchNorm
 from .losses import LOSSES, l1_penalty, l2_penalty
+from .module import Module
 from .optim import SGD, Optimizer
 
 __all__ = ["fit", "evaluate", "predict", "accuracy", "History", "EpochRecord"]
@@ -217,7 +219,7 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
         validation_data: tuple[Sequence, Sequence] | None = None, validation_split: float = 0.0,
         l1: float = 0.0, l2: float = 0.0, patience: int | None = None, min_delta: float = 0.0,
         restore_best: bool = True, schedule: Any = None, callbacks: Sequence[Callable] = (),
-        shuffle: bool = True, seed: int | None = 0, progress: bool = True) -> History:
+        shuffle: bool = True, drop_last: bool = False, seed: int | None = 0, progress: bool = True) -> History:
     """Train ``model`` on ``(X, y)`` and return the :class:`History`.
 
     * ``loss``: a name (``"bce_with_logits"``, ``"binary_cross_entropy"``, ``"hinge"``,
@@ -226,6 +228,12 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     * ``optimizer``: default ``SGD(model.parameters(), lr=0.1, momentum=0.9)``; ``schedule``:
       an ``nn`` learning-rate schedule stepped after every epoch.
     * ``batch_size``: minibatch size (``None``: the whole training set); ``shuffle`` / ``seed``.
+      ``drop_last=True`` skips a final minibatch shorter than ``batch_size``, as PyTorch's
+      ``DataLoader`` does. By default every sample is trained on in every epoch; but batch norm
+      cannot normalise one sample, so when the model has a :class:`BatchNorm` a final
+      minibatch of a single sample joins the one before it (151 samples in batches of 50:
+      50, 50, 51). Where batch norm would only ever see one sample (``batch_size=1``, one
+      training sample) ``fit`` raises ``ValueError`` before training.
     * ``l1``, ``l2``: the λ of the L1 / L2 penalties over all parameters.
     * ``validation_data=(X_val, y_val)`` or ``validation_split`` (a fraction of ``X``).
     * Early stopping: stop when the validation loss (the training loss without validation)
@@ -250,6 +258,9 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
         number(f"fit({name})", value, minimum=0)
     if patience is not None:
         number("fit(patience)", patience, integer=True, minimum=1, accepted="at least 1 (or None)")
+    if batch_size is not None:
+        number("fit(batch_size)", batch_size, integer=True, minimum=1, accepted="at least 1 (or None)")
+    flag("fit(drop_last)", drop_last)
     for index, callback in enumerate(callbacks):
         if not callable(callback):
             raise TypeError(f"fit(callbacks[{index}]) must be callable, got {callback!r}")
@@ -267,6 +278,15 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
         X, X_val, y, y_val = train_test_split(X, y, validation_split, seed=seed)  # noqa: N806
     else:
         X_val = y_val = None  # noqa: N806
+    size = len(X) if batch_size is None else min(batch_size, len(X))
+    if drop_last and size < (batch_size or 0):
+        raise ValueError(f"fit(drop_last=True): batch_size={batch_size} is more than the {len(X)} training "
+                         f"samples, so every minibatch would be dropped")
+    batch_norm = isinstance(model, Module) and any(isinstance(m, BatchNorm) for m in model.modules())
+    if batch_norm and size < 2:
+        raise ValueError(f"fit: the model has batch norm, which needs minibatches of at least 2 samples in "
+                         f"training, but batch_size={batch_size} and {len(X)} training samples give minibatches "
+                         f"of {size}")
     targets = _targets_for(loss_name, y)
     history = History("val_loss" if X_val is not None else "train_loss")
     shuffler = make_rng(seed) if shuffle else None
@@ -284,7 +304,11 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
             started = time.perf_counter()
             lr = optimizer.lr
             total_loss, right, counted, seen = 0.0, 0.0, 0, 0
-            for step, (Xb, yb) in enumerate(batches(X, targets, batch_size, shuffle=shuffle, rng=shuffler), 1):  # noqa: N806
+            minibatches = list(batches(X, targets, batch_size, shuffle=shuffle, drop_last=drop_last, rng=shuffler))
+            if batch_norm and len(minibatches) > 1 and len(minibatches[-1][0]) == 1:  # join the previous one
+                X_last, y_last = minibatches.pop()  # noqa: N806
+                minibatches[-1] = (minibatches[-1][0] + X_last, minibatches[-1][1] + y_last)
+            for step, (Xb, yb) in enumerate(minibatches, 1):  # noqa: N806
                 try:
                     outputs = model(Xb)
                     data_loss = loss_function(outputs, yb)

@@ -197,3 +197,9 @@ def test_a_custom_module_finds_values_and_submodules_in_its_attributes():
     assert [name for name, _ in module.named_parameters()] == ["scale", "shift.0", "inner.w.0", "inner.b"]
     assert module([1.0]).data == pytest.approx(module.inner.w[0].data * 2 + 1)
     assert module.eval().inner.training is False
+
+
+def test_modules_walks_parents_before_children_in_attribute_order():
+    model = nn.MLP(2, [3, 1], batch_norm=True, seed=0)
+    names = [type(m).__name__ for m in model.modules()]
+    assert names == ["MLP", "Layer", "Neuron", "Neuron", "Neuron", "BatchNorm", "Layer", "Neuron"]

@@ -177,3 +177,42 @@ def test_predict_and_accuracy():
     assert len(outputs) == 2 and len(outputs[0]) == 2 and isinstance(outputs[0][0], float)
     assert nn.accuracy([[0.1, 0.9], [2.0, 1.0]], [1, 1], loss="cross_entropy") == 0.5
     assert nn.accuracy([0.7, 0.2], [1, 1], loss="binary_cross_entropy") == 0.5
+
+
+def recording_loss(sizes):
+    def loss(outputs, targets):
+        sizes.append(len(targets))
+        return nn.bce_with_logits(outputs, targets)
+    return loss
+
+
+def test_batch_norm_with_a_last_minibatch_of_one_sample_joins_it_to_the_previous_one():
+    # 151 samples in batches of 50 leave one sample over, which batch norm cannot normalise:
+    # this used to fail in the 4th step of the first epoch, after 3 steps had changed the weights.
+    X, y = nn.datasets.moons(n=151, seed=0)
+    model = nn.MLP(2, [4, 1], batch_norm=True, seed=0)
+    sizes = []
+    history = nn.fit(model, X, y, loss=recording_loss(sizes), epochs=2, batch_size=50, progress=False)
+    assert len(history) == 2 and sizes == [50, 50, 51] * 2
+    sizes.clear()
+    nn.fit(model, X, y, loss=recording_loss(sizes), epochs=1, batch_size=50, drop_last=True, progress=False)
+    assert sizes == [50, 50, 50]
+    sizes.clear()  # without batch norm the short batch stays as it is (PyTorch's DataLoader)
+    nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, loss=recording_loss(sizes), epochs=1, batch_size=50, progress=False)
+    assert sizes == [50, 50, 50, 1]
+
+
+@pytest.mark.parametrize("n, settings", [(10, dict(batch_size=1)), (1, dict()), (10, dict(batch_size=1, drop_last=True))])
+def test_batch_norm_that_would_only_see_one_sample_is_refused_before_training(n, settings):
+    X, y = nn.datasets.moons(n=10, seed=0)
+    model = nn.MLP(2, [4, 1], batch_norm=True, seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match="batch norm, which needs minibatches of at least 2 samples"):
+        nn.fit(model, X[:n], y[:n], epochs=1, progress=False, **settings)
+    assert model.state_dict() == before
+
+
+def test_drop_last_with_too_few_samples_is_refused():
+    X, y = nn.datasets.moons(n=10, seed=0)
+    with pytest.raises(ValueError, match=r"fit\(drop_last=True\): batch_size=20 is more than the 10"):
+        nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, batch_size=20, drop_last=True, progress=False)
