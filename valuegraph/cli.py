@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("expression", help='the expression, quoted: "max((x + y) * z, 0)"')
     graph.add_argument("variables", nargs="*", metavar="NAME=VALUE", help="the value of each variable")
     graph.add_argument("-o", "--output", default="graph.svg", metavar="FILE",
-                       help="drawing to write: .svg, .png or .pdf (png/pdf need system dot), .dot "
+                       help="drawing to write: .svg, .png, .pdf (needs system dot) or .dot "
                             "(default: %(default)s)")
     graph.add_argument("--html", metavar="FILE", help="also write the step-through page (offline HTML)")
     graph.add_argument("--mode", choices=("forward", "backward", "both"), default="both",

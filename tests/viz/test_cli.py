@@ -110,9 +110,19 @@ def test_graph_errors_are_one_line_with_exit_code_2(args, message, tmp_path, cap
     assert not (tmp_path / "g.svg").exists() and not Path("pwned").exists()
 
 
-def test_graph_png_with_the_wasm_backend_is_a_usage_error(tmp_path, capsys):
-    assert main(["graph", "x", "x=1", "-o", str(tmp_path / "g.png"), "--backend", "wasm"]) == 2
+def test_graph_pdf_with_the_wasm_backend_is_a_usage_error(tmp_path, capsys):
+    assert main(["graph", "x", "x=1", "-o", str(tmp_path / "g.pdf"), "--backend", "wasm"]) == 2
     assert "backend='dot'" in capsys.readouterr().err
+
+
+def test_graph_png_without_system_dot(tmp_path):
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    result = run(["graph", "max((x + y) * z, 0)", "x=-2", "y=3", "z=2", "-o", "g.png"], cwd=tmp_path,
+                 path_env=str(empty))
+    assert result.returncode == 0, result.stderr
+    assert "wrote g.png (both, WebAssembly Graphviz)" in result.stdout
+    assert (tmp_path / "g.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_graph_runtime_failure_is_exit_code_1(tmp_path, capsys):
