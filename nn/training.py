@@ -214,6 +214,22 @@ def evaluate(model: Any, X: Sequence, y: Sequence, loss: Any = "bce_with_logits"
 
 # -- the loop ---------------------------------------------------------------------------------
 
+def _with_note(error: BaseException, note: str) -> BaseException:
+    """``error`` itself (same type, arguments and attributes) with ``note`` added, which
+    Python >= 3.11 prints under the traceback (PEP 678). Python 3.10 has no notes: there, a
+    new error of the same type whose message starts with the note, caused by ``error``, when
+    the type can be built from one message; otherwise ``error`` unchanged."""
+    if hasattr(error, "add_note"):
+        error.add_note(note)
+        return error
+    try:
+        wrapped = type(error)(f"{note}: {error}")
+    except Exception:  # e.g. UnicodeDecodeError needs five arguments
+        return error
+    wrapped.__cause__ = error
+    return wrapped
+
+
 def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits",  # noqa: N803
         optimizer: Optimizer | None = None, epochs: int = 100, batch_size: int | None = None,
         validation_data: tuple[Sequence, Sequence] | None = None, validation_split: float = 0.0,
@@ -244,8 +260,8 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     * ``progress``: show a tqdm progress bar (``False`` for none).
 
     Ctrl-C stops cleanly and returns the history so far. A loss that cannot be computed
-    (overflow, a domain error, a non-finite gradient) raises the engine's error with the epoch
-    and step where it happened.
+    (overflow, a domain error, a non-finite gradient) raises the engine's error itself, with a
+    note (PEP 678, shown under the traceback) saying the epoch and step where it happened.
     """
     loss_function, loss_name = _resolve_loss(loss)
     X, y = list(X), list(y)  # noqa: N806
@@ -323,7 +339,7 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
                     objective.backward()
                     optimizer.step()
                 except (OverflowError, FloatingPointError, ValueError, ZeroDivisionError) as error:
-                    raise type(error)(f"fit: epoch {epoch}, step {step}: {error}") from error
+                    raise _with_note(error, f"fit: epoch {epoch}, step {step}")
                 total_loss += data_loss.data * len(Xb)
                 seen += len(Xb)
                 if loss_name is not None and loss_name != "mse":

@@ -2,6 +2,8 @@
 stopping, Ctrl-C, errors naming the epoch and step, the progress bar, callbacks, history."""
 
 import json
+import sys
+import traceback
 
 import pytest
 
@@ -216,3 +218,27 @@ def test_drop_last_with_too_few_samples_is_refused():
     X, y = nn.datasets.moons(n=10, seed=0)
     with pytest.raises(ValueError, match=r"fit\(drop_last=True\): batch_size=20 is more than the 10"):
         nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, batch_size=20, drop_last=True, progress=False)
+
+
+@pytest.mark.parametrize("error", [
+    UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
+    json.JSONDecodeError("Expecting value", "{x", 1),
+    ZeroDivisionError("division by zero"),
+], ids=["UnicodeDecodeError", "JSONDecodeError", "ZeroDivisionError"])
+def test_an_error_in_a_step_is_raised_itself_with_the_epoch_and_step(error):
+    # fit used to re-raise type(error)(message), which itself fails for classes that need
+    # more constructor arguments (a TypeError instead of the real error)
+    calls = []
+
+    def failing_loss(outputs, targets):
+        calls.append(1)
+        if len(calls) == 3:
+            raise error
+        return nn.bce_with_logits(outputs, targets)
+
+    X, y = nn.datasets.xor(n=20, seed=0)
+    with pytest.raises(type(error)) as raised:
+        nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss=failing_loss, epochs=2, batch_size=10, progress=False)
+    if sys.version_info >= (3, 11):  # the error itself, with a note shown under its traceback
+        assert raised.value is error and raised.value.__notes__ == ["fit: epoch 2, step 1"]
+        assert "fit: epoch 2, step 1" in "".join(traceback.format_exception(raised.value))
