@@ -54,7 +54,7 @@ def _history_columns(history: Any) -> dict:
 
 def plot_history(history: Any, path: str | Path | None = None, *, title: str | None = None) -> Figure:
     """Loss (left) and accuracy (right) per epoch, training and validation, with the best epoch
-    marked (and the early-stopping epoch when training stopped early)."""
+    marked (green dashes) and, when training stopped early, the epoch it stopped at (orange dots)."""
     columns = _history_columns(history)
     train_loss = columns["train_loss"]
     epochs = columns.get("epoch") or list(range(1, len(train_loss) + 1))
@@ -71,10 +71,12 @@ def plot_history(history: Any, path: str | Path | None = None, *, title: str | N
     else:
         acc_ax.text(0.5, 0.5, "no accuracy for this loss", ha="center", va="center", transform=acc_ax.transAxes)
     best = columns.get("best_epoch")
+    stopped = epochs[-1] if columns.get("stopped_early") else None
     for ax in (loss_ax, acc_ax):
         if best is not None:
-            label = f"{'early stop: ' if columns.get('stopped_early') else ''}best epoch {best}"
-            ax.axvline(best, color="#15803d", linestyle="--", linewidth=1, label=label)
+            ax.axvline(best, color="#15803d", linestyle="--", linewidth=1, label=f"best epoch {best}")
+        if stopped is not None:
+            ax.axvline(stopped, color="#ea580c", linestyle=":", linewidth=1.5, label=f"early stop at epoch {stopped}")
         ax.grid(alpha=0.3)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=8)

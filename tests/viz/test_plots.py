@@ -33,14 +33,31 @@ def test_history_plot_marks_the_best_epoch(trained, tmp_path):
     assert len(acc_ax.get_lines()) == 3
 
 
-def test_history_plot_from_json_and_early_stop_label(trained, tmp_path):
+def test_history_plot_from_json_marks_best_and_early_stop_epochs(trained, tmp_path):
     _, _, _, history = trained
     document = history.to_dict()
     document.update(stopped_early=True, best_epoch=5)
     path = tmp_path / "history.json"
     path.write_text(json.dumps(document))
     figure = plots.plot_history(path)
-    assert figure.axes[0].get_lines()[-1].get_label() == "early stop: best epoch 5"
+    for ax in figure.axes[:2]:
+        best, stop = ax.get_lines()[-2:]
+        assert (best.get_label(), list(best.get_xdata())) == ("best epoch 5", [5, 5])
+        assert (stop.get_label(), list(stop.get_xdata())) == ("early stop at epoch 12", [12, 12])
+        assert (best.get_color(), best.get_linestyle()) != (stop.get_color(), stop.get_linestyle())
+        assert {"best epoch 5", "early stop at epoch 12"} <= {t.get_text() for t in ax.get_legend().get_texts()}
+    with pytest.raises(TypeError, match="needs an nn.History"):
+        plots.plot_history([1, 2, 3])
+
+
+def test_history_plot_of_a_real_early_stop(tmp_path):
+    X, y = nn.datasets.xor(n=40, noise=0.0, seed=0)  # noqa: N806
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    history = nn.fit(model, X, y, optimizer=nn.SGD(model.parameters(), lr=1e-6), epochs=30,
+                     validation_split=0.25, patience=2, progress=False)
+    assert history.stopped_early and history.best_epoch < len(history)
+    labels = [line.get_label() for line in plots.plot_history(history).axes[0].get_lines()]
+    assert labels[-2:] == [f"best epoch {history.best_epoch}", f"early stop at epoch {len(history)}"]
     with pytest.raises(TypeError, match="needs an nn.History"):
         plots.plot_history([1, 2, 3])
 
