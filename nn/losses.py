@@ -71,6 +71,15 @@ def binary_cross_entropy(probabilities: Any, targets: Any, reduction: str = "mea
     ŷ ∈ [0, 1] (e.g. a sigmoid output), each log clamped at -100 as PyTorch does.
 
     Targets in [0, 1]; a term whose coefficient is 0 is left out of the graph.
+
+    The loss values are PyTorch's everywhere; the gradients differ from PyTorch's near 0 and
+    1. Where ``ŷ(1 - ŷ) ≥ 1e-12`` both are ``∂L/∂ŷ = (ŷ - y) / (ŷ(1 - ŷ))``. Beyond that
+    PyTorch divides by 1e-12 instead (its gradient stays near ``(ŷ - y)·10¹²``), while here
+    the gradient is the exact derivative of the graph: ``(ŷ - y) / (ŷ(1 - ŷ))`` until a log
+    is clamped (``ŷ < e⁻¹⁰⁰ ≈ 3.7e-44``, or the same distance below 1), and there that term
+    is the constant -100, with gradient 0. The exact derivative keeps the gradient through a
+    sigmoid right (``∂L/∂z = σ(z) - y``, e.g. -1 at z = -40 with y = 1) where PyTorch's
+    becomes about -4e-6. For outputs that may saturate, ``bce_with_logits`` is better still.
     """
     values, ys = _pairs("binary_cross_entropy", probabilities, targets)
     losses = []

@@ -53,6 +53,31 @@ def test_binary_cross_entropy_matches_torch_including_its_clamp():
     assert ours[:3] == pytest.approx(theirs[:3], rel=1e-12)
 
 
+def test_binary_cross_entropy_gradient_near_0_and_1_is_the_documented_one():
+    # the docstring states where the gradient differs from PyTorch's and what it is instead
+    torch = pytest.importorskip("torch")
+    doc = nn.binary_cross_entropy.__doc__
+    assert "gradients differ from PyTorch's" in doc and "1e-12" in doc and "3.7e-44" in doc
+
+    def gradients(p, y):
+        ours = Value(p)
+        nn.binary_cross_entropy([ours], [y]).backward()
+        theirs = torch.tensor(p, dtype=torch.float64, requires_grad=True)
+        torch.nn.functional.binary_cross_entropy(theirs, torch.tensor(y, dtype=torch.float64)).backward()
+        return ours.grad, theirs.grad.item()
+
+    assert gradients(1e-6, 1.0) == pytest.approx([-1e6 / (1 - 1e-6)] * 2, rel=1e-9)  # p(1-p) >= 1e-12: same
+    ours, theirs = gradients(1e-13, 1.0)  # exact derivative here, PyTorch's capped one
+    assert ours == pytest.approx(-1e13, rel=1e-9) and theirs == pytest.approx(-1e12, rel=1e-6)
+    ours, theirs = gradients(0.0, 1.0)  # log clamped at -100: a constant term here
+    assert ours == 0.0 and theirs == pytest.approx(-1e12, rel=1e-6)
+    z = Value(-40.0)
+    nn.binary_cross_entropy([z.sigmoid()], [1.0]).backward()
+    t = torch.tensor(-40.0, dtype=torch.float64, requires_grad=True)
+    torch.nn.functional.binary_cross_entropy(t.sigmoid(), torch.tensor(1.0, dtype=torch.float64)).backward()
+    assert z.grad == pytest.approx(-1.0, rel=1e-12) and t.grad.item() == pytest.approx(-4.25e-6, rel=1e-2)
+
+
 def test_binary_cross_entropy_by_hand_and_errors():
     loss = nn.binary_cross_entropy(Value(0.8), 1.0)
     assert loss.data == pytest.approx(-math.log(0.8))
