@@ -80,8 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", formatter_class=_formatter, help="the lecture's example drawn and stepped through, and a tiny "
                                                  "network trained; everything in one folder",
         description="Render the lecture's f = max((x + y)z, 0) forward and backward to SVG with its "
-                    "step-through page, then train a tiny MLP on the moons dataset and plot its loss and "
-                    "decision boundary. Everything goes to one folder, named at the end.",
+                    "step-through page, then train a tiny MLP on TensorFlow Playground's circle dataset and "
+                    "plot its loss and decision boundary. Everything goes to one folder, named at the end.",
         epilog=EXIT_CODES)
     demo.add_argument("--out", default="valuegraph-demo", metavar="DIR", help="output folder (default: %(default)s)")
     demo.add_argument("--backend", choices=("auto", "dot", "wasm"), default="auto",
@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "Module.load on the model that config.json describes) and config.json.",
         epilog="example:\n  valuegraph train --dataset spiral --layers 16,16 --activation tanh --optimizer adam "
                "--lr 0.01 --epochs 100 --early-stopping --out runs/spiral\n\n" + EXIT_CODES)
-    train.add_argument("--dataset", choices=datasets(), default="moons", help="(default: %(default)s)")
+    train.add_argument("--dataset", choices=datasets(), default="circle", help="(default: %(default)s)")
     train.add_argument("--samples", type=_positive_int, default=200, metavar="N", help="(default: %(default)s)")
     train.add_argument("--noise", type=_non_negative_float, default=0.1, help="(default: %(default)s)")
     train.add_argument("--layers", type=_layer_sizes, default=[16, 16], metavar="SIZES",
@@ -288,15 +288,15 @@ def run_demo(args: argparse.Namespace) -> int:
     print(f"   f = {f.data:g}; ∂f/∂x = {x.grad:g}, ∂f/∂y = {y.grad:g}, ∂f/∂z = {z.grad:g}")
     print("   lecture_forward.svg, lecture_backward.svg, lecture_steps.html")
 
-    print(f"2. A tiny MLP 2-8-8-1 (tanh, Adam) on the moons dataset, {args.epochs} epochs")
-    X, labels = nn.datasets.moons(n=120, noise=0.15, seed=0)  # noqa: N806
+    print(f"2. A tiny MLP 2-8-8-1 (tanh, Adam) on the circle dataset (TensorFlow Playground's), {args.epochs} epochs")
+    X, labels = nn.datasets.circle(n=120, noise=0.1, seed=0)  # noqa: N806
     model = nn.MLP(2, [8, 8, 1], activation="tanh", seed=0)
     history = nn.fit(model, X, labels, loss="bce_with_logits", optimizer=nn.Adam(model.parameters(), lr=0.05),
                      epochs=args.epochs, validation_split=0.25, patience=15, seed=0, progress=not args.no_progress)
     _write_history(history, out)
-    plots.plot_history(history, out / "history.png", title="moons, MLP 2-8-8-1")
+    plots.plot_history(history, out / "history.png", title="circle, MLP 2-8-8-1")
     plots.plot_decision_boundary(model, X, labels, out / "decision_boundary.png", resolution=60,
-                                 title="moons: decision boundary")
+                                 title="circle: decision boundary")
     model.save(out / "model.json")
     last = history[-1]
     print(f"   final train loss {last.train_loss:.3f}, validation accuracy {last.val_acc:.0%}"

@@ -45,6 +45,8 @@ def test_demo_without_arguments_and_without_system_dot(tmp_path):
         assert (out / name).stat().st_size > 0, name
     ET.parse(out / "lecture_backward.svg")
     assert "∂f/∂x = 2, ∂f/∂y = 2, ∂f/∂z = 1" in result.stdout
+    assert "on the circle dataset" in result.stdout  # one of TensorFlow Playground's datasets
+    assert json.loads((out / "history.json").read_text())["val_acc"][-1] >= 0.9
     captions = frames_data((out / "lecture_steps.html").read_text())["captions"]
     assert captions[-1] == "Done: every gradient is in place (∂f/∂x = 2, ∂f/∂y = 2, ∂f/∂z = 1)."
     assert "fit" in result.stderr  # the progress bar
