@@ -3,8 +3,8 @@
 Every frame is an inline SVG; a few lines of plain JavaScript (no library, no network) give a
 slider, previous / next / play buttons and the arrow keys (Home and End jump to the ends).
 Frames share one layout, and are stored as a table of SVG pieces (nodes, edges) that the
-frames reuse, so the page stays small. The page's address may carry ``#frame=N`` (open at frame N) or ``#next=N`` (press "next" N
-times after loading, which is how the headless-browser test drives it).
+frames reuse, so the page stays small. The page's address may carry ``#frame=N`` to open at
+frame N.
 """
 
 from __future__ import annotations
@@ -66,10 +66,6 @@ _SCRIPT = """
   });
   var start = /(?:^#|&)frame=(\\d+)/.exec(location.hash);
   show(start ? parseInt(start[1], 10) : 0);
-  var presses = /(?:^#|&)next=(\\d+)/.exec(location.hash);
-  for (var k = 0; presses && k < parseInt(presses[1], 10); k++) {
-    document.getElementById("next").click();
-  }
   document.body.setAttribute("data-ready", "1");
 })();
 """

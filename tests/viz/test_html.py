@@ -3,8 +3,10 @@
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -29,6 +31,114 @@ def load(url, profile):
     result = subprocess.run(command, capture_output=True, text=True, timeout=90)
     console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
     return result.stdout, console
+
+
+class Browser:
+    """Headless Chromium driven through the DevTools protocol on a pipe (``--remote-debugging-pipe``:
+    the browser reads JSON commands on fd 3 and writes replies and events on fd 4, each ended by a
+    NUL byte), so a test can send real mouse clicks and key presses to a page."""
+
+    def __init__(self, profile):
+        to_browser, self._commands = os.pipe()
+        self._replies, from_browser = os.pipe()
+
+        def on_fds_3_and_4():  # in the child, before exec: fds 3 and 4 survive the exec
+            read_end, write_end = os.dup(to_browser), os.dup(from_browser)
+            os.dup2(read_end, 3)
+            os.dup2(write_end, 4)
+
+        self._process = subprocess.Popen(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe", "--no-first-run",
+             "--disable-extensions", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", f"--user-data-dir={profile}", "about:blank"],
+            preexec_fn=on_fds_3_and_4, close_fds=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(to_browser)
+        os.close(from_browser)
+        self._buffer, self._last_id, self._session = b"", 0, None
+        self.events = []
+
+    def send(self, method, params=None, timeout=30):
+        """Send one command (to the attached page, once there is one) and return its result."""
+        self._last_id += 1
+        message = {"id": self._last_id, "method": method, "params": params or {}}
+        if self._session and not method.startswith(("Target.", "Browser.")):
+            message["sessionId"] = self._session
+        os.write(self._commands, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        while True:
+            while b"\0" in self._buffer:
+                raw, self._buffer = self._buffer.split(b"\0", 1)
+                reply = json.loads(raw)
+                if reply.get("id") != self._last_id:
+                    self.events.append(reply)
+                    continue
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply["result"]
+            ready, _, _ = select.select([self._replies], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise TimeoutError(f"chromium did not answer {method} within {timeout} s")
+            chunk = os.read(self._replies, 1 << 16)
+            if not chunk:
+                raise RuntimeError("chromium closed the DevTools pipe")
+            self._buffer += chunk
+
+    def open(self, url):
+        """Open ``url`` in a new page, attach to it and wait until its script has run to the end."""
+        target = self.send("Target.createTarget", {"url": url})["targetId"]
+        self._session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        self.send("Runtime.enable")  # console messages and uncaught exceptions arrive as events
+        deadline = time.monotonic() + 30
+        while self.js("document.body && document.body.getAttribute('data-ready')") != "1":
+            assert time.monotonic() < deadline, "the page's script did not run to the end"
+            time.sleep(0.05)
+
+    def js(self, expression):
+        """The value of a JavaScript expression in the page."""
+        return self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})["result"].get("value")
+
+    def click(self, selector):
+        """A real left click (press and release) at the middle of the element."""
+        x, y = self.js(f"(function () {{ var r = document.querySelector({json.dumps(selector)})"
+                       ".getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()")
+        for kind in ("mousePressed", "mouseReleased"):
+            self.send("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1})
+
+    def press(self, key, code):
+        """A real key press (down and up), e.g. ``press("ArrowRight", 39)``."""
+        for kind in ("keyDown", "keyUp"):
+            self.send("Input.dispatchKeyEvent", {"type": kind, "key": key, "code": key,
+                                                 "windowsVirtualKeyCode": code})
+
+    def page_errors(self):
+        """Console messages and uncaught exceptions the page produced so far."""
+        return [e for e in self.events if e.get("method") in ("Runtime.consoleAPICalled", "Runtime.exceptionThrown")]
+
+    def shown(self):
+        """(frame index, caption, SVG) the page shows now."""
+        return (int(self.js("document.body.getAttribute('data-frame')")),
+                self.js("document.getElementById('caption').textContent"),
+                self.js("document.getElementById('picture').innerHTML"))
+
+    def close(self):
+        try:
+            self.send("Browser.close", timeout=10)
+        except (OSError, RuntimeError, TimeoutError):
+            pass
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        os.close(self._commands)
+        os.close(self._replies)
+
+
+@pytest.fixture
+def browser(tmp_path):
+    chromium = Browser(tmp_path / "profile-cdp")
+    yield chromium
+    chromium.close()
 
 
 def shown_frame(dom):
@@ -88,7 +198,7 @@ def test_labels_cannot_inject_markup_into_the_page(tmp_path):
 
 
 @needs_chromium
-def test_page_runs_in_headless_chromium_and_next_changes_the_frame(tmp_path):
+def test_page_runs_in_headless_chromium_and_next_changes_the_frame(tmp_path, browser):
     f, _ = lecture()
     path = export_html(f, tmp_path / "steps.html")
     url = path.resolve().as_uri()
@@ -96,13 +206,65 @@ def test_page_runs_in_headless_chromium_and_next_changes_the_frame(tmp_path):
     assert 'data-ready="1"' in dom, "the page's script did not run to the end"
     assert console == []
     assert shown_frame(dom) == 0
-    dom_next, console_next = load(url + "#next=1", tmp_path / "profile-b")
-    assert console_next == []
-    assert 'data-frame="1"' in dom_next and shown_frame(dom_next) == 1
-    dom_end, _ = load(url + "#next=99", tmp_path / "profile-c")  # clamps at the last frame
-    assert shown_frame(dom_end) == 11 and "Done: every gradient is in place" in dom_end
-    svg_of = lambda dom: re.search(r'<div id="picture">(<svg.*?</svg>)', dom, re.S).group(1)  # noqa: E731
-    assert svg_of(dom) != svg_of(dom_next) != svg_of(dom_end)
+    browser.open(url)
+    first = browser.shown()
+    browser.click("#next")
+    after_next = browser.shown()
+    assert browser.page_errors() == []
+    assert after_next[0] == 1
+    for _ in range(99):  # clamps at the last frame
+        browser.click("#next")
+    at_end = browser.shown()
+    assert at_end[0] == 11 and "Done: every gradient is in place" in at_end[1]
+    assert first[2] != after_next[2] != at_end[2]
+    dom_at, _ = load(url + "#frame=3", tmp_path / "profile-b")  # the page may open at any frame
+    assert shown_frame(dom_at) == 3
+
+
+@needs_chromium
+def test_next_button_and_arrow_keys_step_through_the_page(tmp_path, browser):
+    f, _ = lecture()
+    browser.open(export_html(f, tmp_path / "steps.html").resolve().as_uri())
+    frame, caption, svg = browser.shown()
+    assert frame == 0 and caption.startswith("Forward: x = -2") and svg.startswith("<svg")
+    seen = [svg]
+
+    browser.click("#next")
+    frame, caption, svg = browser.shown()
+    assert frame == 1 and caption.startswith("Forward: y = 3") and svg not in seen
+    seen.append(svg)
+
+    browser.press("ArrowRight", 39)
+    frame, caption, svg = browser.shown()
+    assert frame == 2 and caption == "Forward: v2 = x + y = (-2) + 3 = 1." and svg not in seen
+    assert browser.js("document.getElementById('slider').value") == "2"
+    assert browser.js("document.getElementById('counter').textContent") == "3 / 12"
+
+    browser.press("ArrowLeft", 37)
+    assert browser.shown() == (1, "Forward: y = 3 (an input).", seen[1])
+    browser.press("End", 35)
+    assert browser.shown()[0] == 11 and "Done: every gradient is in place" in browser.shown()[1]
+    browser.click("#next")  # clamps at the last frame
+    assert browser.shown()[0] == 11
+    browser.click("#prev")
+    assert browser.shown()[0] == 10
+    browser.press("Home", 36)
+    assert browser.shown() == (0, "Forward: x = -2 (an input).", seen[0])
+    assert browser.page_errors() == []
+
+
+@needs_chromium
+def test_clicks_and_keys_reach_a_page_only_through_its_handlers(tmp_path, browser):
+    """The driver above can fail: on a page whose buttons do nothing the frame stays put."""
+    f, _ = lecture()
+    text = export_html(f, tmp_path / "steps.html").read_text(encoding="utf-8")
+    inert = tmp_path / "inert.html"
+    inert.write_text(text.replace('addEventListener("click"', 'addEventListener("dblclick"')
+                     .replace('addEventListener("keydown"', 'addEventListener("keyup-never"'), encoding="utf-8")
+    browser.open(inert.resolve().as_uri())
+    browser.click("#next")
+    browser.press("ArrowRight", 39)
+    assert browser.shown()[0] == 0
 
 
 @needs_chromium
