@@ -1,6 +1,7 @@
 """viz.steps: frames of the forward pass, then the engine's own backward steps."""
 
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -164,8 +165,11 @@ def test_a_lone_leaf_has_a_forward_frame_a_seed_and_done():
     assert frames[0].caption == "Forward: w = 5 (the output)."
 
 
-def test_frame_displays_in_jupyter():
+def test_frame_displays_in_jupyter(monkeypatch):
     f, _ = lecture()
     frame = next(iter(steps(f)))
+    monkeypatch.setenv("PATH", "/nonexistent")  # no system dot: the frame is still shown as SVG
     bundle = frame._repr_mimebundle_()
-    assert "image/svg+xml" in bundle or "text/vnd.graphviz" in bundle
+    svg = ET.fromstring(bundle["image/svg+xml"].encode("utf-8"))
+    texts = ["".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg" and "data -2" in texts and "grad ?" in texts
