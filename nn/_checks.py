@@ -67,6 +67,13 @@ def as_value(x: Any, what: str) -> Value:
     return Value(number(what, x))
 
 
+def as_number(x: Any, what: str) -> float:
+    """The number a user gave as ``x``: its ``.data`` for a ``Value``, else ``x`` checked by
+    :func:`number` (a finite real number)."""
+    return x.data if isinstance(x, Value) else number(what, x)
+
+
 def as_float(x: Any) -> float:
-    """The number in ``x``: its ``.data`` for a ``Value``, else ``float(x)``."""
+    """The number in ``x`` (a ``Value`` or a number our own code made): its ``.data`` for a
+    ``Value``, else ``float(x)``. Unchecked: a gradient may be NaN and is reported by its user."""
     return x.data if isinstance(x, Value) else float(x)

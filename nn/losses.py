@@ -15,7 +15,7 @@ from typing import Any
 from autograd import Value, dot
 from autograd import sum as value_sum
 
-from ._checks import as_float, as_value, number
+from ._checks import as_number, as_value
 
 __all__ = ["mse", "binary_cross_entropy", "bce_with_logits", "hinge", "cross_entropy",
            "l1_penalty", "l2_penalty", "LOSSES"]
@@ -43,8 +43,7 @@ def _pairs(name: str, outputs: Any, targets: Any) -> tuple[list[Value], list[flo
             raise TypeError(f"{name}: outputs[{i}] must be a Value (one output per sample), "
                             f"got {type(out).__name__}: {out!r}")
         values.append(as_value(out, f"{name}: outputs[{i}]"))
-    return values, [number(f"{name}: targets[{i}]", as_float(t) if isinstance(t, Value) else t)
-                    for i, t in enumerate(targets)]
+    return values, [as_number(t, f"{name}: targets[{i}]") for i, t in enumerate(targets)]
 
 
 def _reduce(name: str, losses: list[Value], reduction: str) -> Value:

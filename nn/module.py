@@ -19,7 +19,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from autograd import Value
 
-from ._checks import number
+from ._checks import as_number
 
 __all__ = ["Module", "parameters_to_vector", "vector_to_parameters", "is_batch"]
 
@@ -272,8 +272,7 @@ def vector_to_parameters(vector: Sequence[Any], parameters: Sequence[Value]) -> 
     if len(values) != len(parameters):
         raise ValueError(f"vector_to_parameters: {len(values)} values for {len(parameters)} parameters")
     for index, value in enumerate(values):
-        values[index] = number(f"vector_to_parameters: values[{index}]",
-                               value.data if isinstance(value, Value) else value)
+        values[index] = as_number(value, f"vector_to_parameters: values[{index}]")
     for index, p in enumerate(parameters):
         if not isinstance(p, Value):
             raise TypeError(f"vector_to_parameters: parameters[{index}] must be a Value, got {type(p).__name__}")

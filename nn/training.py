@@ -8,15 +8,15 @@ validation loss and accuracy in evaluation mode, early stopping, the schedule an
 
 from __future__ import annotations
 
-import math
 import numbers
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from autograd import Value, no_grad
 
-from ._checks import flag, number
+from ._checks import as_float, flag, number
 from .data import batches, train_test_split
 from .init import make_rng
 from .layers import BatchNorm
@@ -128,11 +128,9 @@ class History:
 def _scalar(output: Any, what: str) -> float:
     if isinstance(output, (list, tuple)) and len(output) == 1:
         output = output[0]
-    if isinstance(output, Value):
-        return output.data
-    if isinstance(output, numbers.Real):
-        return float(output)
-    raise TypeError(f"{what}: expected one output per sample for this loss, got {output!r}")
+    if not isinstance(output, (Value, numbers.Real)):
+        raise TypeError(f"{what}: expected one output per sample for this loss, got {output!r}")
+    return as_float(output)
 
 
 def accuracy(outputs: Sequence[Any], targets: Sequence[Any], loss: str = "bce_with_logits") -> float | None:
@@ -148,7 +146,7 @@ def accuracy(outputs: Sequence[Any], targets: Sequence[Any], loss: str = "bce_wi
     if loss == "cross_entropy":
         right = 0
         for row, target in zip(outputs, targets):
-            scores = [v.data if isinstance(v, Value) else float(v) for v in row]
+            scores = [as_float(v) for v in row]
             right += max(range(len(scores)), key=scores.__getitem__) == target
         return right / len(outputs)
     if loss in ("binary_cross_entropy", "bce"):
@@ -180,35 +178,41 @@ def _targets_for(loss_name: str | None, y: Sequence) -> list:
     return y
 
 
-def predict(model: Any, X: Sequence) -> list:  # noqa: N803
-    """The model's outputs for ``X`` as floats (one float, or a list per sample), computed in
-    evaluation mode without recording a graph; the model's mode is restored afterwards."""
-    was_training = getattr(model, "training", False)
+@contextmanager
+def _evaluating(model: Any) -> Iterator[None]:
+    """Inside the block: ``model`` (and every module in it) in evaluation mode and no graph
+    recorded. Afterwards each module is back in the mode it had, even after an error."""
+    modules = list(model.modules()) if isinstance(model, Module) else []
+    modes = [module.training for module in modules]
+    was_training = getattr(model, "training", False)  # another library's model: train() restores it
     if hasattr(model, "eval"):
         model.eval()
     try:
         with no_grad():
-            outputs = model([list(x) for x in X])
+            yield
     finally:
-        if was_training:
+        for module, mode in zip(modules, modes):
+            module.training = mode
+        if not modules and was_training:
             model.train(True)
+
+
+def predict(model: Any, X: Sequence) -> list:  # noqa: N803
+    """The model's outputs for ``X`` as floats (one float, or a list per sample), computed in
+    evaluation mode without recording a graph; the model's modes are restored afterwards."""
+    with _evaluating(model):
+        outputs = model([list(x) for x in X])
     return [out.data if isinstance(out, Value) else [v.data for v in out] for out in outputs]
 
 
 def evaluate(model: Any, X: Sequence, y: Sequence, loss: Any = "bce_with_logits") -> tuple[float, float | None]:  # noqa: N803
-    """``(mean loss, accuracy)`` of ``model`` on ``(X, y)`` in evaluation mode, without a graph."""
+    """``(mean loss, accuracy)`` of ``model`` on ``(X, y)`` in evaluation mode, without a graph;
+    the model's modes are restored afterwards."""
     loss_function, loss_name = _resolve_loss(loss)
     targets = _targets_for(loss_name, y)
-    was_training = getattr(model, "training", False)
-    if hasattr(model, "eval"):
-        model.eval()
-    try:
-        with no_grad():
-            outputs = model([list(x) for x in X])
-            value = loss_function(outputs, targets)
-    finally:
-        if was_training:
-            model.train(True)
+    with _evaluating(model):
+        outputs = model([list(x) for x in X])
+        value = loss_function(outputs, targets)
     return value.data, accuracy(outputs, targets, loss_name) if loss_name else None
 
 

@@ -242,3 +242,17 @@ def test_an_error_in_a_step_is_raised_itself_with_the_epoch_and_step(error):
     if sys.version_info >= (3, 11):  # the error itself, with a note shown under its traceback
         assert raised.value is error and raised.value.__notes__ == ["fit: epoch 2, step 1"]
         assert "fit: epoch 2, step 1" in "".join(traceback.format_exception(raised.value))
+
+
+def test_predict_and_evaluate_restore_every_modules_own_mode_even_after_an_error():
+    model = nn.MLP(2, [4, 1], dropout=0.5, seed=0)
+    model.layers[0].dropout.eval()  # training, but with this dropout switched off by hand
+    modes = [m.training for m in model.modules()]
+    X, y = nn.datasets.xor(n=6, seed=0)
+    first = nn.predict(model, X)
+    assert nn.predict(model, X) == first  # evaluation mode inside: no dropout
+    nn.evaluate(model, X, y)
+    assert [m.training for m in model.modules()] == modes
+    with pytest.raises(ValueError, match="6 outputs but 5 targets"):
+        nn.evaluate(model, X, y[:5], loss="mse")
+    assert [m.training for m in model.modules()] == modes
