@@ -13,7 +13,7 @@ and ``Neuron``/``Layer``/``MLP`` run micrograd's code unchanged.
 
 from . import datasets, init
 from .data import batches, train_test_split
-from .layers import (ACTIVATIONS, MLP, BatchNorm, Dropout, Layer, Maxout, MaxoutUnit, Neuron,
+from .layers import (ACTIVATIONS, MLP, BatchNorm, Dropout, Layer, Maxout, MaxoutUnit, Neuron, RowModule,
                      Sequential)
 from .losses import (LOSSES, bce_with_logits, binary_cross_entropy, cross_entropy, hinge, l1_penalty,
                      l2_penalty, mse)
@@ -23,7 +23,7 @@ from .schedules import CosineAnnealingLR, ExponentialLR, LRSchedule, StepLR
 from .training import EpochRecord, History, accuracy, evaluate, fit, predict
 
 __all__ = [
-    "Module", "Neuron", "Layer", "MLP", "Sequential", "Maxout", "MaxoutUnit", "Dropout", "BatchNorm",
+    "Module", "RowModule", "Neuron", "Layer", "MLP", "Sequential", "Maxout", "MaxoutUnit", "Dropout", "BatchNorm",
     "ACTIVATIONS", "parameters_to_vector", "vector_to_parameters",
     "mse", "binary_cross_entropy", "bce_with_logits", "hinge", "cross_entropy", "l1_penalty", "l2_penalty",
     "LOSSES",

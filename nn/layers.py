@@ -22,7 +22,7 @@ from ._checks import as_value, flag, number
 from .init import check_init, make_rng, sample_weights
 from .module import Module, is_batch
 
-__all__ = ["ACTIVATIONS", "activate", "Neuron", "Layer", "Maxout", "Dropout", "BatchNorm",
+__all__ = ["ACTIVATIONS", "activate", "RowModule", "Neuron", "Layer", "Maxout", "Dropout", "BatchNorm",
            "Sequential", "MLP"]
 
 ACTIVATIONS = {
@@ -55,12 +55,32 @@ def activate(values: list[Value], activation: str) -> list[Value]:
     return values if function is None else [function(v) for v in values]
 
 
-def _rows(x: Any, forward_rows) -> Any:
-    """Call ``forward_rows`` on one sample or a minibatch; unwrap size-1 outputs (micrograd)."""
-    if is_batch(x):
-        return [row[0] if len(row) == 1 else row for row in forward_rows(list(x))]
-    row = forward_rows([x])[0]
-    return row[0] if len(row) == 1 else row
+class RowModule(Module):
+    """A module computed a minibatch at a time: ``forward_rows(batch)`` takes a list of samples
+    and returns one list of Values per sample, so that batch norm sees the whole minibatch.
+    ``forward`` (one sample) and ``forward_batch`` (a minibatch) are built on it; with
+    ``unwrap_single`` (micrograd's layers) a one-value output is returned as that Value."""
+
+    unwrap_single = True
+
+    def forward_rows(self, batch: list) -> list[list[Value]]:
+        """The outputs for every sample of ``batch`` (subclasses define it)."""
+        raise NotImplementedError(f"{type(self).__name__} does not define forward_rows()")
+
+    def _unwrap(self, row: list) -> Any:
+        return row[0] if self.unwrap_single and len(row) == 1 else row
+
+    def forward(self, x: Sequence[Any]) -> Any:
+        """Outputs for one sample (a minibatch is accepted too, as in ``forward_batch``)."""
+        if is_batch(x):
+            return self.forward_batch(x)
+        return self._unwrap(self.forward_rows([x])[0])
+
+    def forward_batch(self, batch: Sequence[Any]) -> list:
+        """Outputs for every sample of a minibatch."""
+        if not is_batch(batch):
+            return self.forward(batch)
+        return [self._unwrap(row) for row in self.forward_rows(list(batch))]
 
 
 class Neuron(Module):
@@ -95,7 +115,7 @@ class Neuron(Module):
         return f"{_DISPLAY[self.activation]}Neuron({len(self.w)})"
 
 
-class Layer(Module):
+class Layer(RowModule):
     """``nout`` neurons reading the same ``nin`` inputs.
 
     ``Layer(nin, nout, **kwargs)`` passes ``nonlin`` / ``activation`` / ``init`` to its
@@ -143,14 +163,6 @@ class Layer(Module):
             rows = dropout.forward_rows(rows)
         return rows
 
-    def forward(self, x: Sequence[Any]) -> Any:
-        """Outputs for one sample: a list of Values, or one Value when ``nout == 1``."""
-        return _rows(x, self.forward_rows)
-
-    def forward_batch(self, batch: Sequence[Any]) -> list:
-        """Outputs for every sample of a minibatch."""
-        return _rows(batch, self.forward_rows)
-
     def __repr__(self) -> str:
         extras = "".join(f", {name}" for name in ("norm", "dropout") if hasattr(self, name))
         return f"Layer of [{', '.join(str(n) for n in self.neurons)}{extras}]"
@@ -174,7 +186,7 @@ class MaxoutUnit(Module):
         return f"MaxoutUnit({len(self.pieces[0].w)}, k={len(self.pieces)})"
 
 
-class Maxout(Module):
+class Maxout(RowModule):
     """A layer of ``nout`` maxout units, the lecture's ``max(w₁ᵀx + b₁, w₂ᵀx + b₂)`` (k pieces)."""
 
     def __init__(self, nin: int, nout: int, k: int = 2, *, init: str = "uniform",
@@ -189,22 +201,16 @@ class Maxout(Module):
         """The units' outputs for every sample."""
         return [[unit.forward(x) for unit in self.units] for x in batch]
 
-    def forward(self, x: Sequence[Any]) -> Any:
-        """Outputs for one sample (one Value when ``nout == 1``)."""
-        return _rows(x, self.forward_rows)
-
-    def forward_batch(self, batch: Sequence[Any]) -> list:
-        """Outputs for every sample of a minibatch."""
-        return _rows(batch, self.forward_rows)
-
     def __repr__(self) -> str:
         return f"Maxout({len(self.units[0].pieces[0].w)}, {len(self.units)}, k={len(self.units[0].pieces)})"
 
 
-class Dropout(Module):
+class Dropout(RowModule):
     """Inverted dropout: in training mode each value is kept with probability ``1 - p`` and
     scaled by ``1 / (1 - p)`` (dropped values are multiplied by 0); in evaluation mode it is
     the identity. The random mask comes from ``rng`` / ``seed`` / the global ``random``."""
+
+    unwrap_single = False
 
     def __init__(self, p: float = 0.5, *, seed: int | None = None, rng: Any = None) -> None:
         self.p = number("Dropout(p)", p, minimum=0, maximum=1)
@@ -219,19 +225,11 @@ class Dropout(Module):
         random = self.rng.random
         return [[v * (scale if random() < keep else 0.0) for v in row] for row in batch]
 
-    def forward(self, x: Sequence[Any]) -> list:
-        """One sample (a list of values) through dropout."""
-        return self.forward_rows([x])[0]
-
-    def forward_batch(self, batch: Sequence[Any]) -> list:
-        """Every sample of a minibatch through dropout."""
-        return self.forward_rows(list(batch))
-
     def __repr__(self) -> str:
         return f"Dropout(p={self.p:g})"
 
 
-class BatchNorm(Module):
+class BatchNorm(RowModule):
     """Batch normalisation of ``num_features`` values, placed before the activation.
 
     Training mode, for each feature over the minibatch: ``x̂ = (x - μ) / √(σ² + eps)`` with the
@@ -242,6 +240,7 @@ class BatchNorm(Module):
     """
 
     buffers = ("running_mean", "running_var")
+    unwrap_single = False
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
         num_features = number("BatchNorm(num_features)", num_features, integer=True, minimum=1)
@@ -285,19 +284,11 @@ class BatchNorm(Module):
                                 for row in batch])
         return [list(row) for row in zip(*columns)]
 
-    def forward(self, x: Sequence[Any]) -> list:
-        """One sample (evaluation mode only: training needs a minibatch)."""
-        return self.forward_rows([x])[0]
-
-    def forward_batch(self, batch: Sequence[Any]) -> list:
-        """A minibatch, normalised feature by feature."""
-        return self.forward_rows(list(batch))
-
     def __repr__(self) -> str:
         return f"BatchNorm({len(self.weight)}, eps={self.eps:g}, momentum={self.momentum:g})"
 
 
-class Sequential(Module):
+class Sequential(RowModule):
     """Layers applied one after another (``self.layers``); each must have ``forward_rows``
     (``Layer``, ``Maxout``, ``Dropout``, ``BatchNorm``, another ``Sequential``)."""
 
@@ -313,14 +304,6 @@ class Sequential(Module):
         for layer in self.layers:
             batch = layer.forward_rows(batch)
         return batch
-
-    def forward(self, x: Sequence[Any]) -> Any:
-        """Outputs for one sample (one Value when the last layer has one output)."""
-        return _rows(x, self.forward_rows)
-
-    def forward_batch(self, batch: Sequence[Any]) -> list:
-        """Outputs for every sample of a minibatch."""
-        return _rows(batch, self.forward_rows)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__} of [{', '.join(str(layer) for layer in self.layers)}]"

@@ -364,3 +364,18 @@ def test_batchnorm_sits_before_the_activation():
             assert out.op.name == "relu"
             assert out.parents[0].op.name == "dot"  # γ·x̂ + β, the normalised pre-activation
     assert model.layers[0].neurons[0].activation == "linear"
+
+
+def test_a_row_module_gets_one_sample_and_minibatch_calls_and_chains():
+    class Double(nn.RowModule):
+        def forward_rows(self, batch):
+            return [[2 * v for v in row] for row in batch]
+
+    layer = Double()
+    assert [v.data for v in layer.forward_rows([[Value(1.0), Value(2.0)]])[0]] == [2.0, 4.0]
+    assert layer([Value(3.0)]).data == 6.0  # one output: unwrapped, as micrograd's layers
+    assert [out.data for out in layer([[Value(1.0)], [Value(2.0)]])] == [2.0, 4.0]
+    model = nn.Sequential(nn.Layer(2, 1, nonlin=False, seed=0), Double())
+    x = [0.5, -1.0]
+    assert model(x).data == pytest.approx(2 * model.layers[0](x).data, rel=1e-15)
+    assert isinstance(nn.Dropout(0.5)([Value(1.0)]), list)  # dropout and batch norm keep lists
