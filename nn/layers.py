@@ -164,8 +164,16 @@ class Layer(RowModule):
         return rows
 
     def __repr__(self) -> str:
-        extras = "".join(f", {name}" for name in ("norm", "dropout") if hasattr(self, name))
-        return f"Layer of [{', '.join(str(n) for n in self.neurons)}{extras}]"
+        """micrograd's ``Layer of [ReLUNeuron(2), ...]``; with batch norm the neurons are linear
+        and the norm and then the activation follow them, in the order they are applied."""
+        parts = [str(n) for n in self.neurons]
+        if hasattr(self, "norm"):
+            parts.append(repr(self.norm))
+            if self.activation != "linear":
+                parts.append(_DISPLAY[self.activation])
+        if hasattr(self, "dropout"):
+            parts.append(repr(self.dropout))
+        return f"Layer of [{', '.join(parts)}]"
 
 
 class MaxoutUnit(Module):

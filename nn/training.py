@@ -48,8 +48,14 @@ class History:
     """The per-epoch records of a :func:`fit` run and how it ended.
 
     ``history.train_loss`` (and ``val_loss``, ``train_acc``, ``val_acc``, ``lr``) are lists
-    with one entry per epoch; ``best_epoch`` is the epoch with the best monitored value;
-    ``stop_reason`` is ``"completed"``, ``"early_stopping"``, ``"callback"`` or ``"interrupted"``.
+    with one entry per epoch trained; ``best_epoch`` is the epoch with the best monitored value
+    and ``best`` its record; ``stop_reason`` is ``"completed"``, ``"early_stopping"``,
+    ``"callback"`` or ``"interrupted"``.
+
+    After early stopping (or Ctrl-C) with ``restore_best`` (``restored_best`` is then True)
+    the model holds the weights of ``best_epoch``, not of the last epoch trained: its losses
+    are ``history.best.train_loss`` / ``history.best.val_loss``, while
+    ``history.train_loss[-1]`` is the last epoch's, ``patience`` epochs later.
     """
 
     def __init__(self, monitor: str) -> None:
@@ -69,6 +75,12 @@ class History:
     def interrupted(self) -> bool:
         """True if Ctrl-C (``KeyboardInterrupt``) ended the run."""
         return self.stop_reason == "interrupted"
+
+    @property
+    def best(self) -> EpochRecord | None:
+        """The record of ``best_epoch`` (the weights the model holds after ``restored_best``);
+        ``None`` before the first epoch."""
+        return self.epochs[self.best_epoch - 1] if self.best_epoch is not None else None
 
     def _column(self, name: str) -> list:
         return [getattr(record, name) for record in self.epochs]
@@ -113,6 +125,7 @@ class History:
                 "epoch": self._column("epoch"), "train_loss": self.train_loss, "val_loss": self.val_loss,
                 "train_acc": self.train_acc, "val_acc": self.val_acc, "lr": self.lr,
                 "monitor": self.monitor, "best_epoch": self.best_epoch, "best_value": self.best_value,
+                "best": asdict(self.best) if self.best is not None else None,
                 "stop_reason": self.stop_reason, "stopped_early": self.stopped_early,
                 "interrupted": self.interrupted, "restored_best": self.restored_best}
 

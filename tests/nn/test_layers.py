@@ -379,3 +379,11 @@ def test_a_row_module_gets_one_sample_and_minibatch_calls_and_chains():
     x = [0.5, -1.0]
     assert model(x).data == pytest.approx(2 * model.layers[0](x).data, rel=1e-15)
     assert isinstance(nn.Dropout(0.5)([Value(1.0)]), list)  # dropout and batch norm keep lists
+
+
+def test_a_batch_norm_layers_repr_shows_the_norm_and_the_activation_after_it():
+    assert repr(nn.Layer(2, 2, batch_norm=True, seed=0)) == (
+        "Layer of [LinearNeuron(2), LinearNeuron(2), BatchNorm(2, eps=1e-05, momentum=0.1), ReLU]")
+    assert repr(nn.Layer(2, 1, activation="tanh", batch_norm=True, dropout=0.5, seed=0)) == (
+        "Layer of [LinearNeuron(2), BatchNorm(1, eps=1e-05, momentum=0.1), Tanh, Dropout(p=0.5)]")
+    assert repr(nn.Layer(2, 1, activation="tanh", seed=0)) == "Layer of [TanhNeuron(2)]"  # micrograd's

@@ -256,3 +256,18 @@ def test_predict_and_evaluate_restore_every_modules_own_mode_even_after_an_error
     with pytest.raises(ValueError, match="6 outputs but 5 targets"):
         nn.evaluate(model, X, y[:5], loss="mse")
     assert [m.training for m in model.modules()] == modes
+
+
+def test_after_early_stopping_history_best_describes_the_restored_weights():
+    X, y, y_opposite = opposite_labels_problem()
+    model = nn.MLP(2, [4, 1], seed=0)
+    history = nn.fit(model, X, y, validation_data=(X, y_opposite), optimizer=nn.SGD(model.parameters(), lr=0.05),
+                     epochs=50, patience=3, progress=False)
+    assert history.restored_best and history.best is history[history.best_epoch - 1]
+    assert history.best.val_loss == history.best_value == min(history.val_loss)
+    restored_val_loss = nn.evaluate(model, X, y_opposite)[0]
+    # the validation loss of epoch t is measured after its training steps, on the weights saved then
+    assert restored_val_loss == pytest.approx(history.best.val_loss, rel=1e-12)
+    assert history.val_loss[-1] > history.best.val_loss  # the last epoch trained is not what the model holds
+    assert history.to_dict()["best"]["epoch"] == history.best_epoch
+    assert nn.History("val_loss").best is None
