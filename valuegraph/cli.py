@@ -269,8 +269,19 @@ def _lecture() -> Any:
     return f, (x, y, z)
 
 
-def run_demo(args: argparse.Namespace) -> int:
-    """``valuegraph demo``: the lecture's example and a tiny trained network, in one folder."""
+def _interrupted(command: str, history: Any, epochs: int, out: Path, wrote: str) -> int:
+    """Say on stderr that Ctrl-C stopped training (``nn.fit`` returns what it has) and what was
+    written anyway; the exit code is 130 (:data:`EXIT_INTERRUPTED`)."""
+    print(f"valuegraph {command}: interrupted (Ctrl-C) after {len(history)} of {epochs} epochs; "
+          f"wrote {wrote} to {out}/", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def run_demo(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
+    """``valuegraph demo``: the lecture's example and a tiny trained network, in one folder.
+
+    ``callbacks`` are passed to ``nn.fit`` (``callback(history)`` after every epoch). Ctrl-C
+    during training writes what the run has, skips the rest and returns 130."""
     import nn
     import viz
     from viz import plots
@@ -292,16 +303,16 @@ def run_demo(args: argparse.Namespace) -> int:
     X, labels = nn.datasets.circle(n=120, noise=0.1, seed=0)  # noqa: N806
     model = nn.MLP(2, [8, 8, 1], activation="tanh", seed=0)
     history = nn.fit(model, X, labels, loss="bce_with_logits", optimizer=nn.Adam(model.parameters(), lr=0.05),
-                     epochs=args.epochs, validation_split=0.25, patience=15, seed=0, progress=not args.no_progress)
-    _write_history(history, out)
-    plots.plot_history(history, out / "history.png", title="circle, MLP 2-8-8-1")
-    plots.plot_decision_boundary(model, X, labels, out / "decision_boundary.png", resolution=60,
-                                 title="circle: decision boundary")
-    model.save(out / "model.json")
+                     epochs=args.epochs, validation_split=0.25, patience=15, seed=0, progress=not args.no_progress,
+                     callbacks=callbacks)
+    wrote = _write_training(history, model, X, labels, out, "circle, MLP 2-8-8-1", "circle: decision boundary")
+    if history.interrupted:
+        print(f"   interrupted after {len(history)} of {args.epochs} epochs; {wrote}")
+        return _interrupted("demo", history, args.epochs, out, wrote)
     last = history[-1]
     print(f"   final train loss {last.train_loss:.3f}, validation accuracy {last.val_acc:.0%}"
           f" (best epoch {history.best_epoch})")
-    print("   history.png, decision_boundary.png, history.json, history.csv, model.json")
+    print(f"   {wrote}")
 
     print("3. The lecture's activation functions and optimizer paths on a ravine")
     plots.plot_activations(out / "activations.png")
@@ -310,6 +321,23 @@ def run_demo(args: argparse.Namespace) -> int:
     print(f"Done in {time.perf_counter() - started:.1f} s. Everything is in {out.resolve()}/ "
           f"(open lecture_steps.html in a browser).")
     return EXIT_OK
+
+
+def _write_training(history: Any, model: Any, X: Any, labels: Any, out: Path, title: str,  # noqa: N803
+                    boundary_title: str) -> str:
+    """Write history.json/.csv, model.json and (when there is at least one epoch) history.png and
+    decision_boundary.png to ``out``; returns the names written, comma-separated."""
+    from viz import plots
+
+    _write_history(history, out)
+    model.save(out / "model.json")
+    names = ["history.json", "history.csv", "model.json"]
+    if len(history):
+        plots.plot_history(history, out / "history.png", title=title)
+        plots.plot_decision_boundary(model, X, labels, out / "decision_boundary.png", resolution=60,
+                                     title=boundary_title)
+        names[:0] = ["history.png", "decision_boundary.png"]
+    return ", ".join(names)
 
 
 def _write_history(history: Any, out: Path) -> None:
@@ -338,10 +366,12 @@ def build_model(config: dict) -> Any:
                   batch_norm=config["batchnorm"], dropout=config["dropout"], seed=config["seed"])
 
 
-def run_train(args: argparse.Namespace) -> int:
-    """``valuegraph train``: fit an MLP, then write history, plots, model and config."""
+def run_train(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
+    """``valuegraph train``: fit an MLP, then write history, plots, model and config.
+
+    ``callbacks`` are passed to ``nn.fit``. Ctrl-C during training still writes what the run
+    has (the best epoch's weights so far) and returns 130."""
     import nn
-    from viz import plots
 
     if args.activation == "maxout" and args.batchnorm:
         raise UsageError("--batchnorm cannot be combined with --activation maxout")
@@ -363,25 +393,25 @@ def run_train(args: argparse.Namespace) -> int:
     history = nn.fit(model, X, labels, loss=config["loss"],
                      optimizer=_optimizer(args.optimizer, model.parameters(), args.lr), epochs=args.epochs,
                      batch_size=args.batch_size, validation_split=args.val_split, l2=args.l2,
-                     patience=args.early_stopping, seed=args.seed, progress=not args.no_progress)
+                     patience=args.early_stopping, seed=args.seed, progress=not args.no_progress,
+                     callbacks=callbacks)
     out.mkdir(parents=True, exist_ok=True)
-    _write_history(history, out)
     (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
-    model.save(out / "model.json")
-    plots.plot_history(history, out / "history.png", title=f"{args.dataset}: {args.activation}, {args.optimizer}")
-    plots.plot_decision_boundary(model, X, labels, out / "decision_boundary.png", resolution=60,
-                                 title=f"{args.dataset}: decision boundary")
-    last = history[-1]
-    summary = f"train loss {last.train_loss:.4g}"
-    if last.val_acc is not None:
-        summary += f", validation accuracy {last.val_acc:.1%}"
-    ending = {"early_stopping": f"stopped early at epoch {len(history)}",
-              "interrupted": f"interrupted at epoch {len(history)}"}.get(history.stop_reason,
-                                                                         f"{len(history)} epochs")
-    print(f"{ending}; best epoch {history.best_epoch}; {summary}")
-    print(f"wrote history.json, history.csv, history.png, decision_boundary.png, model.json, config.json "
-          f"to {out}/")
-    return EXIT_INTERRUPTED if history.interrupted else EXIT_OK
+    wrote = _write_training(history, model, X, labels, out, f"{args.dataset}: {args.activation}, {args.optimizer}",
+                            f"{args.dataset}: decision boundary") + ", config.json"
+    if len(history):
+        last = history[-1]
+        summary = f"train loss {last.train_loss:.4g}"
+        if last.val_acc is not None:
+            summary += f", validation accuracy {last.val_acc:.1%}"
+        ending = {"early_stopping": f"stopped early at epoch {len(history)}",
+                  "interrupted": f"interrupted after {len(history)} of {args.epochs} epochs"}.get(
+                      history.stop_reason, f"{len(history)} epochs")
+        print(f"{ending}; best epoch {history.best_epoch}; {summary}")
+    print(f"wrote {wrote} to {out}/")
+    if history.interrupted:
+        return _interrupted("train", history, args.epochs, out, wrote)
+    return EXIT_OK
 
 
 # -- entry point ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from valuegraph.cli import build_parser, main
+from valuegraph.cli import build_parser, main, run_demo, run_train
 
 from .test_html import frames_data
 
@@ -131,6 +131,60 @@ def test_graph_runtime_failure_is_exit_code_1(tmp_path, capsys):
     # sqrt at 0: the value exists, its derivative does not
     assert main(["graph", "sqrt(x)", "x=0", "-o", str(tmp_path / "g.svg")]) == 1
     assert "non-finite gradient" in capsys.readouterr().err
+
+
+def ctrl_c_after(epochs):
+    """An ``nn.fit`` callback that presses Ctrl-C (raises KeyboardInterrupt) after ``epochs`` epochs."""
+    def callback(history):
+        if len(history) >= epochs:
+            raise KeyboardInterrupt
+    return callback
+
+
+def test_demo_ctrl_c_during_training_writes_what_it_has_and_exits_130(tmp_path, capsys):
+    args = build_parser().parse_args(["demo", "--out", str(tmp_path), "--no-progress", "--backend", "wasm"])
+    assert run_demo(args, callbacks=[ctrl_c_after(3)]) == 130
+    captured = capsys.readouterr()
+    assert "interrupted after 3 of 60 epochs" in captured.out
+    assert "Done" not in captured.out
+    assert captured.err.startswith("valuegraph demo: interrupted (Ctrl-C) after 3 of 60 epochs; wrote history.png")
+    assert len(json.loads((tmp_path / "history.json").read_text())["train_loss"]) == 3
+    assert (tmp_path / "history.png").stat().st_size > 0 and (tmp_path / "model.json").stat().st_size > 0
+    assert not (tmp_path / "activations.png").exists()  # the rest of the demo is skipped
+
+
+def test_train_ctrl_c_writes_what_it_has_and_exits_130(tmp_path, capsys):
+    args = build_parser().parse_args(["train", "--dataset", "xor", "--samples", "20", "--layers", "3",
+                                      "--epochs", "5", "--no-progress", "--out", str(tmp_path)])
+    assert run_train(args, callbacks=[ctrl_c_after(1)]) == 130
+    captured = capsys.readouterr()
+    assert "interrupted after 1 of 5 epochs" in captured.out
+    assert "valuegraph train: interrupted (Ctrl-C) after 1 of 5 epochs" in captured.err
+    assert (tmp_path / "config.json").exists() and (tmp_path / "decision_boundary.png").exists()
+
+
+def test_ctrl_c_sent_to_a_training_run_exits_130_with_its_files(tmp_path):
+    import signal
+    import time
+
+    script = Path(sys.executable).parent / "valuegraph"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "valuegraph.cli"]
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONUNBUFFERED="1",
+               PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    process = subprocess.Popen(command + ["train", "--dataset", "xor", "--samples", "20", "--layers", "3",
+                                          "--epochs", "1000000", "--no-progress", "--out", "run"],
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr.readline().startswith("training MLP")  # fit starts right after this line
+        time.sleep(1.0)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130, err
+    assert "interrupted after" in out and "valuegraph train: interrupted (Ctrl-C)" in err
+    for name in ("history.json", "history.png", "model.json", "config.json"):
+        assert (tmp_path / "run" / name).stat().st_size > 0, name
 
 
 def test_train_writes_history_plots_and_a_loadable_model(tmp_path, capsys):
