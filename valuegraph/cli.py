@@ -235,19 +235,24 @@ def run_graph(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if output.label is None and output.parents:
         output.label = "f"
-    output.backward()
+    try:
+        output.backward()
+        failure = None
+    except FloatingPointError as error:  # sqrt(0): the value exists, its derivative does not
+        failure = " ".join(str(error).split())
     name = output.label or "f"
     text = " ".join(args.expression.split())
     print(f"{name} = {text} = {output.data:.6g}" if output.parents else f"{text} = {output.data:.6g}")
-    if leaves:  # fresh leaves, so .grad is ∂output/∂leaf
+    if leaves and failure is None:  # fresh leaves, so .grad is ∂output/∂leaf
         print("   ".join(f"∂{name}/∂{var} = {leaf.grad:.6g}" for var, leaf in leaves.items()))
+    mode = args.mode if failure is None else "forward"
     try:  # a format the backend cannot write, a graph too large to draw: the user's choice
-        path = viz.render(output, args.output, backend=args.backend, mode=args.mode, rankdir=args.rankdir,
+        path = viz.render(output, args.output, backend=args.backend, mode=mode, rankdir=args.rankdir,
                           gradcheck=args.gradcheck)
     except ValueError as error:
         raise UsageError(str(error)) from None
     suffix = "" if path.suffix == ".dot" else f", {_backend_name(args.backend)}"
-    print(f"wrote {path} ({args.mode}{suffix})")
+    print(f"wrote {path} ({mode}{' only: the backward pass failed' if mode != args.mode else ''}{suffix})")
     if args.html:
         try:
             page = viz.export_html(output, args.html, backend=args.backend, rankdir=args.rankdir,
@@ -255,6 +260,9 @@ def run_graph(args: argparse.Namespace) -> int:
         except viz.GraphTooLargeError as error:
             raise UsageError(str(error)) from None
         print(f"wrote {page} (step-through)")
+    if failure is not None:
+        print(f"valuegraph graph: error: {failure}; the drawing shows the forward pass only", file=sys.stderr)
+        return EXIT_FAILURE
     return EXIT_OK
 
 

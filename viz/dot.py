@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import graphviz
 
@@ -93,6 +93,9 @@ class GraphInfo:
     local_grads: dict[tuple[int, int], float] = field(default_factory=dict)
     """(child, position) -> ∂child/∂parent, filled by :meth:`replay`."""
     replay_error: str | None = None
+    """Why the backward pass cannot be replayed (the engine's FloatingPointError), if it cannot."""
+    gradcheck_error: str | None = None
+    """Why the gradcheck overlay has no analytic gradients, if it has none (see :func:`gradcheck_overlay`)."""
     _static: list | None = None
 
     @classmethod
@@ -279,7 +282,8 @@ class State:
     """Nodes whose gradient this step changed (their gradient cell is highlighted)."""
     phase: str = "backward"
     checks: dict | None = None
-    """Leaf index -> (numeric gradient, relative error) for the gradcheck overlay."""
+    """Leaf index -> (numeric gradient, relative error, one-sided) for the gradcheck overlay (see
+    :func:`gradcheck_overlay`)."""
 
 
 def _fmt(x: float) -> str:
@@ -371,6 +375,8 @@ def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
     caption = options.title
     if info.replay_error and mode != "forward":
         caption = (caption + "\n" if caption else "") + info.replay_error
+    if info.gradcheck_error and state.checks is not None and info.gradcheck_error != info.replay_error:
+        caption = (caption + "\n" if caption else "") + info.gradcheck_error
     if caption:
         body.append(f"\tgraph{_attrs({'label': _plain(caption), 'labelloc': 't'})}\n")
 
@@ -458,10 +464,17 @@ def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top:
         if shown and i in state.changed:
             attrs["fillcolor"] = COLOURS["changed"]
     if state.checks is not None and i in state.checks:
-        numeric, relative = state.checks[i]
-        good = relative <= GRADCHECK_TOLERANCE
-        fields.append(_field(f"numeric {_fmt(numeric)} (rel err {relative:.1e})" + ("" if good else " MISMATCH")))
-        if not good:
+        numeric, relative, one_sided = state.checks[i]
+        if numeric is None:
+            text = "numeric unavailable"
+        else:
+            text = f"numeric {_fmt(numeric)}" + (" (one-sided)" if one_sided else "")
+        if relative is None:
+            text += "; analytic unavailable" if numeric is not None else ""
+        else:
+            text += f" (rel err {relative:.1e})" + ("" if relative <= GRADCHECK_TOLERANCE else " MISMATCH")
+        fields.append(_field(text))
+        if relative is None or relative > GRADCHECK_TOLERANCE:
             attrs.update(color=COLOURS["bad"], penwidth="2")
     attrs = {"label": _record(fields, options.rankdir), **attrs}
     if pending:
@@ -580,32 +593,54 @@ def _drawn_size(info: GraphInfo, collapse: str | None) -> int:
     return sum(1 for g in info.groups if g is None) + len(set(groups.values()))
 
 
-def gradcheck_overlay(info: GraphInfo, h: float = 1e-6) -> dict[int, tuple[float, float]]:
-    """{leaf index: (central-difference gradient, relative error against backpropagation)}.
+def gradcheck_overlay(info: GraphInfo, h: float = 1e-6) -> dict[int, tuple[float | None, float | None, bool]]:
+    """{leaf index: (finite-difference gradient, relative error against backpropagation, one-sided)}.
 
     The graph is re-evaluated with one leaf moved by ±h, rebuilt op by op with
     :func:`autograd.apply`; the analytic gradient comes from :func:`autograd.gradients`, so
-    no ``.grad`` changes.
+    no ``.grad`` changes. Where a gradient does not exist the overlay says so instead of
+    failing, since that is what a drawing of such a graph is for:
+
+    * backpropagation raises ``FloatingPointError`` (``sqrt`` at 0): every relative error is
+      None, and :attr:`GraphInfo.gradcheck_error` holds the engine's message (the caption);
+    * ``x ± h`` leaves an op's domain (``sqrt(-h)``): the one-sided difference
+      ``(f(x + h) - f(x)) / h`` is used instead (``one_sided`` True); if that fails too the
+      numeric gradient is None.
     """
     leaves = [i for i, node in enumerate(info.order) if not node.parents]
 
-    def rebuilt(*values: Value) -> Value:
-        built: list[Value] = []
-        by_leaf = dict(zip(leaves, values))
-        for i, node in enumerate(info.order):
-            if not node.parents:
-                built.append(by_leaf[i])
-            else:
-                built.append(apply(node.op, tuple(built[p] for p in info.parents[i]), node.param))
-        return built[-1]
+    def moved(leaf: int) -> Callable[[Value], Value]:
+        def rebuilt(value: Value) -> Value:
+            built: list[Value] = []
+            for i, node in enumerate(info.order):
+                if not node.parents:
+                    built.append(value if i == leaf else node)
+                else:
+                    built.append(apply(node.op, tuple(built[p] for p in info.parents[i]), node.param))
+            return built[-1]
+        return rebuilt
 
-    analytic = [_float(g) for g in gradients(info.root, [info.order[i] for i in leaves])]
-    with no_grad():
-        numeric = numeric_grad(rebuilt, [info.order[i].data for i in leaves], h=h, method="central")
+    try:
+        analytic: list[float | None] = [_float(g) for g in gradients(info.root, [info.order[i] for i in leaves])]
+    except FloatingPointError as error:
+        analytic = [None] * len(leaves)
+        info.gradcheck_error = f"gradcheck: analytic gradients unavailable ({error})"
     checks = {}
-    for i, a, n in zip(leaves, analytic, numeric):
-        scale = max(abs(a), abs(n))
-        checks[i] = (n, abs(a - n) / scale if scale > 0 else 0.0)
+    with no_grad():
+        for i, a in zip(leaves, analytic):
+            n, one_sided = None, False
+            for method in ("central", "forward"):
+                try:
+                    n = numeric_grad(moved(i), [info.order[i].data], h=h, method=method)[0]
+                except (ValueError, ZeroDivisionError, OverflowError):
+                    continue
+                one_sided = method == "forward"
+                break
+            relative = None
+            if a is not None and n is not None:
+                scale = max(abs(a), abs(n))
+                relative = abs(a - n) / scale if scale > 0 else 0.0
+            checks[i] = (n, relative, one_sided)
     return checks
 
 

@@ -81,6 +81,7 @@ button { font: inherit; padding: 0.2em 0.8em; }
 #caption[data-phase=forward] { border-color: #2563eb; }
 #caption[data-phase=backward] { border-color: #dc2626; }
 #caption[data-phase=done] { border-color: #15803d; }
+#caption[data-phase=failed] { border-color: #7f1d1d; background: #fef2f2; }
 #picture svg { max-width: 100%; height: auto; }
 .hint { color: #64748b; font-size: 0.85em; }
 """

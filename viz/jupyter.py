@@ -60,6 +60,6 @@ def stepper(root: Value, *, backend: str = "auto", interval: int = 900, rankdir:
 
 
 def _caption_html(frame: Any) -> str:
-    colour = {"forward": "#2563eb", "backward": "#dc2626", "done": "#15803d"}[frame.phase]
+    colour = {"forward": "#2563eb", "backward": "#dc2626", "done": "#15803d", "failed": "#7f1d1d"}[frame.phase]
     return (f'<pre style="white-space: pre-wrap; border-left: 4px solid {colour}; padding: 0.4em 0.7em; '
             f'margin: 0.3em 0">{html.escape(frame.caption)}</pre>')

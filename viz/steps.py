@@ -10,6 +10,10 @@
    local derivative and contribution, and the running ``+=`` sum on each parent;
 4. a last frame identical to ``draw(root)`` after ``root.backward()``.
 
+When the backward pass cannot run (the engine raises ``FloatingPointError``: ``sqrt`` at 0 has
+no derivative), the forward frames are followed by one ``"failed"`` frame whose caption gives
+the engine's message, which names the op.
+
 Every frame has the same records and edge labels (text not yet known is drawn invisibly), so
 Graphviz lays every frame out the same way and the picture holds still while stepping.
 Stepping only reads the graph: gradients are left as they were.
@@ -17,6 +21,7 @@ Stepping only reads the graph: gradients are left as they were.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping
 
@@ -38,7 +43,8 @@ class Frame:
 
     index: int
     phase: str
-    """``"forward"``, ``"backward"`` (the seed and each backward step) or ``"done"``."""
+    """``"forward"``, ``"backward"`` (the seed and each backward step), ``"done"``, or ``"failed"``
+    (the last frame when the backward pass raised ``FloatingPointError``)."""
     node: Value | None
     """The value computed (forward) or whose gradient is being sent back (backward)."""
     caption: str
@@ -83,7 +89,11 @@ def steps(root: Value, rankdir: str = "LR", *, params: Any = None, cluster: bool
 
 
 def _frames(info: GraphInfo, options: Options, sizes_of: Callable[[str], Mapping] | None) -> Iterator[Frame]:
-    backward, final = info.replay()
+    try:
+        backward, final = info.replay()
+        failure = None
+    except FloatingPointError as error:  # the forward pass can still be shown
+        backward, final, failure = [], None, str(error)
     if sizes_of is not None:
         options.node_sizes = sizes_of(build(info, options, State(grads=final)).source)
     n = len(info.order)
@@ -97,6 +107,12 @@ def _frames(info: GraphInfo, options: Options, sizes_of: Callable[[str], Mapping
                       active_edges=frozenset((i, pos) for pos in range(len(info.parents[i]))), phase="forward")
         yield Frame(index, "forward", info.order[i], _forward_caption(info, i), build(info, options, state))
         index += 1
+
+    if failure is not None:
+        caption = f"The backward pass fails here, so no gradient can be drawn: {failure}."
+        yield Frame(index, "failed", None, caption,
+                    build(info, dataclasses.replace(options, title=caption), State()))
+        return
 
     # 2. The seed: ∂f/∂f = gradient (1).
     running = [0.0] * n

@@ -26,3 +26,9 @@ def neuron_graph(n_inputs=3, n_neurons=2):
     for out in outs[1:]:
         total = total + out
     return total, names
+
+
+def no_derivative():
+    """y = 2·sqrt(x) at x = 0: the forward pass is fine, backward raises FloatingPointError."""
+    x = Value(0.0, "x")
+    return x.sqrt() * 2, x

@@ -127,10 +127,20 @@ def test_graph_png_without_system_dot(tmp_path):
     assert (tmp_path / "g.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_graph_runtime_failure_is_exit_code_1(tmp_path, capsys):
+@pytest.mark.parametrize("mode", ["forward", "both"])
+def test_graph_whose_backward_fails_is_drawn_forward_with_exit_code_1(mode, tmp_path, capsys):
     # sqrt at 0: the value exists, its derivative does not
-    assert main(["graph", "sqrt(x)", "x=0", "-o", str(tmp_path / "g.svg")]) == 1
-    assert "non-finite gradient" in capsys.readouterr().err
+    code = main(["graph", "sqrt(x)", "x=0", "-o", str(tmp_path / "g.svg"), "--mode", mode, "--backend", "wasm",
+                 "--html", str(tmp_path / "steps.html")])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert captured.err == ("valuegraph graph: error: backward: non-finite gradient in 'sqrt' (sqrt(0.0) = 0.0): its "
+                            "local derivative is undefined there (float division by zero); the drawing shows the "
+                            "forward pass only\n")
+    assert "∂f" not in captured.out and "wrote" in captured.out
+    texts = ["".join(t.itertext()) for t in ET.parse(tmp_path / "g.svg").iter("{http://www.w3.org/2000/svg}text")]
+    assert "data 0" in texts and not any(text.startswith("grad") for text in texts)
+    assert frames_data((tmp_path / "steps.html").read_text())["phases"][-1] == "failed"
 
 
 def ctrl_c_after(epochs):

@@ -159,6 +159,18 @@ def test_gradcheck_overlay_shows_numeric_gradient_and_relative_error():
     assert "numeric" not in draw(f).source
 
 
+def test_gradcheck_overlay_where_the_gradient_does_not_exist():
+    """sqrt at 0: backpropagation fails and sqrt(0 - h) is outside the domain; the overlay shows the
+    one-sided difference and says why the analytic gradient is missing, instead of raising."""
+    from .graphs import no_derivative
+
+    y, _ = no_derivative()
+    source = draw(y, gradcheck=True).source
+    assert "x|data 0|numeric 2000 (one-sided); analytic unavailable}" in source
+    assert "gradcheck: analytic gradients unavailable (backward: non-finite gradient in 'sqrt'" in source
+    assert y.grad == 0.0 and "|grad " not in source  # only read: backward was never run
+
+
 def test_color_by_grad_marks_vanishing_gradients():
     x, y = Value(1.0, "x"), Value(1.0, "y")
     f = x * 1e-9 + y

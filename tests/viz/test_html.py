@@ -274,3 +274,12 @@ def test_console_errors_would_be_caught(tmp_path):
     page.write_text("<!DOCTYPE html><html><body><script>undefinedFunction();</script></body></html>")
     _, console = load(page.resolve().as_uri(), tmp_path / "profile")
     assert any("undefinedFunction" in line for line in console)
+
+
+def test_page_of_a_graph_whose_backward_fails(tmp_path):
+    from .graphs import no_derivative
+
+    y, _ = no_derivative()
+    data = frames_data(export_html(y, tmp_path / "steps.html", backend="wasm").read_text())
+    assert data["phases"] == ["forward"] * 4 + ["failed"]
+    assert "non-finite gradient in 'sqrt'" in data["captions"][-1]

@@ -146,3 +146,12 @@ def test_a_drawing_displays_inline_as_svg_without_system_dot(monkeypatch):
     bundle = graph._repr_mimebundle_()
     texts = svg_texts(bundle["image/svg+xml"].encode("utf-8"))
     assert "grad 2" in texts and "max" in texts
+
+
+def test_render_with_gradcheck_where_backward_fails(tmp_path):
+    from .graphs import no_derivative
+
+    y, _ = no_derivative()
+    path = render(y, tmp_path / "f.svg", gradcheck=True, backend="wasm")
+    texts = ["".join(t.itertext()) for t in ET.parse(path).iter("{http://www.w3.org/2000/svg}text")]
+    assert "numeric 2000 (one-sided); analytic unavailable" in texts

@@ -173,3 +173,15 @@ def test_frame_displays_in_jupyter(monkeypatch):
     svg = ET.fromstring(bundle["image/svg+xml"].encode("utf-8"))
     texts = ["".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text")]
     assert svg.tag == "{http://www.w3.org/2000/svg}svg" and "data -2" in texts and "grad ?" in texts
+
+
+def test_a_graph_whose_backward_fails_steps_forward_then_explains_the_failure():
+    from .graphs import no_derivative
+
+    y, _ = no_derivative()
+    frames = list(steps(y))
+    assert [frame.phase for frame in frames] == ["forward"] * 4 + ["failed"]
+    assert frames[-1].caption.startswith("The backward pass fails here, so no gradient can be drawn: ")
+    assert "non-finite gradient in 'sqrt'" in frames[-1].caption
+    assert "non-finite gradient in 'sqrt'" in frames[-1].source  # the picture says it too
+    assert "grad" not in frames[1].source
