@@ -182,20 +182,25 @@ def _find_non_finite(order: Sequence[Value]) -> str:
     the op that produced the non-finite gradient. Only run when something is not finite.
     """
     for node in reversed(order):
-        upstream = node.grad
+        upstream = _number(node.grad)
         if not _isfinite(upstream):
-            return (f"backward: the gradient of {_describe(node)} overflowed to {float(upstream)!r} "
+            return (f"backward: the gradient of {_describe(node)} overflowed to {upstream!r} "
                     f"while adding up the contributions of the nodes that use it")
         if node.op is None:
             continue
-        args = tuple(float(p.data) for p in node.parents)
+        args = tuple(p.data for p in node.parents)
         local_grads = node.op.local_grads(args, node.data, node.param, FLOAT_MATH)
         for index, local in enumerate(local_grads):
-            contribution = float(local) * float(upstream)
+            contribution = local * upstream
             if not _isfinite(contribution):
-                return _non_finite_message(node, f"for input {index}, local derivative {float(local)!r} × "
-                                                 f"upstream gradient {float(upstream)!r} = {contribution!r}")
+                return _non_finite_message(node, f"for input {index}, local derivative {local!r} × "
+                                                 f"upstream gradient {upstream!r} = {contribution!r}")
     return "backward: a gradient is not finite"  # unreachable: a non-finite leaf has a cause above
+
+
+def _number(x: Any) -> float:
+    """A gradient's number: its ``.data`` when it is a Value (``create_graph``)."""
+    return x.data if isinstance(x, Value) else x
 
 
 def _describe(node: Value) -> str:
@@ -224,7 +229,7 @@ def _backward_pass(root: Value, gradient: Any, create_graph: bool, observe: Call
             for position in leaves:  # add this pass's gradient to what each leaf held
                 node, previous = order[position], saved[position]
                 grad = node.grad
-                if not _isfinite(grad):
+                if not _isfinite(_number(grad)):
                     raise FloatingPointError(_find_non_finite(order))
                 if create_graph and not isinstance(grad, Value):
                     grad = Value(grad)

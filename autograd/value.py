@@ -93,7 +93,10 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
     def __float__(self) -> float:
-        return self.data
+        # math.exp(v), float(v): a Value would silently become a number and leave the graph,
+        # so its gradient would be wrong without any error.
+        raise TypeError(f"a Value is a node of the graph, not a number: use its methods (v.exp(), "
+                        f"v.log(), ...) to stay in the graph, or v.data ({self.data!r}) for the number")
 
     # -- arithmetic: + - * / ** and their mirrored forms -------------------------------------
 

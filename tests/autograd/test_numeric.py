@@ -252,7 +252,7 @@ def test_backward_through_a_gradient_accumulates_into_the_leaf_like_torch():
     (x ** 3).backward(create_graph=True)
     g = x.grad
     g.backward()  # x.grad = 3x² + 6x, as torch's x.grad after the same two calls
-    assert float(x.grad) == 12.0 + 12.0
+    assert x.grad.data == 12.0 + 12.0
 
 
 def _torch_function(x, y, z, lib):

@@ -81,8 +81,11 @@ def test_label_must_be_a_string():
         Value(1.0, label=3)
 
 
-def test_float_of_a_value_is_its_data():
-    assert float(Value(2.5)) == 2.5
+@pytest.mark.parametrize("use_as_number", [float, math.exp, math.sqrt])
+def test_a_value_used_as_a_number_is_a_type_error_pointing_at_its_methods_and_data(use_as_number):
+    # math.exp(v) would otherwise leave the graph silently, and its gradient would be wrong
+    with pytest.raises(TypeError, match=r"not a number: use its methods .*v\.data \(2\.5\)"):
+        use_as_number(Value(2.5))
 
 
 # --------------------------------------------------------------------------------------------
