@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import argparse
 import functools
-from collections import deque
-import operator
 import gc
+import operator
 import random
 import sys
 import time
 import tracemalloc
+from collections import deque
 
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000_000))  # micrograd's walk is recursive
 
@@ -95,27 +95,32 @@ def build(value_class, plan):
     return nodes, nodes[-1]
 
 
-def measure(value_class, plan, repeats: int) -> dict:
+def measure(value_class, plan, repeats: int, collector: bool = True, memory: bool = True) -> dict:
     best_build = best_backward = float("inf")
     for _ in range(repeats):
         gc.collect()
+        if not collector:
+            gc.disable()
         start = time.perf_counter()
         nodes, out = build(value_class, plan)
         built = time.perf_counter()
         out.backward()
         done = time.perf_counter()
+        gc.enable()
         best_build = min(best_build, built - start)
         best_backward = min(best_backward, done - built)
         del nodes, out
-    gc.collect()
-    tracemalloc.start()
-    nodes, out = build(value_class, plan)
-    out.backward()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    count = len(nodes)
-    del nodes, out
-    gc.collect()
+    count = len(plan)
+    peak = float("nan")
+    if memory:
+        gc.collect()
+        tracemalloc.start()
+        nodes, out = build(value_class, plan)
+        out.backward()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        del nodes, out
+        gc.collect()
     return {"build": best_build / count, "backward": best_backward / count, "memory": peak / count}
 
 
@@ -137,6 +142,8 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, default=200_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--chain", type=int, default=1_000_000, help="longest chain (0 to skip)")
+    parser.add_argument("--without-gc", action="store_true",
+                        help="also time both engines with the garbage collector disabled (to see its share)")
     args = parser.parse_args()
 
     plan = make_plan(args.nodes)
@@ -157,8 +164,15 @@ def main() -> None:
               f"(target >= 4x)")
         print(f"speed-up backward alone:   {peer['backward'] / ours['backward']:.1f}x (target >= 2x)")
         print(f"memory per node:           {ours['memory'] / peer['memory']:.3f} of micrograd's (target <= 0.25)")
+    if args.without_gc:
+        print("the same with the garbage collector disabled in both (not how users run it; its share of the time):")
+        for name, value_class in [("valuegraph", Value), ("micrograd 0.1.0", MicrogradValue)]:
+            if value_class is not None:
+                r = measure(value_class, plan, args.repeats, collector=False, memory=False)
+                print(f"{name:<16}{r['build'] * 1e6:>15.3f}{r['backward'] * 1e6:>18.3f}"
+                      f"{(r['build'] + r['backward']) * 1e6:>15.3f}")
     if args.chain:
-        print("chain y = y * c + 0 (2 nodes per step), build + backward:")
+        print("chain y = y * c + 0 (2 op nodes per step, plus its 2 constants), build + backward:")
         length = args.chain // 8
         while length <= args.chain // 2:
             seconds = chain_seconds(length)
