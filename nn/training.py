@@ -52,10 +52,11 @@ class History:
     and ``best`` its record; ``stop_reason`` is ``"completed"``, ``"early_stopping"``,
     ``"callback"`` or ``"interrupted"``.
 
-    After early stopping (or Ctrl-C) with ``restore_best`` (``restored_best`` is then True)
-    the model holds the weights of ``best_epoch``, not of the last epoch trained: its losses
-    are ``history.best.train_loss`` / ``history.best.val_loss``, while
-    ``history.train_loss[-1]`` is the last epoch's, ``patience`` epochs later.
+    When ``restored_best`` is True (early stopping, or ``patience`` with validation data
+    however the run ended, or Ctrl-C; see :func:`fit`'s ``restore_best``) the model holds
+    the weights of ``best_epoch``, not of the last epoch trained: its losses are
+    ``history.best.train_loss`` / ``history.best.val_loss``, while ``history.train_loss[-1]``
+    is the last epoch's.
     """
 
     def __init__(self, monitor: str) -> None:
@@ -270,8 +271,13 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     * ``l1``, ``l2``: the λ of the L1 / L2 penalties over all parameters.
     * ``validation_data=(X_val, y_val)`` or ``validation_split`` (a fraction of ``X``).
     * Early stopping: stop when the validation loss (the training loss without validation)
-      has not improved by more than ``min_delta`` for ``patience`` epochs; ``restore_best``
-      then loads the weights of the best epoch (also after Ctrl-C).
+      has not improved by more than ``min_delta`` for ``patience`` epochs. ``restore_best``
+      (default ``True``) then loads the weights of the best epoch; with ``patience`` and
+      validation data it does so at the end of training however the run ended, also when
+      all ``epochs`` ran without stopping early (the model is always the best one seen, as
+      Keras' ``restore_best_weights``). Ctrl-C also restores the best epoch.
+      ``history.restored_best`` says whether the model holds ``history.best_epoch``'s
+      weights; ``restore_best=False`` keeps the last epoch's.
     * ``callbacks``: functions ``callback(history)`` called after every epoch; returning
       ``True`` stops training.
     * ``progress``: show a tqdm progress bar (``False`` for none).
@@ -294,6 +300,7 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     if batch_size is not None:
         number("fit(batch_size)", batch_size, integer=True, minimum=1, accepted="at least 1 (or None)")
     flag("fit(drop_last)", drop_last)
+    flag("fit(restore_best)", restore_best)
     for index, callback in enumerate(callbacks):
         if not callable(callback):
             raise TypeError(f"fit(callbacks[{index}]) must be callable, got {callback!r}")
@@ -391,7 +398,10 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
         history.stop_reason = "interrupted"
     finally:
         bar.close()
-    if restore_best and best_state is not None and history.stop_reason in ("early_stopping", "interrupted"):
+    # With early stopping configured and validation data the model always ends on its best
+    # epoch (as Keras' restore_best_weights); otherwise only a run cut short is rolled back.
+    restore = history.stop_reason in ("early_stopping", "interrupted") or (patience is not None and X_val is not None)
+    if restore_best and best_state is not None and restore:
         model.load_state_dict(best_state)
         history.restored_best = True
     return history

@@ -2,8 +2,10 @@
 stopping, Ctrl-C, errors naming the epoch and step, the progress bar, callbacks, history."""
 
 import json
+import re
 import sys
 import traceback
+from pathlib import Path
 
 import pytest
 
@@ -89,6 +91,56 @@ def test_early_stopping_stops_and_restores_the_best_epoch():
     assert history.restored_best
     assert model.state_dict() == snapshots[history.best_epoch - 1]
     assert model.state_dict() != snapshots[-1]
+
+
+def test_with_patience_and_validation_the_best_weights_are_restored_even_without_stopping_early():
+    X, y, y_opposite = opposite_labels_problem()
+    snapshots = []
+    model = nn.MLP(2, [4, 1], seed=0)
+    history = nn.fit(model, X, y, validation_data=(X, y_opposite), optimizer=nn.SGD(model.parameters(), lr=0.05),
+                     epochs=8, patience=20, callbacks=[lambda h: snapshots.append(model.state_dict())],
+                     progress=False)
+    assert history.stop_reason == "completed" and len(history) == 8 and history.best_epoch < 8
+    assert history.restored_best and history.to_dict()["restored_best"] is True
+    assert model.state_dict() == snapshots[history.best_epoch - 1] != snapshots[-1]
+    assert nn.evaluate(model, X, y_opposite)[0] == pytest.approx(history.best.val_loss, rel=1e-12)
+
+
+def test_the_readme_snippet_saves_the_best_epochs_model(tmp_path, monkeypatch):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- nn:start -->")[1].split("<!-- nn:end -->")[0]
+    snippet = re.search(r"```python\n(.*?)```", section, re.S).group(1).replace("patience=5", "patience=5, progress=False")
+    monkeypatch.chdir(tmp_path)
+    namespace = {}
+    exec(snippet, namespace)
+    history, model = namespace["history"], namespace["model"]
+    assert history.restored_best and history.best_epoch <= len(history)
+    saved = nn.MLP(2, [16, 16, 1], activation="relu", init="he", seed=1).load(tmp_path / "moons.json")
+    val_loss = nn.evaluate(saved, namespace["X_val"], namespace["y_val"])[0]
+    assert val_loss == pytest.approx(history.best.val_loss, rel=1e-12) == min(history.val_loss)
+
+
+def test_restore_best_false_keeps_the_last_weights():
+    X, y, y_opposite = opposite_labels_problem()
+    snapshots = []
+    model = nn.MLP(2, [4, 1], seed=0)
+    history = nn.fit(model, X, y, validation_data=(X, y_opposite), optimizer=nn.SGD(model.parameters(), lr=0.05),
+                     epochs=8, patience=3, restore_best=False,
+                     callbacks=[lambda h: snapshots.append(model.state_dict())], progress=False)
+    assert history.stopped_early and not history.restored_best
+    assert model.state_dict() == snapshots[-1] != snapshots[history.best_epoch - 1]
+    with pytest.raises(TypeError, match="restore_best"):
+        nn.fit(model, X, y, restore_best="yes", progress=False)
+
+
+def test_without_patience_a_completed_run_keeps_the_last_weights():
+    X, y, y_opposite = opposite_labels_problem()
+    snapshots = []
+    model = nn.MLP(2, [4, 1], seed=0)
+    history = nn.fit(model, X, y, validation_data=(X, y_opposite), optimizer=nn.SGD(model.parameters(), lr=0.05),
+                     epochs=5, callbacks=[lambda h: snapshots.append(model.state_dict())], progress=False)
+    assert history.best_epoch < 5 and not history.restored_best
+    assert model.state_dict() == snapshots[-1]
 
 
 def test_min_delta_counts_small_improvements_as_none():
