@@ -175,13 +175,24 @@ class Module:
     def save(self, path: str | os.PathLike) -> None:
         """Write :meth:`state_dict` to ``path`` as JSON, atomically: the file is written
         next to ``path`` and renamed over it, so a crash never leaves a truncated file. The
-        file gets the permissions ``open()`` would give a new file (``0o666`` less the umask)."""
+        file gets the permissions ``open()`` would give a new file (``0o666`` less the umask).
+        The folder must exist, as for ``open(path, "w")``: ``save`` creates no folders, and a
+        missing one raises ``FileNotFoundError`` naming ``path`` and the folder."""
         document = {"format": FILE_FORMAT, "version": FILE_VERSION, "model": type(self).__name__,
                     "state": self.state_dict()}
         text = json.dumps(document, indent=1, allow_nan=False)
         path = os.fspath(path)
         directory = os.path.dirname(os.path.abspath(path))
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=directory)
+        try:
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=directory)
+        except OSError as error:  # it would name the temporary file, which the user never chose
+            if not os.path.exists(directory):
+                reason = f"the folder {directory!r} does not exist (save() does not create folders)"
+            elif not os.path.isdir(directory):
+                reason = f"{directory!r} is not a folder"
+            else:
+                reason = f"cannot create a file in the folder {directory!r}: {error.strerror}"
+            raise type(error)(error.errno, f"Module.save: {reason}", path) from error
         try:
             os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it 0600; give it open()'s mode
             with os.fdopen(handle, "w", encoding="utf-8") as file:

@@ -105,6 +105,24 @@ def test_save_replaces_an_existing_file_whole(tmp_path):
     assert json.loads(path.read_text())["state"]["layers.0.neurons.0.b"] == 0.0
 
 
+def test_saving_into_a_folder_that_does_not_exist_names_the_path_and_the_folder(tmp_path):
+    path = tmp_path / "nodir" / "model.json"
+    with pytest.raises(FileNotFoundError) as caught:
+        nn.MLP(2, [2, 1], seed=0).save(path)
+    message = str(caught.value)
+    assert caught.value.filename == str(path) and str(tmp_path / "nodir") in message
+    assert ".tmp-" not in message and "does not exist" in message
+    assert not (tmp_path / "nodir").exists()
+
+
+def test_saving_under_a_file_as_if_it_were_a_folder_names_the_path(tmp_path):
+    (tmp_path / "plain").write_text("not a folder")
+    path = tmp_path / "plain" / "model.json"
+    with pytest.raises(NotADirectoryError) as caught:
+        nn.MLP(2, [2, 1], seed=0).save(path)
+    assert caught.value.filename == str(path) and ".tmp-" not in str(caught.value)
+
+
 def test_a_failed_save_keeps_the_old_file(tmp_path):
     path = tmp_path / "model.json"
     model = nn.MLP(2, [1], seed=0)
