@@ -280,7 +280,8 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
       weights; ``restore_best=False`` keeps the last epoch's.
     * ``callbacks``: functions ``callback(history)`` called after every epoch; returning
       ``True`` stops training.
-    * ``progress``: show a tqdm progress bar (``False`` for none).
+    * ``progress``: show a tqdm progress bar (``False`` for none), whose postfix is the loss
+      and validation metrics of the epoch just finished; it ends with one final line.
 
     Ctrl-C stops cleanly and returns the history so far. A loss that cannot be computed
     (overflow, a domain error, a non-finite gradient) raises the engine's error itself, with a
@@ -385,13 +386,17 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
                 waited += 1
             if schedule is not None:
                 schedule.step()
-            bar.update(1)
+            early_stop = patience is not None and waited >= patience
             bar.set_postfix({k: f"{v:.4g}" for k, v in (("loss", train_loss), ("val_loss", val_loss),
                                                          ("val_acc", val_acc)) if v is not None}, refresh=False)
+            if epoch == epochs or early_stop:
+                bar.n = epoch  # no redraw: close() draws the final line once, with these metrics
+            else:
+                bar.update(1)
             if any([callback(history) is True for callback in callbacks]):
                 history.stop_reason = "callback"
                 break
-            if patience is not None and waited >= patience:
+            if early_stop:
                 history.stop_reason = "early_stopping"
                 break
     except KeyboardInterrupt:

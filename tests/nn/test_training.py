@@ -4,6 +4,7 @@ stopping, Ctrl-C, errors naming the epoch and step, the progress bar, callbacks,
 import json
 import re
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -189,6 +190,31 @@ def test_progress_bar_shows_and_can_be_turned_off(capsys):
     assert "2/2" in capsys.readouterr().err
     nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, epochs=2, progress=False)
     assert capsys.readouterr().err == ""
+
+
+def test_progress_bar_shows_each_epochs_own_metrics_and_one_final_line(capsys):
+    X, y = nn.datasets.xor(n=10, seed=0)
+    slow = lambda history: time.sleep(0.12)  # noqa: E731  (longer than tqdm's 0.1 s between redraws)
+    history = nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, epochs=3, callbacks=[slow], progress=True)
+    renders = [part for part in re.split(r"[\r\n]", capsys.readouterr().err) if "/3 " in part]
+    shown = [(int(re.search(r"(\d)/3 ", part).group(1)), re.search(r"loss=([^,\]]+)", part))
+             for part in renders]
+    assert [epoch for epoch, loss in shown].count(3) == 1, renders
+    for epoch, loss in shown:
+        if epoch:
+            assert loss.group(1) == f"{history.train_loss[epoch - 1]:.4g}", renders
+
+
+def test_progress_bar_after_early_stopping_ends_on_the_last_epoch_trained(capsys):
+    X, y, y_opposite = opposite_labels_problem()
+    history = nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, validation_data=(X, y_opposite), epochs=50, patience=2,
+                     callbacks=[lambda history: time.sleep(0.12)], progress=True)
+    renders = [part for part in re.split(r"[\r\n]", capsys.readouterr().err) if "/50 " in part]
+    shown = [(int(re.search(r"(\d+)/50 ", part).group(1)), part) for part in renders]
+    assert [epoch for epoch, part in shown].count(len(history)) == 1, renders
+    for epoch, part in shown:
+        if epoch:
+            assert f"val_loss={history.val_loss[epoch - 1]:.4g}," in part, renders
 
 
 def test_history_records_every_epoch_and_serialises():
