@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numbers
 import time
+import warnings
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterator, Sequence
@@ -232,6 +233,9 @@ def evaluate(model: Any, X: Sequence, y: Sequence, loss: Any = "bce_with_logits"
 
 # -- the loop ---------------------------------------------------------------------------------
 
+MIN_VALIDATION_SAMPLES = 10
+""":func:`fit` warns (``UserWarning``) when the validation set is smaller than this."""
+
 def _with_note(error: BaseException, note: str) -> BaseException:
     """``error`` itself (same type, arguments and attributes) with ``note`` added, which
     Python >= 3.11 prints under the traceback (PEP 678). Python 3.10 has no notes: there, a
@@ -269,7 +273,9 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
       50, 50, 51). Where batch norm would only ever see one sample (``batch_size=1``, one
       training sample) ``fit`` raises ``ValueError`` before training.
     * ``l1``, ``l2``: the λ of the L1 / L2 penalties over all parameters.
-    * ``validation_data=(X_val, y_val)`` or ``validation_split`` (a fraction of ``X``).
+    * ``validation_data=(X_val, y_val)`` or ``validation_split`` (a fraction of ``X``). A
+      validation set of fewer than :data:`MIN_VALIDATION_SAMPLES` (10) samples gets a
+      ``UserWarning``: one sample's accuracy is 0 or 1.
     * Early stopping: stop when the validation loss (the training loss without validation)
       has not improved by more than ``min_delta`` for ``patience`` epochs. ``restore_best``
       (default ``True``) then loads the weights of the best epoch; with ``patience`` and
@@ -319,6 +325,15 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
         X, X_val, y, y_val = train_test_split(X, y, validation_split, seed=seed)  # noqa: N806
     else:
         X_val = y_val = None  # noqa: N806
+    if X_val is not None:
+        if not X_val:
+            raise ValueError("fit(validation_data): the validation set has no samples")
+        if len(X_val) != len(y_val):
+            raise ValueError(f"fit(validation_data): {len(X_val)} samples but {len(y_val)} labels")
+        if len(X_val) < MIN_VALIDATION_SAMPLES:
+            warnings.warn(f"fit: the validation set has only {len(X_val)} sample{'s' * (len(X_val) != 1)}, so its "
+                          f"accuracy moves in steps of {1 / len(X_val):.2g} and its loss is noise; use at least "
+                          f"{MIN_VALIDATION_SAMPLES} samples", UserWarning, stacklevel=2)
     size = len(X) if batch_size is None else min(batch_size, len(X))
     if drop_last and size < (batch_size or 0):
         raise ValueError(f"fit(drop_last=True): batch_size={batch_size} is more than the {len(X)} training "

@@ -217,6 +217,34 @@ def test_progress_bar_after_early_stopping_ends_on_the_last_epoch_trained(capsys
             assert f"val_loss={history.val_loss[epoch - 1]:.4g}," in part, renders
 
 
+@pytest.mark.parametrize("settings", [{"validation_data": "one sample"}, {"validation_split": 0.1}])
+def test_a_tiny_validation_set_is_warned_about(settings):
+    X, y = nn.datasets.xor(n=40, seed=0)
+    if settings.get("validation_data"):
+        settings = {"validation_data": (X[:1], y[:1])}
+    with pytest.warns(UserWarning, match=r"validation set has only \d sample.*at least 10"):
+        nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, epochs=1, progress=False, **settings)
+
+
+def test_a_validation_set_of_ten_samples_or_none_is_not_warned_about(recwarn):
+    X, y = nn.datasets.xor(n=40, seed=0)
+    nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, validation_data=(X[:nn.training.MIN_VALIDATION_SAMPLES], y[:10]),
+           epochs=1, progress=False)
+    nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, epochs=1, progress=False)
+    assert nn.training.MIN_VALIDATION_SAMPLES == 10 and not [w for w in recwarn if w.category is UserWarning]
+
+
+@pytest.mark.parametrize("validation_data, message", [
+    (([], []), "no samples"), (([[0.0, 0.0]] * 3, [0, 1]), "3 samples but 2 labels")])
+def test_an_empty_or_mismatched_validation_set_is_refused_before_training(validation_data, message):
+    X, y = nn.datasets.xor(n=20, seed=0)
+    model = nn.MLP(2, [2, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=message):
+        nn.fit(model, X, y, validation_data=validation_data, epochs=1, progress=False)
+    assert model.state_dict() == before
+
+
 def test_history_records_every_epoch_and_serialises():
     X, y = nn.datasets.circle(n=40, seed=0)
     model = nn.MLP(2, [4, 1], seed=0)
