@@ -32,11 +32,12 @@ ACTIVATIONS = {
     "sigmoid": Value.sigmoid,
     "tanh": Value.tanh,
     "elu": Value.elu,
+    "softplus": Value.softplus,       # log(1 + eˣ), a smooth ReLU
 }
 """Activation names and the ``Value`` method each applies (``linear``: none)."""
 
 _DISPLAY = {"linear": "Linear", "relu": "ReLU", "leaky_relu": "LeakyReLU", "sigmoid": "Sigmoid",
-            "tanh": "Tanh", "elu": "ELU"}
+            "tanh": "Tanh", "elu": "ELU", "softplus": "Softplus"}
 
 
 def check_activation(activation: Any) -> str:

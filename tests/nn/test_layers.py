@@ -182,6 +182,7 @@ def test_a_layer_shares_one_leaf_per_input_between_its_neurons():
     ("sigmoid", lambda a: 1 / (1 + math.exp(-a))),
     ("tanh", math.tanh),
     ("elu", lambda a: a if a > 0 else math.expm1(a)),
+    ("softplus", lambda a: math.log1p(math.exp(a))),
     ("linear", lambda a: a),
 ])
 def test_activations(activation, function):
@@ -189,6 +190,19 @@ def test_activations(activation, function):
     for x in ([1.0, -2.0], [-1.5, 0.5], [3.0, 3.0]):
         pre = sum(w.data * xi for w, xi in zip(neuron.w, x)) + neuron.b.data
         assert neuron(x).data == pytest.approx(function(pre), rel=1e-12, abs=1e-15)
+
+
+def test_a_softplus_layer_computes_log_1_plus_e_x_and_its_gradient_is_the_sigmoid():
+    assert "softplus" in nn.ACTIVATIONS
+    layer = nn.Layer(2, 3, activation="softplus", seed=0)
+    x = [0.5, -1.5]
+    outs = layer(x)
+    sum(outs).backward()
+    for neuron, out in zip(layer.neurons, outs):
+        pre = sum(w.data * xi for w, xi in zip(neuron.w, x)) + neuron.b.data
+        assert out.data == pytest.approx(math.log1p(math.exp(pre)), rel=1e-12)
+        assert neuron.b.grad == pytest.approx(1 / (1 + math.exp(-pre)), rel=1e-12)
+    assert "Softplus" in repr(layer) and "softplus" in repr(nn.MLP(2, [3, 1], activation="softplus", seed=0)).lower()
 
 
 def test_mlp_activation_per_layer_and_output_activation():
