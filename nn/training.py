@@ -51,11 +51,11 @@ class History:
     ``history.train_loss`` (and ``val_loss``, ``train_acc``, ``val_acc``, ``lr``) are lists
     with one entry per epoch trained; ``best_epoch`` is the epoch with the best monitored value
     and ``best`` its record; ``stop_reason`` is ``"completed"``, ``"early_stopping"``,
-    ``"callback"`` or ``"interrupted"``.
+    ``"diverged"`` (``fit(max_loss=...)``), ``"callback"`` or ``"interrupted"``.
 
-    When ``restored_best`` is True (early stopping, or ``patience`` with validation data
-    however the run ended, or Ctrl-C; see :func:`fit`'s ``restore_best``) the model holds
-    the weights of ``best_epoch``, not of the last epoch trained: its losses are
+    When ``restored_best`` is True (early stopping, ``"diverged"``, Ctrl-C, or ``patience``
+    with validation data however the run ended; see :func:`fit`'s ``restore_best``) the
+    model holds the weights of ``best_epoch``, not of the last epoch trained: its losses are
     ``history.best.train_loss`` / ``history.best.val_loss``, while ``history.train_loss[-1]``
     is the last epoch's.
     """
@@ -256,7 +256,7 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
         optimizer: Optimizer | None = None, epochs: int = 100, batch_size: int | None = None,
         validation_data: tuple[Sequence, Sequence] | None = None, validation_split: float = 0.0,
         l1: float = 0.0, l2: float = 0.0, patience: int | None = None, min_delta: float = 0.0,
-        restore_best: bool = True, schedule: Any = None, callbacks: Sequence[Callable] = (),
+        restore_best: bool = True, max_loss: float | None = None, schedule: Any = None, callbacks: Sequence[Callable] = (),
         shuffle: bool = True, drop_last: bool = False, seed: int | None = 0, progress: bool = True) -> History:
     """Train ``model`` on ``(X, y)`` and return the :class:`History`.
 
@@ -284,14 +284,20 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
       Keras' ``restore_best_weights``). Ctrl-C also restores the best epoch.
       ``history.restored_best`` says whether the model holds ``history.best_epoch``'s
       weights; ``restore_best=False`` keeps the last epoch's.
+    * ``max_loss``: stop (``stop_reason == "diverged"``) after the first epoch whose training
+      loss is above it, as PyTorch Lightning's ``divergence_threshold``; ``restore_best`` then
+      rolls back to the best epoch. By default (``None``) a finite loss never stops training,
+      however large (an lr that is far too high can give losses like 5e50 and return normally).
     * ``callbacks``: functions ``callback(history)`` called after every epoch; returning
       ``True`` stops training.
     * ``progress``: show a tqdm progress bar (``False`` for none), whose postfix is the loss
       and validation metrics of the epoch just finished; it ends with one final line.
 
     Ctrl-C stops cleanly and returns the history so far. A loss that cannot be computed
-    (overflow, a domain error, a non-finite gradient) raises the engine's error itself, with a
-    note (PEP 678, shown under the traceback) saying the epoch and step where it happened.
+    (overflow, a domain error, a non-finite gradient: NaN or infinity never reach the weights)
+    raises the engine's error itself, with a note (PEP 678, shown under the traceback) saying
+    the epoch and step where it happened; that, ``max_loss``, early stopping, a callback and
+    Ctrl-C are the only things that end training before ``epochs``.
     """
     loss_function, loss_name = _resolve_loss(loss)
     X, y = list(X), list(y)  # noqa: N806
@@ -304,6 +310,8 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
         number(f"fit({name})", value, minimum=0)
     if patience is not None:
         number("fit(patience)", patience, integer=True, minimum=1, accepted="at least 1 (or None)")
+    if max_loss is not None:
+        max_loss = number("fit(max_loss)", max_loss, above=0, accepted="a positive finite number (or None)")
     if batch_size is not None:
         number("fit(batch_size)", batch_size, integer=True, minimum=1, accepted="at least 1 (or None)")
     flag("fit(drop_last)", drop_last)
@@ -404,12 +412,16 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
             early_stop = patience is not None and waited >= patience
             bar.set_postfix({k: f"{v:.4g}" for k, v in (("loss", train_loss), ("val_loss", val_loss),
                                                          ("val_acc", val_acc)) if v is not None}, refresh=False)
-            if epoch == epochs or early_stop:
+            diverged = max_loss is not None and train_loss > max_loss
+            if epoch == epochs or early_stop or diverged:
                 bar.n = epoch  # no redraw: close() draws the final line once, with these metrics
             else:
                 bar.update(1)
             if any([callback(history) is True for callback in callbacks]):
                 history.stop_reason = "callback"
+                break
+            if diverged:
+                history.stop_reason = "diverged"
                 break
             if early_stop:
                 history.stop_reason = "early_stopping"
@@ -420,7 +432,7 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
         bar.close()
     # With early stopping configured and validation data the model always ends on its best
     # epoch (as Keras' restore_best_weights); otherwise only a run cut short is rolled back.
-    restore = history.stop_reason in ("early_stopping", "interrupted") or (patience is not None and X_val is not None)
+    restore = history.stop_reason in ("early_stopping", "diverged", "interrupted") or (patience is not None and X_val is not None)
     if restore_best and best_state is not None and restore:
         model.load_state_dict(best_state)
         history.restored_best = True

@@ -184,6 +184,31 @@ def test_a_loss_that_blows_up_names_the_epoch_and_step():
                progress=False)
 
 
+def diverging_run(snapshots=None, **settings):
+    X, y = nn.datasets.moons(n=40, seed=0)
+    model = nn.MLP(2, [4, 1], activation="relu", seed=0)
+    history = nn.fit(model, X, y, loss="hinge", optimizer=nn.SGD(model.parameters(), lr=30.0, momentum=0.9),
+                     epochs=6, progress=False, callbacks=[lambda h: snapshots.append(model.state_dict())]
+                     if snapshots is not None else (), **settings)
+    if snapshots is not None:
+        snapshots.append(model.state_dict())
+    return history
+
+
+def test_a_finite_but_huge_loss_stops_training_only_with_max_loss():
+    unguarded = diverging_run()
+    assert len(unguarded) == 6 and unguarded.stop_reason == "completed" and max(unguarded.train_loss) > 100
+    snapshots = []
+    guarded = diverging_run(snapshots, max_loss=100.0)
+    first_above = next(i for i, loss in enumerate(unguarded.train_loss, 1) if loss > 100)
+    assert guarded.stop_reason == "diverged" and len(guarded) == first_above < 6
+    assert len(snapshots) == first_above + 1 and guarded.restored_best
+    assert snapshots[-1] == snapshots[guarded.best_epoch - 1] != snapshots[first_above - 1]
+    assert guarded.train_loss == unguarded.train_loss[:first_above]
+    with pytest.raises(ValueError, match=r"max_loss"):
+        diverging_run(max_loss=float("nan"))
+
+
 def test_progress_bar_shows_and_can_be_turned_off(capsys):
     X, y = nn.datasets.xor(n=10, seed=0)
     nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, epochs=2, progress=True)
