@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--epochs", type=_positive_int, default=60, help="training epochs (default: %(default)s)")
     demo.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+    from viz import DEFAULT_MAX_NODES, STEPS_MAX_NODES
     from viz.expression import FUNCTIONS
 
     graph = commands.add_parser(
@@ -111,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--backend", choices=("auto", "dot", "wasm"), default="auto", help="Graphviz backend")
     graph.add_argument("--gradcheck", action="store_true",
                        help="show each input's central-difference gradient and relative error")
+    graph.add_argument("--max-nodes", type=_positive_int, default=None, metavar="N",
+                       help=f"draw graphs of up to N values (default: {DEFAULT_MAX_NODES} for the drawing, "
+                            f"{STEPS_MAX_NODES} for the --html step-through)")
 
     train = commands.add_parser(
         "train", formatter_class=_formatter, help="train an MLP on a playground dataset; write history, plots, model",
@@ -217,10 +221,41 @@ def _assignments(items: Sequence[str]) -> dict[str, float]:
 
 # -- the commands --------------------------------------------------------------------------------
 
-def _backend_name(backend: str) -> str:
-    from viz.render import pick_backend
+def _backend(backend: str) -> str:
+    """The ``--backend`` choice resolved to ``dot`` or ``wasm``; RuntimeError (exit 1) in the
+    command line's words when ``--backend dot`` has no ``dot`` program."""
+    from viz.render import has_system_dot, pick_backend
 
-    return {"dot": "system dot", "wasm": "WebAssembly Graphviz"}[pick_backend(backend)]
+    if backend == "dot" and not has_system_dot():
+        raise RuntimeError("--backend dot needs Graphviz's dot program on PATH (apt install graphviz, "
+                           "brew install graphviz); --backend wasm (or auto) needs nothing more")
+    return pick_backend(backend)
+
+
+def _backend_name(backend: str) -> str:
+    return {"dot": "system dot", "wasm": "WebAssembly Graphviz"}[_backend(backend)]
+
+
+def _output_format(output: str, backend: str) -> str:
+    """The format ``-o FILE`` asks for (by its suffix), or UsageError naming the options to use."""
+    from viz.render import FORMATS, backend_formats
+
+    suffix = Path(output).suffix.lower().lstrip(".")
+    format = "dot" if suffix == "gv" else suffix
+    if format not in FORMATS:
+        raise UsageError(f"cannot tell the format from -o {output}: use a file name ending in "
+                         f".{', .'.join(FORMATS)}")
+    if format != "dot" and format not in backend_formats(_backend(backend)):
+        raise UsageError(f"the WebAssembly backend cannot write {format.upper()}: install Graphviz's dot program "
+                         f"(apt install graphviz) and use --backend dot (or auto), or write .svg or .png")
+    return format
+
+
+def _too_large(error: Any, what: str) -> UsageError:
+    """A GraphTooLargeError in the command line's words (``--max-nodes``)."""
+    return UsageError(f"the graph has {error.size} values, more than {what} accepts (--max-nodes "
+                      f"{error.max_nodes}); draw a smaller expression, or raise the limit with "
+                      f"--max-nodes {error.size}")
 
 
 def run_graph(args: argparse.Namespace) -> int:
@@ -229,6 +264,7 @@ def run_graph(args: argparse.Namespace) -> int:
     from viz.expression import parse_expression
 
     variables = _assignments(args.variables)
+    _output_format(args.output, args.backend)
     try:
         output, leaves = parse_expression(args.expression, variables)
     except ValueError as error:  # ExpressionError
@@ -248,7 +284,9 @@ def run_graph(args: argparse.Namespace) -> int:
     mode = args.mode if failure is None else "forward"
     try:  # a format the backend cannot write, a graph too large to draw: the user's choice
         path = viz.render(output, args.output, backend=args.backend, mode=mode, rankdir=args.rankdir,
-                          gradcheck=args.gradcheck)
+                          gradcheck=args.gradcheck, max_nodes=args.max_nodes or viz.DEFAULT_MAX_NODES)
+    except viz.GraphTooLargeError as error:
+        raise _too_large(error, "the drawing") from None
     except ValueError as error:
         raise UsageError(str(error)) from None
     suffix = "" if path.suffix == ".dot" else f", {_backend_name(args.backend)}"
@@ -256,9 +294,10 @@ def run_graph(args: argparse.Namespace) -> int:
     if args.html:
         try:
             page = viz.export_html(output, args.html, backend=args.backend, rankdir=args.rankdir,
-                                   title=f"{name} = {args.expression}")
+                                   title=f"{name} = {args.expression}",
+                                   max_nodes=args.max_nodes or viz.STEPS_MAX_NODES)
         except viz.GraphTooLargeError as error:
-            raise UsageError(str(error)) from None
+            raise _too_large(error, "the --html step-through") from None
         print(f"wrote {page} (step-through)")
     if failure is not None:
         print(f"valuegraph graph: error: {failure}; the drawing shows the forward pass only", file=sys.stderr)

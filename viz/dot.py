@@ -72,7 +72,16 @@ _VANISHING_DECADES = 6  # colour_by_grad: gradients this many decades below the 
 
 
 class GraphTooLargeError(ValueError):
-    """The graph has more values than ``max_nodes``; the message says how to get a drawing."""
+    """The graph has more values than ``max_nodes``; the message says how to get a drawing.
+
+    ``size`` is the graph's number of values and ``max_nodes`` the limit it exceeds, so that a
+    caller with other knobs (the ``valuegraph`` command's ``--max-nodes``) can word its own hint.
+    """
+
+    def __init__(self, message: str, size: int | None = None, max_nodes: int | None = None) -> None:
+        super().__init__(message)
+        self.size = size
+        self.max_nodes = max_nodes
 
 
 # --------------------------------------------------------------------------------------------
@@ -583,7 +592,7 @@ def check_size(info: GraphInfo, options: Options, max_nodes: int | None) -> Opti
         f"draw: the graph has {len(info.order)} values, more than max_nodes={max_nodes}"
         + (" even with its layers collapsed" if named else "")
         + f"; to get a drawing, {hint}draw a smaller part of it (one neuron's output, one example's loss), "
-          f"or raise the limit with max_nodes={len(info.order)} (or None)")
+          f"or raise the limit with max_nodes={len(info.order)} (or None)", len(info.order), max_nodes)
 
 
 def _drawn_size(info: GraphInfo, collapse: str | None) -> int:

@@ -84,7 +84,8 @@ def steps(root: Value, rankdir: str = "LR", *, params: Any = None, cluster: bool
         raise GraphTooLargeError(
             f"steps: the graph has {len(info.order)} values, more than max_nodes={max_nodes} "
             f"(about {len(info.order) * 3 // 2} frames); step through a smaller part of it (one neuron's "
-            f"output, one example's loss) or raise the limit with max_nodes={len(info.order)}")
+            f"output, one example's loss) or raise the limit with max_nodes={len(info.order)}", len(info.order),
+            max_nodes)
     return _frames(info, options, sizes_of)
 
 

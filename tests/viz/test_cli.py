@@ -114,7 +114,37 @@ def test_graph_errors_are_one_line_with_exit_code_2(args, message, tmp_path, cap
 
 def test_graph_pdf_with_the_wasm_backend_is_a_usage_error(tmp_path, capsys):
     assert main(["graph", "x", "x=1", "-o", str(tmp_path / "g.pdf"), "--backend", "wasm"]) == 2
-    assert "backend='dot'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "use --backend dot (or auto), or write .svg or .png" in err and "backend=" not in err
+
+
+def test_graph_unknown_suffix_names_the_option(tmp_path, capsys):
+    assert main(["graph", "x", "x=1", "-o", str(tmp_path / "g.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot tell the format from -o " in err and "use a file name ending in .svg" in err
+    assert "format=" not in err
+
+
+def test_graph_too_large_names_max_nodes_and_the_option_lifts_it(tmp_path, capsys):
+    expression = "+".join(["x"] * 700)  # 700 values: the leaf and 699 additions
+    assert main(["graph", expression, "x=1", "-o", str(tmp_path / "g.dot")]) == 2
+    err = capsys.readouterr().err
+    assert err.endswith("the graph has 700 values, more than the drawing accepts (--max-nodes 600); draw a smaller "
+                        "expression, or raise the limit with --max-nodes 700\n")
+    assert "params=" not in err and "max_nodes=" not in err
+    assert main(["graph", expression, "x=1", "-o", str(tmp_path / "g.dot"), "--max-nodes", "700"]) == 0
+    assert (tmp_path / "g.dot").read_text().count("_op ->") == 699
+    expression = "+".join(["x"] * 201)
+    assert main(["graph", expression, "x=1", "-o", str(tmp_path / "g.dot"), "--html", str(tmp_path / "s.html")]) == 2
+    assert "more than the --html step-through accepts (--max-nodes 200)" in capsys.readouterr().err
+
+
+def test_backend_dot_without_dot_names_the_option(tmp_path):
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    result = run(["graph", "x", "x=1", "--backend", "dot"], cwd=tmp_path, path_env=str(empty))
+    assert result.returncode == 1
+    assert "--backend dot needs Graphviz's dot program" in result.stderr and "backend '" not in result.stderr
 
 
 def test_graph_png_without_system_dot(tmp_path):
@@ -164,7 +194,7 @@ def test_demo_ctrl_c_during_training_writes_what_it_has_and_exits_130(tmp_path, 
 
 
 def test_train_ctrl_c_writes_what_it_has_and_exits_130(tmp_path, capsys):
-    args = build_parser().parse_args(["train", "--dataset", "xor", "--samples", "20", "--layers", "3",
+    args = build_parser().parse_args(["train", "--dataset", "xor", "--samples", "40", "--layers", "3",
                                       "--epochs", "5", "--no-progress", "--out", str(tmp_path)])
     assert run_train(args, callbacks=[ctrl_c_after(1)]) == 130
     captured = capsys.readouterr()
@@ -181,7 +211,7 @@ def test_ctrl_c_sent_to_a_training_run_exits_130_with_its_files(tmp_path):
     command = [str(script)] if script.exists() else [sys.executable, "-m", "valuegraph.cli"]
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONUNBUFFERED="1",
                PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
-    process = subprocess.Popen(command + ["train", "--dataset", "xor", "--samples", "20", "--layers", "3",
+    process = subprocess.Popen(command + ["train", "--dataset", "xor", "--samples", "40", "--layers", "3",
                                           "--epochs", "1000000", "--no-progress", "--out", "run"],
                                cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
