@@ -24,7 +24,7 @@ import graphviz
 
 from autograd import Value, apply, backward_steps, gradients, no_grad, numeric_grad, topological_order
 
-__all__ = ["draw", "Drawing", "GraphTooLargeError", "MODES", "RANKDIRS", "COLLAPSE", "DEFAULT_MAX_NODES", "COLOURS",
+__all__ = ["draw", "Drawing", "DotNotFoundError", "GraphTooLargeError", "MODES", "RANKDIRS", "COLLAPSE", "DEFAULT_MAX_NODES", "COLOURS",
            "GRADCHECK_TOLERANCE"]
 
 MODES = ("auto", "forward", "backward", "both")
@@ -349,19 +349,92 @@ def _attrs(attrs: dict) -> str:
     return " [" + " ".join(f"{key}={_q(value)}" for key, value in attrs.items()) + "]" if attrs else ""
 
 
-class Drawing(graphviz.Digraph):
-    """The ``graphviz.Digraph`` that :func:`draw` returns, shown inline in Jupyter as SVG even
-    where Graphviz's ``dot`` program is not installed.
+class DotNotFoundError(graphviz.ExecutableNotFound):
+    """A :class:`Drawing` was asked for a format only Graphviz's ``dot`` program writes (PDF,
+    JPEG, a renderer or another engine) and ``dot`` is not installed. A
+    ``graphviz.ExecutableNotFound``, so code that catches that still works."""
 
-    Its SVG comes from :func:`viz.render_source`'s backend choice (system ``dot`` when on PATH,
-    else WebAssembly Graphviz) instead of always running ``dot``; everything else is
-    ``graphviz.Digraph``'s.
+    def __init__(self, message: str) -> None:
+        RuntimeError.__init__(self, message)
+
+
+class Drawing(graphviz.Digraph):
+    """The ``graphviz.Digraph`` that :func:`draw` returns; it renders even where Graphviz's ``dot``
+    program is not installed.
+
+    With ``dot`` on PATH everything is ``graphviz.Digraph``'s. Without it, ``pipe``, ``render``
+    and Jupyter display (``_repr_mimebundle_``) write SVG and PNG through viz's WebAssembly
+    backend (:mod:`viz.render`); any other format raises :class:`DotNotFoundError`, which says
+    to install ``dot`` or to write SVG/PNG with :func:`viz.render`.
     """
 
     def _repr_image_svg_xml(self) -> str:
         from .render import render_source
 
         return render_source(self.source, "svg").decode("utf-8")
+
+    def _without_dot(self, method: str, format: str | None, renderer: str | None, formatter: str | None,
+                     engine: str | None) -> str | None:
+        """The format to write with the WebAssembly backend, or None when system ``dot`` is there."""
+        from .render import has_system_dot
+
+        if has_system_dot():
+            return None
+        format = format or self.format
+        if format in ("svg", "png") and renderer is None and formatter is None and (engine or self.engine) == "dot":
+            return format
+        raise DotNotFoundError(
+            f"Drawing.{method}(format={format!r}) needs Graphviz's dot program, which is not on PATH (apt install "
+            f"graphviz, brew install graphviz); without it, svg and png work: viz.render(graph, 'graph.svg') or "
+            f"'graph.png' (format 'dot' writes the DOT text), or .{method}(format='svg')")
+
+    def pipe(self, format: str | None = None, renderer: str | None = None, formatter: str | None = None,
+             neato_no_op: Any = None, quiet: bool = False, *, engine: str | None = None,
+             encoding: str | None = None) -> bytes | str:
+        """``graphviz.Digraph.pipe``; without system ``dot``, SVG and PNG come from WebAssembly Graphviz."""
+        chosen = self._without_dot("pipe", format, renderer, formatter, engine)
+        if chosen is None:
+            return super().pipe(format, renderer=renderer, formatter=formatter, neato_no_op=neato_no_op, quiet=quiet,
+                                engine=engine, encoding=encoding)
+        from .render import render_source
+
+        data = render_source(self.source, chosen, "wasm")
+        return data.decode(encoding) if encoding is not None else data
+
+    def render(self, filename: Any = None, directory: Any = None, view: bool = False, cleanup: bool = False,
+               format: str | None = None, renderer: str | None = None, formatter: str | None = None,
+               neato_no_op: Any = None, quiet: bool = False, quiet_view: bool = False, *, outfile: Any = None,
+               engine: str | None = None, raise_if_result_exists: bool = False,
+               overwrite_source: bool = False) -> str:
+        """``graphviz.Digraph.render``: save the DOT source, write ``filename.format`` (or
+        ``outfile``) and return its path; without system ``dot``, SVG and PNG come from
+        WebAssembly Graphviz."""
+        import os
+
+        if outfile is not None and format is None:
+            format = os.path.splitext(os.fspath(outfile))[1].lstrip(".").lower() or None
+        chosen = self._without_dot("render", format, renderer, formatter, engine)
+        if chosen is None:
+            return super().render(filename, directory=directory, view=view, cleanup=cleanup, format=format,
+                                  renderer=renderer, formatter=formatter, neato_no_op=neato_no_op, quiet=quiet,
+                                  quiet_view=quiet_view, outfile=outfile, engine=engine,
+                                  raise_if_result_exists=raise_if_result_exists, overwrite_source=overwrite_source)
+        from .render import render_source
+
+        if outfile is not None and filename is None:
+            filename = os.path.splitext(os.path.basename(os.fspath(outfile)))[0] + ".gv"
+            directory = directory if directory is not None else os.path.dirname(os.fspath(outfile))
+        source_path = self.save(filename, directory=directory)
+        target = os.fspath(outfile) if outfile is not None else f"{source_path}.{chosen}"
+        if raise_if_result_exists and os.path.exists(target):
+            raise graphviz.FileExistsError(f"output file exists: {target!r}")
+        with open(target, "wb") as file:
+            file.write(render_source(self.source, chosen, "wasm"))
+        if cleanup:
+            os.remove(source_path)
+        if view:
+            self._view(target, format=chosen, quiet=quiet_view)
+        return target
 
 
 def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:

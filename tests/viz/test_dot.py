@@ -257,3 +257,23 @@ def test_a_graph_whose_backward_fails_is_still_drawn_with_the_reason():
     source = draw(f, mode="both").source
     assert "no local derivatives: backward: non-finite gradient in 'sqrt'" in source
     assert "local 0" not in source and "label=\"local" not in source  # no edge annotations
+
+
+def test_drawing_pipes_and_renders_svg_and_png_without_system_dot(tmp_path, monkeypatch):
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # no dot: WebAssembly Graphviz, through viz's backend choice
+    f, _ = lecture()
+    f.backward()
+    drawing = draw(f)
+    assert drawing.pipe(format="svg").startswith(b"<?xml") and "grad 2" in drawing.pipe(format="svg", encoding="utf-8")
+    assert drawing._repr_mimebundle_(include=["image/png"])["image/png"][:4] == b"\x89PNG"
+    written = drawing.render(str(tmp_path / "graph"), format="svg")
+    assert written == str(tmp_path / "graph.svg") and (tmp_path / "graph").read_text() == drawing.source
+    assert "grad 2" in (tmp_path / "graph.svg").read_text()
+    assert drawing.render(outfile=tmp_path / "out.png") == str(tmp_path / "out.png")
+    assert (tmp_path / "out.png").read_bytes()[:4] == b"\x89PNG"
+    with pytest.raises(graphviz.ExecutableNotFound, match=r"Drawing.pipe\(format='pdf'\) needs Graphviz's dot.*viz.render"):
+        drawing.pipe()  # graphviz's default format is PDF
+    with pytest.raises(graphviz.ExecutableNotFound, match="viz.render"):
+        drawing.render(str(tmp_path / "graph"), format="svg", engine="neato")
