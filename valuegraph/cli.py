@@ -23,7 +23,8 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 EXIT_CODES = """exit codes:
   0    success
-  1    the command failed while running (rendering, writing files, diverging training)
+  1    the command failed while running (rendering, writing files, a gradient that does not
+       exist, diverging training)
   2    usage error (unknown option, bad expression, unknown or missing variable)
   130  interrupted (Ctrl-C)"""
 
@@ -87,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--backend", choices=("auto", "dot", "wasm"), default="auto",
                       help="Graphviz backend (default: auto = system dot if installed, else WebAssembly)")
     demo.add_argument("--epochs", type=_positive_int, default=60, help="training epochs (default: %(default)s)")
-    demo.add_argument("--no-progress", action="store_true", help="no progress bar")
+    demo.add_argument("--no-progress", action="store_true", help="no progress bar (default: a progress bar on stderr)")
 
     from viz import DEFAULT_MAX_NODES, STEPS_MAX_NODES
     from viz.expression import FUNCTIONS
@@ -103,15 +104,19 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("expression", help='the expression, quoted: "max((x + y) * z, 0)"')
     graph.add_argument("variables", nargs="*", metavar="NAME=VALUE", help="the value of each variable")
     graph.add_argument("-o", "--output", default="graph.svg", metavar="FILE",
-                       help="drawing to write: .svg, .png, .pdf (needs system dot) or .dot "
-                            "(default: %(default)s)")
-    graph.add_argument("--html", metavar="FILE", help="also write the step-through page (offline HTML)")
+                       help="drawing to write: .svg, .png, .pdf (needs system dot) or .dot; missing folders "
+                            "are created (default: %(default)s)")
+    graph.add_argument("--html", metavar="FILE",
+                       help="also write the step-through page (offline HTML); missing folders are created "
+                            "(default: no page)")
     graph.add_argument("--mode", choices=("forward", "backward", "both"), default="both",
-                       help="forward: values only; backward: gradients flowing back; both (default)")
-    graph.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="left to right (default) or top to bottom")
-    graph.add_argument("--backend", choices=("auto", "dot", "wasm"), default="auto", help="Graphviz backend")
+                       help="forward: values only; backward: gradients flowing back; both: values and gradients "
+                            "(default: %(default)s)")
+    graph.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="left to right (LR) or top to bottom (TB) (default: %(default)s)")
+    graph.add_argument("--backend", choices=("auto", "dot", "wasm"), default="auto",
+                       help="Graphviz backend (default: auto = system dot if installed, else WebAssembly)")
     graph.add_argument("--gradcheck", action="store_true",
-                       help="show each input's central-difference gradient and relative error")
+                       help="show each input's central-difference gradient and relative error (default: off)")
     graph.add_argument("--max-nodes", type=_positive_int, default=None, metavar="N",
                        help=f"draw graphs of up to N values (default: {DEFAULT_MAX_NODES} for the drawing, "
                             f"{STEPS_MAX_NODES} for the --html step-through)")
@@ -135,17 +140,19 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--batch-size", type=_positive_int, default=None, metavar="N",
                        help="minibatch size (default: the whole training set)")
     train.add_argument("--dropout", type=_fraction, nargs="?", const=0.2, default=0.0, metavar="P",
-                       help="dropout on hidden layers (P defaults to 0.2)")
-    train.add_argument("--batchnorm", action="store_true", help="batch norm right before each hidden activation")
+                       help="dropout on hidden layers (default: off; P defaults to 0.2)")
+    train.add_argument("--batchnorm", action="store_true",
+                       help="batch norm right before each hidden activation (default: off)")
     train.add_argument("--l2", type=_non_negative_float, nargs="?", const=1e-3, default=0.0, metavar="LAMBDA",
-                       help="L2 penalty λ·R(W) (LAMBDA defaults to 0.001)")
+                       help="L2 penalty λ·R(W) (default: off; LAMBDA defaults to 0.001)")
     train.add_argument("--early-stopping", type=_positive_int, nargs="?", const=10, default=None,
-                       metavar="PATIENCE", help="stop when the validation loss stalls (PATIENCE defaults to 10)")
+                       metavar="PATIENCE",
+                       help="stop when the validation loss stalls (default: off; PATIENCE defaults to 10)")
     train.add_argument("--val-split", type=_fraction, default=0.25, metavar="F",
                        help="fraction held out for validation (default: %(default)s)")
     train.add_argument("--seed", type=int, default=0, help="(default: %(default)s)")
     train.add_argument("--out", default=None, metavar="DIR", help="output folder (default: runs/DATASET)")
-    train.add_argument("--no-progress", action="store_true", help="no progress bar")
+    train.add_argument("--no-progress", action="store_true", help="no progress bar (default: a progress bar on stderr)")
     return parser
 
 

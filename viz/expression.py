@@ -75,11 +75,12 @@ class ExpressionError(ValueError):
 
 
 def _describe(node: ast.AST) -> str:
-    names = {ast.Attribute: "attribute access ('.')", ast.Subscript: "subscripts ('[...]')",
-             ast.Lambda: "lambda", ast.Compare: "comparisons", ast.BoolOp: "'and'/'or'",
-             ast.IfExp: "'if ... else'", ast.List: "lists", ast.Tuple: "tuples", ast.Dict: "dicts",
-             ast.Set: "sets", ast.JoinedStr: "f-strings", ast.NamedExpr: "':='", ast.Starred: "'*' unpacking",
-             ast.ListComp: "comprehensions", ast.GeneratorExp: "generators", ast.Await: "await"}
+    """What ``node`` is, as the singular subject of "... is not allowed"."""
+    names = {ast.Attribute: "attribute access ('.')", ast.Subscript: "a subscript ('[...]')",
+             ast.Lambda: "lambda", ast.Compare: "a comparison", ast.BoolOp: "'and'/'or'",
+             ast.IfExp: "'if ... else'", ast.List: "a list", ast.Tuple: "a tuple", ast.Dict: "a dict",
+             ast.Set: "a set", ast.JoinedStr: "an f-string", ast.NamedExpr: "':='", ast.Starred: "'*' unpacking",
+             ast.ListComp: "a comprehension", ast.GeneratorExp: "a generator", ast.Await: "await"}
     for kind, text in names.items():
         if isinstance(node, kind):
             return text

@@ -13,11 +13,16 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from autograd import Value, grad
 
 __all__ = ["plot_history", "plot_decision_boundary", "plot_activations", "plot_optimizer_paths",
-           "LECTURE_ACTIVATIONS", "ravine"]
+           "LECTURE_ACTIVATIONS", "ravine", "LOG_LOSS_DECADES"]
+
+LOG_LOSS_DECADES = 3
+"""``plot_history`` draws the loss on a log scale when its largest value is more than 10**3
+times its smallest."""
 
 LECTURE_ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
     "sigmoid": Value.sigmoid,
@@ -54,7 +59,10 @@ def _history_columns(history: Any) -> dict:
 
 def plot_history(history: Any, path: str | Path | None = None, *, title: str | None = None) -> Figure:
     """Loss (left) and accuracy (right) per epoch, training and validation, with the best epoch
-    marked (green dashes) and, when training stopped early, the epoch it stopped at (orange dots)."""
+    marked (green dashes) and, when training stopped early, the epoch it stopped at (orange dots).
+
+    Epoch ticks are whole numbers. When the loss spans more than :data:`LOG_LOSS_DECADES`
+    decades (a diverging run), its axis is logarithmic and titled "loss (log scale)"."""
     columns = _history_columns(history)
     train_loss = columns["train_loss"]
     epochs = columns.get("epoch") or list(range(1, len(train_loss) + 1))
@@ -62,7 +70,12 @@ def plot_history(history: Any, path: str | Path | None = None, *, title: str | N
     loss_ax, acc_ax = figure.subplots(1, 2)
     _line(loss_ax, epochs, train_loss, "train", "#2563eb")
     _line(loss_ax, epochs, columns.get("val_loss"), "validation", "#dc2626")
-    loss_ax.set(xlabel="epoch", ylabel="loss", title="loss")
+    losses = [v for column in ("train_loss", "val_loss") for v in (columns.get(column) or []) if v is not None]
+    if losses and min(losses) > 0 and max(losses) / min(losses) > 10 ** LOG_LOSS_DECADES:
+        loss_ax.set_yscale("log")  # a diverging (or fast-falling) loss: linear would be one spike
+        loss_ax.set(xlabel="epoch", ylabel="loss (log scale)", title="loss (log scale)")
+    else:
+        loss_ax.set(xlabel="epoch", ylabel="loss", title="loss")
     has_acc = _line(acc_ax, epochs, columns.get("train_acc"), "train", "#2563eb")
     has_acc = _line(acc_ax, epochs, columns.get("val_acc"), "validation", "#dc2626") or has_acc
     acc_ax.set(xlabel="epoch", ylabel="accuracy", title="accuracy")
@@ -78,6 +91,7 @@ def plot_history(history: Any, path: str | Path | None = None, *, title: str | N
         if stopped is not None:
             ax.axvline(stopped, color="#ea580c", linestyle=":", linewidth=1.5, label=f"early stop at epoch {stopped}")
         ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole: no 1.5 on short runs
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=8)
     if title:

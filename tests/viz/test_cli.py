@@ -304,6 +304,21 @@ def test_help_for_each_command_lists_exit_codes(command, capsys):
     assert "usage: valuegraph" in out and "exit codes:" in out
 
 
+@pytest.mark.parametrize("command", ["demo", "graph", "train"])
+def test_help_shows_every_options_default(command, capsys):
+    """The README promises that COMMAND --help shows every option with its default."""
+    import argparse
+
+    subcommands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    options = [a for a in subcommands.choices[command]._actions
+               if a.option_strings and not isinstance(a, argparse._HelpAction)]
+    assert main([command, "--help"]) == 0
+    text = "".join(capsys.readouterr().out.split())  # argparse wraps lines (and breaks at hyphens)
+    for action in options:
+        help_text = action.help % vars(action) if "%(" in action.help else action.help
+        assert "".join(help_text.split()) in text and "(default: " in help_text, action.option_strings
+
+
 def test_no_command_prints_help_and_unknown_command_is_2(capsys):
     assert main([]) == 0
     assert "COMMAND" in capsys.readouterr().out

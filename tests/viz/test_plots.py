@@ -101,3 +101,15 @@ def test_optimizer_paths_with_a_custom_optimizer():
     assert figure.axes[0].get_lines()[0].get_label().startswith("plain")
     with pytest.raises(ValueError, match="steps must be a positive int"):
         plots.plot_optimizer_paths(steps=0)
+
+
+def test_history_plot_has_whole_epoch_ticks_and_a_log_scale_for_a_diverging_loss():
+    short = plots.plot_history({"train_loss": [0.7, 0.6, 0.55]})
+    loss_ax = short.axes[0]
+    short.canvas.draw()
+    ticks = [t for t in loss_ax.get_xticks() if loss_ax.get_xlim()[0] <= t <= loss_ax.get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    assert loss_ax.get_yscale() == "linear" and loss_ax.get_title() == "loss"
+    diverging = plots.plot_history({"train_loss": [0.7, 0.5, 3.0, 80.0, 4e4]}).axes[0]
+    assert diverging.get_yscale() == "log" and diverging.get_title() == "loss (log scale)"
+    assert diverging.get_ylabel() == "loss (log scale)"
