@@ -272,7 +272,7 @@ def test_offered_choices_come_from_nn():
 @pytest.mark.parametrize("dataset, activation, optimizer", _every_choice())
 def test_every_offered_choice_trains(dataset, activation, optimizer, tmp_path, capsys):
     code = main(["train", "--dataset", dataset, "--activation", activation, "--optimizer", optimizer,
-                 "--samples", "24", "--layers", "3", "--epochs", "2", "--no-progress", "--out", str(tmp_path)])
+                 "--samples", "48", "--layers", "3", "--epochs", "2", "--no-progress", "--out", str(tmp_path)])
     assert code == 0, capsys.readouterr().err
     config = json.loads((tmp_path / "config.json").read_text())
     assert (config["dataset"], config["activation"], config["optimizer"]) == (dataset, activation, optimizer)
