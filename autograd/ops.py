@@ -149,7 +149,7 @@ def _elu(args: tuple, alpha: float) -> float:
 def _dot(args: tuple, n: int) -> float:
     # args = (w₁..wₙ, x₁..xₙ[, b])
     bias = args[2 * n] if len(args) > 2 * n else 0.0
-    return sum(map(operator.mul, args[:n], args[n:2 * n]), bias)
+    return sum(map(operator.mul, args, args[n:2 * n]), bias)  # map stops after the n pairs
 
 
 def _dot_local_grads(args: tuple, _out: Any, n: int, _m: Any) -> tuple:

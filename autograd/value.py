@@ -290,12 +290,12 @@ def sum(values: Iterable[Any], start: Any = 0.0) -> Value:
 
     Faster and shallower than chaining ``+``: the gradient of every term is 1.
     """
-    parents = _as_values(values, "sum")
+    parents = list(values)
     if not (isinstance(start, (int, float)) and start == 0):
-        parents.append(_as_value_or_raise(start, "sum"))
+        parents.append(start)
     if not parents:
         return Value(0.0)
-    return apply(SUM, tuple(parents))
+    return apply(SUM, _as_parents(parents, "sum"))
 
 
 def dot(weights: Iterable[Any], inputs: Iterable[Any], bias: Any = 0.0) -> Value:
@@ -304,21 +304,21 @@ def dot(weights: Iterable[Any], inputs: Iterable[Any], bias: Any = 0.0) -> Value
     Numbers among the weights, inputs or bias become constant leaves. ``ValueError`` if the
     two sequences differ in length.
     """
-    w = _as_values(weights, "dot")
-    x = _as_values(inputs, "dot")
+    w = weights if weights.__class__ is list else list(weights)
+    x = inputs if inputs.__class__ is list else list(inputs)
     if len(w) != len(x):
         raise ValueError(f"dot: {len(w)} weights but {len(x)} inputs (they must have the same length)")
-    if not (isinstance(bias, (int, float)) and bias == 0):
-        x.append(_as_value_or_raise(bias, "dot"))
-    return apply(DOT, tuple(w + x), len(w))
+    parents = w + x
+    if bias.__class__ is Value or not (isinstance(bias, (int, float)) and bias == 0):
+        parents.append(bias)
+    return apply(DOT, _as_parents(parents, "dot"), len(w))
 
 
-def _as_values(items: Iterable[Any], op_name: str) -> list[Value]:
-    """``items`` as a new list of Values; numbers become constant leaves."""
-    items = list(items)
+def _as_parents(items: list, op_name: str) -> tuple[Value, ...]:
+    """``items`` as a tuple of Values; numbers become constant leaves."""
     if set(map(type, items)) <= _JUST_VALUES:  # all Values already: the hot path of nn, checked in C
-        return items
-    return [_as_value_or_raise(item, op_name) for item in items]
+        return tuple(items)
+    return tuple([_as_value_or_raise(item, op_name) for item in items])
 
 
 _JUST_VALUES = frozenset({Value})
