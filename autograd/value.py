@@ -316,12 +316,9 @@ def dot(weights: Iterable[Any], inputs: Iterable[Any], bias: Any = 0.0) -> Value
 
 def _as_parents(items: list, op_name: str) -> tuple[Value, ...]:
     """``items`` as a tuple of Values; numbers become constant leaves."""
-    if set(map(type, items)) <= _JUST_VALUES:  # all Values already: the hot path of nn, checked in C
+    if [*map(type, items)].count(Value) == len(items):  # all Values: nn's hot path, checked in C
         return tuple(items)
     return tuple([_as_value_or_raise(item, op_name) for item in items])
-
-
-_JUST_VALUES = frozenset({Value})
 
 
 # --------------------------------------------------------------------------------------------
