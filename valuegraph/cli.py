@@ -15,7 +15,7 @@ import math
 import sys
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from . import __version__
 
@@ -168,33 +168,22 @@ def _number(text: str, kind: type) -> Any:
     return value
 
 
-def _positive_int(text: str) -> int:
-    value = _number(text, int)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
-    return value
+def _number_where(kind: type, accepts: Callable[[Any], bool], requirement: str) -> Callable[[str], Any]:
+    """An argparse ``type=``: a number of ``kind`` that ``accepts``, else an error saying ``requirement``."""
+    def parse(text: str) -> Any:
+        value = _number(text, kind)
+        if not accepts(value):
+            raise argparse.ArgumentTypeError(f"must be {requirement}, got {text}")
+        return value
+
+    return parse
 
 
-def _positive_float(text: str) -> float:
-    value = _number(text, float)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
-    return value
-
-
-def _non_negative_float(text: str) -> float:
-    value = _number(text, float)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a number >= 0, got {text}")
-    return value
-
-
-def _fraction(text: str) -> float:
-    """A number in [0, 1): a dropout probability, a validation fraction."""
-    value = _number(text, float)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text}")
-    return value
+_positive_int = _number_where(int, lambda v: v >= 1, "a positive integer")
+_positive_float = _number_where(float, lambda v: v > 0, "a positive number")
+_non_negative_float = _number_where(float, lambda v: v >= 0, "a number >= 0")
+_fraction = _number_where(float, lambda v: 0 <= v < 1, "in [0, 1)")
+"""A number in [0, 1): a dropout probability, a validation fraction."""
 
 
 def _layer_sizes(text: str) -> list[int]:
