@@ -232,7 +232,7 @@ _new_value = Value.__new__
 
 
 # --------------------------------------------------------------------------------------------
-# Recording ops: the only place where nodes are made.
+# Recording ops: the only place where op nodes are made (leaves come from Value() and _as_value).
 # --------------------------------------------------------------------------------------------
 
 def apply(op: Op, parents: tuple[Value, ...], param: Any = None) -> Value:
@@ -333,7 +333,7 @@ _grad_state = _GradState()
 _grad_mode_blocks = 0
 """How many ``no_grad``/``enable_grad`` blocks are open in all threads: while none is, recording
 an op skips the (slower) thread-local look-up."""
-_no_grad_lock = threading.Lock()
+_grad_mode_lock = threading.Lock()
 
 
 def is_grad_enabled() -> bool:
@@ -345,14 +345,14 @@ def is_grad_enabled() -> bool:
 def _grad_mode(enabled: bool) -> Iterator[None]:
     global _grad_mode_blocks
     previous = _grad_state.enabled
-    with _no_grad_lock:
+    with _grad_mode_lock:
         _grad_mode_blocks += 1
     _grad_state.enabled = enabled
     try:
         yield
     finally:
         _grad_state.enabled = previous
-        with _no_grad_lock:
+        with _grad_mode_lock:
             _grad_mode_blocks -= 1
 
 
@@ -374,7 +374,7 @@ def enable_grad():
 # --------------------------------------------------------------------------------------------
 
 def _is_real_number(x: Any) -> bool:
-    return type(x) in (float, int, bool) or (isinstance(x, numbers.Real) and not isinstance(x, Value))
+    return type(x) in (float, int, bool) or isinstance(x, numbers.Real)
 
 
 def _to_finite_float(x: Any, what: str) -> float:

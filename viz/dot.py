@@ -535,7 +535,6 @@ def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top:
                  pending: bool, active: bool) -> list[tuple[str, dict]]:
     node = info.order[i]
     fill = COLOURS[info.kinds[i]]
-    name = info.names[i]
     fields = list(info.static_fields(i))
     attrs = {"shape": "record", "fillcolor": fill, "color": "#334155"}
     if grads is not None:
