@@ -70,17 +70,13 @@ def _walk(root: Value) -> tuple[list[Value], list[Any], list[int]]:
     order: list[Value] = []
     saved: list[Any] = []
     leaves: list[int] = []
-    # The path from the root to the node being explored, with each node's gradient and the
-    # position of its next parent to look at. Plain lists of ints and nodes: nothing here for
-    # the garbage collector to track, however deep the graph.
-    path, path_grads, positions = [root], [root.grad], [0]
+    # The path from the root to the node being explored: each node's gradient, the parents
+    # it has left to look at and the position of the next one.
+    path, path_grads, pending, positions = [root], [root.grad], [_parents_to_explore(root)], [0]
     root.grad = _VISITED
     try:
         while path:
-            node = path[-1]
-            arity = node.op.arity  # Value.parents, inlined: this is the hot loop
-            parents = ((node._first, node._second) if arity == 2 else
-                       (node._first,) if arity == 1 else node._first)
+            parents = pending[-1]
             position, count = positions[-1], len(parents)
             while position < count:
                 parent = parents[position]
@@ -96,17 +92,35 @@ def _walk(root: Value) -> tuple[list[Value], list[Any], list[int]]:
                 positions[-1] = position
                 path.append(parent)
                 path_grads.append(parent.grad)
+                pending.append(_parents_to_explore(parent))
                 positions.append(0)
                 parent.grad = _VISITED
                 break
             else:  # every parent of the node on top is in the order: the node goes next
                 positions.pop()
+                pending.pop()
                 order.append(path.pop())
                 saved.append(path_grads.pop())
     except BaseException:  # e.g. KeyboardInterrupt: leave every gradient as it was
         _restore(order + path, saved + path_grads)
         raise
     return order, saved, leaves
+
+
+def _parents_to_explore(node: Value) -> Sequence[Value]:
+    """The parents :func:`_walk` has to look at when it reaches ``node``, in order.
+
+    ``Value.parents``, inlined for the hot loop, except that an n-ary node's parents already
+    visited are dropped at once: most of a neuron's ``dot`` parents are weights that an
+    earlier sample's neuron has reached. (The walk checks each remaining parent again, as
+    exploring one parent may reach the next.)
+    """
+    arity = node.op.arity
+    if arity == 2:
+        return (node._first, node._second)
+    if arity == 1:
+        return (node._first,)
+    return [parent for parent in node._first if parent.grad is not _VISITED]
 
 
 _parents = Value.parents.fget

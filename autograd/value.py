@@ -7,7 +7,7 @@ import numbers
 import threading
 from contextlib import contextmanager
 from types import SimpleNamespace
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 from .ops import OPS, Op, _sign
 
@@ -238,7 +238,8 @@ _new_value = Value.__new__
 def apply(op: Op, parents: tuple[Value, ...], param: Any = None) -> Value:
     """Run ``op`` forward on the parents' data and record the result as a new node.
 
-    Domain errors (``log(0)``, division by zero...) and overflow are raised here, at the op
+    ``parents`` are Values; an n-ary op's (``sum``, ``dot``) may also hold numbers, which
+    become constant leaves (anything else is a ``TypeError`` naming the op). Domain errors (``log(0)``, division by zero...) and overflow are raised here, at the op
     that caused them, naming the op and its operands; nothing is recorded then.
     """
     arity = op.arity
@@ -249,8 +250,11 @@ def apply(op: Op, parents: tuple[Value, ...], param: Any = None) -> Value:
         first, second = parents[0], None
         args = (first.data,)
     else:  # n-ary ops keep their parents' tuple in the first slot
+        args = tuple([p.data for p in parents if p.__class__ is Value])  # and check them, at once
+        if len(args) != len(parents):  # numbers (or Value subclasses) among them
+            parents = _as_parents(parents, op.name)
+            args = tuple([p.data for p in parents])
         first, second = parents, None
-        args = tuple([p.data for p in parents])
     try:
         data = op.forward(args, param)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
@@ -295,7 +299,7 @@ def sum(values: Iterable[Any], start: Any = 0.0) -> Value:
         parents.append(start)
     if not parents:
         return Value(0.0)
-    return apply(SUM, _as_parents(parents, "sum"))
+    return apply(SUM, tuple(parents))
 
 
 def dot(weights: Iterable[Any], inputs: Iterable[Any], bias: Any = 0.0) -> Value:
@@ -304,20 +308,20 @@ def dot(weights: Iterable[Any], inputs: Iterable[Any], bias: Any = 0.0) -> Value
     Numbers among the weights, inputs or bias become constant leaves. ``ValueError`` if the
     two sequences differ in length.
     """
-    w = weights if weights.__class__ is list else list(weights)
-    x = inputs if inputs.__class__ is list else list(inputs)
+    w = weights if weights.__class__ is list or weights.__class__ is tuple else list(weights)
+    x = inputs if inputs.__class__ is list or inputs.__class__ is tuple else list(inputs)
     if len(w) != len(x):
         raise ValueError(f"dot: {len(w)} weights but {len(x)} inputs (they must have the same length)")
-    parents = w + x
     if bias.__class__ is Value or not (isinstance(bias, (int, float)) and bias == 0):
-        parents.append(bias)
-    return apply(DOT, _as_parents(parents, "dot"), len(w))
+        parents = (*w, *x, bias)
+    else:
+        parents = (*w, *x)
+    return apply(DOT, parents, len(w))
 
 
-def _as_parents(items: list, op_name: str) -> tuple[Value, ...]:
-    """``items`` as a tuple of Values; numbers become constant leaves."""
-    if [*map(type, items)].count(Value) == len(items):  # all Values: nn's hot path, checked in C
-        return tuple(items)
+def _as_parents(items: tuple, op_name: str) -> tuple[Value, ...]:
+    """``items`` as a tuple of Values: numbers become constant leaves; anything else is a
+    ``TypeError`` naming the op."""
     return tuple([_as_value_or_raise(item, op_name) for item in items])
 
 
