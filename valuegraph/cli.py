@@ -148,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--early-stopping", type=_positive_int, nargs="?", const=10, default=None,
                        metavar="PATIENCE",
                        help="stop when the validation loss stalls (default: off; PATIENCE defaults to 10)")
+    train.add_argument("--max-loss", type=_positive_float, default=None, metavar="LOSS",
+                       help="stop as diverged, writing what the run has, after an epoch whose training loss "
+                            "exceeds LOSS; exit code 1 (default: off)")
     train.add_argument("--val-split", type=_fraction, default=0.25, metavar="F",
                        help="fraction held out for validation (default: %(default)s)")
     train.add_argument("--seed", type=int, default=0, help="(default: %(default)s)")
@@ -427,7 +430,8 @@ def run_train(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
     config = {"dataset": args.dataset, "samples": args.samples, "noise": args.noise, "layers": args.layers,
               "activation": args.activation, "optimizer": args.optimizer, "lr": args.lr, "epochs": args.epochs,
               "batch_size": args.batch_size, "dropout": args.dropout, "batchnorm": args.batchnorm, "l2": args.l2,
-              "early_stopping": args.early_stopping, "val_split": args.val_split, "seed": args.seed,
+              "early_stopping": args.early_stopping, "max_loss": args.max_loss, "val_split": args.val_split,
+              "seed": args.seed,
               "classes": classes, "loss": "bce_with_logits" if classes == 2 else "cross_entropy"}
     model = build_model(config)
     print(f"training MLP {'-'.join(map(str, [2] + args.layers))}-{1 if classes == 2 else classes} "
@@ -436,8 +440,8 @@ def run_train(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
     history = nn.fit(model, X, labels, loss=config["loss"],
                      optimizer=_optimizer(args.optimizer, model.parameters(), args.lr), epochs=args.epochs,
                      batch_size=args.batch_size, validation_split=args.val_split, l2=args.l2,
-                     patience=args.early_stopping, seed=args.seed, progress=not args.no_progress,
-                     callbacks=callbacks)
+                     patience=args.early_stopping, max_loss=args.max_loss, seed=args.seed,
+                     progress=not args.no_progress, callbacks=callbacks)
     out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
     wrote = _write_training(history, model, X, labels, out, f"{args.dataset}: {args.activation}, {args.optimizer}",
@@ -448,12 +452,17 @@ def run_train(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
         if last.val_acc is not None:
             summary += f", validation accuracy {last.val_acc:.1%}"
         ending = {"early_stopping": f"stopped early at epoch {len(history)}",
+                  "diverged": f"diverged at epoch {len(history)} (training loss above --max-loss {args.max_loss:g})",
                   "interrupted": f"interrupted after {len(history)} of {args.epochs} epochs"}.get(
                       history.stop_reason, f"{len(history)} epochs")
         print(f"{ending}; best epoch {history.best_epoch}; {summary}")
     print(f"wrote {wrote} to {out}/")
     if history.interrupted:
         return _interrupted("train", history, args.epochs, out, wrote)
+    if history.stop_reason == "diverged":
+        print(f"valuegraph train: error: training diverged: the training loss of epoch {len(history)} is "
+              f"{history[-1].train_loss:.4g}, above --max-loss {args.max_loss:g} (try a smaller --lr)", file=sys.stderr)
+        return EXIT_FAILURE
     return EXIT_OK
 
 

@@ -329,3 +329,23 @@ def test_no_command_prints_help_and_unknown_command_is_2(capsys):
 def test_version(capsys):
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.startswith("valuegraph ")
+
+
+def test_train_max_loss_stops_a_diverging_run_with_exit_code_1_and_its_files(tmp_path, capsys):
+    out = tmp_path / "run"
+    code = main(["train", "--dataset", "xor", "--samples", "40", "--layers", "4", "--optimizer", "sgd",
+                 "--lr", "50", "--epochs", "30", "--max-loss", "5", "--no-progress", "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 1, captured.err
+    history = json.loads((out / "history.json").read_text())
+    epochs = len(history["train_loss"])
+    assert epochs < 30 and history["train_loss"][-1] > 5 and all(loss <= 5 for loss in history["train_loss"][:-1])
+    assert f"diverged at epoch {epochs}" in captured.out
+    assert captured.err.splitlines()[-1].startswith(f"valuegraph train: error: training diverged: the training loss of epoch {epochs} is")
+    assert json.loads((out / "config.json").read_text())["max_loss"] == 5
+    assert (out / "model.json").stat().st_size > 0
+
+
+def test_train_max_loss_must_be_positive(capsys):
+    assert main(["train", "--max-loss", "0"]) == 2
+    assert "must be a positive number" in capsys.readouterr().err
