@@ -452,7 +452,7 @@ def run_train(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
         if last.val_acc is not None:
             summary += f", validation accuracy {last.val_acc:.1%}"
         ending = {"early_stopping": f"stopped early at epoch {len(history)}",
-                  "diverged": f"diverged at epoch {len(history)} (training loss above --max-loss {args.max_loss:g})",
+                  "diverged": f"diverged at epoch {len(history)} (training loss above --max-loss {args.max_loss})",
                   "interrupted": f"interrupted after {len(history)} of {args.epochs} epochs"}.get(
                       history.stop_reason, f"{len(history)} epochs")
         print(f"{ending}; best epoch {history.best_epoch}; {summary}")
