@@ -159,8 +159,8 @@ class Module:
             value = state[key]
             if isinstance(value, bool) or not isinstance(value, numbers.Real):
                 problems.append(f"{key}: expected a number, got {type(value).__name__}: {value!r}")
-            elif not math.isfinite(value):
-                problems.append(f"{key}: expected a finite number, got {value!r}")
+            elif not _is_finite(value):
+                problems.append(f"{key}: expected a finite number, got {_short(value)}")
             elif ".running_var." in f".{key}" and value < 0:
                 problems.append(f"{key}: a variance cannot be negative, got {value!r}")
         if problems:
@@ -226,7 +226,7 @@ class Module:
         if not isinstance(document, dict) or document.get("format") != FILE_FORMAT or "state" not in document:
             raise ValueError(f"load({path!r}): not a valid model file: expected a JSON object with "
                              f"\"format\": \"{FILE_FORMAT}\" and a \"state\"")
-        if document.get("version") != FILE_VERSION:
+        if type(document.get("version")) is not int or document["version"] != FILE_VERSION:  # not True, not 1.0
             raise ValueError(f"load({path!r}): unsupported version {document.get('version')!r} "
                              f"(this code reads version {FILE_VERSION})")
         try:
@@ -243,6 +243,20 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def _is_finite(value: numbers.Real) -> bool:
+    """True if ``value`` is a finite float (an int too large for a float is not)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # math.isfinite(10**400)
+        return False
+
+
+def _short(value: Any) -> str:
+    """``repr(value)``, shortened for an int of hundreds of digits."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:12]}...{text[-4:]} ({len(text)} digits)"
 
 
 def _reject_constant(name: str) -> Any:

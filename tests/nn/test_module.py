@@ -221,3 +221,26 @@ def test_modules_walks_parents_before_children_in_attribute_order():
     model = nn.MLP(2, [3, 1], batch_norm=True, seed=0)
     names = [type(m).__name__ for m in model.modules()]
     assert names == ["MLP", "Layer", "Neuron", "Neuron", "Neuron", "BatchNorm", "Layer", "Neuron"]
+
+
+def test_an_int_too_large_for_a_float_is_refused_as_not_finite_in_a_state_and_a_file(tmp_path):
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    state = dict(before, **{"layers.0.neurons.0.b": 10 ** 400})
+    with pytest.raises(ValueError, match=r"layers.0.neurons.0.b: expected a finite number, got 1000.*\(401 digits\)"):
+        model.load_state_dict(state)
+    path = tmp_path / "huge.json"
+    model.save(path)
+    path.write_text(path.read_text().replace('"layers.0.neurons.0.b": 0.0', '"layers.0.neurons.0.b": 1' + "0" * 400))
+    with pytest.raises(ValueError, match="huge.json.*expected a finite number"):
+        model.load(path)
+    assert model.state_dict() == before
+
+
+@pytest.mark.parametrize("version", [True, 1.0, "1"])
+def test_a_file_version_must_be_the_int_1(tmp_path, version):
+    model = nn.MLP(2, [1], seed=0)
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({"format": "valuegraph.nn.state_dict", "version": version, "state": model.state_dict()}))
+    with pytest.raises(ValueError, match="unsupported version"):
+        model.load(path)
