@@ -21,7 +21,7 @@ def train_test_split(X: Sequence, y: Sequence, test_size: float = 0.25, *, shuff
     """Split ``(X, y)`` into ``X_train, X_test, y_train, y_test`` (scikit-learn's order).
 
     ``test_size``: a fraction in (0, 1) or a number of samples. The samples are shuffled
-    first (reproducibly, with ``seed`` / ``rng``) unless ``shuffle=False``.
+    first (reproducibly, with ``seed``, or a ``random.Random`` as ``rng``) unless ``shuffle=False``.
     """
     _check_pair("train_test_split", X, y)
     n = len(X)
@@ -35,7 +35,7 @@ def train_test_split(X: Sequence, y: Sequence, test_size: float = 0.25, *, shuff
         raise ValueError(f"train_test_split: {n_test} test samples out of {n} leaves no training or test data")
     order = list(range(n))
     if shuffle:
-        make_rng(seed, rng).shuffle(order)
+        make_rng(seed, rng, what="train_test_split(seed)", default_seed=0).shuffle(order)
     test, train = order[:n_test], order[n_test:]
     return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
 
@@ -54,7 +54,7 @@ def batches(X: Sequence, y: Sequence, batch_size: int | None = None, *, shuffle:
     batch_size = number("batches(batch_size)", batch_size, integer=True, minimum=1)
     order = list(range(n))
     if shuffle:
-        make_rng(seed, rng).shuffle(order)
+        make_rng(seed, rng, what="batches(seed)").shuffle(order)
     for start in range(0, n, batch_size):
         chunk = order[start:start + batch_size]
         if drop_last and len(chunk) < batch_size:

@@ -31,7 +31,7 @@ def circle(n: int = 200, noise: float = 0.0, seed: int | None = 0, rng: Any = No
     """A disc of class 1 (radius < 2.5) inside a ring of class 0 (radius 3.5 to 5);
     ``noise`` shifts each coordinate by up to ``±5·noise``."""
     _check("circle", n, noise)
-    rng = make_rng(seed, rng)
+    rng = make_rng(seed, rng, what="circle(seed)", default_seed=0)
     X, y = [], []
     inside, outside = _split(n)
     for label, count, (low, high) in ((1, inside, (0.0, 2.5)), (0, outside, (3.5, 5.0))):
@@ -48,7 +48,7 @@ def xor(n: int = 200, noise: float = 0.0, seed: int | None = 0, rng: Any = None)
     (first and third quadrants); ``noise`` shifts each coordinate by up to ``±5·noise``
     after the label is chosen."""
     _check("xor", n, noise)
-    rng = make_rng(seed, rng)
+    rng = make_rng(seed, rng, what="xor(seed)", default_seed=0)
     X, y = [], []
     for _ in range(n):
         a, b = rng.uniform(-5, 5), rng.uniform(-5, 5)
@@ -63,7 +63,7 @@ def gaussian(n: int = 200, noise: float = 0.0, seed: int | None = 0, rng: Any = 
     """Two round Gaussian clouds, class 1 around (2, 2) and class 0 around (-2, -2); the
     standard deviation grows from 0.7 (``noise=0``) to 2 (``noise=0.5``)."""
     _check("gaussian", n, noise)
-    rng = make_rng(seed, rng)
+    rng = make_rng(seed, rng, what="gaussian(seed)", default_seed=0)
     std = math.sqrt(0.5 + 7.0 * noise)
     X, y = [], []
     positive, negative = _split(n)
@@ -81,7 +81,7 @@ def spiral(n: int = 200, noise: float = 0.0, seed: int | None = 0, rng: Any = No
     _check("spiral", n, noise)
     number("spiral(classes)", classes, integer=True, minimum=2)
     number("spiral(turns)", turns, above=0, maximum=10)
-    rng = make_rng(seed, rng)
+    rng = make_rng(seed, rng, what="spiral(seed)", default_seed=0)
     X, y = [], []
     for label, count in enumerate(_split(n, classes)):
         offset = 2 * math.pi * label / classes
@@ -98,7 +98,7 @@ def moons(n: int = 200, noise: float = 0.1, seed: int | None = 0, rng: Any = Non
     ``(cos t, sin t)``, class 1 on ``(1 - cos t, 0.5 - sin t)``, t ∈ [0, π]; ``noise`` is
     the standard deviation of the Gaussian added to each coordinate."""
     _check("moons", n, noise)
-    rng = make_rng(seed, rng)
+    rng = make_rng(seed, rng, what="moons(seed)", default_seed=0)
     X, y = [], []
     outer, inner = _split(n)
     for label, count in ((0, outer), (1, inner)):

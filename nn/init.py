@@ -27,12 +27,17 @@ INITS = ("uniform", "xavier", "xavier_normal", "he", "he_uniform")
 """The names accepted by ``init=``."""
 
 
-def make_rng(seed: Any = None, rng: Any = None, what: str = "seed") -> Any:
+def make_rng(seed: Any = None, rng: Any = None, what: str = "seed", default_seed: int | None = None) -> Any:
     """The random source to use: ``rng`` if given, else ``random.Random(seed)``, else the
     global ``random`` module (micrograd's behaviour).
 
     ``seed`` must be an int (or None); ``rng`` a ``random.Random`` (or the ``random`` module).
+    ``what`` names the seed in messages (``"moons(seed)"``). ``default_seed`` is the caller's
+    default seed (``moons(seed=0)``): an ``rng`` given with ``seed`` left at it is used, so
+    ``moons(rng=r)`` works; any other ``seed`` given with an ``rng`` is an error.
     """
+    if rng is not None and default_seed is not None and type(seed) is int and seed == default_seed:
+        seed = None
     if rng is not None and seed is not None:
         raise ValueError(f"give either {what} or rng, not both (got {what}={seed!r} and rng={rng!r})")
     if rng is not None:

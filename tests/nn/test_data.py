@@ -1,5 +1,7 @@
 """train_test_split and the minibatch iterator."""
 
+import random
+
 import pytest
 
 import nn
@@ -29,3 +31,14 @@ def test_batches_cover_the_data_once_in_shuffled_minibatches():
     assert list(nn.batches(X, y, shuffle=False)) == [(X, y)]
     with pytest.raises(ValueError, match="batch_size"):
         list(nn.batches(X, y, batch_size=0))
+
+
+def test_split_and_batches_take_a_random_random_instead_of_a_seed():
+    X = [[float(i)] for i in range(20)]
+    y = list(range(20))
+    assert nn.train_test_split(X, y, rng=random.Random(4)) == nn.train_test_split(X, y, seed=4)
+    with pytest.raises(ValueError, match="give either train_test_split\\(seed\\) or rng"):
+        nn.train_test_split(X, y, seed=4, rng=random.Random(4))
+    assert list(nn.batches(X, y, 5, rng=random.Random(2))) == list(nn.batches(X, y, 5, seed=2))
+    with pytest.raises(TypeError, match="batches\\(seed\\) must be an int"):
+        list(nn.batches(X, y, 5, seed=2.5))

@@ -1,6 +1,7 @@
 """The toy datasets: sizes, labels, geometry without noise, reproducibility."""
 
 import math
+import random
 
 import pytest
 
@@ -63,3 +64,13 @@ def test_spiral_radius_grows_along_each_arm_and_takes_more_classes():
     assert radii == sorted(radii) and radii[-1] < 5
     X, y = datasets.spiral(n=90, classes=3, seed=0)
     assert [y.count(c) for c in range(3)] == [30, 30, 30]
+
+
+@pytest.mark.parametrize("name", sorted(datasets.DATASETS))
+def test_a_random_random_can_replace_the_default_seed(name):
+    make = datasets.DATASETS[name]
+    assert make(n=20, noise=0.1, rng=random.Random(3)) == make(n=20, noise=0.1, seed=3)
+    with pytest.raises(ValueError, match=f"give either {name}\\(seed\\) or rng"):
+        make(n=20, seed=3, rng=random.Random(3))
+    with pytest.raises(TypeError, match=f"{name}\\(seed\\) must be an int or None, got str"):
+        make(n=20, seed="3")
