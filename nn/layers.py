@@ -132,6 +132,7 @@ class Layer(RowModule):
         nout = number("Layer(nout)", nout, integer=True, minimum=1)
         random_source = make_rng(seed, rng)
         flag("Layer(batch_norm)", batch_norm)
+        dropout = number("Layer(dropout)", dropout, minimum=0, maximum=1)
         if activation is None:
             activation = "relu" if nonlin else "linear"
         self.activation = check_activation(activation)
@@ -337,6 +338,8 @@ class MLP(Sequential):
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
             raise TypeError(f"MLP(nouts) must be a non-empty list of layer sizes, got {nouts!r}")
         sizes = [nin] + [number(f"MLP(nouts[{i}])", n, integer=True, minimum=1) for i, n in enumerate(nouts)]
+        flag("MLP(batch_norm)", batch_norm)
+        dropout = number("MLP(dropout)", dropout, minimum=0, maximum=1)
         if isinstance(activation, (list, tuple)):
             if len(activation) != len(nouts):
                 raise ValueError(f"MLP(activation) as a list needs one name per layer ({len(nouts)}), "

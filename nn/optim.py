@@ -41,7 +41,11 @@ class Optimizer:
         name = type(self).__name__
         if isinstance(params, Value):
             raise TypeError(f"{name}(params) must be a list of Values (e.g. model.parameters()), got one Value")
-        self.params = list(params)
+        try:
+            self.params = list(params)
+        except TypeError:
+            raise TypeError(f"{name}(params) must be a list of Values, got {type(params).__name__} "
+                            f"(for a model, pass model.parameters())") from None
         if not self.params:
             raise ValueError(f"{name}(params) is empty: there is nothing to optimize")
         for i, p in enumerate(self.params):
@@ -221,7 +225,8 @@ class RMSprop(Optimizer):
 
     def _checked_settings(self, settings: dict[str, Any], label: Callable[[str], str]) -> dict[str, Any]:
         checked = {key: number(label(key), settings[key], minimum=0)
-                   for key in ("alpha", "eps", "weight_decay", "momentum")}
+                   for key in ("eps", "weight_decay", "momentum")}
+        checked["alpha"] = number(label("alpha"), settings["alpha"], minimum=0, maximum=1)  # a decay rate
         checked["centered"] = flag(label("centered"), settings["centered"])
         return checked
 

@@ -224,6 +224,12 @@ def test_bad_arguments_are_named():
         nn.MLP(2, [3, 1], seed=0)([1.0, 2.0, 3.0])
     with pytest.raises(TypeError, match="seed must be an int"):
         nn.MLP(2, [3, 1], seed=1.5)
+    with pytest.raises(ValueError, match="MLP\\(dropout\\) must be in \\[0, 1\\], got 2"):
+        nn.MLP(2, [1], dropout=2)  # checked even when no layer is hidden
+    with pytest.raises(TypeError, match="MLP\\(batch_norm\\) must be a bool, got int: 1"):
+        nn.MLP(2, [3, 1], batch_norm=1)
+    with pytest.raises(ValueError, match="Layer\\(dropout\\) must be in \\[0, 1\\], got -0.5"):
+        nn.Layer(2, 3, dropout=-0.5)
 
 
 def test_seeds_make_weights_reproducible_and_rng_is_accepted():

@@ -141,6 +141,10 @@ def test_bad_settings_are_named():
         nn.Adam([1.0])
     with pytest.raises(ValueError, match="betas\\[1\\]"):
         nn.Adam(w, betas=(0.9, 1.0))
+    with pytest.raises(ValueError, match="RMSprop\\(alpha\\) must be in \\[0, 1\\], got 2"):
+        nn.RMSprop(w, alpha=2)  # a decay rate: above 1 the average of squares could turn negative
+    with pytest.raises(TypeError, match="SGD\\(params\\) must be a list of Values, got MLP .*model.parameters\\(\\)"):
+        nn.SGD(nn.MLP(2, [1], seed=0), lr=0.1)
 
 
 def run_steps(optimizer, params, steps):
