@@ -24,6 +24,7 @@ from .layers import BatchNorm
 from .losses import LOSSES, l1_penalty, l2_penalty
 from .module import Module
 from .optim import SGD, Optimizer
+from .schedules import LRSchedule
 
 __all__ = ["fit", "evaluate", "predict", "accuracy", "History", "EpochRecord"]
 
@@ -264,7 +265,7 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
       ``"cross_entropy"``, ``"mse"``) or ``loss(outputs, targets) -> Value``. With ``"hinge"``,
       0/1 labels are turned into -1/+1.
     * ``optimizer``: default ``SGD(model.parameters(), lr=0.1, momentum=0.9)``; ``schedule``:
-      an ``nn`` learning-rate schedule stepped after every epoch.
+      an ``nn`` learning-rate schedule made for ``optimizer``, stepped after every epoch.
     * ``batch_size``: minibatch size (``None``: the whole training set); ``shuffle`` / ``seed``.
       ``drop_last=True`` skips a final minibatch shorter than ``batch_size``, as PyTorch's
       ``DataLoader`` does. By default every sample is trained on in every epoch; but batch norm
@@ -273,7 +274,7 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
       50, 50, 51). Where batch norm would only ever see one sample (``batch_size=1``, one
       training sample) ``fit`` raises ``ValueError`` before training.
     * ``l1``, ``l2``: the λ of the L1 / L2 penalties over all parameters.
-    * ``validation_data=(X_val, y_val)`` or ``validation_split`` (a fraction of ``X``). A
+    * ``validation_data=(X_val, y_val)`` or ``validation_split`` (a fraction of ``X`` in [0, 1)). A
       validation set of fewer than :data:`MIN_VALIDATION_SAMPLES` (10) samples gets a
       ``UserWarning``: one sample's accuracy is 0 or 1.
     * Early stopping: stop when the validation loss (the training loss without validation)
@@ -306,16 +307,21 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     if not X:
         raise ValueError("fit: X is empty")
     number("fit(epochs)", epochs, integer=True, minimum=1)
-    for name, value in (("l1", l1), ("l2", l2), ("min_delta", min_delta), ("validation_split", validation_split)):
+    for name, value in (("l1", l1), ("l2", l2), ("min_delta", min_delta)):
         number(f"fit({name})", value, minimum=0)
+    number("fit(validation_split)", validation_split, minimum=0, below=1, accepted="a fraction in [0, 1)")
     if patience is not None:
         number("fit(patience)", patience, integer=True, minimum=1, accepted="at least 1 (or None)")
     if max_loss is not None:
         max_loss = number("fit(max_loss)", max_loss, above=0, accepted="a positive finite number (or None)")
     if batch_size is not None:
         number("fit(batch_size)", batch_size, integer=True, minimum=1, accepted="at least 1 (or None)")
-    flag("fit(drop_last)", drop_last)
-    flag("fit(restore_best)", restore_best)
+    for name, value in (("shuffle", shuffle), ("drop_last", drop_last), ("restore_best", restore_best),
+                        ("progress", progress)):
+        flag(f"fit({name})", value)
+    make_rng(seed, what="fit(seed)")  # checked now, not after the split
+    if callable(callbacks) or isinstance(callbacks, (str, bytes)):
+        raise TypeError(f"fit(callbacks) must be a list of functions, got {callbacks!r} (for one: callbacks=[f])")
     for index, callback in enumerate(callbacks):
         if not callable(callback):
             raise TypeError(f"fit(callbacks[{index}]) must be callable, got {callback!r}")
@@ -324,10 +330,22 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
         optimizer = SGD(params, lr=0.1, momentum=0.9)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"fit(optimizer) must be an nn optimizer (SGD, Adam, ...), got {type(optimizer).__name__}")
+    if schedule is not None:
+        if not isinstance(schedule, LRSchedule):
+            raise TypeError(f"fit(schedule) must be an nn schedule (StepLR, ExponentialLR, CosineAnnealingLR) "
+                            f"or None, got {type(schedule).__name__}: {schedule!r}")
+        if schedule.optimizer is not optimizer:
+            raise ValueError("fit(schedule) was made for another optimizer than the one fit uses, so it would "
+                             "not change fit's learning rate: pass that optimizer too, fit(..., optimizer=opt, "
+                             "schedule=nn.StepLR(opt, ...))")
 
     if validation_data is not None:
         if validation_split:
             raise ValueError("fit: give validation_data or validation_split, not both")
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            size = f" of length {len(validation_data)}" if isinstance(validation_data, (tuple, list)) else ""
+            raise TypeError(f"fit(validation_data) must be a pair (X_val, y_val), got a {type(validation_data).__name__}"
+                            f"{size}")
         X_val, y_val = list(validation_data[0]), list(validation_data[1])  # noqa: N806
     elif validation_split:
         X, X_val, y, y_val = train_test_split(X, y, validation_split, seed=seed)  # noqa: N806

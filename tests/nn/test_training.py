@@ -304,6 +304,36 @@ def test_bad_arguments_are_named():
         nn.fit(model, X, y, patience=0)
 
 
+@pytest.mark.parametrize("settings, error, message", [
+    (dict(validation_split=5), ValueError, r"fit\(validation_split\) must be a fraction in \[0, 1\), got 5"),
+    (dict(validation_split=1.0), ValueError, r"fit\(validation_split\) must be a fraction in \[0, 1\), got 1.0"),
+    (dict(validation_data=([[0.0, 1.0]] * 10,)), TypeError, r"fit\(validation_data\) must be a pair \(X_val, y_val\)"),
+    (dict(callbacks=print), TypeError, r"fit\(callbacks\) must be a list of functions.*callbacks=\[f\]"),
+    (dict(schedule="step"), TypeError, r"fit\(schedule\) must be an nn schedule"),
+    (dict(progress="no"), TypeError, r"fit\(progress\) must be a bool, got str: 'no'"),
+    (dict(shuffle=0), TypeError, r"fit\(shuffle\) must be a bool, got int: 0"),
+    (dict(seed=1.5), TypeError, r"fit\(seed\) must be an int or None, got float: 1.5"),
+])
+def test_bad_arguments_are_refused_before_any_training(settings, error, message):
+    X, y = nn.datasets.xor(n=20, seed=0)
+    model = nn.MLP(2, [2, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(error, match=message):
+        nn.fit(model, X, y, epochs=2, **settings)
+    assert model.state_dict() == before
+
+
+def test_a_schedule_for_another_optimizer_is_refused():
+    X, y = nn.datasets.xor(n=20, seed=0)
+    model = nn.MLP(2, [2, 1], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=0.1)
+    schedule = nn.StepLR(optimizer, step_size=1)
+    with pytest.raises(ValueError, match="another optimizer than the one fit uses"):
+        nn.fit(model, X, y, schedule=schedule, epochs=2, progress=False)  # fit would make its own SGD
+    nn.fit(model, X, y, optimizer=optimizer, schedule=schedule, epochs=2, progress=False)
+    assert optimizer.lr == pytest.approx(0.001)
+
+
 def test_predict_and_accuracy():
     model = nn.MLP(2, [3, 2], seed=0)
     outputs = nn.predict(model, [[1.0, 2.0], [0.0, 1.0]])
