@@ -344,8 +344,8 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
             raise ValueError("fit: give validation_data or validation_split, not both")
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             size = f" of length {len(validation_data)}" if isinstance(validation_data, (tuple, list)) else ""
-            raise TypeError(f"fit(validation_data) must be a pair (X_val, y_val), got a {type(validation_data).__name__}"
-                            f"{size}")
+            raise TypeError(f"fit(validation_data) must be a pair (X_val, y_val), "
+                            f"got a {type(validation_data).__name__}{size}")
         X_val, y_val = list(validation_data[0]), list(validation_data[1])  # noqa: N806
     elif validation_split:
         X, X_val, y, y_val = train_test_split(X, y, validation_split, seed=seed)  # noqa: N806
