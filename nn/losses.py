@@ -125,11 +125,14 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Value:
     class indices.
     """
     logits = list(logits)
-    if logits and isinstance(logits[0], (Value, numbers.Real)):  # one sample: a list of class scores
+    one_sample = bool(logits) and isinstance(logits[0], (Value, numbers.Real))
+    if one_sample:  # one sample: a list of class scores
         logits = [logits]
     targets = [targets] if isinstance(targets, numbers.Integral) else list(targets)
     if len(logits) != len(targets):
-        raise ValueError(f"cross_entropy: {len(logits)} samples of logits but {len(targets)} targets")
+        hint = (f" (a flat list of {len(logits[0])} scores is one sample's class scores; for a minibatch give one "
+                f"list per sample, from a model with one output per class)") if one_sample else ""
+        raise ValueError(f"cross_entropy: {len(logits)} samples of logits but {len(targets)} targets{hint}")
     if not logits:
         raise ValueError("cross_entropy: no outputs (an empty minibatch)")
     losses = []

@@ -117,6 +117,9 @@ def test_cross_entropy_by_hand_and_errors():
     assert loss.data == pytest.approx(-math.log(3 / 4))
     with pytest.raises(ValueError, match="class index in 0..1"):
         nn.cross_entropy([values([0.0, 1.0])], [2])
+    with pytest.raises(ValueError, match="1 samples of logits but 3 targets \\(a flat list of 3 scores is one "
+                                         "sample's class scores.*one output per class"):
+        nn.cross_entropy(values([0.5, -1.0, 2.0]), [0, 1, 1])  # a one-output model's minibatch
 
 
 def test_sum_reduction_and_unknown_reduction():
