@@ -432,3 +432,11 @@ def test_after_early_stopping_history_best_describes_the_restored_weights():
     assert history.val_loss[-1] > history.best.val_loss  # the last epoch trained is not what the model holds
     assert history.to_dict()["best"]["epoch"] == history.best_epoch
     assert nn.History("val_loss").best is None
+
+
+def test_the_readme_names_every_public_nn_function_and_class():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- nn:start -->")[1].split("<!-- nn:end -->")[0]
+    internal = {"RowModule", "MaxoutUnit", "Optimizer", "LRSchedule", "EpochRecord", "LOSSES", "parameters_to_vector"}
+    assert [name for name in nn.__all__ if name not in internal and not re.search(rf"\b{name}\b", section)] == []
+    assert [name for name in nn.datasets.DATASETS if not re.search(rf"`(nn\.datasets\.)?{name}`", section)] == []
