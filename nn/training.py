@@ -297,8 +297,9 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     Ctrl-C stops cleanly and returns the history so far. A loss that cannot be computed
     (overflow, a domain error, a non-finite gradient: NaN or infinity never reach the weights)
     raises the engine's error itself, with a note (PEP 678, shown under the traceback) saying
-    the epoch and step where it happened; that, ``max_loss``, early stopping, a callback and
-    Ctrl-C are the only things that end training before ``epochs``.
+    the epoch and step where it happened (or ``validation``, for the validation set); that,
+    ``max_loss``, early stopping, a callback and Ctrl-C are the only things that end training
+    before ``epochs``.
     """
     loss_function, loss_name = _resolve_loss(loss)
     X, y = list(X), list(y)  # noqa: N806
@@ -415,7 +416,10 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
             train_acc = right / counted if counted else None
             val_loss = val_acc = None
             if X_val is not None:
-                val_loss, val_acc = evaluate(model, X_val, y_val, loss)
+                try:
+                    val_loss, val_acc = evaluate(model, X_val, y_val, loss)
+                except (OverflowError, FloatingPointError, ValueError, ZeroDivisionError) as error:
+                    raise _with_note(error, f"fit: epoch {epoch}, validation")
             record = EpochRecord(epoch, train_loss, train_acc, val_loss, val_acc, lr,
                                  time.perf_counter() - started)
             history.epochs.append(record)

@@ -440,3 +440,11 @@ def test_the_readme_names_every_public_nn_function_and_class():
     internal = {"RowModule", "MaxoutUnit", "Optimizer", "LRSchedule", "EpochRecord", "LOSSES", "parameters_to_vector"}
     assert [name for name in nn.__all__ if name not in internal and not re.search(rf"\b{name}\b", section)] == []
     assert [name for name in nn.datasets.DATASETS if not re.search(rf"`(nn\.datasets\.)?{name}`", section)] == []
+
+
+def test_an_error_in_validation_names_the_epoch():
+    X, y = nn.datasets.xor(n=20, seed=0)
+    X_val = [x + [0.0] for x in X]  # three inputs for a model of two
+    with pytest.raises(ValueError, match="expects 2 inputs, got 3") as caught:
+        nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, validation_data=(X_val, y), epochs=3, progress=False)
+    assert caught.value.__notes__ == ["fit: epoch 1, validation"]
