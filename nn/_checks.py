@@ -13,6 +13,15 @@ from typing import Any
 from autograd import Value
 
 
+def type_name(value: Any) -> str:
+    """The name of ``value``'s type for a message: ``int`` or ``Value``, but ``numpy.bool``
+    rather than a bare ``bool`` that would contradict "must be a bool"."""
+    kind = type(value)
+    if kind.__module__ == "builtins" or kind.__module__.partition(".")[0] in ("autograd", "nn"):
+        return kind.__qualname__
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
 def _bounds_text(minimum: Any, maximum: Any, above: Any, below: Any) -> str:
     low = f"[{minimum:g}" if minimum is not None else f"({above:g}" if above is not None else None
     high = f"{maximum:g}]" if maximum is not None else f"{below:g})" if below is not None else None
@@ -33,7 +42,7 @@ def number(what: str, value: Any, *, integer: bool = False, minimum: Any = None,
     ``accepted`` replaces the description of the bounds."""
     kind = numbers.Integral if integer else numbers.Real
     if isinstance(value, bool) or not isinstance(value, kind):
-        raise TypeError(f"{what} must be {'an int' if integer else 'a number'}, got {type(value).__name__}: {value!r}")
+        raise TypeError(f"{what} must be {'an int' if integer else 'a number'}, got {type_name(value)}: {value!r}")
     if integer:
         converted: Any = int(value)
     else:
@@ -53,7 +62,7 @@ def number(what: str, value: Any, *, integer: bool = False, minimum: Any = None,
 def flag(what: str, value: Any) -> bool:
     """``value`` if it is a bool, else ``TypeError`` (``1`` or ``"yes"`` are not flags)."""
     if not isinstance(value, bool):
-        raise TypeError(f"{what} must be a bool, got {type(value).__name__}: {value!r}")
+        raise TypeError(f"{what} must be a bool, got {type_name(value)}: {value!r}")
     return value
 
 
@@ -63,7 +72,7 @@ def as_value(x: Any, what: str) -> Value:
     if isinstance(x, Value):
         return x
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{what} must be a Value or a number, got {type(x).__name__}: {x!r}")
+        raise TypeError(f"{what} must be a Value or a number, got {type_name(x)}: {x!r}")
     return Value(number(what, x))
 
 

@@ -19,7 +19,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from autograd import Value
 
-from ._checks import as_number
+from ._checks import as_number, flag
 
 __all__ = ["Module", "parameters_to_vector", "vector_to_parameters", "is_batch"]
 
@@ -113,9 +113,7 @@ class Module:
     def train(self, mode: bool = True) -> "Module":
         """Set training mode (``True``) or evaluation mode (``False``) here and in every
         sub-module; returns ``self``."""
-        if not isinstance(mode, bool):
-            raise TypeError(f"train(mode) must be a bool, got {type(mode).__name__}: {mode!r}")
-        self.training = mode
+        self.training = flag("train(mode)", mode)
         for _, child in self.named_children():
             child.train(mode)
         return self
