@@ -44,18 +44,49 @@ class LRSchedule:
         """The learning rate set by the last :meth:`step` (PyTorch's name)."""
         return self.optimizer.lr
 
+    SETTINGS: dict[str, dict[str, Any]] = {}
+    """Each setting's name and its constructor check (the keyword arguments of ``number``)."""
+
     def state_dict(self) -> dict[str, Any]:
-        """``base_lr`` and ``last_epoch``."""
-        return {"base_lr": self.base_lr, "last_epoch": self.last_epoch}
+        """The schedule's type, ``base_lr``, ``last_epoch`` and its settings (``gamma``...)."""
+        return {"type": type(self).__name__, "base_lr": self.base_lr, "last_epoch": self.last_epoch,
+                **{key: getattr(self, key) for key in self.SETTINGS}}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Resume from what :meth:`state_dict` returned, and set the optimizer's learning rate
+        to the one for ``last_epoch``.
+
+        Every entry is checked first (``base_lr`` a positive number, ``last_epoch`` an int
+        >= 0, each setting as the constructor checks it); on any problem ``ValueError``
+        (``TypeError`` for a wrong type) names the key and what is accepted, and nothing
+        changes.
+        """
+        name = type(self).__name__
+        where = f"{name}.load_state_dict"
+        if not isinstance(state, dict) or state.get("type") != name:
+            got = state.get("type") if isinstance(state, dict) else type(state).__name__
+            raise ValueError(f"{where}: expected what {name}.state_dict() returns, got type {got!r}")
+        expected = ["type", "base_lr", "last_epoch", *self.SETTINGS]
+        if sorted(state) != sorted(expected):
+            raise ValueError(f"{where}: expected the keys {expected}, got {list(state)}")
+        base_lr = number(f"{where}: base_lr", state["base_lr"], above=0)
+        last_epoch = number(f"{where}: last_epoch", state["last_epoch"], integer=True, minimum=0)
+        settings = {key: number(f"{where}: {key}", state[key], **checks) for key, checks in self.SETTINGS.items()}
+        self.base_lr, self.last_epoch = base_lr, last_epoch
+        for key, value in settings.items():
+            setattr(self, key, value)
+        self.optimizer.lr = self.lr_at(last_epoch)
 
 
 class StepLR(LRSchedule):
     """Multiply the learning rate by ``gamma`` every ``step_size`` epochs."""
 
+    SETTINGS = {"step_size": {"integer": True, "above": 0}, "gamma": {"above": 0}}
+
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
         super().__init__(optimizer)
-        self.step_size = number("StepLR(step_size)", step_size, integer=True, above=0)
-        self.gamma = number("StepLR(gamma)", gamma, above=0)
+        self.step_size = number("StepLR(step_size)", step_size, **self.SETTINGS["step_size"])
+        self.gamma = number("StepLR(gamma)", gamma, **self.SETTINGS["gamma"])
 
     def lr_at(self, epoch: int) -> float:
         """``lr₀ · γ^⌊epoch / step_size⌋``."""
@@ -65,9 +96,11 @@ class StepLR(LRSchedule):
 class ExponentialLR(LRSchedule):
     """Multiply the learning rate by ``gamma`` every epoch."""
 
+    SETTINGS = {"gamma": {"above": 0}}
+
     def __init__(self, optimizer: Optimizer, gamma: float) -> None:
         super().__init__(optimizer)
-        self.gamma = number("ExponentialLR(gamma)", gamma, above=0)
+        self.gamma = number("ExponentialLR(gamma)", gamma, **self.SETTINGS["gamma"])
 
     def lr_at(self, epoch: int) -> float:
         """``lr₀ · γ^epoch``."""
@@ -78,10 +111,12 @@ class CosineAnnealingLR(LRSchedule):
     """Anneal the learning rate from ``lr₀`` to ``eta_min`` along half a cosine over ``T_max``
     epochs (then back up, as PyTorch's closed form does)."""
 
+    SETTINGS = {"T_max": {"integer": True, "above": 0}, "eta_min": {"minimum": 0}}
+
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:  # noqa: N803
         super().__init__(optimizer)
-        self.T_max = number("CosineAnnealingLR(T_max)", T_max, integer=True, above=0)
-        self.eta_min = number("CosineAnnealingLR(eta_min)", eta_min, minimum=0)
+        self.T_max = number("CosineAnnealingLR(T_max)", T_max, **self.SETTINGS["T_max"])
+        self.eta_min = number("CosineAnnealingLR(eta_min)", eta_min, **self.SETTINGS["eta_min"])
 
     def lr_at(self, epoch: int) -> float:
         """``η_min + (lr₀ - η_min)(1 + cos(π·epoch / T_max)) / 2``."""

@@ -54,3 +54,36 @@ def test_bad_settings():
         nn.StepLR(optimizer, step_size=0)
     with pytest.raises(TypeError, match="must be an nn optimizer"):
         nn.ExponentialLR("sgd", gamma=0.5)
+
+
+@pytest.mark.parametrize("name, settings", CASES, ids=[c[0] for c in CASES])
+def test_a_resumed_schedule_continues_where_it_stopped(name, settings):
+    optimizer = nn.SGD([Value(1.0)], lr=0.2)
+    whole_run = lrs(getattr(nn, name)(optimizer, **settings), 12)
+    first = nn.SGD([Value(1.0)], lr=0.2)
+    stopped = getattr(nn, name)(first, **settings)
+    lrs(stopped, 5)
+    resumed_optimizer = nn.SGD([Value(1.0)], lr=0.2)
+    resumed = getattr(nn, name)(resumed_optimizer, **{key: value * 2 for key, value in settings.items()})
+    resumed.load_state_dict(stopped.state_dict())
+    assert resumed_optimizer.lr == pytest.approx(whole_run[4], rel=1e-15)
+    assert lrs(resumed, 7) == pytest.approx(whole_run[5:], rel=1e-15)
+
+
+@pytest.mark.parametrize("change, error, message", [
+    ({"type": "StepLR"}, ValueError, "expected what ExponentialLR.state_dict.. returns, got type 'StepLR'"),
+    ({"last_epoch": -1}, ValueError, "last_epoch must be at least 0, got -1"),
+    ({"last_epoch": 2.5}, TypeError, "last_epoch must be an int, got float: 2.5"),
+    ({"base_lr": 0.0}, ValueError, "base_lr must be positive, got 0.0"),
+    ({"gamma": float("nan")}, ValueError, "gamma must be a finite number, got nan"),
+    ({"surprise": 1}, ValueError, "expected the keys"),
+])
+def test_loading_a_bad_schedule_state_changes_nothing_and_says_why(change, error, message):
+    optimizer = nn.SGD([Value(1.0)], lr=0.2)
+    schedule = nn.ExponentialLR(optimizer, gamma=0.5)
+    schedule.step()
+    before = (schedule.state_dict(), optimizer.lr)
+    state = {**schedule.state_dict(), **change}
+    with pytest.raises(error, match=message.replace("(", "\\(")):
+        schedule.load_state_dict(state)
+    assert (schedule.state_dict(), optimizer.lr) == before
