@@ -253,6 +253,11 @@ def _with_note(error: BaseException, note: str) -> BaseException:
     return wrapped
 
 
+def _inputs_per_sample(row: Any) -> int:
+    """How many inputs a sample gives the model (one for a bare number)."""
+    return len(row) if hasattr(row, "__len__") else 1
+
+
 def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits",  # noqa: N803
         optimizer: Optimizer | None = None, epochs: int = 100, batch_size: int | None = None,
         validation_data: tuple[Sequence, Sequence] | None = None, validation_split: float = 0.0,
@@ -357,6 +362,11 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
             raise ValueError("fit(validation_data): the validation set has no samples")
         if len(X_val) != len(y_val):
             raise ValueError(f"fit(validation_data): {len(X_val)} samples but {len(y_val)} labels")
+        width = _inputs_per_sample(X[0])
+        for index, row in enumerate(X_val):
+            if _inputs_per_sample(row) != width:
+                raise ValueError(f"fit(validation_data): sample {index} has {_inputs_per_sample(row)} inputs but the "
+                                 f"training samples have {width}")
         if len(X_val) < MIN_VALIDATION_SAMPLES:
             warnings.warn(f"fit: the validation set has only {len(X_val)} sample{'s' * (len(X_val) != 1)}, so its "
                           f"accuracy moves in steps of {1 / len(X_val):.2g} and its loss is noise; use at least "

@@ -260,7 +260,8 @@ def test_a_validation_set_of_ten_samples_or_none_is_not_warned_about(recwarn):
 
 
 @pytest.mark.parametrize("validation_data, message", [
-    (([], []), "no samples"), (([[0.0, 0.0]] * 3, [0, 1]), "3 samples but 2 labels")])
+    (([], []), "no samples"), (([[0.0, 0.0]] * 3, [0, 1]), "3 samples but 2 labels"),
+    (([[0.0, 0.0]] * 9 + [[0.0, 0.0, 0.0]], [0] * 10), "sample 9 has 3 inputs but the training samples have 2")])
 def test_an_empty_or_mismatched_validation_set_is_refused_before_training(validation_data, message):
     X, y = nn.datasets.xor(n=20, seed=0)
     model = nn.MLP(2, [2, 1], seed=0)
@@ -444,7 +445,7 @@ def test_the_readme_names_every_public_nn_function_and_class():
 
 def test_an_error_in_validation_names_the_epoch():
     X, y = nn.datasets.xor(n=20, seed=0)
-    X_val = [x + [0.0] for x in X]  # three inputs for a model of two
-    with pytest.raises(ValueError, match="expects 2 inputs, got 3") as caught:
+    X_val = [[float("nan"), 0.0]] + X[1:]  # a NaN input, met only when the model reads it
+    with pytest.raises(ValueError, match="must be a finite number, got nan") as caught:
         nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, validation_data=(X_val, y), epochs=3, progress=False)
     assert caught.value.__notes__ == ["fit: epoch 1, validation"]
