@@ -85,3 +85,11 @@ def test_wrong_types_say_what_is_accepted(call, message):
 def test_a_huge_int_where_a_float_is_wanted_is_not_finite():
     with pytest.raises(ValueError, match=r"SGD\(lr\) must be a finite number"):
         sgd(lr=10 ** 400)
+
+
+def test_a_numpy_bool_is_not_a_flag_and_the_message_says_whose_bool_it_is():
+    numpy = pytest.importorskip("numpy")
+    with pytest.raises(TypeError, match=r"train\(mode\) must be a bool, got numpy\.bool_?: "):
+        nn.MLP(2, [1]).train(numpy.True_)
+    with pytest.raises(TypeError, match=r"must be a number, got Value: "):
+        sgd(lr=Value(0.1))
