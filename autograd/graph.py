@@ -58,69 +58,59 @@ def _walk(root: Value) -> tuple[list[Value], list[Any], list[int]]:
     """Depth-first walk: every node ``root`` depends on, parents before children; the
     gradient each node held; and the positions of the leaves in that order.
 
-    Iterative (no recursion limit) and deterministic (parents in order). A reached node is
-    marked by parking :data:`_VISITED` (a zero) in its ``.grad``; the gradient it held is
-    returned in the second list, for the caller to put back or add to. This needs no set of
-    visited nodes, which would cost more memory than the graph's own edges.
+    Iterative (no recursion limit) and deterministic: the order of a recursive walk that
+    looks at each node's parents in order. A reached node is marked by parking
+    :data:`_VISITED` (a zero) in its ``.grad``; the gradient it held is returned in the second
+    list, for the caller to put back or add to. This needs no set of visited nodes, which
+    would cost more memory than the graph's own edges.
     """
-    if root.op is None:
-        saved = [root.grad]
-        root.grad = _VISITED
-        return [root], saved, [0]
     order: list[Value] = []
     saved: list[Any] = []
     leaves: list[int] = []
-    # The path from the root to the node being explored: each node's gradient, the parents
-    # it has left to look at and the position of the next one.
-    path, path_grads, pending, positions = [root], [root.grad], [_parents_to_explore(root)], [0]
-    root.grad = _VISITED
+    # ``to_visit`` is a stack of nodes still to look at, where ``None`` means "every parent of
+    # the node on top of ``path`` is done": the stack a recursive walk would keep, written out.
+    # A node's parents are pushed in reverse, so they come off in order, and only if not yet
+    # visited then (they are checked again when they come off: an earlier parent's walk may
+    # have reached them). Nothing is allocated per node on the path, so a path a million
+    # nodes deep gives the garbage collector nothing to scan.
+    to_visit: list[Value | None] = [root]
+    path: list[Value] = []
+    path_grads: list[Any] = []
     try:
-        while path:
-            parents = pending[-1]
-            position, count = positions[-1], len(parents)
-            while position < count:
-                parent = parents[position]
-                position += 1
-                if parent.grad is _VISITED:
-                    continue
-                if parent.op is None:  # a leaf is finished as soon as it is reached
-                    leaves.append(len(order))
-                    order.append(parent)
-                    saved.append(parent.grad)
-                    parent.grad = _VISITED
-                    continue
-                positions[-1] = position
-                path.append(parent)
-                path_grads.append(parent.grad)
-                pending.append(_parents_to_explore(parent))
-                positions.append(0)
-                parent.grad = _VISITED
-                break
-            else:  # every parent of the node on top is in the order: the node goes next
-                positions.pop()
-                pending.pop()
+        while to_visit:
+            node = to_visit.pop()
+            if node is None:  # every parent of the node on top of the path is in the order
                 order.append(path.pop())
                 saved.append(path_grads.pop())
+                continue
+            if node.grad is _VISITED:
+                continue
+            op = node.op
+            if op is None:  # a leaf is finished as soon as it is reached
+                leaves.append(len(order))
+                order.append(node)
+                saved.append(node.grad)
+                node.grad = _VISITED
+                continue
+            path.append(node)
+            path_grads.append(node.grad)
+            node.grad = _VISITED
+            to_visit.append(None)
+            arity = op.arity  # Value.parents, inlined: this is the hot loop
+            if arity == 2:
+                if node._second.grad is not _VISITED:
+                    to_visit.append(node._second)
+                if node._first.grad is not _VISITED:
+                    to_visit.append(node._first)
+            elif arity == 1:
+                if node._first.grad is not _VISITED:
+                    to_visit.append(node._first)
+            else:  # an n-ary node: most of a neuron's dot parents are weights already reached
+                to_visit += [parent for parent in reversed(node._first) if parent.grad is not _VISITED]
     except BaseException:  # e.g. KeyboardInterrupt: leave every gradient as it was
         _restore(order + path, saved + path_grads)
         raise
     return order, saved, leaves
-
-
-def _parents_to_explore(node: Value) -> Sequence[Value]:
-    """The parents :func:`_walk` has to look at when it reaches ``node``, in order.
-
-    ``Value.parents``, inlined for the hot loop, except that an n-ary node's parents already
-    visited are dropped at once: most of a neuron's ``dot`` parents are weights that an
-    earlier sample's neuron has reached. (The walk checks each remaining parent again, as
-    exploring one parent may reach the next.)
-    """
-    arity = node.op.arity
-    if arity == 2:
-        return (node._first, node._second)
-    if arity == 1:
-        return (node._first,)
-    return [parent for parent in node._first if parent.grad is not _VISITED]
 
 
 _parents = Value.parents.fget

@@ -7,7 +7,7 @@ import numbers
 import threading
 from contextlib import contextmanager
 from types import SimpleNamespace
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator
 
 from .ops import OPS, Op, _sign
 

@@ -133,6 +133,47 @@ def test_topological_order_is_deterministic_for_the_same_structure():
     assert shape(topological_order(nodes[-1])) == shape(topological_order(again[-1]))
 
 
+def _recursive_depth_first_order(root: Value) -> list[Value]:
+    """The reference: a recursive walk that looks at each node's parents in order."""
+    order: list[Value] = []
+    seen: set[int] = set()
+
+    def visit(node: Value) -> None:
+        seen.add(id(node))
+        for parent in node.parents:
+            if id(parent) not in seen:
+                visit(parent)
+        order.append(node)
+
+    visit(root)
+    return order
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_topological_order_is_a_recursive_depth_first_walks_order(seed):
+    """Shared nodes, repeated parents (``a + a``) and n-ary nodes whose later parents an
+    earlier parent's walk reaches."""
+    rng = random.Random(seed)
+    nodes = [Value(rng.uniform(-1, 1)) for _ in range(rng.randint(1, 4))]
+
+    def pick() -> Value:
+        return nodes[-1] if rng.random() < 0.3 else rng.choice(nodes)
+
+    for _ in range(rng.randint(1, 80)):
+        kind = rng.randrange(4)
+        if kind == 0:
+            nodes.append(pick() * pick())
+        elif kind == 1:
+            nodes.append(pick().tanh())
+        elif kind == 2:
+            k = rng.randint(1, 4)
+            nodes.append(autograd.dot([pick() for _ in range(k)], [pick() for _ in range(k)], pick()))
+        else:
+            nodes.append(autograd.sum([pick() for _ in range(rng.randint(1, 5))]))
+    root = nodes[-1]
+    assert list(map(id, topological_order(root))) == list(map(id, _recursive_depth_first_order(root)))
+
+
 def test_topological_order_of_only_the_nodes_the_root_depends_on():
     x, y = Value(1.0), Value(2.0)
     unrelated = y * 3
