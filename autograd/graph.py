@@ -230,19 +230,35 @@ def _backward_pass(root: Value, gradient: Any, create_graph: bool, observe: Call
         root.grad = Value(gradient) if create_graph else gradient
         try:
             _chain_rule(order, VALUE_MATH if create_graph else FLOAT_MATH, observe)
-            for position in leaves:  # add this pass's gradient to what each leaf held
-                node, previous = order[position], saved[position]
-                grad = node.grad
-                if not _isfinite(_number(grad)):
-                    raise FloatingPointError(_find_non_finite(order))
-                if create_graph and not isinstance(grad, Value):
-                    grad = Value(grad)
-                if isinstance(previous, Value) or previous != 0.0:
-                    grad = previous + grad
-                node.grad = grad
+            _add_to_leaves(order, saved, leaves, create_graph)
         except BaseException:
             _restore(order, saved)
             raise
+
+
+def _add_to_leaves(order: list[Value], saved: list[Any], leaves: list[int], create_graph: bool) -> None:
+    """Add this pass's gradient to what each leaf held before it, after checking that it is
+    finite (``FloatingPointError`` naming the op responsible otherwise)."""
+    if create_graph:
+        for position in leaves:
+            node, previous = order[position], saved[position]
+            grad = node.grad
+            if not _isfinite(_number(grad)):
+                raise FloatingPointError(_find_non_finite(order))
+            if not isinstance(grad, Value):
+                grad = Value(grad)
+            if isinstance(previous, Value) or previous != 0.0:
+                grad = previous + grad
+            node.grad = grad
+        return
+    for position in leaves:  # the same for floats, in the fewest steps: there are many leaves
+        node = order[position]
+        grad = node.grad
+        if grad - grad != 0.0:  # inf or nan
+            raise FloatingPointError(_find_non_finite(order))
+        previous = saved[position]
+        if previous != 0.0:  # also a Value, from an earlier create_graph pass: never equal to 0.0
+            node.grad = previous + grad
 
 
 def backward(root: Value, gradient: float = 1.0, create_graph: bool = False) -> None:
