@@ -22,6 +22,9 @@ __all__ = ["LRSchedule", "StepLR", "ExponentialLR", "CosineAnnealingLR"]
 class LRSchedule:
     """Base class: remembers the optimizer and its initial learning rate."""
 
+    SETTINGS: dict[str, dict[str, Any]] = {}
+    """Each setting's name and its constructor check (the keyword arguments of ``number``)."""
+
     def __init__(self, optimizer: Optimizer) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(self).__name__}(optimizer) must be an nn optimizer, "
@@ -43,9 +46,6 @@ class LRSchedule:
     def get_last_lr(self) -> float:
         """The learning rate set by the last :meth:`step` (PyTorch's name)."""
         return self.optimizer.lr
-
-    SETTINGS: dict[str, dict[str, Any]] = {}
-    """Each setting's name and its constructor check (the keyword arguments of ``number``)."""
 
     def state_dict(self) -> dict[str, Any]:
         """The schedule's type, ``base_lr``, ``last_epoch`` and its settings (``gamma``...)."""
