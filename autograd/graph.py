@@ -54,69 +54,88 @@ two passes over graphs that share nodes (a model's parameters, say) must not int
 Passes from several threads are safe; they run one after the other."""
 
 
-def _walk(root: Value) -> tuple[list[Value], list[Any], list[int]]:
-    """Depth-first walk: every node ``root`` depends on, parents before children; the
-    gradient each node held; and the positions of the leaves in that order.
+def _walk(root: Value, order: list[Value], saved: list[Any], leaves: list[int]) -> None:
+    """Depth-first walk: appends to ``order`` every node ``root`` depends on, parents before
+    children; to ``saved`` the gradient each node held; and to ``leaves`` the positions of the
+    leaves in ``order``.
 
     Iterative (no recursion limit) and deterministic: the order of a recursive walk that
     looks at each node's parents in order. A reached node is marked by parking
-    :data:`_VISITED` (a zero) in its ``.grad``; the gradient it held is returned in the second
-    list, for the caller to put back or add to. This needs no set of visited nodes, which
-    would cost more memory than the graph's own edges.
+    :data:`_VISITED` (a zero) in its ``.grad``, which needs no set of visited nodes (it would
+    cost more memory than the graph's own edges). The caller owns the lists, so whenever the
+    walk is interrupted (Ctrl-C), ``_restore(order, saved)`` puts back every gradient it
+    changed: the walk puts back itself those of the nodes it had not finished.
     """
-    order: list[Value] = []
-    saved: list[Any] = []
-    leaves: list[int] = []
-    # ``to_visit`` is a stack of nodes still to look at, where ``None`` means "every parent of
-    # the node on top of ``path`` is done": the stack a recursive walk would keep, written out.
-    # A node's parents are pushed in reverse, so they come off in order, and only if not yet
-    # visited then (they are checked again when they come off: an earlier parent's walk may
-    # have reached them). Nothing is allocated per node on the path, so a path a million
-    # nodes deep gives the garbage collector nothing to scan.
-    to_visit: list[Value | None] = [root]
     path: list[Value] = []
     path_grads: list[Any] = []
-    try:
-        while to_visit:
-            node = to_visit.pop()
-            if node is None:  # every parent of the node on top of the path is in the order
-                order.append(path.pop())
-                saved.append(path_grads.pop())
-                continue
-            if node.grad is _VISITED:
-                continue
-            op = node.op
-            if op is None:  # a leaf is finished as soon as it is reached
-                leaves.append(len(order))
-                order.append(node)
-                saved.append(node.grad)
-                node.grad = _VISITED
-                continue
-            path.append(node)
-            path_grads.append(node.grad)
-            node.grad = _VISITED
-            to_visit.append(None)
-            arity = op.arity  # Value.parents, inlined: this is the hot loop
-            if arity == 2:
-                if node._second.grad is not _VISITED:
-                    to_visit.append(node._second)
-                if node._first.grad is not _VISITED:
-                    to_visit.append(node._first)
-            elif arity == 1:
-                if node._first.grad is not _VISITED:
-                    to_visit.append(node._first)
-            else:  # an n-ary node: most of a neuron's dot parents are weights already reached
-                to_visit += [parent for parent in reversed(node._first) if parent.grad is not _VISITED]
-    except BaseException:  # e.g. KeyboardInterrupt: leave every gradient as it was
-        _restore(order + path, saved + path_grads)
+    try:  # the loop runs in a frame of its own: see _visit_all
+        _visit_all(root, order, saved, leaves, path, path_grads)
+    except BaseException:
+        _restore(path, path_grads)
         raise
-    return order, saved, leaves
+
+
+def _visit_all(root: Value, order: list[Value], saved: list[Any], leaves: list[int],
+               path: list[Value], path_grads: list[Any]) -> None:
+    """The loop of :func:`_walk`.
+
+    ``to_visit`` is a stack of nodes still to look at, where ``None`` means "every parent of
+    the node on top of ``path`` is done": the stack a recursive walk would keep, written out.
+    A node's parents are pushed in reverse, so they come off in order, and only if not yet
+    visited then (they are checked again when they come off: an earlier parent's walk may have
+    reached them). Nothing the garbage collector tracks is made per node, so a path a million
+    nodes deep gives it nothing to scan.
+
+    Each gradient is saved before its node is listed and marked, so an interruption between
+    any two statements leaves ``zip(order, saved)`` and ``zip(path, path_grads)`` right. (The
+    loop is not in :func:`_walk`'s ``try``: CPython 3.11 can raise a Ctrl-C met on a loop's
+    ``continue`` just outside a ``try`` that starts with the loop; a call is always inside.)
+    """
+    to_visit: list[Value | None] = [root]
+    while to_visit:
+        node = to_visit.pop()
+        if node is None:  # every parent of the node on top of the path is in the order
+            saved.append(path_grads[-1])
+            order.append(path[-1])
+            path.pop()
+            path_grads.pop()
+            continue
+        if node.grad is _VISITED:
+            continue
+        op = node.op
+        if op is None:  # a leaf is finished as soon as it is reached
+            saved.append(node.grad)
+            leaves.append(len(order))
+            order.append(node)
+            node.grad = _VISITED
+            continue
+        path_grads.append(node.grad)
+        path.append(node)
+        node.grad = _VISITED
+        to_visit.append(None)
+        arity = op.arity  # Value.parents, inlined: this is the hot loop
+        if arity == 2:
+            if node._second.grad is not _VISITED:
+                to_visit.append(node._second)
+            if node._first.grad is not _VISITED:
+                to_visit.append(node._first)
+        elif arity == 1:
+            if node._first.grad is not _VISITED:
+                to_visit.append(node._first)
+        else:  # n-ary: in a batch's loss most of a neuron's dot parents are weights already reached
+            to_visit += [parent for parent in reversed(node._first) if parent.grad is not _VISITED]
 
 
 _parents = Value.parents.fget
 
 
 def _restore(nodes: Sequence[Value], grads: Sequence[Any]) -> None:
+    """Give ``nodes[i]`` back the gradient ``grads[i]``, for as many as both lists have.
+
+    Where gradients must be put back also after a successful pass, callers do it inside their
+    ``try`` and again in its ``except``: a Ctrl-C met on entering this function (CPython checks
+    for signals there) is then raised where the ``except`` catches it.
+    """
     for node, grad in zip(nodes, grads):
         node.grad = grad
 
@@ -127,9 +146,15 @@ def topological_order(root: Value) -> list[Value]:
     Iterative depth-first search in parent order: the same graph always gives the same list.
     """
     _check_value(root, "topological_order(root)")
+    order: list[Value] = []
+    saved: list[Any] = []
     with _graph_lock:
-        order, saved, _ = _walk(root)
-        _restore(order, saved)
+        try:
+            _walk(root, order, saved, [])
+            _restore(order, saved)
+        except BaseException:  # e.g. Ctrl-C, also while restoring: leave every gradient as it was
+            _restore(order, saved)
+            raise
     return order
 
 
@@ -225,10 +250,13 @@ def _backward_pass(root: Value, gradient: Any, create_graph: bool, observe: Call
     an exception from ``observe``) every gradient is put back as it was: nothing is left
     half-updated, and ``FloatingPointError`` names the op responsible.
     """
+    order: list[Value] = []
+    saved: list[Any] = []
+    leaves: list[int] = []
     with _graph_lock:
-        order, saved, leaves = _walk(root)  # every node's gradient is now a zero
-        root.grad = Value(gradient) if create_graph else gradient
         try:
+            _walk(root, order, saved, leaves)  # every node's gradient is now a zero
+            root.grad = Value(gradient) if create_graph else gradient
             _chain_rule(order, VALUE_MATH if create_graph else FLOAT_MATH, observe)
             _add_to_leaves(order, saved, leaves, create_graph)
         except BaseException:
@@ -322,7 +350,8 @@ def backward_steps(root: Value, gradient: float = 1.0) -> Iterator[BackwardStep]
         steps.append(BackwardStep(node, float(upstream), tuple(edges)))
 
     with _graph_lock:
-        before = [(node, node.grad) for node in topological_order(root)]
+        nodes = topological_order(root)
+        grads_before = [node.grad for node in nodes]
         _backward_pass(root, gradient, create_graph=False, observe=record)
     finished = False
     try:
@@ -331,8 +360,7 @@ def backward_steps(root: Value, gradient: float = 1.0) -> Iterator[BackwardStep]
     finally:
         if not finished:  # closed early: the replay leaves no trace
             with _graph_lock:
-                for node, grad in before:
-                    node.grad = grad
+                _restore(nodes, grads_before)
 
 
 def gradients(output: Any, inputs: Value | Sequence[Value], create_graph: bool = False) -> list[Any]:
@@ -357,9 +385,10 @@ def gradients(output: Any, inputs: Value | Sequence[Value], create_graph: bool =
                 node.grad = 0.0
             _backward_pass(output, 1.0, create_graph)
             results = [node.grad for node in inputs]
-        finally:
-            for node, grad in zip(touched, saved):
-                node.grad = grad
+            _restore(touched, saved)
+        except BaseException:
+            _restore(touched, saved)
+            raise
     if create_graph:
         results = [g if isinstance(g, Value) else Value(g) for g in results]
     return results

@@ -707,3 +707,75 @@ def test_gradients_takes_one_value_as_well_as_a_list():
     x = Value(3.0)
     y = x * x
     assert gradients(y, x) == gradients(y, [x]) == [6.0]
+
+
+# --------------------------------------------------------------------------------------------
+# Ctrl-C at any moment of a walk or a backward pass leaves every gradient as it was
+# --------------------------------------------------------------------------------------------
+
+def _layered_graph(layers: int, width: int, seed: int = 0) -> Value:
+    """A network-like graph: many weight leaves, dot nodes with shared inputs, tanh."""
+    rng = random.Random(seed)
+    h = [Value(rng.uniform(-1, 1)) for _ in range(width)]
+    for _ in range(layers):
+        h = [autograd.dot([Value(rng.uniform(-1, 1)) for _ in h], h, Value(0.1)).tanh() for _ in range(width)]
+    return autograd.sum(h)
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "setitimer"), reason="needs signal.setitimer (POSIX)")
+@pytest.mark.parametrize("call, size", [("topological_order", (20, 24)), ("backward", (20, 24)),
+                                        ("backward(create_graph=True)", (6, 12))])
+def test_ctrl_c_at_any_moment_leaves_every_gradient_as_it_was(call, size):
+    """A real interruption (KeyboardInterrupt from a signal handler, as Ctrl-C) at random
+    moments: CPython raises it between any two bytecodes, also where a test could not inject
+    an exception. Afterwards every gradient is as before the call, or (when the interruption
+    came just after the call finished) as after it; never a mix."""
+    import signal
+    import time
+
+    root = _layered_graph(*size)
+    nodes = topological_order(root)
+    run = {"topological_order": lambda: topological_order(root), "backward": lambda: root.backward(),
+           "backward(create_graph=True)": lambda: root.backward(create_graph=True)}[call]
+
+    def reset() -> None:
+        for k, node in enumerate(nodes):
+            node.grad = k + 0.5
+
+    def numbers() -> list[float]:
+        return [node.grad.data if isinstance(node.grad, Value) else node.grad for node in nodes]
+
+    reset()
+    before = numbers()
+    started = time.perf_counter()
+    run()
+    duration = time.perf_counter() - started
+    after = numbers()
+    armed = False
+
+    def interrupt(signum, frame):
+        if armed:
+            raise KeyboardInterrupt
+
+    rng = random.Random(1)
+    previous_handler = signal.signal(signal.SIGALRM, interrupt)
+    interrupted = spoiled = 0
+    try:
+        for _ in range(30):
+            reset()
+            try:
+                armed = True
+                signal.setitimer(signal.ITIMER_REAL, rng.uniform(0.0, duration))
+                run()
+            except KeyboardInterrupt:
+                interrupted += 1
+            finally:
+                armed = False
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            spoiled += numbers() not in (before, after)
+    finally:
+        armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous_handler)
+    assert interrupted >= 10, f"only {interrupted} of 30 runs were interrupted: the test checked too little"
+    assert spoiled == 0, f"{spoiled} of 30 runs left gradients neither as before nor as after the call"
