@@ -266,7 +266,11 @@ def _backward_pass(root: Value, gradient: Any, create_graph: bool, observe: Call
 
 def _add_to_leaves(order: list[Value], saved: list[Any], leaves: list[int], create_graph: bool) -> None:
     """Add this pass's gradient to what each leaf held before it, after checking that it is
-    finite (``FloatingPointError`` naming the op responsible otherwise)."""
+    finite (``FloatingPointError`` naming the op responsible otherwise); with
+    ``create_graph`` every leaf's gradient becomes a Value.
+
+    Every leaf in ``order`` has received at least one contribution in this pass, so its
+    ``.grad`` is a number (a Value with ``create_graph``), no longer the walk's mark."""
     if create_graph:
         for position in leaves:
             node, previous = order[position], saved[position]
@@ -285,7 +289,7 @@ def _add_to_leaves(order: list[Value], saved: list[Any], leaves: list[int], crea
         if grad - grad != 0.0:  # inf or nan
             raise FloatingPointError(_find_non_finite(order))
         previous = saved[position]
-        if previous != 0.0:  # also a Value, from an earlier create_graph pass: never equal to 0.0
+        if previous.__class__ is Value or previous != 0.0:  # a Value: from an earlier create_graph pass
             node.grad = previous + grad
 
 

@@ -101,42 +101,42 @@ class Value:
     # -- arithmetic: + - * / ** and their mirrored forms -------------------------------------
 
     def __add__(self, other: Any) -> Value:
-        if other.__class__ is not Value and (other := _as_value(other)) is None:
+        if other.__class__ is not Value and (other := _as_value(other, "add")) is None:
             return NotImplemented
         return apply(ADD, (self, other))
 
     def __radd__(self, other: Any) -> Value:
-        if other.__class__ is not Value and (other := _as_value(other)) is None:
+        if other.__class__ is not Value and (other := _as_value(other, "add")) is None:
             return NotImplemented
         return apply(ADD, (other, self))
 
     def __sub__(self, other: Any) -> Value:
-        if other.__class__ is not Value and (other := _as_value(other)) is None:
+        if other.__class__ is not Value and (other := _as_value(other, "sub")) is None:
             return NotImplemented
         return apply(SUB, (self, other))
 
     def __rsub__(self, other: Any) -> Value:
-        if other.__class__ is not Value and (other := _as_value(other)) is None:
+        if other.__class__ is not Value and (other := _as_value(other, "sub")) is None:
             return NotImplemented
         return apply(SUB, (other, self))
 
     def __mul__(self, other: Any) -> Value:
-        if other.__class__ is not Value and (other := _as_value(other)) is None:
+        if other.__class__ is not Value and (other := _as_value(other, "mul")) is None:
             return NotImplemented
         return apply(MUL, (self, other))
 
     def __rmul__(self, other: Any) -> Value:
-        if other.__class__ is not Value and (other := _as_value(other)) is None:
+        if other.__class__ is not Value and (other := _as_value(other, "mul")) is None:
             return NotImplemented
         return apply(MUL, (other, self))
 
     def __truediv__(self, other: Any) -> Value:
-        if other.__class__ is not Value and (other := _as_value(other)) is None:
+        if other.__class__ is not Value and (other := _as_value(other, "div")) is None:
             return NotImplemented
         return apply(DIV, (self, other))
 
     def __rtruediv__(self, other: Any) -> Value:
-        if other.__class__ is not Value and (other := _as_value(other)) is None:
+        if other.__class__ is not Value and (other := _as_value(other, "div")) is None:
             return NotImplemented
         return apply(DIV, (other, self))
 
@@ -151,7 +151,7 @@ class Value:
         return apply(POW, (self,), _to_finite_float(exponent, "the exponent of **"))
 
     def __rpow__(self, base: Any) -> Value:
-        base = _as_value(base)
+        base = _as_value(base, "power")
         return NotImplemented if base is None else apply(POWER, (base, self))
 
     def __neg__(self) -> Value:
@@ -239,8 +239,9 @@ def apply(op: Op, parents: tuple[Value, ...], param: Any = None) -> Value:
     """Run ``op`` forward on the parents' data and record the result as a new node.
 
     ``parents`` are Values; an n-ary op's (``sum``, ``dot``) may also hold numbers, which
-    become constant leaves (anything else is a ``TypeError`` naming the op). Domain errors (``log(0)``, division by zero...) and overflow are raised here, at the op
-    that caused them, naming the op and its operands; nothing is recorded then.
+    become constant leaves (anything else is a ``TypeError`` naming the op). Domain errors
+    (``log(0)``, division by zero...) and overflow are raised here, at the op that caused
+    them, naming the op and its operands; nothing is recorded then.
     """
     arity = op.arity
     if arity == 2:
@@ -250,8 +251,10 @@ def apply(op: Op, parents: tuple[Value, ...], param: Any = None) -> Value:
         first, second = parents[0], None
         args = (first.data,)
     else:  # n-ary ops keep their parents' tuple in the first slot
-        args = tuple([p.data for p in parents if p.__class__ is Value])  # and check them, at once
-        if len(args) != len(parents):  # numbers (or Value subclasses) among them
+        # The Values' data, checking their class on the way: anything else (a number, a
+        # subclass of Value, a wrong type) makes the counts differ; _as_parents converts or raises.
+        args = tuple([p.data for p in parents if p.__class__ is Value])
+        if len(args) != len(parents):
             parents = _as_parents(parents, op.name)
             args = tuple([p.data for p in parents])
         first, second = parents, None
@@ -308,8 +311,8 @@ def dot(weights: Iterable[Any], inputs: Iterable[Any], bias: Any = 0.0) -> Value
     Numbers among the weights, inputs or bias become constant leaves. ``ValueError`` if the
     two sequences differ in length.
     """
-    w = weights if weights.__class__ is list or weights.__class__ is tuple else list(weights)
-    x = inputs if inputs.__class__ is list or inputs.__class__ is tuple else list(inputs)
+    w = weights if weights.__class__ in (list, tuple) else list(weights)
+    x = inputs if inputs.__class__ in (list, tuple) else list(inputs)
     if len(w) != len(x):
         raise ValueError(f"dot: {len(w)} weights but {len(x)} inputs (they must have the same length)")
     if bias.__class__ is Value or not (isinstance(bias, (int, float)) and bias == 0):
@@ -404,8 +407,9 @@ def _is_plain_constant(x: Any) -> bool:
 _EXACT_INT = 2 ** 53
 
 
-def _as_value(x: Any) -> Value | None:
-    """``x`` as a Value (numbers become constant leaves), or None if it is not a number."""
+def _as_value(x: Any, op_name: str) -> Value | None:
+    """``x`` as a Value (numbers become constant leaves), or None if it is not a number; a
+    number that is not finite is a ``ValueError`` naming the op it was given to."""
     if isinstance(x, Value):
         return x
     if _is_plain_constant(x):  # skip Value()'s slower checks
@@ -415,12 +419,12 @@ def _as_value(x: Any) -> Value | None:
         node.op = node.param = node.label = node._first = node._second = None
         return node
     if _is_real_number(x):
-        return Value(x)
+        return Value(_to_finite_float(x, f"{op_name}: an operand"))
     return None
 
 
 def _as_value_or_raise(x: Any, op_name: str) -> Value:
-    value = _as_value(x)
+    value = _as_value(x, op_name)
     if value is None:
         raise TypeError(f"{op_name}: expected a Value or a real number, got {type(x).__name__}: {x!r}")
     return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import math
+import re
 import pickle
 import threading
 import tracemalloc
@@ -57,6 +58,18 @@ def test_value_of_a_non_finite_number_is_a_value_error(data):
 ])
 def test_a_real_number_too_large_for_a_float_is_a_value_error(make):
     with pytest.raises(ValueError, match=r"must be finite"):
+        make()
+
+
+@pytest.mark.parametrize("make, message", [
+    pytest.param(lambda: Value(1.0) + math.nan, "add: an operand must be finite, got nan", id="x + nan"),
+    pytest.param(lambda: math.inf * Value(2.0), "mul: an operand must be finite, got inf", id="inf * x"),
+    pytest.param(lambda: Value(1.0) - 10 ** 400, "sub: an operand must be finite, got inf", id="x - 10**400"),
+    pytest.param(lambda: autograd.dot([1.0], [math.nan]), "dot: an operand must be finite, got nan", id="dot"),
+    pytest.param(lambda: autograd.sum([Value(1.0), -math.inf]), "sum: an operand must be finite, got -inf", id="sum"),
+])
+def test_a_non_finite_number_given_to_an_op_is_a_value_error_naming_the_op(make, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
         make()
 
 
