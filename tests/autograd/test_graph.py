@@ -747,10 +747,14 @@ def test_ctrl_c_at_any_moment_leaves_every_gradient_as_it_was(call, size):
 
     reset()
     before = numbers()
-    started = time.perf_counter()
     run()
-    duration = time.perf_counter() - started
     after = numbers()
+    durations = []
+    for _ in range(3):  # the shortest of three calls: a timer within it nearly always interrupts
+        started = time.perf_counter()
+        run()
+        durations.append(time.perf_counter() - started)
+    duration = 0.9 * min(durations)
     armed = False
 
     def interrupt(signum, frame):
