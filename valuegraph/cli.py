@@ -416,7 +416,8 @@ def run_train(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
     """``valuegraph train``: fit an MLP, then write history, plots, model and config.
 
     ``callbacks`` are passed to ``nn.fit``. Ctrl-C during training still writes what the run
-    has (the best epoch's weights so far) and returns 130."""
+    has (the best epoch's weights so far) and returns 130; a run stopped by ``--max-loss`` writes
+    its files too, then raises ``RuntimeError`` (``main`` reports it: exit code 1)."""
     import nn
 
     if args.activation == "maxout" and args.batchnorm:
@@ -459,10 +460,9 @@ def run_train(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
     print(f"wrote {wrote} to {out}/")
     if history.interrupted:
         return _interrupted("train", history, args.epochs, out, wrote)
-    if history.stop_reason == "diverged":
-        print(f"valuegraph train: error: training diverged: the training loss of epoch {len(history)} is "
-              f"{history[-1].train_loss:.4g}, above --max-loss {args.max_loss:g} (try a smaller --lr)", file=sys.stderr)
-        return EXIT_FAILURE
+    if history.stop_reason == "diverged":  # reported by main() like every other failure: exit code 1
+        raise RuntimeError(f"training diverged: the training loss of epoch {len(history)} is "
+                           f"{history[-1].train_loss:.4g}, above --max-loss {args.max_loss:g} (try a smaller --lr)")
     return EXIT_OK
 
 
