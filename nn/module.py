@@ -19,7 +19,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from autograd import Value
 
-from ._checks import as_number, flag
+from ._checks import as_number, flag, type_name
 
 __all__ = ["Module", "parameters_to_vector", "vector_to_parameters", "is_batch"]
 
@@ -156,7 +156,7 @@ class Module:
                 continue
             value = state[key]
             if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                problems.append(f"{key}: expected a number, got {type(value).__name__}: {value!r}")
+                problems.append(f"{key}: expected a number, got {type_name(value)}: {value!r}")
             elif not _is_finite(value):
                 problems.append(f"{key}: expected a finite number, got {_short(value)}")
             elif ".running_var." in f".{key}" and value < 0:
