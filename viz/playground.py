@@ -167,8 +167,10 @@ class Playground:
     """
 
     def __init__(self, **settings: Any) -> None:
-        self.settings = _check_settings(settings)
-        s = self.settings
+        self._build(_check_settings(settings))
+
+    def _build(self, settings: dict[str, Any]) -> None:
+        self.settings = s = settings
         X, y = nn.datasets.DATASETS[s["dataset"]](n=s["n"], noise=s["noise"], seed=s["seed"])  # noqa: N806
         self.X_train, self.X_test, self.y_train, self.y_test = nn.train_test_split(
             X, y, test_size=1.0 - s["train_ratio"], seed=s["seed"])
@@ -184,6 +186,11 @@ class Playground:
     def with_settings(self, **changes: Any) -> "Playground":
         """A new Playground with these settings changed (this one is left as it is)."""
         return Playground(**{**self.settings, **changes})
+
+    def configure(self, **changes: Any) -> None:
+        """Change settings here, then start again at epoch 0 (new data, network and history, as
+        TensorFlow Playground does). All settings are checked first: on an error nothing changes."""
+        self._build(_check_settings({**self.settings, **changes}))
 
     def __repr__(self) -> str:
         changed = {k: v for k, v in self.settings.items() if v != DEFAULTS[k] and not (
@@ -317,11 +324,12 @@ class Playground:
         return (nn.evaluate(self.model, self.inputs_train, self.y_train, loss)[1],
                 nn.evaluate(self.model, self.inputs_test, self.y_test, loss)[1])
 
-    def graph(self, neuron: Any = "loss", sample: int = 0) -> Value:
+    def graph(self, neuron: Any = "loss", sample: int = 0) -> tuple[Value, nn.MLP]:
         """The computational graph of one neuron's output (``(layer, index)``, layers counted
         from 1 for the first hidden layer) or of the loss (``"loss"``) for training point
         ``sample``, with this epoch's weights, after ``backward()``: every value and gradient
-        in place, ready for ``viz.draw(root, params=...)`` or ``viz.stepper``. Built on a copy of
+        in place. Returns ``(root, model)``: ``viz.draw(root, params=model)`` or
+        ``viz.stepper(root, params=model)`` draws it with the weights' names. Built on a copy of
         the model (evaluation mode), so the playground's own gradients are not touched."""
         sizes = self.layer_sizes
         sample = number("Playground.graph(sample)", sample, integer=True, minimum=0,
@@ -336,7 +344,7 @@ class Playground:
             if not 1 <= layer_index < len(sizes) or not 0 <= neuron_index < sizes[layer_index]:
                 raise ValueError(f"Playground.graph(neuron): no neuron {neuron!r}; layers are 1 to {len(sizes) - 1} "
                                  f"with {sizes[1:]} neurons (indices from 0)")
-        model = self.graph_model = self._make_model().load_state_dict(self.model.state_dict())
+        model = self._make_model().load_state_dict(self.model.state_dict())
         model.eval()
         names = self.settings["features"]
         batch: Any = [[Value(v, name) for v, name in zip(self.inputs_train[sample], names)]]
@@ -348,7 +356,7 @@ class Playground:
             root = nn.LOSSES[self.settings["loss"]]([root], [target])
             root.label = "loss"
         root.backward()
-        return root
+        return root, model
 
     # -- saving --------------------------------------------------------------------------------
 
