@@ -14,13 +14,15 @@ True
 * :func:`steps` -> frames of the forward then backward pass; :func:`stepper` (Jupyter) and
   :func:`export_html` (one offline web page) step through them.
 * :mod:`viz.plots`: training history, decision boundary, activations, optimizer paths.
+* :class:`Playground`: the lecture's TensorFlow Playground, live in Jupyter, scriptable, saved and replayed.
 """
 
 from .dot import COLOURS, DEFAULT_MAX_NODES, MODES, DotNotFoundError, Drawing, GraphTooLargeError, draw
 from .html import export_html
 from .jupyter import stepper
+from .playground import Playground
 from .render import BACKENDS, FORMATS, render, render_source
 from .steps import STEPS_MAX_NODES, Frame, steps
 
-__all__ = ["draw", "Drawing", "DotNotFoundError", "render", "render_source", "steps", "Frame", "stepper", "export_html", "GraphTooLargeError",
+__all__ = ["Playground", "draw", "Drawing", "DotNotFoundError", "render", "render_source", "steps", "Frame", "stepper", "export_html", "GraphTooLargeError",
            "MODES", "COLOURS", "DEFAULT_MAX_NODES", "STEPS_MAX_NODES", "BACKENDS", "FORMATS"]
