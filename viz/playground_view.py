@@ -125,7 +125,7 @@ def _fmt(x: float | None) -> str:
 def _network_svg(s: Mapping[str, Any]) -> str:
     sizes, outputs, weights = s["sizes"], s["outputs"], s["weights"]
     gradients, dead, resolution = s["gradients"], s["dead"], s["resolution"]
-    box, column, row, top = 46, 150, 86, 58
+    box, column, row, top = 58, 175, 100, 58
     height = top + max(sizes) * row + 10
     width = 96 + column * (len(sizes) - 1) + box + 20
     x_of = [96 + column * i for i in range(len(sizes))]
@@ -167,18 +167,18 @@ def _network_svg(s: Mapping[str, Any]) -> str:
                          f'stroke="{"#dc2626" if is_dead else "#475569"}" stroke-width="{3 if is_dead else 1}"/>')
             if is_dead:
                 parts.append(f'<path d="M{x},{y} L{x + box},{y + box} M{x + box},{y} L{x},{y + box}" stroke="#dc2626" '
-                             f'stroke-width="3"/><text x="{x + box / 2}" y="{y - 5}" text-anchor="middle" font-size="14" '
-                             f'fill="#dc2626" font-weight="700">dead</text>')
+                             f'stroke-width="3"/>')
             if i == 0:
                 parts.append(f'<text x="{x - 8}" y="{y + box / 2 + 6}" text-anchor="end" font-size="17">'
                              f'{html.escape(name)}</text>')
             else:
                 g = gradients[i - 1][j]
+                text_style = 'fill="#dc2626" font-weight="700"' if is_dead else 'fill="#6d28d9"'
                 fraction = 0.0 if g <= 0 else max(0.0, 1.0 + math.log10(g / top_gradient) / 6)  # 6 decades
                 parts.append(f'<rect x="{x}" y="{y + box + 4}" width="{box}" height="6" fill="#e2e8f0"/>'
                              f'<rect class="pg-grad" x="{x}" y="{y + box + 4}" width="{box * fraction:.1f}" height="6" '
                              f'fill="#7c3aed"/><text x="{x + box / 2}" y="{y + box + 25}" text-anchor="middle" '
-                             f'font-size="14" fill="#6d28d9">{_fmt(g)}</text>')
+                             f'font-size="14" {text_style}>{"dead" if is_dead else _fmt(g)}</text>')
             parts.append("</g>")
     parts.append(f'<text x="8" y="{height - 6}" font-size="14" fill="#6d28d9">purple: mean |∂loss/∂w| per neuron '
                  f'(bar: log scale, 6 decades)</text>' if len(sizes) > 1 else "")
@@ -247,7 +247,7 @@ def _optimizer_text(state: Mapping[str, Any] | None) -> str:
     return f'<div class="pg-opt">optimizer state: {" · ".join(parts)}</div>'
 
 
-def render(s: Mapping[str, Any], *, points: str | None = None, boundary_size: int = 300) -> str:
+def render(s: Mapping[str, Any], *, points: str | None = None, boundary_size: int = 340) -> str:
     """The picture of snapshot ``s`` as one HTML fragment (inline SVG, no script). ``points``
     replaces the points' SVG (the replay page draws them once and refers to them)."""
     if points is None:
@@ -346,7 +346,7 @@ def export_html(playground: Any, path: str | Path, *, max_frames: int = 150, tit
     count = min(last + 1, max_frames)
     epochs = sorted({round(last * k / (count - 1)) for k in range(count)}) if count > 1 else [0]
     first = snapshot(playground, 0)
-    points = points_svg(first, 300)
+    points = points_svg(first, 340)
     frames = [render(snapshot(playground, epoch), points="<!--points-->") for epoch in epochs]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

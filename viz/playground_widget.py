@@ -32,8 +32,13 @@ LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0,
 REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 """TensorFlow Playground's regularization rates (0: off)."""
 
-_BIG = widgets.Layout(width="auto")
 _STYLE = {"description_width": "initial"}
+_CSS = """<style>
+.pg-widget { --jp-widgets-font-size: 16px; --jp-widgets-inline-height: 34px; --jp-widgets-inline-label-width: auto; }
+.pg-widget .widget-label, .pg-widget .widget-readout, .pg-widget button, .pg-widget select, .pg-widget input {
+  font-size: 16px; }
+.pg-widget .pg-button { font-size: 19px; font-weight: 600; }
+</style>"""
 
 
 def _with_value(options: tuple, value: Any) -> list:
@@ -115,6 +120,7 @@ class PlaygroundWidget(widgets.VBox):
 
         c = self.controls
         rows = [
+            widgets.HTML(_CSS),
             widgets.HBox([self.play_button, self.step_button, self.reset_button, self.counter]),
             widgets.HBox([c["dataset"], c["noise"], c["train_ratio"], c["n"], c["seed"]]),
             widgets.HBox([widgets.HTML("<b>features</b>&nbsp;"), *self.feature_buttons.values()]),
