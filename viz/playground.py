@@ -373,6 +373,9 @@ class Playground:
     def save(self, path: str | os.PathLike) -> Path:
         """Write the experiment (see :meth:`to_dict`) as JSON to ``path``, atomically; returns the path."""
         path = Path(path)
+        if not path.parent.is_dir():
+            raise FileNotFoundError(f"Playground.save: the folder {str(path.parent)!r} does not exist "
+                                    f"(save() does not create folders)")
         text = json.dumps(self.to_dict(), allow_nan=False)
         handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
         try:

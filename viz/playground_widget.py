@@ -8,9 +8,10 @@ state. Last, the graph one click away: choose a neuron (or the loss) and a train
 "show graph", and the step-through of that computational graph appears, with this epoch's
 values and gradients.
 
-Playing trains in a background thread, one epoch at a time, and redraws at most every
-``redraw_every`` seconds, so the buttons stay responsive; everything that touches the
-playground holds one lock.
+Playing trains in a background thread, one epoch at a time, so the buttons stay responsive;
+it redraws at most every ``redraw_every`` seconds, and never spends more than a third of its
+time drawing (a slow redraw waits for two redraws' worth of training). Everything that touches
+the playground holds one lock.
 """
 
 from __future__ import annotations
@@ -179,13 +180,13 @@ class PlaygroundWidget(widgets.VBox):
             self._thread.start()
 
     def _train(self) -> None:
-        drawn = 0.0
+        drawn, drawing = 0.0, 0.0
         try:
             while self.play_button.value and not self.playground.stopped:
                 with self._lock:
                     self.playground.step(1)
-                if time.perf_counter() - drawn >= self.redraw_every:
-                    self.redraw()
+                if time.perf_counter() - drawn >= max(self.redraw_every, 2 * drawing):
+                    drawing = self.redraw()
                     drawn = time.perf_counter()
         except Exception as error:  # shown to the user, never lost in a thread
             self.message.value = f"<b style='color:#b91c1c'>training stopped: {html.escape(str(error))}</b>"

@@ -442,3 +442,8 @@ def test_the_widget_steps_resets_and_rebuilds_on_a_setting():
     assert pg.epoch == 0
     widget.show_graph()
     assert len(widget.graph_area.children[1].frames) > 20
+
+
+def test_save_names_a_missing_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match="the folder .*nowhere' does not exist"):
+        Playground(**SMALL).save(tmp_path / "nowhere" / "run.json")
