@@ -37,6 +37,9 @@ import nn
 from autograd import Value, no_grad
 from nn._checks import flag, number, type_name
 
+from .playground_view import export_html as replay_page
+from .playground_view import render, snapshot
+
 __all__ = ["Playground", "FEATURES", "DATASETS", "ACTIVATIONS", "LOSSES", "OPTIMIZERS", "DEFAULTS",
            "FILE_FORMAT", "FILE_VERSION"]
 
@@ -165,6 +168,10 @@ class Playground:
     (the points), ``epoch``, ``history`` (``nn.History``; ``val_loss`` is the test loss),
     ``weights`` (the model's ``state_dict`` after each epoch, index 0 before training).
     """
+
+    CHOICES = {"dataset": DATASETS, "features": tuple(FEATURES), "activation": ACTIVATIONS, "loss": LOSSES,
+               "optimizer": OPTIMIZERS}
+    """The names each choice setting accepts (what the widget's menus offer)."""
 
     def __init__(self, **settings: Any) -> None:
         self._build(_check_settings(settings))
@@ -473,15 +480,11 @@ class Playground:
 
     def view_html(self) -> str:
         """The whole picture (network, boundary, losses) as one HTML fragment, as the widget shows it."""
-        from .playground_view import render, snapshot
-
         return render(snapshot(self))
 
     def export_html(self, path: str | os.PathLike, *, max_frames: int = 150, title: str | None = None) -> Path:
         """One offline page replaying the recorded run with a slider (see :mod:`viz.playground_view`)."""
-        from .playground_view import export_html
-
-        return export_html(self, path, max_frames=max_frames, title=title)
+        return replay_page(self, path, max_frames=max_frames, title=title)
 
 
 def _reject(message: str) -> Any:

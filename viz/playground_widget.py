@@ -23,6 +23,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from .dot import GraphTooLargeError
 from .jupyter import stepper
 from .playground_view import render, snapshot
 
@@ -50,13 +51,11 @@ class PlaygroundWidget(widgets.VBox):
     """The controls, the picture and the graph of one playground (``self.playground``)."""
 
     def __init__(self, playground: Any, *, redraw_every: float = 0.25) -> None:
-        from .playground import ACTIVATIONS, DATASETS, FEATURES, LOSSES, OPTIMIZERS  # the settings' choices
-
         self.playground = playground
         self.redraw_every = redraw_every
         self._lock = threading.RLock()
         self._thread: threading.Thread | None = None
-        s = playground.settings
+        s, choices = playground.settings, playground.CHOICES
 
         self.play_button = widgets.ToggleButton(value=False, description="▶ play", tooltip="train until paused",
                                                 layout=widgets.Layout(width="130px", height="44px"))
@@ -74,7 +73,7 @@ class PlaygroundWidget(widgets.VBox):
         self.message.add_class("pg-message")
 
         self.controls: dict[str, widgets.Widget] = {
-            "dataset": widgets.Dropdown(options=DATASETS, value=s["dataset"], description="data"),
+            "dataset": widgets.Dropdown(options=choices["dataset"], value=s["dataset"], description="data"),
             "noise": widgets.FloatSlider(value=s["noise"], min=0, max=0.5, step=0.05, description="noise"),
             "train_ratio": widgets.FloatSlider(value=s["train_ratio"], min=0.1, max=0.9, step=0.1,
                                                description="train ratio"),
@@ -82,11 +81,11 @@ class PlaygroundWidget(widgets.VBox):
             "seed": widgets.BoundedIntText(value=s["seed"], min=0, max=10**9, description="seed"),
             "hidden": widgets.Text(value=", ".join(map(str, s["hidden"])), description="hidden layers",
                                    placeholder="e.g. 4, 2 (empty: none)", continuous_update=False),
-            "activation": widgets.Dropdown(options=ACTIVATIONS, value=s["activation"], description="activation"),
+            "activation": widgets.Dropdown(options=choices["activation"], value=s["activation"], description="activation"),
             "batch_norm": widgets.Checkbox(value=s["batch_norm"], description="batch norm"),
             "dropout": widgets.FloatSlider(value=s["dropout"], min=0, max=0.9, step=0.1, description="dropout"),
-            "loss": widgets.Dropdown(options=LOSSES, value=s["loss"], description="loss"),
-            "optimizer": widgets.Dropdown(options=OPTIMIZERS, value=s["optimizer"], description="optimizer"),
+            "loss": widgets.Dropdown(options=choices["loss"], value=s["loss"], description="loss"),
+            "optimizer": widgets.Dropdown(options=choices["optimizer"], value=s["optimizer"], description="optimizer"),
             "lr": widgets.Dropdown(options=_with_value(LEARNING_RATES, s["lr"]), value=s["lr"],
                                    description="learning rate"),
             "l1": widgets.Dropdown(options=_with_value(REGULARIZATION_RATES, s["l1"]), value=s["l1"], description="L1"),
@@ -95,7 +94,7 @@ class PlaygroundWidget(widgets.VBox):
         }
         self.feature_buttons = {name: widgets.ToggleButton(value=name in s["features"], description=name,
                                                            layout=widgets.Layout(width="88px"))
-                                for name in FEATURES}
+                                for name in choices["features"]}
         for name, control in self.controls.items():
             control.style = _STYLE
             control.add_class(f"pg-{name.replace('_', '-')}")
@@ -230,8 +229,6 @@ class PlaygroundWidget(widgets.VBox):
 
     def show_graph(self) -> None:
         """Show the step-through of the chosen neuron's (or the loss's) graph for the chosen point."""
-        from .dot import GraphTooLargeError
-
         with self._lock:
             pg = self.playground
             root, model = pg.graph(self.neuron_choice.value, self.sample_choice.value)
