@@ -14,8 +14,10 @@ import json
 import math
 import sys
 import time
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from . import __version__
 
@@ -412,6 +414,31 @@ def build_model(config: dict) -> Any:
                   batch_norm=config["batchnorm"], dropout=config["dropout"], seed=config["seed"])
 
 
+def _ending(history: Any, args: argparse.Namespace) -> str:
+    """How a ``train`` run ended, in words: ``diverged at epoch 4 (training loss 117.4 above --max-loss 100)``."""
+    epochs = len(history)
+    if history.stop_reason == "diverged":
+        return f"diverged at epoch {epochs} (training loss {history[-1].train_loss:.4g} above --max-loss {args.max_loss:g})"
+    return {"early_stopping": f"stopped early at epoch {epochs}",
+            "interrupted": f"interrupted after {epochs} of {args.epochs} epochs"}.get(history.stop_reason,
+                                                                                   f"{epochs} epochs")
+
+
+def _kept(history: Any) -> str:
+    """Which weights ``model.json`` holds and what they measured: the best epoch's when ``fit``
+    restored them, else the last epoch's; a run whose first epoch diverged has no best epoch
+    and is saved as it started."""
+    if history.best_epoch is None:  # fit(max_loss=...) rolled back to the starting weights
+        return "no epoch stayed below --max-loss, so model.json holds the untrained starting weights"
+    record = history.best if history.restored_best else history[-1]
+    measured = f"train loss {record.train_loss:.4g}"
+    if record.val_acc is not None:
+        measured += f", validation accuracy {record.val_acc:.1%}"
+    if history.restored_best:
+        return f"best epoch {history.best_epoch}, saved in model.json: {measured}"
+    return f"best epoch {history.best_epoch}; last epoch, saved in model.json: {measured}"
+
+
 def run_train(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
     """``valuegraph train``: fit an MLP, then write history, plots, model and config.
 
@@ -448,15 +475,7 @@ def run_train(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
     wrote = _write_training(history, model, X, labels, out, f"{args.dataset}: {args.activation}, {args.optimizer}",
                             f"{args.dataset}: decision boundary") + ", config.json"
     if len(history):
-        last = history[-1]
-        summary = f"train loss {last.train_loss:.4g}"
-        if last.val_acc is not None:
-            summary += f", validation accuracy {last.val_acc:.1%}"
-        ending = {"early_stopping": f"stopped early at epoch {len(history)}",
-                  "diverged": f"diverged at epoch {len(history)} (training loss above --max-loss {args.max_loss})",
-                  "interrupted": f"interrupted after {len(history)} of {args.epochs} epochs"}.get(
-                      history.stop_reason, f"{len(history)} epochs")
-        print(f"{ending}; best epoch {history.best_epoch}; {summary}")
+        print(f"{_ending(history, args)}; {_kept(history)}")
     print(f"wrote {wrote} to {out}/")
     if history.interrupted:
         return _interrupted("train", history, args.epochs, out, wrote)
@@ -467,6 +486,16 @@ def run_train(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
 
 
 # -- entry point ---------------------------------------------------------------------------------
+
+@contextmanager
+def _warnings_as_lines(prefix: str) -> Iterator[None]:
+    """Inside the block, each warning is shown on stderr as one line, ``prefix`` and its message
+    (not Python's two lines naming our source file); the usual display comes back afterwards."""
+    with warnings.catch_warnings():  # restores warnings.showwarning on leaving
+        warnings.showwarning = lambda message, *rest, **named: print(
+            f"{prefix} {' '.join(str(message).split())}", file=sys.stderr)
+        yield
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``valuegraph`` with ``argv`` (default ``sys.argv[1:]``); returns the exit code."""
@@ -481,7 +510,8 @@ def main(argv: list[str] | None = None) -> int:
     run = {"demo": run_demo, "graph": run_graph, "train": run_train}[args.command]
     prefix = f"valuegraph {args.command}: error:"
     try:
-        return run(args)
+        with _warnings_as_lines(f"valuegraph {args.command}: warning:"):
+            return run(args)
     except KeyboardInterrupt:
         print(f"valuegraph {args.command}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
