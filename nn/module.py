@@ -204,8 +204,8 @@ class Module:
         text = json.dumps(document, indent=1, allow_nan=False)
         target = os.path.realpath(path) if os.path.islink(path) else os.path.abspath(path)
         directory, name = os.path.split(target)
+        _remove_stale_temporaries(directory, name)
         try:
-            _remove_stale_temporaries(directory, name)
             handle, temporary = tempfile.mkstemp(prefix=f".{_temporary_stem(name)}.", suffix=".tmp", dir=directory)
         except OSError as error:  # it would name the temporary file, which the user never chose
             if not os.path.exists(directory):
@@ -309,15 +309,18 @@ def _remove_stale_temporaries(directory: str, name: str) -> None:
     cannot be removed stays."""
     pattern = re.compile(re.escape(f".{_temporary_stem(name)}.") + r"[a-z0-9_]{8}\.tmp")
     now = time.time()
-    with os.scandir(directory) as entries:
-        for entry in entries:
-            if not pattern.fullmatch(entry.name) or not entry.is_file(follow_symlinks=False):
-                continue
-            try:
-                if now - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMPORARY_SECONDS:
-                    os.unlink(entry.path)
-            except OSError:
-                pass
+    try:
+        with os.scandir(directory) as entries:
+            stale = [entry.path for entry in entries if pattern.fullmatch(entry.name)
+                     and entry.is_file(follow_symlinks=False)
+                     and now - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMPORARY_SECONDS]
+    except OSError:  # a folder that cannot be listed (or is missing: mkstemp will say so)
+        return
+    for leftover in stale:
+        try:
+            os.unlink(leftover)
+        except OSError:
+            pass
 
 
 def _umask() -> int:
