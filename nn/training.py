@@ -53,8 +53,9 @@ class History:
     with one entry per epoch trained; ``best_epoch`` is the epoch with the best monitored value
     among those that did not diverge (see :func:`fit`'s ``max_loss``; ``None`` when none is
     left) and ``best`` its record; ``loss`` names the loss (``fit``'s ``loss`` name, or its
-    function's ``__name__``) and ``max_loss`` is ``fit``'s; ``stop_reason`` is ``"completed"``, ``"early_stopping"``,
-    ``"diverged"`` (``fit(max_loss=...)``), ``"callback"`` or ``"interrupted"``.
+    function's ``__name__``) and ``max_loss`` is ``fit``'s; ``stop_reason`` is
+    ``"completed"``, ``"early_stopping"``, ``"diverged"`` (``fit(max_loss=...)``),
+    ``"callback"`` or ``"interrupted"``.
 
     When ``restored_best`` is True (early stopping, ``"diverged"``, Ctrl-C, or ``patience``
     with validation data however the run ended; see :func:`fit`'s ``restore_best``) the
@@ -131,7 +132,8 @@ class History:
         return {"epochs": [asdict(record) for record in self.epochs],
                 "epoch": self._column("epoch"), "train_loss": self.train_loss, "val_loss": self.val_loss,
                 "train_acc": self.train_acc, "val_acc": self.val_acc, "lr": self.lr,
-                "monitor": self.monitor, "loss": self.loss, "max_loss": self.max_loss, "best_epoch": self.best_epoch, "best_value": self.best_value,
+                "monitor": self.monitor, "loss": self.loss, "max_loss": self.max_loss,
+                "best_epoch": self.best_epoch, "best_value": self.best_value,
                 "best": asdict(self.best) if self.best is not None else None,
                 "stop_reason": self.stop_reason, "stopped_early": self.stopped_early,
                 "interrupted": self.interrupted, "restored_best": self.restored_best}
@@ -299,8 +301,9 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
       asked to stop too. That diverged epoch is never the best one, however low its validation
       loss (a diverging run's can dip by chance); ``restore_best`` then rolls back to the best
       epoch, or, when the first epoch already diverged (no best epoch: ``best_epoch`` is
-      ``None``), to the weights training started from. By default (``None``) a finite loss never stops training,
-      however large (an lr that is far too high can give losses like 5e50 and return normally).
+      ``None``), to the weights training started from. By default (``None``) a finite loss
+      never stops training, however large (an lr that is far too high can give losses like
+      5e50 and return normally).
     * ``callbacks``: functions ``callback(history)`` called after every epoch; returning
       ``True`` stops training.
     * ``progress``: show a tqdm progress bar (``False`` for none), whose postfix is the loss

@@ -418,7 +418,8 @@ def _ending(history: Any, args: argparse.Namespace) -> str:
     """How a ``train`` run ended, in words: ``diverged at epoch 4 (training loss 117.4 above --max-loss 100)``."""
     epochs = len(history)
     if history.stop_reason == "diverged":
-        return f"diverged at epoch {epochs} (training loss {history[-1].train_loss:.4g} above --max-loss {args.max_loss:g})"
+        return (f"diverged at epoch {epochs} (training loss {history[-1].train_loss:.4g} above --max-loss "
+                f"{args.max_loss:g})")
     return {"early_stopping": f"stopped early at epoch {epochs}",
             "interrupted": f"interrupted after {epochs} of {args.epochs} epochs"}.get(history.stop_reason,
                                                                                    f"{epochs} epochs")

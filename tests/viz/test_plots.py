@@ -143,7 +143,8 @@ def test_history_plot_marks_a_divergence_and_the_max_loss_it_crossed(tmp_path):
         assert lines[f"best epoch {history.best_epoch}"].get_color() != diverged.get_color()
     threshold = {line.get_label(): line for line in figure.axes[0].get_lines()}["max_loss 100"]
     assert list(threshold.get_ydata()) == [100.0, 100.0]
-    assert "max_loss" not in plots.plot_history(history.to_dict() | {"stop_reason": "completed"}).axes[0].get_legend_handles_labels()[1]
+    completed = plots.plot_history(history.to_dict() | {"stop_reason": "completed"}).axes[0]
+    assert "max_loss 100" not in completed.get_legend_handles_labels()[1]
 
 
 def test_activations_plot_labels_its_axes():
