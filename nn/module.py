@@ -15,6 +15,7 @@ import math
 import numbers
 import os
 import re
+import reprlib
 import stat
 import tempfile
 import time
@@ -168,7 +169,7 @@ class Module:
                 continue
             value = state[key]
             if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                problems.append(f"{key}: expected a number, got {type_name(value)}: {value!r}")
+                problems.append(f"{key}: expected a number, got {type_name(value)}: {_short(value)}")
             elif not _is_finite(value):
                 problems.append(f"{key}: expected a finite number, got {_short(value)}")
             elif ".running_var." in f".{key}" and value < 0:
@@ -339,9 +340,16 @@ def _is_finite(value: numbers.Real) -> bool:
 
 
 def _short(value: Any) -> str:
-    """``repr(value)``, shortened for an int of hundreds of digits."""
-    text = repr(value)
-    return text if len(text) <= 40 else f"{text[:12]}...{text[-4:]} ({len(text)} digits)"
+    """``repr(value)`` for a message, shortened: an int of hundreds of digits to its ends and
+    its length, anything else to a few items and levels (``reprlib``, which never recurses deep)."""
+    if isinstance(value, int):
+        text = repr(value)
+        return text if len(text) <= 40 else f"{text[:12]}...{text[-4:]} ({len(text)} digits)"
+    return _SHORT_REPR.repr(value)
+
+
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = 40
 
 
 def _reject_constant(name: str) -> Any:

@@ -376,3 +376,16 @@ def test_saving_a_non_finite_weight_names_the_parameter_and_the_file_and_writes_
     message = str(caught.value)
     assert "layers.1.neurons.0.w.2" in message and str(path) in message and repr(bad) in message, message
     assert path.read_text() == before and os.listdir(tmp_path) == ["model.json"]
+
+
+@pytest.mark.parametrize("wrong", [list(range(10_000)), "x" * 10_000, {"deep": [[[[[[[[[[1]]]]]]]]]]}])
+def test_a_long_wrong_value_in_a_file_is_quoted_short(tmp_path, wrong):
+    model = nn.MLP(2, [3, 1], seed=0)
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({"format": "valuegraph.nn.state_dict", "version": 1,
+                                "state": dict(model.state_dict(), **{"layers.0.neurons.0.b": wrong})}))
+    with pytest.raises(ValueError) as caught:
+        model.load(path)
+    message = str(caught.value)
+    assert "model.json" in message and f"layers.0.neurons.0.b: expected a number, got {type(wrong).__name__}: " in message
+    assert len(message) < 400, message
