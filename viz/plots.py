@@ -104,6 +104,8 @@ def plot_history(history: Any, path: str | Path | None = None, *, title: str | N
             ax.axvline(diverged, color="black", linestyle="-.", linewidth=1.5, label=f"diverged at epoch {diverged}")
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole: no 1.5 on short runs
+        if len(epochs) == 1:  # else matplotlib spans ±5 % of the one epoch, with ticks 0.945 ... 1.05
+            ax.set_xlim(epochs[0] - 1, epochs[0] + 1)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=8)
     if title:
@@ -124,7 +126,8 @@ def _line(ax: Any, epochs: Sequence, values: Sequence | None, label: str, colour
     if not values or all(v is None for v in values):
         return False
     points = [(e, v) for e, v in zip(epochs, values) if v is not None]
-    ax.plot([e for e, _ in points], [v for _, v in points], label=label, color=colour, linewidth=1.5)
+    ax.plot([e for e, _ in points], [v for _, v in points], label=label, color=colour, linewidth=1.5,
+            marker="o" if len(points) == 1 else None)  # one epoch is a point, not a line
     return True
 
 

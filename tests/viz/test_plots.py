@@ -170,3 +170,14 @@ def test_optimizer_paths_name_the_function_and_mark_its_minimum():
     ax = plots.plot_optimizer_paths(loss=bowl, steps=3, formula="(w₁ − 1)² + (w₂ + ½)²", minimum=(1, -0.5)).axes[0]
     assert ax.get_title() == "Optimizer paths on f(w₁, w₂) = (w₁ − 1)² + (w₂ + ½)², 3 steps"
     assert "minimum (1, -0.5)" in [line.get_label() for line in ax.get_lines()]
+
+
+def test_a_history_of_one_epoch_shows_its_points_on_whole_epoch_ticks():
+    figure = plots.plot_history({"train_loss": [0.67], "val_loss": [10.7], "epoch": [1], "stop_reason": "diverged",
+                                 "max_loss": 0.5})
+    loss_ax = figure.axes[0]
+    figure.canvas.draw()
+    low, high = loss_ax.get_xlim()
+    assert [t for t in loss_ax.get_xticks() if low <= t <= high] == [0, 1, 2]
+    train, validation = loss_ax.get_lines()[:2]
+    assert train.get_marker() == validation.get_marker() == "o"
