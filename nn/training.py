@@ -53,7 +53,7 @@ class History:
     with one entry per epoch trained; ``best_epoch`` is the epoch with the best monitored value
     among those that did not diverge (see :func:`fit`'s ``max_loss``; ``None`` when none is
     left) and ``best`` its record; ``loss`` names the loss (``fit``'s ``loss`` name, or its
-    function's ``__name__``) and ``max_loss`` is ``fit``'s; ``stop_reason`` is
+    function's ``__name__``; ``None`` for a lambda) and ``max_loss`` is ``fit``'s; ``stop_reason`` is
     ``"completed"``, ``"early_stopping"``, ``"diverged"`` (``fit(max_loss=...)``),
     ``"callback"`` or ``"interrupted"``.
 
@@ -391,8 +391,9 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
                          f"training, but batch_size={batch_size} and {len(X)} training samples give minibatches "
                          f"of {size}")
     targets = _targets_for(loss_name, y)
+    function_name = getattr(loss_function, "__name__", "")
     history = History("val_loss" if X_val is not None else "train_loss", max_loss=max_loss,
-                      loss=loss_name or getattr(loss_function, "__name__", type(loss_function).__name__))
+                      loss=loss_name or (function_name if function_name.isidentifier() else None))
     shuffler = make_rng(seed) if shuffle else None
     best_state = None
     # a run that diverges in its first epoch has no best epoch: it goes back to where it started

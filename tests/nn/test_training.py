@@ -324,6 +324,16 @@ def test_history_records_every_epoch_and_serialises():
     assert all(0.0 <= a <= 1.0 for a in history.val_acc)
 
 
+def test_history_names_its_loss_and_max_loss():
+    X, y = nn.datasets.xor(n=20, seed=0)
+    named = nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss="hinge", epochs=1, max_loss=1e6, progress=False)
+    assert (named.loss, named.max_loss) == ("hinge", 1e6)
+    assert (named.to_dict()["loss"], named.to_dict()["max_loss"]) == ("hinge", 1e6)
+    assert nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss=nn.mse, epochs=1, progress=False).loss == "mse"
+    anonymous = nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss=lambda out, t: nn.mse(out, t), epochs=1, progress=False)
+    assert anonymous.loss is None and anonymous.max_loss is None
+
+
 def test_training_is_reproducible():
     X, y = nn.datasets.moons(n=40, seed=0)
     runs = [nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, epochs=3, batch_size=8, seed=3, progress=False).train_loss
