@@ -131,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example:\n  valuegraph train --dataset spiral --layers 16,16 --activation tanh --optimizer adam "
                "--lr 0.01 --epochs 100 --early-stopping --out runs/spiral\n\n" + EXIT_CODES)
     train.add_argument("--dataset", choices=datasets(), default="circle", help="(default: %(default)s)")
-    train.add_argument("--samples", type=_positive_int, default=200, metavar="N", help="(default: %(default)s)")
+    train.add_argument("--samples", type=_sample_count, default=200, metavar="N", help="(default: %(default)s)")
     train.add_argument("--noise", type=_non_negative_float, default=0.1, help="(default: %(default)s)")
     train.add_argument("--layers", type=_layer_sizes, default=[16, 16], metavar="SIZES",
                        help="hidden layer sizes, comma-separated (default: 16,16)")
@@ -185,6 +185,7 @@ def _number_where(kind: type, accepts: Callable[[Any], bool], requirement: str) 
 
 
 _positive_int = _number_where(int, lambda v: v >= 1, "a positive integer")
+_sample_count = _number_where(int, lambda v: v >= 2, "at least 2 (every dataset needs two points)")
 _positive_float = _number_where(float, lambda v: v > 0, "a positive number")
 _non_negative_float = _number_where(float, lambda v: v >= 0, "a number >= 0")
 _fraction = _number_where(float, lambda v: 0 <= v < 1, "in [0, 1)")

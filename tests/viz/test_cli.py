@@ -284,6 +284,7 @@ def test_every_offered_choice_trains(dataset, activation, optimizer, tmp_path, c
     (["--layers", "16,x"], "expected sizes like 16,16"),
     (["--lr", "-1"], "must be a positive number"),
     (["--epochs", "0"], "must be a positive integer"),
+    (["--samples", "1"], "--samples: must be at least 2"),
     (["--dropout", "1.5"], "must be in [0, 1)"),
 ])
 def test_train_usage_errors(args, message, capsys):
