@@ -190,7 +190,8 @@ class Module:
         save of the same file, once it is :data:`STALE_TEMPORARY_SECONDS` old (younger ones may
         belong to a save still under way). When ``path`` is a symbolic link, the file it points
         to is written and the link stays, as editors do (and as ``open(path, "w")`` would).
-        The file gets the permissions ``open()`` would give a new file (``0o666`` less the umask).
+        The file keeps its permissions, as with ``open(path, "w")``; a new file gets those
+        ``open()`` gives (``0o666`` less the umask).
         The folder must exist, as for ``open(path, "w")``: ``save`` creates no folders, and a
         missing one raises ``FileNotFoundError`` naming ``path`` and the folder. A weight that
         is NaN or infinite raises ``ValueError`` naming it and ``path``; nothing is written."""
@@ -217,7 +218,7 @@ class Module:
                 reason = f"cannot create a file in the folder {directory!r}: {error.strerror}"
             raise type(error)(error.errno, f"Module.save: {reason}", path) from error
         try:
-            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it 0600; give it open()'s mode
+            os.chmod(temporary, _mode_for(target))  # mkstemp makes it 0600; give it open()'s mode
             with os.fdopen(handle, "w", encoding="utf-8") as file:
                 file.write(text)
                 file.flush()
@@ -322,6 +323,15 @@ def _remove_stale_temporaries(directory: str, name: str) -> None:
             os.unlink(leftover)
         except OSError:
             pass
+
+
+def _mode_for(target: str) -> int:
+    """The permissions ``open(target, "w")`` leaves: an existing file's own, else ``0o666``
+    less the umask."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
 
 
 def _umask() -> int:

@@ -389,3 +389,16 @@ def test_a_long_wrong_value_in_a_file_is_quoted_short(tmp_path, wrong):
     message = str(caught.value)
     assert "model.json" in message and f"layers.0.neurons.0.b: expected a number, got {type(wrong).__name__}: " in message
     assert len(message) < 400, message
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_saving_over_a_private_file_keeps_it_private_also_through_a_link(tmp_path):
+    target = tmp_path / "private.json"
+    target.write_text("old")
+    target.chmod(0o600)
+    link = tmp_path / "model.json"
+    link.symlink_to(target)
+    nn.MLP(2, [1], seed=0).save(target)
+    assert target.stat().st_mode & 0o777 == 0o600
+    nn.MLP(2, [1], seed=0).save(link)
+    assert target.stat().st_mode & 0o777 == 0o600 and link.is_symlink()
