@@ -16,10 +16,11 @@ True
 * :mod:`viz.plots`: training history, decision boundary, activations, optimizer paths.
 """
 
-from .dot import COLOURS, DEFAULT_MAX_NODES, MODES, DotNotFoundError, Drawing, GraphTooLargeError, draw
+from .dot import COLOURS, DEFAULT_MAX_NODES, MODES, GraphTooLargeError, draw
 from .html import export_html
 from .jupyter import stepper
-from .render import BACKENDS, FORMATS, render, render_source
+from .render import BACKENDS, FORMATS, DotNotFoundError, Drawing, render_source
+from .save import render
 from .steps import STEPS_MAX_NODES, Frame, steps
 
 __all__ = ["draw", "Drawing", "DotNotFoundError", "render", "render_source", "steps", "Frame", "stepper", "export_html", "GraphTooLargeError",

@@ -16,16 +16,18 @@ import dataclasses
 import functools
 import math
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Sequence
 
-import graphviz
+from autograd import Value
 
-from autograd import Value, apply, backward_steps, gradients, no_grad, numeric_grad, topological_order
+from .gradcheck import GRADCHECK_TOLERANCE, gradcheck_overlay
+from .graph import GraphInfo, as_float, clean_label, module_path
+from .render import Drawing
 
-__all__ = ["draw", "Drawing", "DotNotFoundError", "GraphTooLargeError", "MODES", "RANKDIRS", "COLLAPSE", "DEFAULT_MAX_NODES", "COLOURS",
-           "GRADCHECK_TOLERANCE"]
+__all__ = ["draw", "build", "GraphTooLargeError", "MODES", "RANKDIRS", "COLLAPSE", "DEFAULT_MAX_NODES", "COLOURS",
+           "XLABEL_ABOVE"]
 
 MODES = ("auto", "forward", "backward", "both")
 """``forward``: values only. ``backward``: values and gradients, each edge labelled with its
@@ -66,8 +68,6 @@ XLABEL_ABOVE = 200
 external labels (``xlabel``, placed after the layout) and node placement runs one network-simplex
 pass (``nslimit=1``). A 2,000-value graph then renders in seconds instead of minutes."""
 
-GRADCHECK_TOLERANCE = 1e-4
-"""The gradcheck overlay flags a leaf (MISMATCH, red border) above this relative error."""
 _VANISHING_DECADES = 6  # colour_by_grad: gradients this many decades below the largest are "vanishing"
 
 
@@ -87,159 +87,6 @@ class GraphTooLargeError(ValueError):
 # --------------------------------------------------------------------------------------------
 # What a drawing knows about a graph: computed once, shared by draw() and the step-through.
 # --------------------------------------------------------------------------------------------
-
-@dataclass
-class GraphInfo:
-    """A graph read through the public API, in topological order (index ``i`` is node ``v{i}``)."""
-
-    root: Value
-    order: list[Value]
-    index: dict[Value, int]
-    parents: list[tuple[int, ...]]
-    kinds: list[str]
-    names: list[str | None]
-    groups: list[str | None]
-    local_grads: dict[tuple[int, int], float] = field(default_factory=dict)
-    """(child, position) -> ∂child/∂parent, filled by :meth:`replay`."""
-    replay_error: str | None = None
-    """Why the backward pass cannot be replayed (the engine's FloatingPointError), if it cannot."""
-    gradcheck_error: str | None = None
-    """Why the gradcheck overlay has no analytic gradients, if it has none (see :func:`gradcheck_overlay`)."""
-    _static: list | None = None
-
-    @classmethod
-    def read(cls, root: Value, params: Any = None) -> "GraphInfo":
-        """Walk ``root``'s graph (parents before children) and classify every value."""
-        if not isinstance(root, Value):
-            raise TypeError(f"draw(root) needs an autograd Value, got {type(root).__name__}: {root!r}")
-        order = topological_order(root)
-        index = {node: i for i, node in enumerate(order)}
-        named = _parameter_names(params)
-        kinds, names = [], []
-        for i, node in enumerate(order):
-            name = named.get(node) or node.label
-            names.append(_clean(name) if name is not None else None)
-            if node is root:
-                kinds.append("output")
-            elif node.parents:
-                kinds.append("value")
-            elif node in named:
-                kinds.append("parameter")
-            else:
-                kinds.append("input" if node.label is not None else "constant")
-        parents = [tuple(index[p] for p in node.parents) for node in order]
-        groups = _neuron_groups(order, parents, [named.get(n) if n in named else None for n in order])
-        return cls(root, order, index, parents, kinds, names, groups)
-
-    def static_fields(self, i: int) -> tuple[str, str]:
-        """The record fields of node ``i`` that never change: its name and its data."""
-        if self._static is None:
-            self._static = [(_field(self.names[j] if self.names[j] is not None else f"v{j}"),
-                             _field(f"data {_fmt(node.data)}")) for j, node in enumerate(self.order)]
-        return self._static[i]
-
-    def display_name(self, i: int) -> str:
-        """How captions refer to node ``i``: its label or parameter name, else ``v{i}``."""
-        return self.names[i] or f"v{i}"
-
-    def op_text(self, i: int) -> str:
-        """The op that made node ``i``, as drawn (``+``, ``**2``, ``leaky_relu(0.1)``)."""
-        node = self.order[i]
-        return node.op.describe(node.param) if node.op is not None else ""
-
-    def replay(self) -> tuple[list, list[float]]:
-        """Run the engine's backward pass step by step from zeroed gradients, then put every
-        gradient back.
-
-        Returns the engine's :class:`~autograd.BackwardStep` list and ∂root/∂node for every node
-        (what ``root.backward()`` leaves on a fresh graph), whatever ``.grad`` held before (an
-        earlier ``backward()`` would otherwise be added in); fills :attr:`local_grads`. The
-        graph's own gradients are unchanged afterwards.
-        """
-        saved = [node.grad for node in self.order]
-        try:
-            for node in self.order:
-                node.grad = 0.0
-            steps = list(backward_steps(self.root))
-            after = [_float(node.grad) for node in self.order]
-        finally:
-            for node, grad in zip(self.order, saved):
-                node.grad = grad
-        for step in steps:
-            child = self.index[step.node]
-            for edge in step.edges:
-                self.local_grads[(child, edge.index)] = _float(edge.local_grad)
-        return steps, after
-
-
-def _float(x: Any) -> float:
-    return x.data if isinstance(x, Value) else float(x)
-
-
-def _clean(text: str, limit: int = 60) -> str:
-    """A label made safe to show: no control characters, at most ``limit`` characters."""
-    text = re.sub(r"[\x00-\x1f\x7f]", " ", str(text))
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-def _parameter_names(params: Any) -> dict[Value, str | None]:
-    """``params`` as {Value: name}: a Module (``named_parameters()``), a mapping name -> Value
-    or an iterable of Values (unnamed parameters)."""
-    if params is None:
-        return {}
-    if hasattr(params, "named_parameters"):
-        pairs = list(params.named_parameters())
-    elif isinstance(params, Mapping):
-        pairs = list(params.items())
-    elif isinstance(params, Iterable) and not isinstance(params, (str, bytes, Value)):
-        pairs = [(None, p) for p in params]
-    else:
-        raise TypeError("draw(params) must be an nn.Module, a mapping name -> Value or an iterable of "
-                        f"Values, got {type(params).__name__}: {params!r}")
-    named: dict[Value, str | None] = {}
-    for name, value in pairs:
-        if not isinstance(value, Value):
-            raise TypeError(f"draw(params): {name or 'an entry'} is not a Value, got {type(value).__name__}")
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"draw(params): parameter names must be strings, got {type(name).__name__}: {name!r}")
-        named[value] = name
-    return named
-
-
-def module_path(name: str | None) -> str | None:
-    """The module a dotted parameter name belongs to: ``layers.0.neurons.3.w.1`` ->
-    ``layers.0.neurons.3`` (trailing indices and the attribute name dropped); None at the top."""
-    if not name:
-        return None
-    parts = name.split(".")
-    while parts and parts[-1].isdigit():
-        parts.pop()
-    parts = parts[:-1]
-    return ".".join(parts) or None
-
-
-def _neuron_groups(order: list[Value], parents: list[tuple[int, ...]], names: list[str | None]) -> list[str | None]:
-    """Which neuron (module path) each node belongs to, or None.
-
-    A parameter belongs to its module; an op node belongs to the module of its parameter
-    parents if they agree, else to the one module all its grouped parents share.
-    """
-    groups: list[str | None] = []
-    for i, node in enumerate(order):
-        if not parents[i]:
-            groups.append(module_path(names[i]))
-            continue
-        from_params = {groups[p] for p in parents[i] if not order[p].parents and groups[p] is not None}
-        if len(from_params) == 1:
-            groups.append(from_params.pop())
-            continue
-        if from_params:
-            groups.append(None)
-            continue
-        shared = {groups[p] for p in parents[i] if groups[p] is not None}
-        groups.append(shared.pop() if len(shared) == 1 else None)
-    return groups
-
 
 # --------------------------------------------------------------------------------------------
 # One picture of the graph in a given state (draw() and every step-through frame).
@@ -316,14 +163,14 @@ def _grad_colour(g: float, top: float) -> str:
 def _field(text: str) -> str:
     """Text for one field of a record label: backslashes and the record syntax ``{ } | < >``
     escaped, so a label is always drawn as text (quotes are escaped by ``graphviz.quote``)."""
-    text = _clean(text).replace("\\", "\\\\")
+    text = clean_label(text).replace("\\", "\\\\")
     return re.sub(r"([{}|<>])", r"\\\1", text)
 
 
 def _plain(text: str) -> str:
     """A plain DOT string (never an HTML-like label), lines joined by DOT's ``\\n``."""
     lines = str(text).split("\n")
-    return "\\n".join(_clean(line, 200).replace("\\", "\\\\") for line in lines)
+    return "\\n".join(clean_label(line, 200).replace("\\", "\\\\") for line in lines)
 
 
 def _record(fields: list[str], rankdir: str) -> str:
@@ -349,95 +196,18 @@ def _attrs(attrs: dict) -> str:
     return " [" + " ".join(f"{key}={_q(value)}" for key, value in attrs.items()) + "]" if attrs else ""
 
 
-class DotNotFoundError(graphviz.ExecutableNotFound):
-    """A :class:`Drawing` was asked for a format only Graphviz's ``dot`` program writes (PDF,
-    JPEG, a renderer or another engine) and ``dot`` is not installed. A
-    ``graphviz.ExecutableNotFound``, so code that catches that still works."""
-
-    def __init__(self, message: str) -> None:
-        RuntimeError.__init__(self, message)
-
-
-class Drawing(graphviz.Digraph):
-    """The ``graphviz.Digraph`` that :func:`draw` returns; it renders even where Graphviz's ``dot``
-    program is not installed.
-
-    With ``dot`` on PATH everything is ``graphviz.Digraph``'s. Without it, ``pipe``, ``render``
-    and Jupyter display (``_repr_mimebundle_``) write SVG and PNG through viz's WebAssembly
-    backend (:mod:`viz.render`); any other format raises :class:`DotNotFoundError`, which says
-    to install ``dot`` or to write SVG/PNG with :func:`viz.render`.
-    """
-
-    def _repr_image_svg_xml(self) -> str:
-        from .render import render_source
-
-        return render_source(self.source, "svg").decode("utf-8")
-
-    def _without_dot(self, method: str, format: str | None, renderer: str | None, formatter: str | None,
-                     engine: str | None) -> str | None:
-        """The format to write with the WebAssembly backend, or None when system ``dot`` is there."""
-        from .render import has_system_dot
-
-        if has_system_dot():
-            return None
-        format = format or self.format
-        if format in ("svg", "png") and renderer is None and formatter is None and (engine or self.engine) == "dot":
-            return format
-        raise DotNotFoundError(
-            f"Drawing.{method}(format={format!r}) needs Graphviz's dot program, which is not on PATH (apt install "
-            f"graphviz, brew install graphviz); without it, svg and png work: viz.render(graph, 'graph.svg') or "
-            f"'graph.png' (format 'dot' writes the DOT text), or .{method}(format='svg')")
-
-    def pipe(self, format: str | None = None, renderer: str | None = None, formatter: str | None = None,
-             neato_no_op: Any = None, quiet: bool = False, *, engine: str | None = None,
-             encoding: str | None = None) -> bytes | str:
-        """``graphviz.Digraph.pipe``; without system ``dot``, SVG and PNG come from WebAssembly Graphviz."""
-        chosen = self._without_dot("pipe", format, renderer, formatter, engine)
-        if chosen is None:
-            return super().pipe(format, renderer=renderer, formatter=formatter, neato_no_op=neato_no_op, quiet=quiet,
-                                engine=engine, encoding=encoding)
-        from .render import render_source
-
-        data = render_source(self.source, chosen, "wasm")
-        return data.decode(encoding) if encoding is not None else data
-
-    def render(self, filename: Any = None, directory: Any = None, view: bool = False, cleanup: bool = False,
-               format: str | None = None, renderer: str | None = None, formatter: str | None = None,
-               neato_no_op: Any = None, quiet: bool = False, quiet_view: bool = False, *, outfile: Any = None,
-               engine: str | None = None, raise_if_result_exists: bool = False,
-               overwrite_source: bool = False) -> str:
-        """``graphviz.Digraph.render``: save the DOT source, write ``filename.format`` (or
-        ``outfile``) and return its path; without system ``dot``, SVG and PNG come from
-        WebAssembly Graphviz."""
-        import os
-
-        if outfile is not None and format is None:
-            format = os.path.splitext(os.fspath(outfile))[1].lstrip(".").lower() or None
-        chosen = self._without_dot("render", format, renderer, formatter, engine)
-        if chosen is None:
-            return super().render(filename, directory=directory, view=view, cleanup=cleanup, format=format,
-                                  renderer=renderer, formatter=formatter, neato_no_op=neato_no_op, quiet=quiet,
-                                  quiet_view=quiet_view, outfile=outfile, engine=engine,
-                                  raise_if_result_exists=raise_if_result_exists, overwrite_source=overwrite_source)
-        from .render import render_source
-
-        if outfile is not None and filename is None:
-            filename = os.path.splitext(os.path.basename(os.fspath(outfile)))[0] + ".gv"
-            directory = directory if directory is not None else os.path.dirname(os.fspath(outfile))
-        source_path = self.save(filename, directory=directory)
-        target = os.fspath(outfile) if outfile is not None else f"{source_path}.{chosen}"
-        if raise_if_result_exists and os.path.exists(target):
-            raise graphviz.FileExistsError(f"output file exists: {target!r}")
-        with open(target, "wb") as file:
-            file.write(render_source(self.source, chosen, "wasm"))
-        if cleanup:
-            os.remove(source_path)
-        if view:
-            self._view(target, format=chosen, quiet=quiet_view)
-        return target
+def _static_fields(info: GraphInfo, i: int) -> tuple[str, str]:
+    """The record fields of node ``i`` that never change (its name and its data), made once
+    per graph: a step-through draws the same records hundreds of times."""
+    fields = info.drawn.get("static_fields")
+    if fields is None:
+        fields = info.drawn["static_fields"] = [
+            (_field(info.names[j] if info.names[j] is not None else f"v{j}"), _field(f"data {_fmt(node.data)}"))
+            for j, node in enumerate(info.order)]
+    return fields[i]
 
 
-def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
+def build(info: GraphInfo, options: Options, state: State) -> Drawing:
     """The ``graphviz.Digraph`` of ``info`` as ``state`` describes it (no rendering).
 
     The DOT lines are written here directly (the ``graphviz`` package's per-attribute quoting
@@ -535,7 +305,7 @@ def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top:
                  pending: bool, active: bool) -> list[tuple[str, dict]]:
     node = info.order[i]
     fill = COLOURS[info.kinds[i]]
-    fields = list(info.static_fields(i))
+    fields = list(_static_fields(info, i))
     attrs = {"shape": "record", "fillcolor": fill, "color": "#334155"}
     if grads is not None:
         shown = state.grads_shown is None or state.grads_shown[i]
@@ -674,60 +444,9 @@ def _drawn_size(info: GraphInfo, collapse: str | None) -> int:
     return sum(1 for g in info.groups if g is None) + len(set(groups.values()))
 
 
-def gradcheck_overlay(info: GraphInfo, h: float = 1e-6) -> dict[int, tuple[float | None, float | None, bool]]:
-    """{leaf index: (finite-difference gradient, relative error against backpropagation, one-sided)}.
-
-    The graph is re-evaluated with one leaf moved by ±h, rebuilt op by op with
-    :func:`autograd.apply`; the analytic gradient comes from :func:`autograd.gradients`, so
-    no ``.grad`` changes. Where a gradient does not exist the overlay says so instead of
-    failing, since that is what a drawing of such a graph is for:
-
-    * backpropagation raises ``FloatingPointError`` (``sqrt`` at 0): every relative error is
-      None, and :attr:`GraphInfo.gradcheck_error` holds the engine's message (the caption);
-    * ``x ± h`` leaves an op's domain (``sqrt(-h)``): the one-sided difference
-      ``(f(x + h) - f(x)) / h`` is used instead (``one_sided`` True); if that fails too the
-      numeric gradient is None.
-    """
-    leaves = [i for i, node in enumerate(info.order) if not node.parents]
-
-    def moved(leaf: int) -> Callable[[Value], Value]:
-        def rebuilt(value: Value) -> Value:
-            built: list[Value] = []
-            for i, node in enumerate(info.order):
-                if not node.parents:
-                    built.append(value if i == leaf else node)
-                else:
-                    built.append(apply(node.op, tuple(built[p] for p in info.parents[i]), node.param))
-            return built[-1]
-        return rebuilt
-
-    try:
-        analytic: list[float | None] = [_float(g) for g in gradients(info.root, [info.order[i] for i in leaves])]
-    except FloatingPointError as error:
-        analytic = [None] * len(leaves)
-        info.gradcheck_error = f"gradcheck: analytic gradients unavailable ({error})"
-    checks = {}
-    with no_grad():
-        for i, a in zip(leaves, analytic):
-            n, one_sided = None, False
-            for method in ("central", "forward"):
-                try:
-                    n = numeric_grad(moved(i), [info.order[i].data], h=h, method=method)[0]
-                except (ValueError, ZeroDivisionError, OverflowError):
-                    continue
-                one_sided = method == "forward"
-                break
-            relative = None
-            if a is not None and n is not None:
-                scale = max(abs(a), abs(n))
-                relative = abs(a - n) / scale if scale > 0 else 0.0
-            checks[i] = (n, relative, one_sided)
-    return checks
-
-
 def draw(root: Value, mode: str = "auto", rankdir: str = "LR", *, params: Any = None, cluster: bool = False,
          collapse: str | None = None, color_by_grad: bool = False, gradcheck: bool = False,
-         max_nodes: int | None = DEFAULT_MAX_NODES, title: str | None = None) -> graphviz.Digraph:
+         max_nodes: int | None = DEFAULT_MAX_NODES, title: str | None = None) -> Drawing:
     """Draw ``root``'s computational graph: a ``graphviz.Digraph`` (shown inline as SVG in Jupyter).
 
     One record per value (label, data, grad), one node per op, edges in parent order.
@@ -745,7 +464,7 @@ def draw(root: Value, mode: str = "auto", rankdir: str = "LR", *, params: Any = 
     options = Options("both" if mode == "auto" else mode, rankdir, color_by_grad, cluster, collapse, title)
     info = GraphInfo.read(root, params)
     if mode == "auto":
-        options.mode = "both" if _float(root.grad) != 0.0 else "forward"
+        options.mode = "both" if as_float(root.grad) != 0.0 else "forward"
     options = check_size(info, options, max_nodes)
     if not isinstance(gradcheck, bool):
         raise TypeError(f"draw: gradcheck must be True or False, got {gradcheck!r}")
@@ -754,6 +473,6 @@ def draw(root: Value, mode: str = "auto", rankdir: str = "LR", *, params: Any = 
             info.replay()
         except FloatingPointError as error:
             info.replay_error = f"no local derivatives: {error}"
-    grads = [_float(node.grad) for node in info.order] if options.mode != "forward" else None
+    grads = [as_float(node.grad) for node in info.order] if options.mode != "forward" else None
     checks = gradcheck_overlay(info) if gradcheck else None
     return build(info, options, State(grads=grads, checks=checks))
