@@ -23,10 +23,10 @@ from typing import Any, Sequence
 from autograd import Value
 
 from .gradcheck import GRADCHECK_TOLERANCE, gradcheck_overlay
-from .graph import GraphInfo, as_float, clean_label, module_path
+from .graph import GraphInfo, as_float, clean_label, module_path, number_text
 from .render import Drawing
 
-__all__ = ["draw", "build", "GraphTooLargeError", "MODES", "RANKDIRS", "COLLAPSE", "DEFAULT_MAX_NODES", "COLOURS",
+__all__ = ["draw", "build", "annotation_lines", "GraphTooLargeError", "STYLES", "MODES", "RANKDIRS", "COLLAPSE", "DEFAULT_MAX_NODES", "COLOURS",
            "XLABEL_ABOVE"]
 
 MODES = ("auto", "forward", "backward", "both")
@@ -61,7 +61,15 @@ COLOURS = {
 }
 """Fill colours by role (and highlight colours), as ``#rrggbb`` strings."""
 
-_HIDDEN = "transparent"
+STYLES = {
+    "normal": {"node": 11, "op": 11, "annotation": 10, "arrowsize": 0.7, "penwidth": 1.0},
+    "projector": {"node": 20, "op": 20, "annotation": 17, "arrowsize": 1.1, "penwidth": 2.0},
+}
+"""Type sizes (points) and line widths of the drawing styles: ``normal`` for a screen,
+``projector`` for a wall (about twice the type, lines twice as thick)."""
+
+_INK = "#0f172a"          # text: near-black, legible on any fill
+_PENDING_TEXT = "#94a3b8"  # text of a value not computed yet ("data ?")
 
 XLABEL_ABOVE = 200
 """Graphs with more values than this are laid out for speed: edge annotations become Graphviz
@@ -104,6 +112,8 @@ class Options:
     title: str | None = None
     node_sizes: Mapping[str, tuple[float, float]] | None = None
     """Fixed (width, height) in inches per node id, so that every frame has the same layout."""
+    style: str = "normal"
+    """A key of :data:`STYLES`: ``normal`` or ``projector`` (large type)."""
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -117,6 +127,8 @@ class Options:
                 raise TypeError(f"draw: {name} must be True or False, got {getattr(self, name)!r}")
         if self.title is not None and not isinstance(self.title, str):
             raise TypeError(f"draw: title must be a str or None, got {type(self.title).__name__}")
+        if self.style not in STYLES:
+            raise ValueError(f"draw: unknown style {self.style!r} (must be one of {', '.join(STYLES)})")
 
 
 @dataclass
@@ -140,13 +152,6 @@ class State:
     checks: dict | None = None
     """Leaf index -> (numeric gradient, relative error, one-sided) for the gradcheck overlay (see
     :func:`gradcheck_overlay`)."""
-
-
-def _fmt(x: float) -> str:
-    """A number as drawn: 4 significant digits, ``-0`` shown as ``0``."""
-    if x == 0:
-        return "0"
-    return f"{x:.4g}"
 
 
 def _grad_colour(g: float, top: float) -> str:
@@ -202,7 +207,7 @@ def _static_fields(info: GraphInfo, i: int) -> tuple[str, str]:
     fields = info.drawn.get("static_fields")
     if fields is None:
         fields = info.drawn["static_fields"] = [
-            (_field(info.names[j] if info.names[j] is not None else f"v{j}"), _field(f"data {_fmt(node.data)}"))
+            (_field(info.names[j] if info.names[j] is not None else f"v{j}"), _field(f"data {number_text(node.data)}"))
             for j, node in enumerate(info.order)]
     return fields[i]
 
@@ -221,9 +226,11 @@ def build(info: GraphInfo, options: Options, state: State) -> Drawing:
                    "fontname": "Helvetica", "fontsize": "11"}
     if len(info.order) > XLABEL_ABOVE:
         graph_attrs["nslimit"] = "1"  # one pass of Graphviz's x-placement: minutes -> seconds on big graphs
+    style = STYLES[options.style]
+    graph_attrs["fontsize"] = str(style["node"])
     body = [f"\tgraph{_attrs(graph_attrs)}\n",
-            f"\tnode{_attrs({'fontname': 'Helvetica', 'fontsize': '11', 'style': 'filled'})}\n",
-            f"\tedge{_attrs({'fontname': 'Helvetica', 'fontsize': '9', 'arrowsize': '0.7', 'color': '#475569', 'fontcolor': '#334155'})}\n"]
+            f"\tnode{_attrs({'fontname': 'Helvetica', 'fontsize': str(style['node']), 'style': 'filled', 'fontcolor': _INK, 'penwidth': str(style['penwidth'])})}\n",
+            f"\tedge{_attrs({'fontname': 'Helvetica', 'fontsize': str(style['annotation']), 'arrowsize': str(style['arrowsize']), 'color': '#475569', 'fontcolor': _INK, 'penwidth': str(style['penwidth'])})}\n"]
     caption = options.title
     if info.replay_error and mode != "forward":
         caption = (caption + "\n" if caption else "") + info.replay_error
@@ -249,9 +256,7 @@ def build(info: GraphInfo, options: Options, state: State) -> Drawing:
         target = group if options.cluster else None
         lines = node_lines.setdefault(target, [])
         for name, attrs in _value_nodes(info, i, state, grads, top, options, pending, active):
-            if options.node_sizes and name in options.node_sizes:
-                width, height = options.node_sizes[name]
-                attrs.update(width=f"{width:.4f}", height=f"{height:.4f}", fixedsize="true")
+            _pin_size(name, attrs, options)
             lines.append(f"{name}{_attrs(attrs)}\n")
     if group_nodes:
         consumed_by: list[set[int]] = [set() for _ in info.order]
@@ -287,8 +292,7 @@ def build(info: GraphInfo, options: Options, state: State) -> Drawing:
                     seen_group_edges.add((tail, head))
                     body.append(f"\t{tail} -> {head}\n")
                 continue
-            attrs = _edge_attrs(info, i, position, state, grads, top, options, annotate)
-            body.append(f"\tv{p} -> v{i}_op{_attrs(attrs)}\n")
+            body.extend(_input_edge(info, i, position, state, grads, top, options, annotate))
         if child_group is None:
             attrs = {}
             if mode == "backward":
@@ -296,7 +300,7 @@ def build(info: GraphInfo, options: Options, state: State) -> Drawing:
             if computed is not None and not computed[i]:
                 attrs.update(color=COLOURS["pending"])
             if state.active_node == i:
-                attrs.update(color=COLOURS[state.phase], penwidth="2.5")
+                attrs.update(color=COLOURS[state.phase], penwidth=str(2.5 * style["penwidth"]))
             body.append(f"\tv{i}_op -> v{i}{_attrs(attrs)}\n")
     return Drawing(name="valuegraph", body=body)
 
@@ -304,12 +308,22 @@ def build(info: GraphInfo, options: Options, state: State) -> Drawing:
 def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top: float, options: Options,
                  pending: bool, active: bool) -> list[tuple[str, dict]]:
     node = info.order[i]
+    style = STYLES[options.style]
+    if info.kinds[i] == "constant":  # its number alone: no name, no gradient, no op
+        attrs = {"label": _plain(number_text(node.data)), "shape": "box", "style": "rounded,filled",
+                 "fillcolor": COLOURS["constant"], "color": "#94a3b8", "fontsize": str(style["op"] - 1),
+                 "margin": "0.04,0.02", "width": "0.3", "height": "0.25", "tooltip": "a constant"}
+        if active:
+            attrs.update(color=COLOURS[state.phase], penwidth=str(3 * style["penwidth"]))
+        return [(f"v{i}", attrs)]
     fill = COLOURS[info.kinds[i]]
     fields = list(_static_fields(info, i))
+    if pending:  # not computed yet: its name, not its value
+        fields[1] = _field("data ?")
     attrs = {"shape": "record", "fillcolor": fill, "color": "#334155"}
     if grads is not None:
         shown = state.grads_shown is None or state.grads_shown[i]
-        fields.append(_field(f"grad {_fmt(grads[i])}" if shown else "grad ?"))
+        fields.append(_field(f"grad {number_text(grads[i])}" if shown else "grad ?"))
         if shown and options.color_by_grad:
             attrs["fillcolor"] = _grad_colour(grads[i], top)
         if shown and i in state.changed:
@@ -319,7 +333,7 @@ def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top:
         if numeric is None:
             text = "numeric unavailable"
         else:
-            text = f"numeric {_fmt(numeric)}" + (" (one-sided)" if one_sided else "")
+            text = f"numeric {number_text(numeric)}" + (" (one-sided)" if one_sided else "")
         if relative is None:
             text += "; analytic unavailable" if numeric is not None else ""
         else:
@@ -329,39 +343,61 @@ def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top:
             attrs.update(color=COLOURS["bad"], penwidth="2")
     attrs = {"label": _record(fields, options.rankdir), **attrs}
     if pending:
-        attrs.update(fillcolor="#ffffff", color=COLOURS["pending"], fontcolor=_HIDDEN, style="filled,dashed")
+        attrs.update(fillcolor="#ffffff", color=COLOURS["pending"], fontcolor=_PENDING_TEXT, style="filled,dashed")
     if active:
-        attrs.update(color=COLOURS[state.phase], penwidth="3")
+        attrs.update(color=COLOURS[state.phase], penwidth=str(3 * style["penwidth"]))
     nodes = [(f"v{i}", attrs)]
     if node.parents:
         op_attrs = {"label": _plain(info.op_text(i)), "shape": "ellipse", "fillcolor": COLOURS["op"],
-                    "color": "#64748b", "margin": "0.03,0.01", "height": "0.3"}
+                    "color": "#64748b", "margin": "0.03,0.01", "height": "0.3", "fontsize": str(style["op"])}
         if node.op is not None:
             op_attrs["tooltip"] = _plain(f"{node.op.name}: {node.op.rule}")
         if pending:
             op_attrs.update(fillcolor="#ffffff", color=COLOURS["pending"], fontcolor=COLOURS["pending"],
                             style="filled,dashed")
         if active:
-            op_attrs.update(color=COLOURS[state.phase], penwidth="3")
+            op_attrs.update(color=COLOURS[state.phase], penwidth=str(3 * style["penwidth"]))
         nodes.insert(0, (f"v{i}_op", op_attrs))
     return nodes
 
 
-def _edge_attrs(info: GraphInfo, child: int, position: int, state: State, grads: list | None, top: float,
-                options: Options, annotate: bool) -> dict:
+def annotation_lines(info: GraphInfo, child: int, position: int, local: float, upstream: float) -> list[str]:
+    """What the edge from a parent into ``child``'s op says once the backward pass has crossed
+    it, in words a student reads without a legend: the local derivative, the upstream gradient
+    and their product, the contribution added to the parent's gradient. Derivatives are named
+    (``∂q/∂x``) when the names are short."""
+    parent = info.parents[child][position]
+    names = [info.display_name(k) for k in (child, parent, len(info.order) - 1)]
+    c, p, r = names
+    if max(len(name) for name in names) <= 8:
+        return [f"local ∂{c}/∂{p} = {number_text(local)}", f"× upstream ∂{r}/∂{c} = {number_text(upstream)}",
+                f"= contribution {number_text(local * upstream)}"]
+    return [f"local {number_text(local)}", f"× upstream {number_text(upstream)}",
+            f"= contribution {number_text(local * upstream)}"]
+
+
+def _input_edge(info: GraphInfo, child: int, position: int, state: State, grads: list | None, top: float,
+                options: Options, annotate: bool) -> list[str]:
+    """DOT lines for the edge from a parent value into ``child``'s op node.
+
+    With backward annotations (see :func:`annotation_lines`), a graph of up to
+    :data:`XLABEL_ABOVE` values routes the edge through a small text node that holds them, so
+    that a frame whose pass has not crossed the edge yet can draw that node empty, its size
+    pinned by ``node_sizes``: the layout holds still and the page holds no number the pass has
+    not computed. Bigger graphs put them in external labels (``xlabel``, placed after layout).
+    """
+    parent = info.parents[child][position]
+    style = STYLES[options.style]
     attrs: dict[str, str] = {}
-    if options.mode == "backward":
-        attrs.update(dir="back", color=COLOURS["backward"])
-    if annotate and (child, position) in info.local_grads:
+    backward = options.mode == "backward"
+    if backward:
+        attrs["color"] = COLOURS["backward"]
+    lines = None
+    done = state.edges_done is None or (child, position) in state.edges_done
+    if annotate and (child, position) in info.local_grads and info.kinds[parent] != "constant":
         local = info.local_grads[(child, position)]
         upstream = grads[child] if state.final_grads is None else state.final_grads[child]
-        # Edge labels take part in the layout (readable, but slow on big graphs): beyond
-        # XLABEL_ABOVE values they become external labels, placed after the layout.
-        key = "label" if len(info.order) <= XLABEL_ABOVE else "xlabel"
-        attrs[key] = f"local {_fmt(local)}\\n×{_fmt(upstream)} = {_fmt(local * upstream)}"
-        done = state.edges_done is None or (child, position) in state.edges_done
-        if not done:
-            attrs["fontcolor"] = _HIDDEN
+        lines = annotation_lines(info, child, position, local, upstream)
         if options.color_by_grad and done:
             contribution = abs(local * upstream)
             attrs["color"] = _grad_colour(contribution, top)
@@ -369,11 +405,34 @@ def _edge_attrs(info: GraphInfo, child: int, position: int, state: State, grads:
                 f"{max(0.6, 3.0 * (1 + math.log10(max(contribution / top, 1e-6)) / _VANISHING_DECADES)):.2f}"
     if state.computed is not None and not state.computed[child]:
         attrs["color"] = COLOURS["pending"]
-    if (child, position) in state.active_edges:
-        attrs.update(color=COLOURS[state.phase], penwidth="2.5")
-        if "label" in attrs or "xlabel" in attrs:
-            attrs["fontcolor"] = COLOURS[state.phase]
-    return attrs
+    active = (child, position) in state.active_edges
+    if active:
+        attrs.update(color=COLOURS[state.phase], penwidth=str(2.5 * style["penwidth"]))
+    if lines is None or len(info.order) > XLABEL_ABOVE:
+        if lines is not None and done:
+            attrs["xlabel"] = "\\n".join(_plain(line) for line in lines)
+            if active:
+                attrs["fontcolor"] = COLOURS[state.phase]
+        if backward:
+            attrs["dir"] = "back"
+        return [f"\tv{parent} -> v{child}_op{_attrs(attrs)}\n"]
+    label_id = f"v{child}_in{position}"
+    label = {"label": "\\n".join(_plain(line) for line in lines) if done else "", "shape": "plaintext",
+             "margin": "0.06,0.03", "fillcolor": "#ffffff", "fontsize": str(style["annotation"])}
+    if active:
+        label["fontcolor"] = COLOURS[state.phase]
+    _pin_size(label_id, label, options)
+    into_label = dict(attrs, dir="back" if backward else "none")
+    into_op = dict(attrs, dir="none") if backward else attrs
+    return [f"\t{label_id}{_attrs(label)}\n", f"\tv{parent} -> {label_id}{_attrs(into_label)}\n",
+            f"\t{label_id} -> v{child}_op{_attrs(into_op)}\n"]
+
+
+def _pin_size(name: str, attrs: dict, options: Options) -> None:
+    """Fix the size of node ``name`` to ``options.node_sizes[name]``, if given."""
+    if options.node_sizes and name in options.node_sizes:
+        width, height = options.node_sizes[name]
+        attrs.update(width=f"{width:.4f}", height=f"{height:.4f}", fixedsize="true")
 
 
 def _collapsed_groups(info: GraphInfo, collapse: str | None) -> dict[str, str]:
@@ -402,9 +461,9 @@ def _group_node(info: GraphInfo, members: list[int], consumed_by: list[set[int]]
     fields = [_field(name or "group"), _field(f"{len(members)} values")]
     if len(used_outside) == 1:
         out = used_outside[0]
-        fields.append(_field(f"out {_fmt(info.order[out].data)}"))
+        fields.append(_field(f"out {number_text(info.order[out].data)}"))
         if grads is not None:
-            fields.append(_field(f"grad {_fmt(grads[out])}"))
+            fields.append(_field(f"grad {number_text(grads[out])}"))
     return {"label": _record(fields, options.rankdir), "shape": "record", "fillcolor": COLOURS["group"],
             "color": "#92400e", "penwidth": "2"}
 
@@ -446,7 +505,7 @@ def _drawn_size(info: GraphInfo, collapse: str | None) -> int:
 
 def draw(root: Value, mode: str = "auto", rankdir: str = "LR", *, params: Any = None, cluster: bool = False,
          collapse: str | None = None, color_by_grad: bool = False, gradcheck: bool = False,
-         max_nodes: int | None = DEFAULT_MAX_NODES, title: str | None = None) -> Drawing:
+         max_nodes: int | None = DEFAULT_MAX_NODES, title: str | None = None, style: str = "normal") -> Drawing:
     """Draw ``root``'s computational graph: a ``graphviz.Digraph`` (shown inline as SVG in Jupyter).
 
     One record per value (label, data, grad), one node per op, edges in parent order.
@@ -457,11 +516,13 @@ def draw(root: Value, mode: str = "auto", rankdir: str = "LR", *, params: Any = 
     ``cluster=True`` boxes each neuron's nodes together; ``collapse='neuron'|'layer'`` draws
     each neuron (or layer) as one node. ``color_by_grad=True`` colours gradient cells and edges
     by |gradient| on a log scale (vanishing gradients show grey). ``gradcheck=True`` adds to each
-    leaf the central-difference gradient and its relative error. Graphs with more than
+    leaf the central-difference gradient and its relative error. ``style="projector"`` draws
+    large type and thick lines for a wall (:data:`STYLES`). Graphs with more than
     ``max_nodes`` values are collapsed (named parameters) or refused with
     :class:`GraphTooLargeError`. Gradients are only read: drawing never changes ``.grad``.
     """
-    options = Options("both" if mode == "auto" else mode, rankdir, color_by_grad, cluster, collapse, title)
+    options = Options("both" if mode == "auto" else mode, rankdir, color_by_grad, cluster, collapse, title,
+                      style=style)
     info = GraphInfo.read(root, params)
     if mode == "auto":
         options.mode = "both" if as_float(root.grad) != 0.0 else "forward"

@@ -10,13 +10,27 @@ from the traversal order and the same graph always gives the same drawing. Both
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import autograd
 from autograd import Value, backward_steps, topological_order
 
-__all__ = ["GraphInfo", "module_path", "clean_label", "as_float"]
+__all__ = ["GraphInfo", "is_constant", "module_path", "clean_label", "as_float"]
+
+
+def is_constant(node: Value, parameters: Container[Value] = ()) -> bool:
+    """Whether ``node`` is a constant (the ``0`` of ``max(v, 0)``), drawn as its number alone.
+
+    The engine makes every number used in an expression an ``autograd.Constant`` leaf; an
+    engine without that class marks none, and then a constant is a leaf with no label that is
+    not one of ``parameters``. This is the one place that decides.
+    """
+    constant = getattr(autograd, "Constant", None)
+    if constant is not None:
+        return isinstance(node, constant)
+    return not node.parents and node.label is None and node not in parameters
 
 
 @dataclass
@@ -59,14 +73,17 @@ class GraphInfo:
             elif node in named:
                 kinds.append("parameter")
             else:
-                kinds.append("input" if node.label is not None else "constant")
+                kinds.append("constant" if is_constant(node, named) else "input")
         parents = [tuple(index[p] for p in node.parents) for node in order]
         groups = _neuron_groups(order, parents, [named.get(n) if n in named else None for n in order])
         return cls(root, order, index, parents, kinds, names, groups)
 
     def display_name(self, i: int) -> str:
-        """How captions refer to node ``i``: its label or parameter name, else ``v{i}``."""
-        return self.names[i] or f"v{i}"
+        """How captions refer to node ``i``: its label or parameter name, a constant's number,
+        else ``v{i}``."""
+        if self.names[i]:
+            return self.names[i]
+        return number_text(self.order[i].data) if self.kinds[i] == "constant" else f"v{i}"
 
     def op_text(self, i: int) -> str:
         """The op that made node ``i``, as drawn (``+``, ``**2``, ``leaky_relu(0.1)``)."""
@@ -96,6 +113,11 @@ class GraphInfo:
             for edge in step.edges:
                 self.local_grads[(child, edge.index)] = as_float(edge.local_grad)
         return steps, after
+
+
+def number_text(x: float) -> str:
+    """A number as drawn and written in captions: 4 significant digits, ``-0`` shown as ``0``."""
+    return "0" if x == 0 else f"{x:.4g}"
 
 
 def as_float(x: Any) -> float:

@@ -31,9 +31,19 @@ def test_lecture_example_values_and_gradients():
         assert value in texts
     assert texts.count("data 2") == 3  # z, (x + y)z and the output
     assert [t for t in texts if t.startswith("grad")] == ["grad 2", "grad 2", "grad 2", "grad 1", "grad 1",
-                                                          "grad 0", "grad 1"]
+                                                          "grad 1"]  # the constant 0 has no gradient cell
     assert ["x", "data -2", "grad 2"] == texts[:3]
     assert ["v2", "data 1", "grad 2"] == texts[6:9]  # unlabelled values are named by their id
+
+
+def test_a_constant_is_drawn_as_its_number_alone():
+    """The 0 of max(v, 0) is a small box holding 0: no name, no gradient, no annotated edge."""
+    f, _ = lecture()
+    f.backward()
+    source = draw(f).source
+    assert re.search(r'^\s*v5 \[label=0 shape=box style="rounded,filled" fillcolor="#f3f4f6"', source, flags=re.M)
+    assert "v5|" not in source and "v6_in1" not in source
+    assert re.search(r"^\s*v5 -> v6_op$", source, flags=re.M)
 
 
 def test_same_graph_gives_same_dot_text():
@@ -81,7 +91,7 @@ def test_modes():
     assert "grad" not in before and "local" not in before
     f.backward()
     after = draw(f).source  # auto after backward: both
-    assert "grad 2" in after and "local 2" in after and "dir=back" not in after
+    assert "grad 2" in after and "local ∂v4/∂v2 = 2" in after and "dir=back" not in after
     assert "grad" not in draw(f, mode="forward").source
     backward = draw(f, mode="backward").source
     assert "grad 2" in backward and "dir=back" in backward
@@ -92,10 +102,30 @@ def test_edge_labels_are_local_derivative_and_contribution():
     f, _ = lecture()
     f.backward()
     source = draw(f).source
-    # (x + y) -> *: local ∂/∂(x + y) = z = 2, upstream 1, contribution 2
-    assert re.search(r'v2 -> v4_op \[label="local 2\\n×1 = 2"', source)
+    # (x + y) -> *: local ∂/∂(x + y) = z = 2, upstream 1, contribution 2, in a text node on the edge
+    assert re.search(r'v4_in0 \[label="local ∂v4/∂v2 = 2\\n× upstream ∂v6/∂v4 = 1\\n= contribution 2"', source)
+    assert re.search(r"^\s*v2 -> v4_in0 \[dir=none\]\n\s*v4_in0 -> v4_op\n", source, flags=re.M)
     # x -> +: local 1, upstream 2, contribution 2
-    assert re.search(r'v0 -> v2_op \[label="local 1\\n×2 = 2"', source)
+    assert re.search(r'v2_in0 \[label="local ∂v2/∂x = 1\\n× upstream ∂v6/∂v2 = 2\\n= contribution 2"', source)
+
+
+def test_edge_labels_name_long_values_by_their_numbers_only():
+    a, b = Value(2.0, "a_long_name"), Value(3.0, "b")
+    out = a * b
+    out.backward()
+    assert 'v2_in0 [label="local 3\\n× upstream 1\\n= contribution 3"' in draw(out).source
+
+
+def test_projector_style_has_large_type_and_thick_lines():
+    f, _ = lecture()
+    f.backward()
+    normal, large = draw(f).source, draw(f, style="projector").source
+    assert "node [fontname=Helvetica fontsize=11" in normal and "fontsize=10 arrowsize=0.7" in normal
+    assert "node [fontname=Helvetica fontsize=20" in large and "fontsize=17 arrowsize=1.1" in large
+    assert re.sub(r"fontsize=\d+|penwidth=[\d.]+|arrowsize=[\d.]+", "", normal) == \
+        re.sub(r"fontsize=\d+|penwidth=[\d.]+|arrowsize=[\d.]+", "", large)  # the same drawing otherwise
+    with pytest.raises(ValueError, match="unknown style 'huge' \\(must be one of normal, projector\\)"):
+        draw(f, style="huge")
 
 
 def test_rankdir_and_bad_options():
