@@ -118,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="left to right (LR) or top to bottom (TB) (default: %(default)s)")
     graph.add_argument("--backend", choices=("auto", "dot", "wasm"), default="auto",
                        help="Graphviz backend (default: auto = system dot if installed, else WebAssembly)")
+    graph.add_argument("--style", choices=("normal", "projector"), default="normal",
+                       help="projector: large type and thick lines, for a wall (default: %(default)s)")
     graph.add_argument("--gradcheck", action="store_true",
                        help="show each input's central-difference gradient and relative error (default: off)")
     graph.add_argument("--max-nodes", type=_positive_int, default=None, metavar="N",
@@ -295,7 +297,8 @@ def run_graph(args: argparse.Namespace) -> int:
     mode = args.mode if failure is None else "forward"
     try:  # a format the backend cannot write, a graph too large to draw: the user's choice
         path = viz.render(output, args.output, backend=args.backend, mode=mode, rankdir=args.rankdir,
-                          gradcheck=args.gradcheck, max_nodes=args.max_nodes or viz.DEFAULT_MAX_NODES)
+                          gradcheck=args.gradcheck, max_nodes=args.max_nodes or viz.DEFAULT_MAX_NODES,
+                          style=args.style)
     except viz.GraphTooLargeError as error:
         raise _too_large(error, "the drawing") from None
     except ValueError as error:
@@ -305,7 +308,8 @@ def run_graph(args: argparse.Namespace) -> int:
     if args.html:
         try:
             page = viz.export_html(output, args.html, backend=args.backend, rankdir=args.rankdir,
-                                   title=f"{name} = {args.expression}",
+                                   title=args.expression if assigned else f"{name} = {args.expression}",
+                                   style=args.style,
                                    max_nodes=args.max_nodes or viz.STEPS_MAX_NODES)
         except viz.GraphTooLargeError as error:
             raise _too_large(error, "the --html step-through") from None

@@ -423,7 +423,9 @@ def _input_edge(info: GraphInfo, child: int, position: int, state: State, grads:
         label["fontcolor"] = COLOURS[state.phase]
     _pin_size(label_id, label, options)
     into_label = dict(attrs, dir="back" if backward else "none")
-    into_op = dict(attrs, dir="none") if backward else attrs
+    into_op = dict(attrs, dir="none") if backward else dict(attrs)
+    if not done:  # an empty box: the two halves of the edge meet in its middle, one unbroken line
+        into_label["headclip"] = into_op["tailclip"] = "false"
     return [f"\t{label_id}{_attrs(label)}\n", f"\tv{parent} -> {label_id}{_attrs(into_label)}\n",
             f"\t{label_id} -> v{child}_op{_attrs(into_op)}\n"]
 

@@ -387,3 +387,12 @@ def test_graph_draws_named_intermediates(tmp_path, capsys):
 def test_graph_caret_says_to_use_double_star(tmp_path, capsys):
     assert main(["graph", "x^2", "x=3", "-o", str(tmp_path / "g.dot")]) == 2
     assert "'^' is not a power in Python: write x ** 2" in capsys.readouterr().err
+
+
+def test_graph_projector_style_draws_large_type(tmp_path, capsys):
+    assert main(["graph", "x * y", "x=2", "y=3", "-o", str(tmp_path / "g.dot"), "--style", "projector",
+                 "--html", str(tmp_path / "s.html"), "--backend", "wasm"]) == 0
+    assert "node [fontname=Helvetica fontsize=20" in (tmp_path / "g.dot").read_text()
+    page = (tmp_path / "s.html").read_text()
+    assert '<body data-frame="0" class="projector">' in page
+    assert 'font-size="17.00"' in "".join(frames_data(page)["pieces"])
