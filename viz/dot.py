@@ -168,14 +168,14 @@ def _grad_colour(g: float, top: float) -> str:
 def _field(text: str) -> str:
     """Text for one field of a record label: backslashes and the record syntax ``{ } | < >``
     escaped, so a label is always drawn as text (quotes are escaped by ``graphviz.quote``)."""
-    text = clean_label(text).replace("\\", "\\\\")
+    text = clean_label(text).replace("\\", "\\\\").replace("&", "&amp;")  # Graphviz decodes entities
     return re.sub(r"([{}|<>])", r"\\\1", text)
 
 
 def _plain(text: str) -> str:
     """A plain DOT string (never an HTML-like label), lines joined by DOT's ``\\n``."""
     lines = str(text).split("\n")
-    return "\\n".join(clean_label(line, 200).replace("\\", "\\\\") for line in lines)
+    return "\\n".join(clean_label(line, 200).replace("\\", "\\\\").replace("&", "&amp;") for line in lines)
 
 
 def _record(fields: list[str], rankdir: str) -> str:
@@ -442,17 +442,24 @@ def _collapsed_groups(info: GraphInfo, collapse: str | None) -> dict[str, str]:
     if collapse is None:
         return {}
     result: dict[str, str] = {}
-    for i, group in enumerate(info.groups):
-        if group is None:
+    ids: dict[str, str] = {}  # key -> node id, one id per key even when two keys read alike
+    for group in info.groups:
+        if group is None or group in result:
             continue
         key = group if collapse == "neuron" else (module_path(group) or group)
-        if group not in result:
-            result[group] = f"g_{_gid(key)}"
+        if key not in ids:
+            ids[key] = _unique_id(f"g_{re.sub(r'[^A-Za-z0-9_]', '_', key)}", set(ids.values()))
+        result[group] = ids[key]
     return result
 
 
-def _gid(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_]", "_", name)
+def _unique_id(wanted: str, taken: set[str]) -> str:
+    """``wanted``, or ``wanted_2``, ``wanted_3``... if taken: ``a.b`` and ``a_b`` stay two nodes."""
+    candidate, n = wanted, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{wanted}_{n}"
+    return candidate
 
 
 def _group_node(info: GraphInfo, members: list[int], consumed_by: list[set[int]], grads: list | None,

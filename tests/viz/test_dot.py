@@ -307,3 +307,32 @@ def test_drawing_pipes_and_renders_svg_and_png_without_system_dot(tmp_path, monk
         drawing.pipe()  # graphviz's default format is PDF
     with pytest.raises(graphviz.ExecutableNotFound, match="viz.render"):
         drawing.render(str(tmp_path / "graph"), format="svg", engine="neato")
+
+
+@pytest.mark.parametrize("backend", ["wasm", "dot"])
+def test_labels_holding_html_entities_are_drawn_as_written(backend):
+    import xml.etree.ElementTree as ET
+
+    from viz.render import has_system_dot, render_source
+
+    if backend == "dot" and not has_system_dot():
+        pytest.skip("system dot is not installed")
+    out = Value(2.0, "R&amp;D") * Value(3.0, "a & b")
+    out.label = "x &lt; 1"
+    svg = render_source(draw(out, title="&copy; me").source, "svg", backend)
+    texts = ["".join(t.itertext()) for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert {"R&amp;D", "a & b", "x &lt; 1", "&copy; me"} <= set(texts)
+
+
+def test_collapsed_groups_whose_names_differ_only_in_punctuation_stay_apart():
+    x = Value(1.0, "x")
+    names = {}
+    total = None
+    for prefix in ("a.b", "a_b", "n-1", "n_1"):
+        w = Value(0.5)
+        names[f"{prefix}.w"] = w
+        term = (w * x).tanh()
+        total = term if total is None else total + term
+    source = draw(total, params=names, collapse="neuron").source
+    groups = re.findall(r"^\s*(g_\w+) \[label=\"\{([^|]*)\|", source, flags=re.M)
+    assert groups == [("g_a_b", "a.b"), ("g_a_b_2", "a_b"), ("g_n_1", "n-1"), ("g_n_1_2", "n_1")]
