@@ -10,7 +10,8 @@
 True
 
 * :func:`draw` -> ``graphviz.Digraph``; :func:`render` writes SVG/PNG/PDF (system ``dot`` or
-  in-process WebAssembly Graphviz).
+  in-process WebAssembly Graphviz); :func:`show` displays or saves any graphviz object (such as
+  karpathy's ``draw_dot(y)``) the same way, with or without ``dot``.
 * :func:`steps` -> frames of the forward then backward pass; :func:`stepper` (Jupyter) and
   :func:`export_html` (one offline web page) step through them.
 * :mod:`viz.plots`: training history, decision boundary, activations, optimizer paths.
@@ -19,9 +20,9 @@ True
 from .dot import COLOURS, DEFAULT_MAX_NODES, MODES, GraphTooLargeError, draw
 from .html import export_html
 from .jupyter import stepper
-from .render import BACKENDS, FORMATS, DotNotFoundError, Drawing, render_source
+from .render import BACKENDS, FORMATS, DotNotFoundError, Drawing, render_source, show
 from .save import render
 from .steps import STEPS_MAX_NODES, Frame, steps
 
-__all__ = ["draw", "Drawing", "DotNotFoundError", "render", "render_source", "steps", "Frame", "stepper", "export_html", "GraphTooLargeError",
+__all__ = ["draw", "Drawing", "DotNotFoundError", "render", "render_source", "show", "steps", "Frame", "stepper", "export_html", "GraphTooLargeError",
            "MODES", "COLOURS", "DEFAULT_MAX_NODES", "STEPS_MAX_NODES", "BACKENDS", "FORMATS"]

@@ -28,7 +28,7 @@ from typing import Any, Sequence
 
 import graphviz
 
-__all__ = ["Drawing", "DotNotFoundError", "render_source", "render_many", "rasterize", "BACKENDS", "FORMATS", "PNG_DPI",
+__all__ = ["Drawing", "Shown", "RendersWithoutDot", "DotNotFoundError", "show", "write", "dot_text", "render_source", "render_many", "rasterize", "BACKENDS", "FORMATS", "PNG_DPI",
            "backend_formats", "pick_backend", "has_system_dot", "node_sizes"]
 
 BACKENDS = ("auto", "dot", "wasm")
@@ -180,14 +180,14 @@ class DotNotFoundError(graphviz.ExecutableNotFound):
         RuntimeError.__init__(self, message)
 
 
-class Drawing(graphviz.Digraph):
-    """The ``graphviz.Digraph`` that :func:`draw` returns; it renders even where Graphviz's ``dot``
-    program is not installed.
+class RendersWithoutDot:
+    """What makes a ``graphviz`` object render where Graphviz's ``dot`` program is not installed
+    (a mixin, before the ``graphviz`` class: ``class Drawing(RendersWithoutDot, graphviz.Digraph)``).
 
-    With ``dot`` on PATH everything is ``graphviz.Digraph``'s. Without it, ``pipe``, ``render``
+    With ``dot`` on PATH everything is the ``graphviz`` class's. Without it, ``pipe``, ``render``
     and Jupyter display (``_repr_mimebundle_``) write SVG and PNG through viz's WebAssembly
-    backend (:mod:`viz.render`); any other format raises :class:`DotNotFoundError`, which says
-    to install ``dot`` or to write SVG/PNG with :func:`viz.render`.
+    backend; any other format raises :class:`DotNotFoundError`, which says to install ``dot``
+    or to write SVG/PNG with :func:`viz.render`.
     """
 
     def _repr_image_svg_xml(self) -> str:
@@ -249,3 +249,58 @@ class Drawing(graphviz.Digraph):
         if view:
             self._view(target, format=chosen, quiet=quiet_view)
         return target
+
+
+class Drawing(RendersWithoutDot, graphviz.Digraph):
+    """The ``graphviz.Digraph`` that :func:`viz.draw` returns; it displays and renders even where
+    Graphviz's ``dot`` program is not installed (see :class:`RendersWithoutDot`)."""
+
+
+class Shown(RendersWithoutDot, graphviz.Source):
+    """Any graphviz object's DOT text as a ``graphviz.Source`` that displays and renders without
+    ``dot`` (see :class:`RendersWithoutDot`); what :func:`show` returns."""
+
+
+def dot_text(graph: Any, caller: str) -> str:
+    """The DOT text of a graphviz object (``Graph``, ``Digraph``, ``Source``: anything with a
+    string ``.source``) or of DOT text itself; TypeError naming ``caller`` otherwise."""
+    if isinstance(graph, str):
+        return graph
+    source = getattr(graph, "source", None)
+    if isinstance(source, str):
+        return source
+    raise TypeError(f"{caller}(graph) needs a graphviz object (graphviz.Digraph, Graph or Source) or DOT text, "
+                    f"got {type(graph).__name__}")
+
+
+def write(source: str, path: str | Path, *, format: str | None = None, backend: str = "auto",
+          caller: str = "render") -> Path:
+    """Render DOT text to ``path`` (missing folders are created) and return the path; the
+    format comes from ``format`` or else the suffix (``.svg``, ``.png``, ``.pdf``, ``.dot``/``.gv``)."""
+    path = Path(path)
+    if format is None:
+        suffix = path.suffix.lower().lstrip(".")
+        format = "dot" if suffix == "gv" else suffix
+        if format not in FORMATS:
+            raise ValueError(f"{caller}: cannot tell the format from {path.name!r}; use a suffix among "
+                             f".{', .'.join(FORMATS)} or pass format=")
+    data = render_source(source, format=format, backend=backend)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def show(graph: Any, path: str | Path | None = None, *, format: str | None = None, backend: str = "auto") -> Shown:
+    """Display or save ANY graphviz object, with or without Graphviz's ``dot`` program.
+
+    ``graph`` is a ``graphviz.Digraph``, ``Graph`` or ``Source`` (karpathy's ``draw_dot(y)``
+    returns a plain ``Digraph``, which needs ``dot`` to display) or DOT text. Returns a
+    :class:`Shown`, which Jupyter displays inline as SVG (through WebAssembly Graphviz when
+    ``dot`` is missing); with ``path`` (``.svg``, ``.png``, ``.pdf``, ``.dot``) it is also
+    written there: ``viz.show(draw_dot(y), "y.png")``.
+    """
+    source = dot_text(graph, "show")
+    if path is not None:
+        write(source, path, format=format, backend=backend, caller="show")
+    return Shown(source)
