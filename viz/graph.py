@@ -10,7 +10,7 @@ from the traversal order and the same graph always gives the same drawing. Both
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,17 +20,11 @@ from autograd import Value, backward_steps, topological_order
 __all__ = ["GraphInfo", "is_constant", "module_path", "clean_label", "as_float"]
 
 
-def is_constant(node: Value, parameters: Container[Value] = ()) -> bool:
-    """Whether ``node`` is a constant (the ``0`` of ``max(v, 0)``), drawn as its number alone.
-
-    The engine makes every number used in an expression an ``autograd.Constant`` leaf; an
-    engine without that class marks none, and then a constant is a leaf with no label that is
-    not one of ``parameters``. This is the one place that decides.
-    """
-    constant = getattr(autograd, "Constant", None)
-    if constant is not None:
-        return isinstance(node, constant)
-    return not node.parents and node.label is None and node not in parameters
+def is_constant(node: Value) -> bool:
+    """Whether ``node`` is a constant (the ``0`` of ``max(v, 0)``), drawn as its number alone:
+    the engine makes every number written into an expression an ``autograd.Constant`` leaf.
+    This is the one place that decides."""
+    return isinstance(node, autograd.Constant)
 
 
 @dataclass
@@ -73,7 +67,7 @@ class GraphInfo:
             elif node in named:
                 kinds.append("parameter")
             else:
-                kinds.append("constant" if is_constant(node, named) else "input")
+                kinds.append("constant" if is_constant(node) else "input")
         parents = [tuple(index[p] for p in node.parents) for node in order]
         groups = _neuron_groups(order, parents, [named.get(n) if n in named else None for n in order])
         return cls(root, order, index, parents, kinds, names, groups)

@@ -336,3 +336,17 @@ def test_collapsed_groups_whose_names_differ_only_in_punctuation_stay_apart():
     source = draw(total, params=names, collapse="neuron").source
     groups = re.findall(r"^\s*(g_\w+) \[label=\"\{([^|]*)\|", source, flags=re.M)
     assert groups == [("g_a_b", "a.b"), ("g_a_b_2", "a_b"), ("g_n_1", "n-1"), ("g_n_1_2", "n_1")]
+
+
+def test_only_the_engines_constants_are_drawn_as_constants():
+    """An unlabelled leaf made by the user (a weight) is a value with a gradient; the 3 written
+    into the expression is an autograd.Constant."""
+    from autograd import Constant
+
+    w, x = Value(0.5), Value(2.0, "x")
+    out = w * x + 3
+    out.backward()
+    source = draw(out).source
+    assert 'v0 [label="{v0|data 0.5|grad 2}"' in source
+    assert [type(n) for n in __import__("autograd").topological_order(out)].count(Constant) == 1
+    assert re.search(r"^\s*v3 \[label=3 shape=box", source, flags=re.M)
