@@ -17,7 +17,7 @@ True
 * :mod:`viz.plots`: training history, decision boundary, activations, optimizer paths.
 """
 
-from .dot import COLOURS, DEFAULT_MAX_NODES, MODES, GraphTooLargeError, draw
+from .dot import COLOURS, DEFAULT_MAX_NODES, MODES, READABLE_VALUES, STYLES, GraphTooLargeError, draw
 from .html import export_html
 from .jupyter import stepper
 from .render import BACKENDS, FORMATS, DotNotFoundError, Drawing, render_source, show
@@ -25,4 +25,4 @@ from .save import render
 from .steps import STEPS_MAX_NODES, Frame, steps
 
 __all__ = ["draw", "Drawing", "DotNotFoundError", "render", "render_source", "show", "steps", "Frame", "stepper", "export_html", "GraphTooLargeError",
-           "MODES", "COLOURS", "DEFAULT_MAX_NODES", "STEPS_MAX_NODES", "BACKENDS", "FORMATS"]
+           "MODES", "COLOURS", "DEFAULT_MAX_NODES", "READABLE_VALUES", "STYLES", "STEPS_MAX_NODES", "BACKENDS", "FORMATS"]

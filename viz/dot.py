@@ -26,7 +26,7 @@ from .gradcheck import GRADCHECK_TOLERANCE, gradcheck_overlay
 from .graph import GraphInfo, as_float, clean_label, module_path, number_text
 from .render import Drawing
 
-__all__ = ["draw", "build", "annotation_lines", "GraphTooLargeError", "STYLES", "MODES", "RANKDIRS", "COLLAPSE", "DEFAULT_MAX_NODES", "COLOURS",
+__all__ = ["draw", "build", "annotation_lines", "GraphTooLargeError", "STYLES", "MODES", "RANKDIRS", "COLLAPSE", "DEFAULT_MAX_NODES", "READABLE_VALUES", "COLOURS",
            "XLABEL_ABOVE"]
 
 MODES = ("auto", "forward", "backward", "both")
@@ -36,7 +36,16 @@ local derivative and its contribution ``upstream × local``, arrows drawn the wa
 ``auto``: ``both`` once the output has a gradient (after ``backward()``), else ``forward``."""
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
-COLLAPSE = (None, "neuron", "layer")
+COLLAPSE = ("auto", None, "neuron", "layer")
+"""``auto`` (the default): the whole graph while it can be read (:data:`READABLE_VALUES`), else
+neurons collapsed (then layers) when parameters are named; ``None``: the whole graph;
+``neuron`` / ``layer``: each neuron / layer drawn as one node."""
+
+READABLE_VALUES = 150
+"""Most values ``draw`` lays out one by one by default (``collapse="auto"``). Beyond it a
+drawing outgrows a screen: micrograd's demo network ``MLP(2, [16, 16, 1])`` drawn whole (404
+values for one input) is 2159 × 15830 pt, its edge annotations piled into a black band; with its
+neurons collapsed it is 35 nodes, laid out layer by layer."""
 
 DEFAULT_MAX_NODES = 600
 """Largest number of values ``draw`` lays out one by one (``max_nodes=None`` lifts the limit).
@@ -121,7 +130,7 @@ class Options:
         if self.rankdir not in RANKDIRS:
             raise ValueError(f"draw: unknown rankdir {self.rankdir!r} (must be one of {', '.join(RANKDIRS)})")
         if self.collapse not in COLLAPSE:
-            raise ValueError(f"draw: unknown collapse {self.collapse!r} (must be one of None, 'neuron', 'layer')")
+            raise ValueError(f"draw: unknown collapse {self.collapse!r} (must be one of 'auto', None, 'neuron', 'layer')")
         for name in ("color_by_grad", "cluster"):
             if not isinstance(getattr(self, name), bool):
                 raise TypeError(f"draw: {name} must be True or False, got {getattr(self, name)!r}")
@@ -222,9 +231,10 @@ def build(info: GraphInfo, options: Options, state: State) -> Drawing:
     show_grads = state.grads is not None and mode != "forward"
     annotate = show_grads and bool(info.local_grads)
     collapsed = _collapsed_groups(info, options.collapse)
-    graph_attrs = {"rankdir": options.rankdir, "bgcolor": "white", "nodesep": "0.25", "ranksep": "0.35",
-                   "fontname": "Helvetica", "fontsize": "11"}
-    if len(info.order) > XLABEL_ABOVE:
+    drawn_size = _drawn_size(info, options.collapse)
+    graph_attrs = {"rankdir": options.rankdir, "bgcolor": "white", "nodesep": "0.25",
+                   "ranksep": "1.2" if collapsed else "0.35", "fontname": "Helvetica", "fontsize": "11"}
+    if drawn_size > XLABEL_ABOVE:
         graph_attrs["nslimit"] = "1"  # one pass of Graphviz's x-placement: minutes -> seconds on big graphs
     style = STYLES[options.style]
     graph_attrs["fontsize"] = str(style["node"])
@@ -263,9 +273,7 @@ def build(info: GraphInfo, options: Options, state: State) -> Drawing:
         for j, parent_ids in enumerate(info.parents):
             for p in parent_ids:
                 consumed_by[p].add(j)
-        for gid, members in group_nodes.items():
-            attrs = _group_node(info, members, consumed_by, grads, options)
-            node_lines.setdefault(None, []).append(f"{gid}{_attrs(attrs)}\n")
+        body.extend(_group_lines(info, group_nodes, consumed_by, grads, options))
     cluster_no = 0
     for group, lines in node_lines.items():
         if group is None:
@@ -290,9 +298,10 @@ def build(info: GraphInfo, options: Options, state: State) -> Drawing:
                 head = child_group or f"v{i}_op"
                 if tail != head and (tail, head) not in seen_group_edges:
                     seen_group_edges.add((tail, head))
-                    body.append(f"\t{tail} -> {head}\n")
+                    body.append(f"\t{tail} -> {head}{_attrs(_GROUP_EDGE)}\n")
                 continue
-            body.extend(_input_edge(info, i, position, state, grads, top, options, annotate))
+            body.extend(_input_edge(info, i, position, state, grads, top, options, annotate,
+                                    drawn_size > XLABEL_ABOVE))
         if child_group is None:
             attrs = {}
             if mode == "backward":
@@ -377,7 +386,7 @@ def annotation_lines(info: GraphInfo, child: int, position: int, local: float, u
 
 
 def _input_edge(info: GraphInfo, child: int, position: int, state: State, grads: list | None, top: float,
-                options: Options, annotate: bool) -> list[str]:
+                options: Options, annotate: bool, external_labels: bool) -> list[str]:
     """DOT lines for the edge from a parent value into ``child``'s op node.
 
     With backward annotations (see :func:`annotation_lines`), a graph of up to
@@ -408,7 +417,7 @@ def _input_edge(info: GraphInfo, child: int, position: int, state: State, grads:
     active = (child, position) in state.active_edges
     if active:
         attrs.update(color=COLOURS[state.phase], penwidth=str(2.5 * style["penwidth"]))
-    if lines is None or len(info.order) > XLABEL_ABOVE:
+    if lines is None or external_labels:
         if lines is not None and done:
             attrs["xlabel"] = "\\n".join(_plain(line) for line in lines)
             if active:
@@ -439,7 +448,7 @@ def _pin_size(name: str, attrs: dict, options: Options) -> None:
 
 def _collapsed_groups(info: GraphInfo, collapse: str | None) -> dict[str, str]:
     """{group name: node id} of the groups drawn as single nodes."""
-    if collapse is None:
+    if collapse not in ("neuron", "layer"):
         return {}
     result: dict[str, str] = {}
     ids: dict[str, str] = {}  # key -> node id, one id per key even when two keys read alike
@@ -462,19 +471,61 @@ def _unique_id(wanted: str, taken: set[str]) -> str:
     return candidate
 
 
+_GROUP_EDGE = {"color": "#94a3b8", "penwidth": "0.6", "arrowsize": "0.5"}
+"""Edges between collapsed groups: thin and light, so that two fully connected layers read as a
+mesh, not as a black band."""
+
+
+def _natural(name: str | None) -> list:
+    """Sort key that reads numbers as numbers: ``neurons.2`` before ``neurons.10``."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name or "")]
+
+
+def _group_lines(info: GraphInfo, group_nodes: dict[str, list[int]], consumed_by: list[set[int]],
+                 grads: list | None, options: Options) -> list[str]:
+    """DOT lines of the collapsed groups, laid out layer by layer: with neurons collapsed, each
+    layer is one rank headed by its name, its neurons in numeric order (0, 1, ..., 15)."""
+    def name(gid: str) -> str | None:
+        return info.groups[group_nodes[gid][0]]
+
+    layers: dict[str | None, list[str]] = {}
+    for gid in group_nodes:
+        layers.setdefault(module_path(name(gid)) if options.collapse == "neuron" else None, []).append(gid)
+    lines = []
+    for number, layer in enumerate(sorted(layers, key=_natural)):
+        gids = sorted(layers[layer], key=lambda gid: _natural(name(gid)))
+        nodes = [f"{gid}{_attrs(_group_node(info, group_nodes[gid], consumed_by, grads, options, layer))}\n"
+                 for gid in gids]
+        if layer is None:
+            lines.extend("\t" + line for line in nodes)
+            continue
+        # One rank per layer, headed by the layer's name; invisible edges along the rank keep the
+        # numeric order (Graphviz keeps such an order in a plain subgraph, not in a cluster box).
+        title = f"layer_{number}_title"
+        lines.append(f"\tsubgraph layer_{number} {{\n\t\trank=same\n")
+        lines.append(f"\t\t{title}{_attrs({'label': _plain(layer), 'shape': 'plaintext', 'style': '', 'fontcolor': '#92400e'})}\n")
+        lines.extend("\t\t" + line for line in nodes)
+        lines.append(f"\t\t{' -> '.join([title, *gids])} [style=invis]\n")
+        lines.append("\t}\n")
+    return lines
+
+
 def _group_node(info: GraphInfo, members: list[int], consumed_by: list[set[int]], grads: list | None,
-                options: Options) -> dict:
+                options: Options, layer: str | None = None) -> dict:
     inside = set(members)
     used_outside = [i for i in members if info.order[i] is info.root or consumed_by[i] - inside]
     name = info.groups[members[0]] if options.collapse == "neuron" else module_path(info.groups[members[0]])
-    fields = [_field(name or "group"), _field(f"{len(members)} values")]
+    if layer and name and name.startswith(layer + "."):
+        name = name[len(layer) + 1:]  # inside its layer's box: neurons.3
+    lines = [name or "group"]
     if len(used_outside) == 1:
         out = used_outside[0]
-        fields.append(_field(f"out {number_text(info.order[out].data)}"))
-        if grads is not None:
-            fields.append(_field(f"grad {number_text(grads[out])}"))
-    return {"label": _record(fields, options.rankdir), "shape": "record", "fillcolor": COLOURS["group"],
-            "color": "#92400e", "penwidth": "2"}
+        lines.append(f"out {number_text(info.order[out].data)}"
+                     + (f"   grad {number_text(grads[out])}" if grads is not None else ""))
+    lines.append(f"({len(members)} values)")
+    # a box, not a record: Graphviz cannot keep a rank's order with records (flat edges)
+    return {"label": _plain("\n".join(lines)), "shape": "box", "style": "filled,rounded",
+            "fillcolor": COLOURS["group"], "color": "#92400e", "penwidth": "1.5"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -482,21 +533,29 @@ def _group_node(info: GraphInfo, members: list[int], consumed_by: list[set[int]]
 # --------------------------------------------------------------------------------------------
 
 def check_size(info: GraphInfo, options: Options, max_nodes: int | None) -> Options:
-    """Options that keep the drawing within ``max_nodes`` values, or GraphTooLargeError."""
+    """Options whose ``collapse`` gives a drawing that can be read and fits ``max_nodes`` values,
+    or GraphTooLargeError.
+
+    ``collapse="auto"`` draws the whole graph up to :data:`READABLE_VALUES` values, and above
+    that (when parameters are named) the first of neurons, then layers, collapsed that brings
+    it within; ``None`` draws the whole graph unless it exceeds ``max_nodes``; ``"neuron"``
+    and ``"layer"`` are taken as asked. Whatever the choice, more than ``max_nodes`` drawn
+    values collapse further or raise.
+    """
     if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
         raise ValueError(f"draw: max_nodes must be a positive int or None, got {max_nodes!r}")
-    if max_nodes is None:
-        return options
-    tried = [options.collapse] if options.collapse else [None, "neuron", "layer"]
-    for collapse in tried:
-        if collapse is not None and not any(g is not None for g in info.groups):
-            break
-        size = _drawn_size(info, collapse)
-        if size <= max_nodes:
-            if collapse == options.collapse:
-                return options
-            return dataclasses.replace(options, collapse=collapse)
     named = any(g is not None for g in info.groups)
+    choices = [None, "neuron", "layer"] if named else [None]
+    if options.collapse in ("neuron", "layer"):
+        choices = choices[choices.index(options.collapse):] if named else [None]
+    limit = max_nodes if max_nodes is not None else math.inf
+    sizes = {collapse: _drawn_size(info, collapse) for collapse in choices}
+    fitting = [collapse for collapse in choices if sizes[collapse] <= limit]
+    if fitting and options.collapse == "auto":
+        readable = [collapse for collapse in fitting if sizes[collapse] <= READABLE_VALUES]
+        return dataclasses.replace(options, collapse=(readable or fitting)[-1 if not readable else 0])
+    if fitting:
+        return dataclasses.replace(options, collapse=fitting[0])
     hint = ("" if named else "pass params=model so that neurons or layers can be collapsed into single nodes, ")
     raise GraphTooLargeError(
         f"draw: the graph has {len(info.order)} values, more than max_nodes={max_nodes}"
@@ -513,7 +572,7 @@ def _drawn_size(info: GraphInfo, collapse: str | None) -> int:
 
 
 def draw(root: Value, mode: str = "auto", rankdir: str = "LR", *, params: Any = None, cluster: bool = False,
-         collapse: str | None = None, color_by_grad: bool = False, gradcheck: bool = False,
+         collapse: str | None = "auto", color_by_grad: bool = False, gradcheck: bool = False,
          max_nodes: int | None = DEFAULT_MAX_NODES, title: str | None = None, style: str = "normal") -> Drawing:
     """Draw ``root``'s computational graph: a ``graphviz.Digraph`` (shown inline as SVG in Jupyter).
 
@@ -523,7 +582,9 @@ def draw(root: Value, mode: str = "auto", rankdir: str = "LR", *, params: Any = 
     ``params``: an ``nn.Module`` (or a mapping name -> Value, or a list of Values) whose
     parameters are coloured as parameters and labelled with their dotted names;
     ``cluster=True`` boxes each neuron's nodes together; ``collapse='neuron'|'layer'`` draws
-    each neuron (or layer) as one node. ``color_by_grad=True`` colours gradient cells and edges
+    each neuron (or layer) as one node, laid out layer by layer in numeric order; the default
+    ``collapse='auto'`` does so by itself when the whole graph would be too big to read
+    (:data:`READABLE_VALUES`, :data:`COLLAPSE`); ``collapse=None`` draws every value. ``color_by_grad=True`` colours gradient cells and edges
     by |gradient| on a log scale (vanishing gradients show grey). ``gradcheck=True`` adds to each
     leaf the central-difference gradient and its relative error. ``style="projector"`` draws
     large type and thick lines for a wall (:data:`STYLES`). Graphs with more than

@@ -228,7 +228,7 @@ def test_collapse_neurons_into_single_nodes():
     out.backward()
     source = draw(out, params=names, collapse="neuron").source
     assert "g_layers_0_neurons_0" in source and "g_layers_0_neurons_1" in source
-    assert 'label="{layers.0.neurons.0|' in source
+    assert 'label="neurons.0\\nout ' in source and 'layer_0_title [label="layers.0"' in source
     assert "w.1" not in source
     layer = draw(out, params=names, collapse="layer").source
     assert "g_layers_0 " in layer and "neurons" not in layer.replace("layers.0", "")
@@ -278,7 +278,7 @@ def test_an_nn_model_names_its_parameters_and_clusters_its_neurons():
         assert f'label="{{{name}|' in source
     assert source.count("subgraph cluster_") == 4  # three hidden neurons and the output neuron
     collapsed = draw(out, params=model, collapse="neuron").source
-    assert collapsed.count("label=\"{layers.") == 4 and "layers.0.neurons.0.w.0" not in collapsed
+    assert collapsed.count("label=\"neurons.") == 4 and "layers.0.neurons.0.w.0" not in collapsed
 
 
 def test_a_graph_whose_backward_fails_is_still_drawn_with_the_reason():
@@ -334,8 +334,9 @@ def test_collapsed_groups_whose_names_differ_only_in_punctuation_stay_apart():
         term = (w * x).tanh()
         total = term if total is None else total + term
     source = draw(total, params=names, collapse="neuron").source
-    groups = re.findall(r"^\s*(g_\w+) \[label=\"\{([^|]*)\|", source, flags=re.M)
-    assert groups == [("g_a_b", "a.b"), ("g_a_b_2", "a_b"), ("g_n_1", "n-1"), ("g_n_1_2", "n_1")]
+    groups = re.findall(r"^\s*(g_\w+) \[label=\"([^\\]*)\\n", source, flags=re.M)
+    # a.b sits in layer a's rank, named b there; the other three are top-level groups
+    assert sorted(groups) == [("g_a_b", "b"), ("g_a_b_2", "a_b"), ("g_n_1", "n-1"), ("g_n_1_2", "n_1")]
 
 
 def test_only_the_engines_constants_are_drawn_as_constants():
@@ -350,3 +351,29 @@ def test_only_the_engines_constants_are_drawn_as_constants():
     assert 'v0 [label="{v0|data 0.5|grad 2}"' in source
     assert [type(n) for n in __import__("autograd").topological_order(out)].count(Constant) == 1
     assert re.search(r"^\s*v3 \[label=3 shape=box", source, flags=re.M)
+
+
+
+def test_a_big_network_is_drawn_neuron_by_neuron_layer_by_layer_by_default():
+    """micrograd's demo network MLP(2, [16, 16, 1]): 404 values for one input, too many to read
+    drawn whole (2159 x 15830 pt); by default its neurons are collapsed, each layer one rank in
+    numeric order (0, 1, ..., 15, not 10-15 first)."""
+    nn = pytest.importorskip("nn")
+    from viz import READABLE_VALUES
+    from autograd import topological_order
+
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    out = model([Value(0.5, "x0"), Value(-1.0, "x1")])
+    out.backward()
+    assert len(topological_order(out)) == 404 > READABLE_VALUES
+    source = draw(out, params=model).source
+    nodes = re.findall(r"^\s*(\w+) \[label=", source, flags=re.M)
+    assert len(nodes) == 2 + 33 + 3  # the inputs, 33 neurons and the 3 layers' names
+    for layer, size in ((0, 16), (1, 16), (2, 1)):
+        chain = " -> ".join([f"layer_{layer}_title"] + [f"g_layers_{layer}_neurons_{k}" for k in range(size)])
+        assert f"\t\t{chain} [style=invis]" in source
+        assert f"subgraph layer_{layer} {{\n\t\trank=same" in source
+    assert len(re.findall(r"^\s*v\d+ \[label=", draw(out, params=model, collapse=None).source, flags=re.M)) == 404
+    small = nn.MLP(2, [3, 1], seed=0)
+    small_out = small([0.5, -1.0])
+    assert "g_layers" not in draw(small_out, params=small).source  # small enough to read whole
