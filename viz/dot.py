@@ -370,15 +370,17 @@ def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top:
     return nodes
 
 
-def annotation_lines(info: GraphInfo, child: int, position: int, local: float, upstream: float) -> list[str]:
+def annotation_lines(info: GraphInfo, child: int, position: int, local: float, upstream: float,
+                     named: bool = True) -> list[str]:
     """What the edge from a parent into ``child``'s op says once the backward pass has crossed
     it, in words a student reads without a legend: the local derivative, the upstream gradient
     and their product, the contribution added to the parent's gradient. Derivatives are named
-    (``∂q/∂x``) when the names are short."""
+    (``∂q/∂x``) when the names are short and ``named`` (big graphs' external labels are not:
+    Graphviz places those one by one, and shorter texts are placed faster)."""
     parent = info.parents[child][position]
     names = [info.display_name(k) for k in (child, parent, len(info.order) - 1)]
     c, p, r = names
-    if max(len(name) for name in names) <= 8:
+    if named and max(len(name) for name in names) <= 8:
         return [f"local ∂{c}/∂{p} = {number_text(local)}", f"× upstream ∂{r}/∂{c} = {number_text(upstream)}",
                 f"= contribution {number_text(local * upstream)}"]
     return [f"local {number_text(local)}", f"× upstream {number_text(upstream)}",
@@ -406,7 +408,7 @@ def _input_edge(info: GraphInfo, child: int, position: int, state: State, grads:
     if annotate and (child, position) in info.local_grads and info.kinds[parent] != "constant":
         local = info.local_grads[(child, position)]
         upstream = grads[child] if state.final_grads is None else state.final_grads[child]
-        lines = annotation_lines(info, child, position, local, upstream)
+        lines = annotation_lines(info, child, position, local, upstream, named=not external_labels)
         if options.color_by_grad and done:
             contribution = abs(local * upstream)
             attrs["color"] = _grad_colour(contribution, top)
