@@ -274,6 +274,37 @@ def build(info: GraphInfo, options: Options, state: State) -> Drawing:
             for p in parent_ids:
                 consumed_by[p].add(j)
         body.extend(_group_lines(info, group_nodes, consumed_by, grads, options))
+    # Edges: parent value -> op node (one per parent, in order), op node -> value.
+    members_of = {i: gid for gid, members in group_nodes.items() for i in members}
+    seen_group_edges: set[tuple[str, str]] = set()
+    edge_lines: list[str] = []
+    for i, parent_ids in enumerate(info.parents):
+        if not parent_ids:
+            continue
+        child_group = members_of.get(i)
+        for position, p in enumerate(parent_ids):
+            if child_group is not None or p in members_of:
+                tail = members_of.get(p, f"v{p}")
+                head = child_group or f"v{i}_op"
+                if tail != head and (tail, head) not in seen_group_edges:
+                    seen_group_edges.add((tail, head))
+                    edge_lines.append(f"\t{tail} -> {head}{_attrs(_GROUP_EDGE)}\n")
+                continue
+            text_node, lines = _input_edge(info, i, position, state, grads, top, options, annotate,
+                                           drawn_size > XLABEL_ABOVE)
+            edge_lines.extend(lines)
+            if text_node is not None:  # beside its op, in the op's neuron box when clustered
+                node_lines.setdefault(info.groups[i] if options.cluster else None, []).append(text_node)
+        if child_group is None:
+            attrs = {}
+            if mode == "backward":
+                attrs.update(dir="back", color=COLOURS["backward"])
+            if computed is not None and not computed[i]:
+                attrs.update(color=COLOURS["pending"])
+            if state.active_node == i:
+                attrs.update(color=COLOURS[state.phase], penwidth=str(2.5 * style["penwidth"]))
+            edge_lines.append(f"\tv{i}_op -> v{i}{_attrs(attrs)}\n")
+
     cluster_no = 0
     for group, lines in node_lines.items():
         if group is None:
@@ -285,32 +316,7 @@ def build(info: GraphInfo, options: Options, state: State) -> Drawing:
         body.append("\t}\n")
         cluster_no += 1
 
-    # Edges: parent value -> op node (one per parent, in order), op node -> value.
-    members_of = {i: gid for gid, members in group_nodes.items() for i in members}
-    seen_group_edges: set[tuple[str, str]] = set()
-    for i, parent_ids in enumerate(info.parents):
-        if not parent_ids:
-            continue
-        child_group = members_of.get(i)
-        for position, p in enumerate(parent_ids):
-            if child_group is not None or p in members_of:
-                tail = members_of.get(p, f"v{p}")
-                head = child_group or f"v{i}_op"
-                if tail != head and (tail, head) not in seen_group_edges:
-                    seen_group_edges.add((tail, head))
-                    body.append(f"\t{tail} -> {head}{_attrs(_GROUP_EDGE)}\n")
-                continue
-            body.extend(_input_edge(info, i, position, state, grads, top, options, annotate,
-                                    drawn_size > XLABEL_ABOVE))
-        if child_group is None:
-            attrs = {}
-            if mode == "backward":
-                attrs.update(dir="back", color=COLOURS["backward"])
-            if computed is not None and not computed[i]:
-                attrs.update(color=COLOURS["pending"])
-            if state.active_node == i:
-                attrs.update(color=COLOURS[state.phase], penwidth=str(2.5 * style["penwidth"]))
-            body.append(f"\tv{i}_op -> v{i}{_attrs(attrs)}\n")
+    body.extend(edge_lines)
     return Drawing(name="valuegraph", body=body)
 
 
@@ -388,8 +394,9 @@ def annotation_lines(info: GraphInfo, child: int, position: int, local: float, u
 
 
 def _input_edge(info: GraphInfo, child: int, position: int, state: State, grads: list | None, top: float,
-                options: Options, annotate: bool, external_labels: bool) -> list[str]:
-    """DOT lines for the edge from a parent value into ``child``'s op node.
+                options: Options, annotate: bool, external_labels: bool) -> tuple[str | None, list[str]]:
+    """DOT lines for the edge from a parent value into ``child``'s op node: (the line of the
+    node holding its annotation, or None; the edge lines).
 
     With backward annotations (see :func:`annotation_lines`), a graph of up to
     :data:`XLABEL_ABOVE` values routes the edge through a small text node that holds them, so
@@ -403,6 +410,9 @@ def _input_edge(info: GraphInfo, child: int, position: int, state: State, grads:
     backward = options.mode == "backward"
     if backward:
         attrs["color"] = COLOURS["backward"]
+    if info.kinds[parent] == "constant" and backward:  # no gradient flows back to a constant
+        attrs.update(color="#94a3b8", dir="none")
+        return None, [f"\tv{parent} -> v{child}_op{_attrs(attrs)}\n"]
     lines = None
     done = state.edges_done is None or (child, position) in state.edges_done
     if annotate and (child, position) in info.local_grads and info.kinds[parent] != "constant":
@@ -426,7 +436,7 @@ def _input_edge(info: GraphInfo, child: int, position: int, state: State, grads:
                 attrs["fontcolor"] = COLOURS[state.phase]
         if backward:
             attrs["dir"] = "back"
-        return [f"\tv{parent} -> v{child}_op{_attrs(attrs)}\n"]
+        return None, [f"\tv{parent} -> v{child}_op{_attrs(attrs)}\n"]
     label_id = f"v{child}_in{position}"
     label = {"label": "\\n".join(_plain(line) for line in lines) if done else "", "shape": "plaintext",
              "margin": "0.06,0.03", "fillcolor": "#ffffff", "fontsize": str(style["annotation"])}
@@ -437,8 +447,8 @@ def _input_edge(info: GraphInfo, child: int, position: int, state: State, grads:
     into_op = dict(attrs, dir="none") if backward else dict(attrs)
     if not done:  # an empty box: the two halves of the edge meet in its middle, one unbroken line
         into_label["headclip"] = into_op["tailclip"] = "false"
-    return [f"\t{label_id}{_attrs(label)}\n", f"\tv{parent} -> {label_id}{_attrs(into_label)}\n",
-            f"\t{label_id} -> v{child}_op{_attrs(into_op)}\n"]
+    return f"{label_id}{_attrs(label)}\n", [f"\tv{parent} -> {label_id}{_attrs(into_label)}\n",
+                                            f"\t{label_id} -> v{child}_op{_attrs(into_op)}\n"]
 
 
 def _pin_size(name: str, attrs: dict, options: Options) -> None:

@@ -377,3 +377,15 @@ def test_a_big_network_is_drawn_neuron_by_neuron_layer_by_layer_by_default():
     small = nn.MLP(2, [3, 1], seed=0)
     small_out = small([0.5, -1.0])
     assert "g_layers" not in draw(small_out, params=small).source  # small enough to read whole
+
+
+def test_edge_texts_sit_in_their_ops_neuron_box_and_constants_get_no_gradient_arrow():
+    out, names = neuron_graph()
+    out.backward()
+    source = draw(out, params=names, cluster=True).source
+    clusters = re.findall(r"subgraph cluster_\d+ \{(.*?)\n\t\}", source, flags=re.S)
+    inside = [set(re.findall(r"^\s*(v\d+_in\d+) \[", body, flags=re.M)) for body in clusters]
+    assert all(inside) and not set().union(*inside) & set(re.findall(r"^\t(v\d+_in\d+) \[", source, flags=re.M))
+    f, _ = lecture()
+    f.backward()
+    assert re.search(r'^\s*v5 -> v6_op \[color="#94a3b8" dir=none\]', draw(f, mode="backward").source, flags=re.M)
