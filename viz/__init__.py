@@ -15,6 +15,12 @@ True
 * :func:`steps` -> frames of the forward then backward pass; :func:`stepper` (Jupyter) and
   :func:`export_html` (one offline web page) step through them.
 * :mod:`viz.plots`: training history, decision boundary, activations, optimizer paths.
+
+The modules depend one way: :mod:`viz.graph` reads a graph through the engine's public
+interface; :mod:`viz.gradcheck` computes the overlay from it; :mod:`viz.dot` builds DOT text
+from both; :mod:`viz.render` renders DOT text (and knows nothing of how it was built);
+:mod:`viz.save` joins drawing and rendering for ``render(value, path)``; :mod:`viz.steps`,
+:mod:`viz.html` and :mod:`viz.jupyter` build on those.
 """
 
 from .dot import COLOURS, DEFAULT_MAX_NODES, MODES, READABLE_VALUES, STYLES, GraphTooLargeError, draw
