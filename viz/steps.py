@@ -8,7 +8,8 @@
 3. one frame per :class:`autograd.BackwardStep`, replayed from :func:`autograd.backward_steps`
    (the same code path as ``backward()``): the active node, its upstream gradient, each edge's
    local derivative and contribution, and the running ``+=`` sum on each parent;
-4. a last frame identical to ``draw(root)`` after ``root.backward()``.
+4. a last frame identical to ``draw(root, collapse=None)`` after ``root.backward()`` (every
+   value drawn: a step-through never collapses neurons).
 
 When the backward pass cannot run (the engine raises ``FloatingPointError``: ``sqrt`` at 0 has
 no derivative), the forward frames are followed by one ``"failed"`` frame whose caption gives
@@ -74,7 +75,7 @@ def steps(root: Value, rankdir: str = "LR", *, params: Any = None, cluster: bool
     """Frames of the forward pass then the backward pass of ``root``'s graph (see the module doc).
 
     The drawing options are those of :func:`viz.draw` (the last frame equals
-    ``draw(root, rankdir=..., params=..., cluster=..., color_by_grad=..., style=...)`` after
+    ``draw(root, rankdir=..., params=..., cluster=..., color_by_grad=..., style=..., collapse=None)`` after
     ``root.backward()``). Graphs with more than ``max_nodes`` values raise
     :class:`GraphTooLargeError`: step through a smaller part (one neuron's output) instead.
     ``node_sizes`` ({node id: (width, height)}) fixes every node's size so that all frames share

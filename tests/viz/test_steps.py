@@ -215,3 +215,11 @@ def test_pinned_frames_keep_one_layout_with_placeholders_that_hold_nothing():
     assert boxes[0] == ["v2_in0", "v2_in1", "v4_in0", "v4_in1", "v6_in0"]  # not the constant's edge
     assert all(found == boxes[0] for found in boxes)  # the same boxes in every frame
     assert 'v2_in0 [label=""' in frames[6].source and 'v2_in0 [label="local' in frames[-1].source
+
+
+def test_a_step_through_draws_every_value_where_draw_would_collapse_neurons():
+    out, names = neuron_graph(n_inputs=10, n_neurons=5)  # 174 values: draw collapses its neurons
+    frames = list(steps(out, params=names))
+    out.backward()
+    assert frames[-1].source == draw(out, params=names, collapse=None).source
+    assert "g_layers_0_neurons_0" in draw(out, params=names).source
