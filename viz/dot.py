@@ -1,13 +1,15 @@
-"""Drawing a graph as DOT text: ``draw(root)`` returns a ``graphviz.Digraph`` (nothing is rendered).
+"""Building DOT text: ``draw(root)`` returns a :class:`viz.render.Drawing` (a ``graphviz.Digraph``;
+nothing is rendered here).
 
-A graph is read only through the engine's public interface (``topological_order``,
-``parents``, ``op.describe(param)``, ``data``, ``grad``, ``label`` and ``backward_steps`` for
-the local derivatives), and node ids come from the traversal order (``v0``, ``v1``, ... and
-``v5_op`` for the op that made ``v5``), so the same graph always gives the same DOT text.
+The graph is read once by :mod:`viz.graph` (the engine's public interface only); node ids come
+from the traversal order (``v0``, ``v1``, ... and ``v5_op`` for the op that made ``v5``, ``v5_in0``
+for the text on the edge into it from its first parent), so the same graph always gives the
+same DOT text. Rendering is :mod:`viz.render`'s job; this module uses it, never the other way.
 
 Every value is one record ``label | data | grad``; every op is one small node (``+``, ``*``,
-``relu``, ``dot``...); edges follow parent order, so ``a + a`` is drawn as two edges.
-Labels are HTML-escaped: a label such as ``<script>`` is drawn as text, never as markup.
+``relu``, ``dot``...); a constant is a small box holding its number; edges follow parent order,
+so ``a + a`` is drawn as two edges. Labels are escaped: a label such as ``<script>`` or
+``R&amp;D`` is drawn as written, never as markup or a decoded entity.
 """
 
 from __future__ import annotations
