@@ -239,7 +239,7 @@ class PlaygroundWidget(widgets.VBox):
                              f"value {root.data:.4g}. Step through the forward and backward pass; the last step has "
                              f"every gradient.</div>")
         try:
-            box = stepper(root, params=model)
+            box = stepper(root, params=model, style="projector")  # type readable on a wall
         except GraphTooLargeError as error:
             self.graph_area.children = [title, widgets.HTML(f"<b>{html.escape(str(error))}</b>")]
             return
