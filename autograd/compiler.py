@@ -1,0 +1,612 @@
+"""``autograd.compile``: write scalar code, run array kernels.
+
+A scalar graph is the clearest way to see backpropagation and the slowest way to train: every
+step the interpreter visits thousands of nodes one at a time, for a graph whose shape never
+changes. ``compile(fn)`` records the graph once and replays it as a few numpy kernels
+(*operation autobatching*: Neubig, Goldberg and Dyer 2017; Looks et al. 2017)::
+
+    step = autograd.compile(lambda X, y: hinge(model(X), y))
+    loss = step(X, y)          # first call: traces fn on Values and builds the program
+    model.zero_grad()
+    loss.backward()            # parameters get .grad exactly as on the scalar graph
+    optimizer.step()
+    loss = step(X2, y2)        # same structure: replayed, no Value graph is built
+
+How the program is built:
+
+1. **Trace.** The numbers in the arguments become input leaves, ``fn`` runs on ``Value``s,
+   and the graph is walked from what ``fn`` returns. Every other leaf is either a constant
+   (an ``autograd.Constant``, a number written in ``fn``: frozen) or a *parameter*, a Value
+   that existed before the call: read fresh on every call, so an optimizer that changes
+   ``p.data`` between calls just works.
+2. **Group.** Nodes are grouped by (depth, op, param, number of inputs): every node of a
+   group can be computed at once, since its inputs are all shallower. For a minibatch that
+   is one group per layer and op (every neuron of a layer, across every sample).
+3. **Replay.** Every node has a slot in one float64 buffer. A group gathers its inputs with
+   one index array computed at build time, runs the op table's own rule
+   (``op.forward(m, args, param)`` with ``m = namespaces.array_math()``), and writes its
+   outputs to a contiguous range. Backward visits the groups deepest first, multiplies the
+   table's ``op.local_grads`` by the upstream gradients and scatter-adds them to the inputs.
+   The only special cases are in how arguments are gathered and scattered: ``dot`` groups
+   run as matrix products when they form one (a layer: every neuron × every sample), and
+   contributions that land on the same slot are added with one ``bincount``.
+
+**The trace caveat** (as ``jax.jit``'s): ``fn`` runs once, on the first arguments of a
+structure. A Python ``if`` on ``.data`` inside ``fn`` (``if x.data > 0: ...``), a value read
+with ``float()``, a random draw, or any side effect happens at trace time only and is frozen
+into the program. Ops that branch (``relu``, ``max``, ``abs``, ``where``-style rules) are not
+frozen: they are evaluated on every call. Pass what changes between calls (data, dropout
+masks) as arguments. Arguments of a new structure (another shape) trace again; a small cache
+keeps the last few programs.
+
+numpy is imported here only, when a function is first compiled: ``import autograd`` does not
+need it.
+"""
+
+from __future__ import annotations
+
+import functools
+import numbers
+from collections import OrderedDict
+from typing import Any, Callable
+
+from .ops import OPS
+from .value import Value, enable_grad
+
+__all__ = ["compile", "CompiledFunction", "CompiledValue"]
+
+CACHE_SIZE = 8
+"""How many programs (argument structures) a compiled function keeps, least recently used out."""
+
+
+def compile(fn: Callable | None = None, *, cache_size: int = CACHE_SIZE) -> Any:  # noqa: A001 - torch's name
+    """``fn`` compiled: a callable with ``fn``'s signature that replays ``fn``'s graph as array
+    kernels. Usable as ``autograd.compile(fn)`` or as the decorator ``@autograd.compile``.
+
+    The arguments are numbers, (regular) nested lists or tuples of numbers, or numpy arrays;
+    they are the inputs of the graph. ``fn`` returns a ``Value``, a number, or lists, tuples
+    and dicts of them; the call returns the same structure with each Value replaced by a
+    :class:`CompiledValue` (``.data``, ``float()``, ``.backward()``). Calling ``.backward()``
+    on one gives every parameter (a Value that existed before the call) the gradient that
+    ``out.backward()`` on the scalar graph gives it, accumulated into ``.grad``.
+
+    The first call with arguments of a new structure traces ``fn`` (runs it once on Values);
+    later calls with the same structure replay the program without building any Value. What
+    ``fn`` decides in Python from ``.data`` is frozen at trace time (see the module's notes).
+    Domain errors and overflow raise the scalar engine's errors, naming the op and, when the
+    node belongs to one row of the first argument, which sample.
+    """
+    if fn is None:
+        return functools.partial(compile, cache_size=cache_size)
+    if not callable(fn):
+        raise TypeError(f"compile: expected a function, got {type(fn).__name__}: {fn!r}")
+    if isinstance(cache_size, bool) or not isinstance(cache_size, int) or cache_size < 1:
+        raise ValueError(f"compile(cache_size) must be an int of at least 1, got {cache_size!r}")
+    return CompiledFunction(fn, cache_size)
+
+
+class CompiledFunction:
+    """What :func:`compile` returns: call it as ``fn``. ``traces`` counts how many times ``fn``
+    has been traced (one per new argument structure, and again after eviction)."""
+
+    def __init__(self, fn: Callable, cache_size: int = CACHE_SIZE) -> None:
+        functools.update_wrapper(self, fn)
+        self.fn = fn
+        self.cache_size = cache_size
+        self.traces = 0
+        self._programs: OrderedDict = OrderedDict()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        program, flat = self._program_for(args, kwargs)
+        return program.run(flat)
+
+    def forward_array(self, *args: Any, **kwargs: Any) -> Any:
+        """The values of everything ``fn`` returns, flattened in order into one numpy array,
+        without ``CompiledValue`` objects and without keeping anything for backward: the
+        fast path for inference over many samples (a decision-boundary grid)."""
+        program, flat = self._program_for(args, kwargs)
+        return program.forward(flat).copy()
+
+    def _program_for(self, args: tuple, kwargs: dict) -> tuple[Program, Any]:
+        key, flat, shapes = _flatten_arguments(args, kwargs)
+        program = self._programs.get(key)
+        if program is None:
+            program = self._trace(args, kwargs, shapes)
+            self._programs[key] = program
+            if len(self._programs) > self.cache_size:
+                self._programs.popitem(last=False)
+        else:
+            self._programs.move_to_end(key)
+        return program, flat
+
+    def _trace(self, args: tuple, kwargs: dict, shapes: list) -> Program:
+        inputs: list[Value] = []
+        traced_args = [_leaves_like(arg, shape, inputs) for arg, shape in zip(args, shapes)]
+        traced_kwargs = {name: _leaves_like(kwargs[name], shape, inputs)
+                         for name, shape in zip(sorted(kwargs), shapes[len(args):])}
+        with enable_grad():
+            result = self.fn(*traced_args, **traced_kwargs)
+        self.traces += 1
+        first = shapes[0] if shapes else ()
+        batch_rows = first[0] if first else 0
+        first_size = 1
+        for extent in first:
+            first_size *= extent
+        return Program(inputs, result, batch_rows=batch_rows, first_argument_size=first_size,
+                       name=getattr(self.fn, "__name__", "fn"))
+
+    def __repr__(self) -> str:
+        return f"compile({getattr(self.fn, '__qualname__', self.fn)!r}, {len(self._programs)} programs)"
+
+
+class CompiledValue:
+    """One value returned by a compiled function: ``.data`` (a float), ``float(v)``, comparisons
+    with numbers, and ``.backward(gradient=1.0)``, which runs the program's backward pass from
+    this value (valid until the compiled function is called again, as the buffers are reused)."""
+
+    __slots__ = ("data", "_program", "_slot", "_call")
+
+    def __init__(self, data: float, program: Program, slot: int, call: int) -> None:
+        self.data = data
+        self._program = program
+        self._slot = slot
+        self._call = call
+
+    def backward(self, gradient: float = 1.0) -> None:
+        """Add ∂self/∂p · gradient to every parameter's ``.grad``, as ``Value.backward`` does."""
+        if not isinstance(gradient, numbers.Real) or isinstance(gradient, bool):
+            raise TypeError(f"backward(gradient) must be a real number, got {type(gradient).__name__}: {gradient!r}")
+        self._program.backward(self._slot, float(gradient), self._call)
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __lt__(self, other: Any) -> bool:
+        return self.data < float(other)
+
+    def __le__(self, other: Any) -> bool:
+        return self.data <= float(other)
+
+    def __gt__(self, other: Any) -> bool:
+        return self.data > float(other)
+
+    def __ge__(self, other: Any) -> bool:
+        return self.data >= float(other)
+
+    def __repr__(self) -> str:
+        return f"CompiledValue(data={self.data!r})"
+
+
+# --------------------------------------------------------------------------------------------
+# Arguments: numbers in, one flat float64 array and a structure key out.
+# --------------------------------------------------------------------------------------------
+
+def _flatten_arguments(args: tuple, kwargs: dict) -> tuple[tuple, Any, list]:
+    import numpy as np
+
+    arrays, shapes = [], []
+    named = [(index, arg) for index, arg in enumerate(args)] + [(name, kwargs[name]) for name in sorted(kwargs)]
+    for where, arg in named:
+        array = _as_float_array(arg, where)
+        arrays.append(array.ravel())
+        shapes.append(array.shape)
+    flat = np.concatenate(arrays) if len(arrays) != 1 else arrays[0]
+    if not np.isfinite(flat).all():
+        position = int(np.flatnonzero(~np.isfinite(flat))[0])
+        raise ValueError(f"compile: the arguments must be finite numbers, got {flat[position]!r} "
+                         f"(number {position} of the flattened arguments)")
+    key = (len(args), tuple(sorted(kwargs)), tuple(shapes))
+    return key, flat, shapes
+
+
+def _as_float_array(arg: Any, where: Any) -> Any:
+    import numpy as np
+
+    what = f"argument {where!r}" if isinstance(where, str) else f"argument {where}"
+    if isinstance(arg, Value) or isinstance(arg, (str, bytes, dict, set)) or arg is None:
+        raise TypeError(f"compile: {what} must be a number or a nested list of numbers, got "
+                        f"{type(arg).__name__}: {arg!r} (to use other objects in fn, close over them)")
+    try:
+        array = np.asarray(arg)
+    except ValueError:
+        array = None
+    if array is None or array.dtype.kind not in "biuf":
+        raise TypeError(f"compile: {what} must be a number or a regular nested list of numbers (every row of "
+                        f"the same length), got {_short(arg)}")
+    return array.astype(np.float64, copy=False)
+
+
+def _short(x: Any) -> str:
+    text = repr(x)
+    return f"{type(x).__name__}: {text if len(text) <= 60 else text[:57] + '...'}"
+
+
+def _leaves_like(arg: Any, shape: tuple, inputs: list) -> Any:
+    """A structure like ``arg``'s (lists for every level) of new input leaves, appended to
+    ``inputs`` in the flattening order."""
+    import numpy as np
+
+    array = np.asarray(arg, dtype=np.float64)
+    if not shape:
+        leaf = Value(float(array))
+        inputs.append(leaf)
+        return leaf
+
+    def build(a: Any) -> Any:
+        if a.ndim == 1:
+            row = [Value(x) for x in a.tolist()]
+            inputs.extend(row)
+            return row
+        return [build(sub) for sub in a]
+
+    return build(array)
+
+
+# --------------------------------------------------------------------------------------------
+# The program.
+# --------------------------------------------------------------------------------------------
+
+def _graph_nodes(roots: list[Value]) -> list[Value]:
+    """Every node reachable from ``roots``, parents before children, deterministic (iterative)."""
+    order: list[Value] = []
+    visited: set[int] = set()
+    for root in roots:
+        if id(root) in visited:
+            continue
+        stack = [(root, iter(root.parents))]
+        visited.add(id(root))
+        while stack:
+            node, parents = stack[-1]
+            for parent in parents:
+                if id(parent) not in visited:
+                    visited.add(id(parent))
+                    stack.append((parent, iter(parent.parents)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    return order
+
+
+def _output_structure(result: Any, found: list) -> Any:
+    """``result`` with each Value replaced by its index in ``found`` (appended), numbers kept."""
+    if isinstance(result, Value):
+        found.append(result)
+        return ("value", len(found) - 1)
+    if isinstance(result, numbers.Real):
+        return ("number", result)
+    if isinstance(result, (list, tuple)):
+        return (type(result), [_output_structure(item, found) for item in result])
+    if isinstance(result, dict):
+        return (dict, [(key, _output_structure(item, found)) for key, item in result.items()])
+    raise TypeError(f"compile: fn must return Values, numbers, or lists, tuples and dicts of them; got "
+                    f"{type(result).__name__}: {result!r}")
+
+
+def _is_constant(leaf: Value) -> bool:
+    from . import value as value_module
+
+    constant = getattr(value_module, "Constant", None)
+    return constant is not None and isinstance(leaf, constant)
+
+
+class _Group:
+    """Nodes applying one op (with one param and one number of inputs) at one depth."""
+
+    __slots__ = ("op", "param", "start", "stop", "index", "kind", "scatter", "gathered", "out",
+                 "rows", "cols", "n", "has_bias", "w_index", "x_index", "b_index",
+                 "w_scatter", "x_scatter", "b_scatter", "w", "x", "depth")
+
+
+class Program:
+    """A traced graph as groups of array kernels over one buffer (built by :func:`compile`)."""
+
+    def __init__(self, inputs: list[Value], result: Any, *, batch_rows: int = 0, first_argument_size: int = 0,
+                 name: str = "fn") -> None:
+        import numpy as np
+
+        from . import namespaces
+
+        self.m = namespaces.array_math()
+        self.name = name
+        outputs: list[Value] = []
+        self.structure = _output_structure(result, outputs)
+        self.batch_rows = batch_rows
+        self.first_argument_size = first_argument_size
+        nodes = _graph_nodes(outputs)
+        input_ids = {id(v): i for i, v in enumerate(inputs)}
+        parameters, constants, computed = [], [], []
+        for node in nodes:
+            if node.op is not None:
+                computed.append(node)
+            elif id(node) in input_ids:
+                continue
+            elif _is_constant(node):
+                constants.append(node)
+            else:
+                parameters.append(node)
+        self.inputs = inputs
+        self.parameters = parameters
+        # Slots: inputs, parameters, constants, then each group's outputs, contiguous.
+        slot: dict[int, int] = {}
+        for node in [*inputs, *parameters, *constants]:
+            slot.setdefault(id(node), len(slot))
+        self.input_stop = len(inputs)
+        self.parameter_stop = self.input_stop + len(parameters)
+        depth: dict[int, int] = {}
+        groups: dict[tuple, list[Value]] = {}
+        for node in computed:
+            d = 1 + max((depth.get(id(p), 0) for p in node.parents), default=0)
+            depth[id(node)] = d
+            groups.setdefault((d, node.op.name, _param_key(node.param), len(node.parents)), []).append(node)
+        self.groups: list[_Group] = []
+        for key in sorted(groups, key=lambda k: (k[0], k[1], repr(k[2]), k[3])):
+            members = groups[key]
+            members.sort(key=lambda node: [slot[id(p)] for p in node.parents[:1]])  # follow the input layout
+            self.groups.append(self._build_group(members, slot, key[0]))
+        self.size = len(slot)
+        self.values = np.zeros(self.size)
+        self.grads = np.zeros(self.size)
+        for node in constants:
+            self.values[slot[id(node)]] = node.data
+        self.output_slots = [slot[id(v)] for v in outputs]
+        self.slots = slot
+        self.nodes_by_slot: dict[int, Value] = {slot[id(node)]: node for node in nodes}
+        self.input_position = {id(v): i for i, v in enumerate(inputs)}
+        self.calls = 0
+        self._read_parameter_data = _attribute_reader(np, parameters, "data")
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build_group(self, members: list[Value], slot: dict[int, int], depth: int) -> _Group:
+        import numpy as np
+
+        group = _Group()
+        group.depth = depth
+        first = members[0]
+        group.op, group.param = first.op, first.param
+        group.kind = "elementwise"
+        nargs = len(first.parents)
+        if first.op.name == "dot":
+            members = self._try_matrix_product(group, members, slot)
+        group.start = len(slot)
+        for node in members:
+            slot[id(node)] = len(slot)
+        group.stop = len(slot)
+        index = np.array([[slot[id(p)] for p in node.parents] for node in members], dtype=np.intp).reshape(-1, nargs)
+        if group.kind == "matmul":
+            rows, cols, n = group.rows, group.cols, group.n
+            group.x_index = index[::cols, n:2 * n]          # one row of inputs per output row
+            group.w_index = index[:cols, :n]                # one row of weights per output column
+            group.b_index = index[:cols, 2 * n] if group.has_bias else None
+            group.x_scatter = _scatter_plan(np, group.x_index.ravel())
+            group.w_scatter = _scatter_plan(np, group.w_index.ravel())
+            group.b_scatter = _scatter_plan(np, group.b_index) if group.has_bias else None
+        elif first.op.name == "dot":
+            group.kind = "rowdot"
+            group.n = first.param
+            group.has_bias = nargs > 2 * first.param
+            group.index = index                             # (k, nargs)
+            group.scatter = _scatter_plan(np, index.ravel())
+        else:
+            group.index = np.ascontiguousarray(index.T)     # (nargs, k): one row per argument
+            group.scatter = _scatter_plan(np, group.index.ravel())
+        return group
+
+    def _try_matrix_product(self, group: _Group, members: list[Value], slot: dict[int, int]) -> list[Value]:
+        """If the dot nodes are every (input row, weight row) pair once, order them as the
+        product's cells (row-major) and mark the group a matrix product."""
+        import numpy as np
+
+        n = members[0].param
+        nargs = len(members[0].parents)
+        has_bias = nargs > 2 * n
+        index = np.array([[slot[id(p)] for p in node.parents] for node in members], dtype=np.intp)
+        weights, weight_row = np.unique(index[:, :n], axis=0, return_inverse=True)
+        inputs, input_row = np.unique(index[:, n:2 * n], axis=0, return_inverse=True)
+        weight_row, input_row = weight_row.ravel(), input_row.ravel()
+        rows, cols = len(inputs), len(weights)
+        if rows * cols != len(members) or rows * cols == 1 and n < 4:
+            return members
+        cell = input_row * cols + weight_row
+        if len(np.unique(cell)) != len(members):
+            return members
+        if has_bias:  # one bias per weight row
+            bias = np.full(cols, -1, dtype=np.intp)
+            bias[weight_row] = index[:, 2 * n]
+            if not np.array_equal(bias[weight_row], index[:, 2 * n]):
+                return members
+        group.kind, group.rows, group.cols, group.n, group.has_bias = "matmul", rows, cols, n, has_bias
+        ordered = [None] * len(members)
+        for node, position in zip(members, cell.tolist()):
+            ordered[position] = node
+        return ordered
+
+    # -- running ----------------------------------------------------------------------------
+
+    def run(self, flat: Any) -> Any:
+        """Forward on new inputs; the outputs in ``fn``'s structure, as CompiledValues."""
+        values = self.forward(flat)
+        call = self.calls
+        outputs = [CompiledValue(x, self, slot, call) for x, slot in zip(values.tolist(), self.output_slots)]
+        return _rebuild(self.structure, outputs)
+
+    def forward(self, flat: Any) -> Any:
+        """Fill the buffer from the inputs and the parameters' current data; the outputs' values."""
+        import numpy as np
+
+        self.calls += 1
+        values = self.values
+        values[:self.input_stop] = flat
+        if self.parameters:
+            values[self.input_stop:self.parameter_stop] = self._read_parameter_data()
+        m = self.m
+        with np.errstate(all="ignore"):
+            for group in self.groups:
+                kind = group.kind
+                if kind == "matmul":
+                    x = group.x = values[group.x_index]
+                    w = group.w = values[group.w_index]
+                    out = values[group.start:group.stop].reshape(group.rows, group.cols)
+                    np.matmul(x, w.T, out=out)
+                    if group.has_bias:
+                        out += values[group.b_index]
+                elif kind == "rowdot":
+                    gathered = group.gathered = values[group.index]
+                    n = group.n
+                    out = np.einsum("ij,ij->i", gathered[:, :n], gathered[:, n:2 * n])
+                    if group.has_bias:
+                        out += gathered[:, 2 * n]
+                    values[group.start:group.stop] = out
+                else:
+                    gathered = group.gathered = values[group.index]
+                    values[group.start:group.stop] = group.out = group.op.forward(m, tuple(gathered), group.param)
+        if not np.isfinite(values).all():
+            self._raise_forward_error()
+        return values[self.output_slots]
+
+    def backward(self, root_slot: int, gradient: float, call: int) -> None:
+        """Chain rule over the groups, deepest first; the parameters' ``.grad`` accumulate."""
+        import numpy as np
+
+        if call != self.calls:
+            raise RuntimeError("backward: the compiled function has been called again since this value was "
+                               "computed, and its buffers now hold the newer call; call backward() before the "
+                               "next call")
+        grads = self.grads
+        grads.fill(0.0)
+        grads[root_slot] = gradient
+        values, m = self.values, self.m
+        with np.errstate(all="ignore"):
+            for group in reversed(self.groups):
+                upstream = grads[group.start:group.stop]
+                kind = group.kind
+                if kind == "matmul":
+                    g = upstream.reshape(group.rows, group.cols)
+                    _scatter(grads, group.x_scatter, (g @ group.w).ravel())
+                    _scatter(grads, group.w_scatter, (g.T @ group.x).ravel())
+                    if group.has_bias:
+                        _scatter(grads, group.b_scatter, g.sum(axis=0))
+                elif kind == "rowdot":
+                    gathered, n = group.gathered, group.n
+                    contributions = np.empty_like(gathered)
+                    column = upstream[:, None]
+                    np.multiply(gathered[:, n:2 * n], column, out=contributions[:, :n])
+                    np.multiply(gathered[:, :n], column, out=contributions[:, n:2 * n])
+                    if group.has_bias:
+                        contributions[:, 2 * n] = upstream
+                    _scatter(grads, group.scatter, contributions.ravel())
+                else:
+                    local = group.op.local_grads(m, tuple(group.gathered), group.out, group.param)
+                    _scatter(grads, group.scatter, (_stack(np, local, len(upstream)) * upstream).ravel())
+        parameter_grads = grads[self.input_stop:self.parameter_stop]
+        if not (np.isfinite(parameter_grads).all() and np.isfinite(grads[:self.input_stop]).all()):
+            self._raise_backward_error()
+        for parameter, grad in zip(self.parameters, parameter_grads.tolist()):
+            parameter.grad += grad
+
+    @property
+    def input_grads(self) -> Any:
+        """The inputs' gradients from the last backward pass, flattened in argument order."""
+        return self.grads[:self.input_stop].copy()
+
+    # -- errors -----------------------------------------------------------------------------
+
+    def _sample_of(self, slot: int) -> int | None:
+        """The row of the first argument that the node in ``slot`` depends on, if only one."""
+        if not self.batch_rows:
+            return None
+        per_row = max(1, self.first_argument_size // self.batch_rows)
+        rows: set[int] = set()
+        stack, seen = [self.nodes_by_slot[slot]], set()
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            position = self.input_position.get(id(node))
+            if position is not None and position < per_row * self.batch_rows:
+                rows.add(position // per_row)
+            stack.extend(node.parents)
+        return rows.pop() if len(rows) == 1 else None
+
+    def _raise_forward_error(self) -> None:
+        import numpy as np
+
+        values, m = self.values, self.m
+        bad_input = ~np.isfinite(values[:self.parameter_stop])
+        if bad_input.any():  # a parameter's data was set to nan or inf between calls
+            slot = int(np.flatnonzero(bad_input)[0])
+            raise ValueError(f"compile: the parameter in slot {slot} holds {values[slot]!r}; values must be finite")
+        for group in self.groups:
+            outputs = values[group.start:group.stop]
+            if group.kind == "elementwise":
+                args = tuple(group.gathered)
+                defined = group.op.domain(m, args, group.param)
+                if defined is not None and not np.all(defined):
+                    j = int(np.flatnonzero(~np.broadcast_to(defined, outputs.shape))[0])
+                    raise group.op.domain_error(tuple(float(a[j]) for a in args), group.param,
+                                                sample=self._sample_of(group.start + j))
+            finite = np.isfinite(outputs)
+            if not finite.all():
+                j = int(np.flatnonzero(~finite)[0])
+                node = self.nodes_by_slot[group.start + j]
+                operands = tuple(float(values[self.slots[id(p)]]) for p in node.parents)
+                raise group.op.overflow_error(operands, group.param, sample=self._sample_of(group.start + j))
+
+    def _raise_backward_error(self) -> None:
+        raise FloatingPointError(f"backward: a gradient of the compiled function {self.name!r} is not finite "
+                                 f"(run it uncompiled to see which op)")
+
+
+def _param_key(param: Any) -> Any:
+    return param if param is None or isinstance(param, (int, float, str)) else repr(param)
+
+
+def _attribute_reader(np: Any, objects: list, name: str) -> Callable:
+    import operator
+
+    getter = operator.attrgetter(name)
+    count = len(objects)
+    return lambda: np.fromiter(map(getter, objects), dtype=np.float64, count=count)
+
+
+def _scatter_plan(np: Any, index: Any) -> tuple:
+    """How to add an array of contributions to ``grads`` at ``index`` (slots may repeat)."""
+    if len(index) and index[-1] - index[0] == len(index) - 1 and np.all(np.diff(index) == 1):
+        return ("slice", slice(int(index[0]), int(index[-1]) + 1))
+    unique, inverse = np.unique(index, return_inverse=True)
+    if len(unique) == len(index):
+        return ("unique", index)
+    return ("repeated", unique, inverse.ravel(), len(unique))
+
+
+def _scatter(grads: Any, plan: tuple, contributions: Any) -> None:
+    import numpy as np
+
+    kind = plan[0]
+    if kind == "slice":
+        grads[plan[1]] += contributions
+    elif kind == "unique":
+        grads[plan[1]] += contributions
+    else:
+        grads[plan[1]] += np.bincount(plan[2], weights=contributions, minlength=plan[3])
+
+
+def _stack(np: Any, local: tuple, k: int) -> Any:
+    """The local derivatives (arrays or Python floats) as one (nargs, k) array."""
+    if all(type(item) is float for item in local):
+        return np.array(local)[:, None]
+    return np.array([np.broadcast_to(item, (k,)) for item in local])
+
+
+def _rebuild(structure: Any, outputs: list) -> Any:
+    kind, content = structure
+    if kind == "value":
+        return outputs[content]
+    if kind == "number":
+        return content
+    if kind is dict:
+        return {key: _rebuild(item, outputs) for key, item in content}
+    items = [_rebuild(item, outputs) for item in content]
+    return items if kind is list else kind(items) if kind is tuple else kind(*items)
