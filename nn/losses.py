@@ -43,7 +43,13 @@ def _pairs(name: str, outputs: Any, targets: Any) -> tuple[list[Value], list[flo
             raise TypeError(f"{name}: outputs[{i}] must be a Value (one output per sample), "
                             f"got {type(out).__name__}: {out!r}")
         values.append(as_value(out, f"{name}: outputs[{i}]"))
-    return values, [as_number(t, f"{name}: targets[{i}]") for i, t in enumerate(targets)]
+    # A target given as a Value stays one (autograd.compile passes targets as inputs); its
+    # number is what the checks below read.
+    return values, [t if isinstance(t, Value) else as_number(t, f"{name}: targets[{i}]") for i, t in enumerate(targets)]
+
+
+def _number(y: Any) -> float:
+    return y.data if isinstance(y, Value) else y
 
 
 def _reduce(name: str, losses: list[Value], reduction: str) -> Value:
@@ -102,9 +108,9 @@ def bce_with_logits(logits: Any, targets: Any, reduction: str = "mean") -> Value
     ``softplus(z) - y·z`` = ``-[y log σ(z) + (1 - y) log(1 - σ(z))]``."""
     values, ys = _pairs("bce_with_logits", logits, targets)
     for i, y in enumerate(ys):
-        if not 0.0 <= y <= 1.0:
-            raise ValueError(f"bce_with_logits: targets[{i}] = {y!r} must be in [0, 1]")
-    return _reduce("bce_with_logits", [z.softplus() - z * y if y else z.softplus()
+        if not 0.0 <= _number(y) <= 1.0:
+            raise ValueError(f"bce_with_logits: targets[{i}] = {_number(y)!r} must be in [0, 1]")
+    return _reduce("bce_with_logits", [z.softplus() - z * y if isinstance(y, Value) or y else z.softplus()
                                        for z, y in zip(values, ys)], reduction)
 
 
@@ -112,8 +118,8 @@ def hinge(scores: Any, targets: Any, reduction: str = "mean") -> Value:
     """micrograd's max-margin loss ``max(0, 1 - y·s)`` for targets y ∈ {-1, +1}."""
     values, ys = _pairs("hinge", scores, targets)
     for i, y in enumerate(ys):
-        if y not in (-1.0, 1.0):
-            raise ValueError(f"hinge: targets[{i}] = {y!r} must be -1 or +1 (from 0/1 labels use 2*y - 1)")
+        if _number(y) not in (-1.0, 1.0):
+            raise ValueError(f"hinge: targets[{i}] = {_number(y)!r} must be -1 or +1 (from 0/1 labels use 2*y - 1)")
     return _reduce("hinge", [(1 + -y * s).relu() for s, y in zip(values, ys)], reduction)
 
 
