@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator, Sequence
 from autograd import Value, no_grad
 
 from ._checks import as_float, flag, number
+from .compiled import CompiledTraining, compile_unsupported
 from .data import batches, train_test_split
 from .init import make_rng
 from .layers import BatchNorm
@@ -263,7 +264,8 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
         validation_data: tuple[Sequence, Sequence] | None = None, validation_split: float = 0.0,
         l1: float = 0.0, l2: float = 0.0, patience: int | None = None, min_delta: float = 0.0,
         restore_best: bool = True, max_loss: float | None = None, schedule: Any = None, callbacks: Sequence[Callable] = (),
-        shuffle: bool = True, drop_last: bool = False, seed: int | None = 0, progress: bool = True) -> History:
+        shuffle: bool = True, drop_last: bool = False, seed: int | None = 0, progress: bool = True,
+        compiled: bool = True) -> History:
     """Train ``model`` on ``(X, y)`` and return the :class:`History`.
 
     * ``loss``: a name (``"bce_with_logits"``, ``"binary_cross_entropy"``, ``"hinge"``,
@@ -299,6 +301,14 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     * ``progress``: show a tqdm progress bar (``False`` for none), whose postfix is the loss
       and validation metrics of the epoch just finished; it ends with one final line.
 
+    * ``compiled``: train with :func:`autograd.compile` (the default): each minibatch shape is
+      traced once and replayed as array kernels, with the same losses as the scalar graph
+      (dropout masks are drawn every step, batch norm's running estimates updated from each
+      step's statistics). ``compiled=False`` builds the scalar graph every step, as the lecture
+      draws it. What cannot be compiled (a loss function of your own, the losses that branch on
+      ``.data``, a model that is not an nn Module, no numpy) trains on the scalar graph after a
+      one-line ``UserWarning`` saying why.
+
     Ctrl-C stops cleanly and returns the history so far. A loss that cannot be computed
     (overflow, a domain error, a non-finite gradient: NaN or infinity never reach the weights)
     raises the engine's error itself, with a note (PEP 678, shown under the traceback) saying
@@ -323,7 +333,7 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     if batch_size is not None:
         number("fit(batch_size)", batch_size, integer=True, minimum=1, accepted="at least 1 (or None)")
     for name, value in (("shuffle", shuffle), ("drop_last", drop_last), ("restore_best", restore_best),
-                        ("progress", progress)):
+                        ("progress", progress), ("compiled", compiled)):
         flag(f"fit({name})", value)
     make_rng(seed, what="fit(seed)")  # checked now, not after the split
     if callable(callbacks) or isinstance(callbacks, (str, bytes)):
@@ -381,6 +391,14 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
                          f"training, but batch_size={batch_size} and {len(X)} training samples give minibatches "
                          f"of {size}")
     targets = _targets_for(loss_name, y)
+    trainer = None
+    if compiled:
+        reason = compile_unsupported(model, loss_name)
+        if reason is None:
+            loss_function(list(targets), targets)  # the loss's own checks of every target, once
+            trainer = CompiledTraining(model, loss_function, params, l1, l2)
+        else:
+            warnings.warn(f"fit: training on the scalar graph, not compiled: {reason}", UserWarning, stacklevel=2)
     history = History("val_loss" if X_val is not None else "train_loss")
     shuffler = make_rng(seed) if shuffle else None
     best_state = None
@@ -403,21 +421,25 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
                 minibatches[-1] = (minibatches[-1][0] + X_last, minibatches[-1][1] + y_last)
             for step, (Xb, yb) in enumerate(minibatches, 1):  # noqa: N806
                 try:
-                    outputs = model(Xb)
-                    data_loss = loss_function(outputs, yb)
-                    if not isinstance(data_loss, Value):
-                        raise TypeError(f"the loss must return a Value, got {type(data_loss).__name__}")
-                    objective = data_loss
-                    if l1:
-                        objective = objective + l1 * l1_penalty(params)
-                    if l2:
-                        objective = objective + l2 * l2_penalty(params)
+                    if trainer is not None:
+                        objective, data_value, outputs = trainer.step(Xb, yb)
+                    else:
+                        outputs = model(Xb)
+                        data_loss = loss_function(outputs, yb)
+                        if not isinstance(data_loss, Value):
+                            raise TypeError(f"the loss must return a Value, got {type(data_loss).__name__}")
+                        data_value = data_loss.data
+                        objective = data_loss
+                        if l1:
+                            objective = objective + l1 * l1_penalty(params)
+                        if l2:
+                            objective = objective + l2 * l2_penalty(params)
                     optimizer.zero_grad()
                     objective.backward()
                     optimizer.step()
                 except (OverflowError, FloatingPointError, ValueError, ZeroDivisionError) as error:
                     raise _with_note(error, f"fit: epoch {epoch}, step {step}")
-                total_loss += data_loss.data * len(Xb)
+                total_loss += data_value * len(Xb)
                 seen += len(Xb)
                 if loss_name is not None and loss_name != "mse":
                     right += accuracy(outputs, yb, loss_name) * len(Xb)
