@@ -45,13 +45,17 @@ need it.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import numbers
 from collections import OrderedDict
+from itertools import chain
 from typing import Any, Callable
 
 from .ops import OPS
+from .graph import topological_order
 from .value import Value, enable_grad
+from .value import sum as value_sum
 
 __all__ = ["compile", "CompiledFunction", "CompiledValue"]
 
@@ -247,25 +251,12 @@ def _leaves_like(arg: Any, shape: tuple, inputs: list) -> Any:
 # --------------------------------------------------------------------------------------------
 
 def _graph_nodes(roots: list[Value]) -> list[Value]:
-    """Every node reachable from ``roots``, parents before children, deterministic (iterative)."""
-    order: list[Value] = []
-    visited: set[int] = set()
-    for root in roots:
-        if id(root) in visited:
-            continue
-        stack = [(root, iter(root.parents))]
-        visited.add(id(root))
-        while stack:
-            node, parents = stack[-1]
-            for parent in parents:
-                if id(parent) not in visited:
-                    visited.add(id(parent))
-                    stack.append((parent, iter(parent.parents)))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
-    return order
+    """Every node reachable from ``roots``, parents before children: the engine's own
+    ``topological_order``, from one extra node that lists every root."""
+    if len(roots) == 1:
+        return topological_order(roots[0])
+    with enable_grad():
+        return topological_order(value_sum(roots))[:-1]
 
 
 def _output_structure(result: Any, found: list) -> Any:
@@ -295,7 +286,7 @@ class _Group:
 
     __slots__ = ("op", "param", "start", "stop", "index", "kind", "scatter", "gathered", "out",
                  "rows", "cols", "n", "has_bias", "w_index", "x_index", "b_index",
-                 "w_scatter", "x_scatter", "b_scatter", "w", "x", "depth")
+                 "w_scatter", "x_scatter", "b_scatter", "w", "x", "depth", "contributions")
 
 
 class Program:
@@ -314,51 +305,49 @@ class Program:
         self.batch_rows = batch_rows
         self.first_argument_size = first_argument_size
         nodes = _graph_nodes(outputs)
-        input_ids = {id(v): i for i, v in enumerate(inputs)}
+        input_set = set(inputs)
         parameters, constants, computed = [], [], []
         for node in nodes:
             if node.op is not None:
                 computed.append(node)
-            elif id(node) in input_ids:
+            elif node in input_set:
                 continue
             elif _is_constant(node):
                 constants.append(node)
             else:
                 parameters.append(node)
-        self.inputs = inputs
         self.parameters = parameters
         # Slots: inputs, parameters, constants, then each group's outputs, contiguous.
-        slot: dict[int, int] = {}
+        slot: dict[Value, int] = {}
         for node in [*inputs, *parameters, *constants]:
-            slot.setdefault(id(node), len(slot))
+            slot.setdefault(node, len(slot))
         self.input_stop = len(inputs)
         self.parameter_stop = self.input_stop + len(parameters)
-        depth: dict[int, int] = {}
+        depth: dict[Value, int] = dict.fromkeys(slot, 0)
         groups: dict[tuple, list[Value]] = {}
         for node in computed:
-            d = 1 + max((depth.get(id(p), 0) for p in node.parents), default=0)
-            depth[id(node)] = d
+            d = depth[node] = 1 + max(map(depth.__getitem__, node.parents))
             groups.setdefault((d, node.op.name, _param_key(node.param), len(node.parents)), []).append(node)
         self.groups: list[_Group] = []
         for key in sorted(groups, key=lambda k: (k[0], k[1], repr(k[2]), k[3])):
             members = groups[key]
-            members.sort(key=lambda node: [slot[id(p)] for p in node.parents[:1]])  # follow the input layout
+            members.sort(key=lambda node: slot[node.parents[0]])  # follow the input layout
             self.groups.append(self._build_group(members, slot, key[0]))
         self.size = len(slot)
         self.values = np.zeros(self.size)
         self.grads = np.zeros(self.size)
         for node in constants:
-            self.values[slot[id(node)]] = node.data
-        self.output_slots = [slot[id(v)] for v in outputs]
-        self.slots = slot
-        self.nodes_by_slot: dict[int, Value] = {slot[id(node)]: node for node in nodes}
-        self.input_position = {id(v): i for i, v in enumerate(inputs)}
+            self.values[slot[node]] = node.data
+        self.output_slots = [slot[v] for v in outputs]
+        self.group_starts = [group.start for group in self.groups]
+        # No Value of the trace is kept (the collector would walk them all, every full collection):
+        # the index arrays say everything the errors need.
         self.calls = 0
         self._read_parameter_data = _attribute_reader(np, parameters, "data")
 
     # -- building ---------------------------------------------------------------------------
 
-    def _build_group(self, members: list[Value], slot: dict[int, int], depth: int) -> _Group:
+    def _build_group(self, members: list[Value], slot: dict[Value, int], depth: int) -> _Group:
         import numpy as np
 
         group = _Group()
@@ -367,13 +356,17 @@ class Program:
         group.op, group.param = first.op, first.param
         group.kind = "elementwise"
         nargs = len(first.parents)
+        lookup = slot.__getitem__
+        index = np.fromiter(chain.from_iterable(map(lookup, node.parents) for node in members), dtype=np.intp,
+                            count=len(members) * nargs).reshape(-1, nargs)
         if first.op.name == "dot":
-            members = self._try_matrix_product(group, members, slot)
+            order = self._try_matrix_product(group, index, first.param)
+            if order is not None:
+                members = [members[i] for i in order.tolist()]
+                index = index[order]
         group.start = len(slot)
-        for node in members:
-            slot[id(node)] = len(slot)
+        slot.update(zip(members, range(group.start, group.start + len(members))))
         group.stop = len(slot)
-        index = np.array([[slot[id(p)] for p in node.parents] for node in members], dtype=np.intp).reshape(-1, nargs)
         if group.kind == "matmul":
             rows, cols, n = group.rows, group.cols, group.n
             group.x_index = index[::cols, n:2 * n]          # one row of inputs per output row
@@ -390,37 +383,34 @@ class Program:
             group.scatter = _scatter_plan(np, index.ravel())
         else:
             group.index = np.ascontiguousarray(index.T)     # (nargs, k): one row per argument
+            group.contributions = np.empty(group.index.shape)
             group.scatter = _scatter_plan(np, group.index.ravel())
         return group
 
-    def _try_matrix_product(self, group: _Group, members: list[Value], slot: dict[int, int]) -> list[Value]:
-        """If the dot nodes are every (input row, weight row) pair once, order them as the
-        product's cells (row-major) and mark the group a matrix product."""
+    def _try_matrix_product(self, group: _Group, index: Any, n: int) -> Any:
+        """If the dot nodes (their input slots in ``index``, one row per node) are every (input
+        row, weight row) pair once, mark the group a matrix product and return the order that
+        lays the nodes out as the product's cells, row-major; else None."""
         import numpy as np
 
-        n = members[0].param
-        nargs = len(members[0].parents)
+        k, nargs = index.shape
         has_bias = nargs > 2 * n
-        index = np.array([[slot[id(p)] for p in node.parents] for node in members], dtype=np.intp)
-        weights, weight_row = np.unique(index[:, :n], axis=0, return_inverse=True)
-        inputs, input_row = np.unique(index[:, n:2 * n], axis=0, return_inverse=True)
-        weight_row, input_row = weight_row.ravel(), input_row.ravel()
-        rows, cols = len(inputs), len(weights)
-        if rows * cols != len(members) or rows * cols == 1 and n < 4:
-            return members
+        weight_row, cols = _row_ids(np, index[:, :n])
+        input_row, rows = _row_ids(np, index[:, n:2 * n])
+        if rows * cols != k or k == 1 and n < 4:
+            return None
         cell = input_row * cols + weight_row
-        if len(np.unique(cell)) != len(members):
-            return members
+        order = np.empty(k, dtype=np.intp)
+        order[cell] = np.arange(k)
+        if not np.array_equal(np.sort(cell), np.arange(k)):
+            return None
         if has_bias:  # one bias per weight row
             bias = np.full(cols, -1, dtype=np.intp)
             bias[weight_row] = index[:, 2 * n]
             if not np.array_equal(bias[weight_row], index[:, 2 * n]):
-                return members
+                return None
         group.kind, group.rows, group.cols, group.n, group.has_bias = "matmul", rows, cols, n, has_bias
-        ordered = [None] * len(members)
-        for node, position in zip(members, cell.tolist()):
-            ordered[position] = node
-        return ordered
+        return order
 
     # -- running ----------------------------------------------------------------------------
 
@@ -459,8 +449,10 @@ class Program:
                         out += gathered[:, 2 * n]
                     values[group.start:group.stop] = out
                 else:
-                    gathered = group.gathered = values[group.index]
-                    values[group.start:group.stop] = group.out = group.op.forward(m, tuple(gathered), group.param)
+                    gathered = values[group.index]
+                    # n-ary ops (sum) take the (nargs, k) array as their sequence of arguments
+                    args = group.gathered = gathered if group.op.arity is None else tuple(gathered)
+                    values[group.start:group.stop] = group.out = group.op.forward(m, args, group.param)
         if not np.isfinite(values).all():
             self._raise_forward_error()
         return values[self.output_slots]
@@ -497,8 +489,14 @@ class Program:
                         contributions[:, 2 * n] = upstream
                     _scatter(grads, group.scatter, contributions.ravel())
                 else:
-                    local = group.op.local_grads(m, tuple(group.gathered), group.out, group.param)
-                    _scatter(grads, group.scatter, (_stack(np, local, len(upstream)) * upstream).ravel())
+                    local = group.op.local_grads(m, group.gathered, group.out, group.param)
+                    contributions = group.contributions
+                    if group.op.arity is None and all(type(item) is float for item in local):
+                        np.multiply(np.array(local)[:, None], upstream, out=contributions)
+                    else:
+                        for item, row in zip(local, contributions):
+                            np.multiply(item, upstream, out=row)
+                    _scatter(grads, group.scatter, contributions.reshape(-1))
         parameter_grads = grads[self.input_stop:self.parameter_stop]
         if not (np.isfinite(parameter_grads).all() and np.isfinite(grads[:self.input_stop]).all()):
             self._raise_backward_error()
@@ -512,22 +510,33 @@ class Program:
 
     # -- errors -----------------------------------------------------------------------------
 
+    def _parent_slots(self, slot: int) -> list[int]:
+        """The slots of the inputs of the node in ``slot`` (none for a leaf)."""
+        if slot < (self.groups[0].start if self.groups else self.size):
+            return []
+        group = self.groups[bisect.bisect_right(self.group_starts, slot) - 1]
+        j = slot - group.start
+        if group.kind == "matmul":
+            row, col = divmod(j, group.cols)
+            parents = [*group.w_index[col], *group.x_index[row]]
+            return parents + [group.b_index[col]] if group.has_bias else parents
+        return list(group.index[j] if group.kind == "rowdot" else group.index[:, j])
+
     def _sample_of(self, slot: int) -> int | None:
         """The row of the first argument that the node in ``slot`` depends on, if only one."""
         if not self.batch_rows:
             return None
         per_row = max(1, self.first_argument_size // self.batch_rows)
         rows: set[int] = set()
-        stack, seen = [self.nodes_by_slot[slot]], set()
+        stack, seen = [slot], set()
         while stack:
-            node = stack.pop()
-            if id(node) in seen:
+            current = stack.pop()
+            if current in seen:
                 continue
-            seen.add(id(node))
-            position = self.input_position.get(id(node))
-            if position is not None and position < per_row * self.batch_rows:
-                rows.add(position // per_row)
-            stack.extend(node.parents)
+            seen.add(current)
+            if current < self.first_argument_size:
+                rows.add(current // per_row)
+            stack.extend(int(p) for p in self._parent_slots(current))
         return rows.pop() if len(rows) == 1 else None
 
     def _raise_forward_error(self) -> None:
@@ -541,7 +550,7 @@ class Program:
         for group in self.groups:
             outputs = values[group.start:group.stop]
             if group.kind == "elementwise":
-                args = tuple(group.gathered)
+                args = group.gathered
                 defined = group.op.domain(m, args, group.param)
                 if defined is not None and not np.all(defined):
                     j = int(np.flatnonzero(~np.broadcast_to(defined, outputs.shape))[0])
@@ -550,13 +559,21 @@ class Program:
             finite = np.isfinite(outputs)
             if not finite.all():
                 j = int(np.flatnonzero(~finite)[0])
-                node = self.nodes_by_slot[group.start + j]
-                operands = tuple(float(values[self.slots[id(p)]]) for p in node.parents)
+                operands = tuple(float(values[p]) for p in self._parent_slots(group.start + j))
                 raise group.op.overflow_error(operands, group.param, sample=self._sample_of(group.start + j))
 
     def _raise_backward_error(self) -> None:
         raise FloatingPointError(f"backward: a gradient of the compiled function {self.name!r} is not finite "
                                  f"(run it uncompiled to see which op)")
+
+
+def _row_ids(np: Any, rows: Any) -> tuple[Any, int]:
+    """For each row of an int matrix, the number of its distinct value (rows equal ⇔ same
+    number), and how many distinct rows there are."""
+    contiguous = np.ascontiguousarray(rows)
+    as_bytes = contiguous.view(np.dtype((np.void, contiguous.dtype.itemsize * contiguous.shape[1]))).ravel()
+    _, first, ids = np.unique(as_bytes, return_index=True, return_inverse=True)
+    return ids.ravel(), len(first)
 
 
 def _param_key(param: Any) -> Any:
@@ -591,13 +608,6 @@ def _scatter(grads: Any, plan: tuple, contributions: Any) -> None:
         grads[plan[1]] += contributions
     else:
         grads[plan[1]] += np.bincount(plan[2], weights=contributions, minlength=plan[3])
-
-
-def _stack(np: Any, local: tuple, k: int) -> Any:
-    """The local derivatives (arrays or Python floats) as one (nargs, k) array."""
-    if all(type(item) is float for item in local):
-        return np.array(local)[:, None]
-    return np.array([np.broadcast_to(item, (k,)) for item in local])
 
 
 def _rebuild(structure: Any, outputs: list) -> Any:

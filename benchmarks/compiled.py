@@ -283,7 +283,7 @@ def grid(repeats: int) -> dict:
         nn.predict_grid(model, points)
         warm.append(time.perf_counter() - started)
     check = nn.predict(model, points[:500])
-    worst = max(abs(a - b) / max(abs(a), 1e-12) for a, b in zip(check, first[:500]))
+    worst = max(abs(a - b) / max(abs(a), 1e-12) for a, b in zip(check, first[:500, 0].tolist()))
     return {"first_s": cold, "warm": summary(warm), "rel_err_first_500": worst}
 
 
