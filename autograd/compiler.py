@@ -549,10 +549,10 @@ class Program:
             raise ValueError(f"compile: the parameter in slot {slot} holds {values[slot]!r}; values must be finite")
         for group in self.groups:
             outputs = values[group.start:group.stop]
-            if group.kind == "elementwise":
+            if group.kind == "elementwise" and group.op.domain is not None:
                 args = group.gathered
                 defined = group.op.domain(m, args, group.param)
-                if defined is not None and not np.all(defined):
+                if not np.all(defined):
                     j = int(np.flatnonzero(~np.broadcast_to(defined, outputs.shape))[0])
                     raise group.op.domain_error(tuple(float(a[j]) for a in args), group.param,
                                                 sample=self._sample_of(group.start + j))

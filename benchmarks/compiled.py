@@ -32,6 +32,7 @@ import random
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 100_000))  # micrograd's topological sort recurses
 
@@ -42,6 +43,10 @@ try:
     import torch  # noqa: E402
 except ImportError:  # pragma: no cover - reported in main()
     torch = None
+try:
+    from threadpoolctl import threadpool_limits  # noqa: E402
+except ImportError:  # pragma: no cover - reported in main()
+    threadpool_limits = None
 try:
     from micrograd.engine import Value as MicrogradValue  # noqa: E402
     from micrograd.nn import MLP as MicrogradMLP  # noqa: E402
@@ -97,8 +102,9 @@ class ScalarTrainer:
 class CompiledTrainer(ScalarTrainer):
     """The same step, the loss computed by ``autograd.compile`` (X and y are its arguments)."""
 
-    def __init__(self, model, X, y):  # noqa: N803
+    def __init__(self, model, X, y, threads: int | None = None):  # noqa: N803
         super().__init__(model, X, y)
+        self.threads = threads  # numpy's BLAS threads (None: its default)
         self.compiled = autograd.compile(lambda X, y: objective(model, self.params, X, y))  # noqa: N803
 
     def step(self) -> float:
@@ -180,21 +186,32 @@ class TorchTrainer:
 
 # -- timing -------------------------------------------------------------------------------------
 
+@contextmanager
+def thread_limit(trainer):
+    """The trainer's thread count for the block: torch's, or numpy's BLAS for compiled steps."""
+    threads = getattr(trainer, "threads", None)
+    if not threads:
+        yield
+    elif isinstance(trainer, TorchTrainer):
+        saved = torch.get_num_threads()
+        torch.set_num_threads(threads)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(saved)
+    else:
+        with threadpool_limits(limits=threads, user_api="blas"):
+            yield
+
+
 def time_steps(trainer, steps: int) -> float:
     """Median seconds per step over ``steps`` steps (the collector runs, as users run it)."""
     times = []
-    threads = getattr(trainer, "threads", None)
-    saved = torch.get_num_threads() if torch is not None else None
-    if threads:
-        torch.set_num_threads(threads)
-    try:
+    with thread_limit(trainer):
         for _ in range(steps):
             start = time.perf_counter()
             trainer.step()
             times.append(time.perf_counter() - start)
-    finally:
-        if threads:
-            torch.set_num_threads(saved)
     return statistics.median(times)
 
 
@@ -216,7 +233,9 @@ def demo(steps: int, repeats: int) -> dict:
     started = time.perf_counter()
     compiled.step()  # the trace
     first_call = time.perf_counter() - started
-    trainers["compiled"] = compiled
+    trainers["compiled (default BLAS)"] = compiled
+    trainers["compiled (1 BLAS thread)"] = single = CompiledTrainer(demo_models()[1], X, y, threads=1)
+    single.step()
     trainers["torch (default threads)"] = TorchTrainer(ours, X, y, None)
     trainers["torch (1 thread)"] = TorchTrainer(ours, X, y, 1)
     slow = {"micrograd": max(3, steps // 40), "scalar": max(5, steps // 20)}
@@ -249,7 +268,10 @@ def scaling(sizes: list[int], widths: list[int], steps: int, repeats: int) -> li
             started = time.perf_counter()
             compiled.step()
             build = time.perf_counter() - started
-            trainers = {"compiled": compiled, "torch (default threads)": TorchTrainer(model, X, y, None),
+            single = CompiledTrainer(model, X, y, threads=1)
+            single.compiled = compiled.compiled  # the same program, timed with one BLAS thread
+            trainers = {"compiled": compiled, "compiled (1 BLAS thread)": single,
+                        "torch (default threads)": TorchTrainer(model, X, y, None),
                         "torch (1 thread)": TorchTrainer(model, X, y, 1)}
             count = max(5, steps * 100 // n)
             times = {name: [] for name in trainers}
@@ -260,11 +282,12 @@ def scaling(sizes: list[int], widths: list[int], steps: int, repeats: int) -> li
                     times[name].append(time_steps(trainer, count))
             medians = {name: statistics.median(t) for name, t in times.items()}
             torch_best = min(medians["torch (default threads)"], medians["torch (1 thread)"])
-            rows.append({"samples": n, "width": width, "compiled_s": medians["compiled"],
-                         "compiled_range": (min(times["compiled"]), max(times["compiled"])),
+            compiled_best = min(medians["compiled"], medians["compiled (1 BLAS thread)"])
+            rows.append({"samples": n, "width": width, "compiled_default_s": medians["compiled"],
+                         "compiled_1_s": medians["compiled (1 BLAS thread)"], "compiled_s": compiled_best,
                          "torch_default_s": medians["torch (default threads)"],
                          "torch_1_s": medians["torch (1 thread)"], "torch_s": torch_best,
-                         "ratio": medians["compiled"] / torch_best, "trace_build_s": build})
+                         "ratio": compiled_best / torch_best, "trace_build_s": build})
             del compiled, trainers
             gc.collect()
     return rows
@@ -294,32 +317,33 @@ def main(argv=None) -> None:
     parser.add_argument("--quick", action="store_true", help="leave out the 10,000-sample scaling rows")
     parser.add_argument("--json", metavar="FILE", help="also write the demo figures as JSON")
     args = parser.parse_args(argv)
-    if torch is None or MicrogradMLP is None:
-        sys.exit("needs torch and micrograd: pip install torch==2.13.0 micrograd==0.1.0")
+    if torch is None or MicrogradMLP is None or threadpool_limits is None:
+        sys.exit("needs torch, micrograd and threadpoolctl: pip install torch==2.13.0 micrograd==0.1.0 threadpoolctl")
     print(f"torch {torch.__version__} (default threads: {torch.get_num_threads()}), float64")
 
     d = demo(args.steps, args.repeats)
     t = d["times"]
-    torch_name = min(("torch (default threads)", "torch (1 thread)"), key=lambda k: t[k]["median"])
-    torch_s = t[torch_name]["median"]
+    torch_s = min(t["torch (default threads)"]["median"], t["torch (1 thread)"]["median"])
+    compiled_s = min(t["compiled (default BLAS)"]["median"], t["compiled (1 BLAS thread)"]["median"])
     print("\n1. micrograd's demo step: MLP(2, [16, 16, 1]), 100 moons points, hinge + 1e-4·L2, SGD "
           f"(median of {args.repeats} repeats [range])")
     for name, s in t.items():
-        print(f"  {name:<24} {fmt_ms(s)}   {s['median'] / torch_s:7.2f}x the faster torch")
+        print(f"  {name:<26} {fmt_ms(s)}   {s['median'] / torch_s:7.2f}x the faster torch")
     print(f"  loss, compiled vs scalar engine: largest relative difference over 100 steps {d['loss_rel_err']:.1e}")
     build = d["first_call_s"]
-    saved = t["scalar"]["median"] - t["compiled"]["median"]
+    saved = t["scalar"]["median"] - compiled_s
     print(f"\n2. trace + build + first step: {1e3 * build:.1f} ms; paid for itself after "
           f"{build / saved:.1f} steps (each step saves {1e3 * saved:.1f} ms against the scalar engine)")
 
     sizes = [100, 1000] if args.quick else [100, 1000, 10000]
     print("\n3. scaling: MLP(2, [w, w, 1]), full batch, time per step (compiled vs the faster torch)")
-    print(f"  {'samples':>8} {'width':>6} {'compiled':>12} {'torch 1 thr':>12} {'torch default':>14} "
-          f"{'ratio':>7} {'trace+build':>12}")
+    print(f"  {'samples':>8} {'width':>6} {'compiled 1 thr':>15} {'compiled dflt':>14} {'torch 1 thr':>12} "
+          f"{'torch dflt':>12} {'ratio':>7} {'trace+build':>12}")
     for row in scaling(sizes, [16, 64], max(20, args.steps // 4), args.repeats):
-        print(f"  {row['samples']:>8} {row['width']:>6} {1e3 * row['compiled_s']:>9.3f} ms "
-              f"{1e3 * row['torch_1_s']:>9.3f} ms {1e3 * row['torch_default_s']:>11.3f} ms "
-              f"{row['ratio']:>6.2f}x {row['trace_build_s']:>10.2f} s")
+        print(f"  {row['samples']:>8} {row['width']:>6} {1e3 * row['compiled_1_s']:>12.3f} ms "
+              f"{1e3 * row['compiled_default_s']:>11.3f} ms {1e3 * row['torch_1_s']:>9.3f} ms "
+              f"{1e3 * row['torch_default_s']:>9.3f} ms {row['ratio']:>6.2f}x {row['trace_build_s']:>10.2f} s")
+    print("  (ratio: the faster compiled over the faster torch; median of the repeats)")
 
     g = grid(args.repeats)
     print(f"\n4. 200×200 decision-boundary grid, MLP(2, [16, 16, 1]), nn.predict_grid: {fmt_ms(g['warm'])}; "
@@ -327,7 +351,7 @@ def main(argv=None) -> None:
           f"nn.predict on 500 points {g['rel_err_first_500']:.1e}")
 
     if args.json:
-        record = {"w1": {"compiled_s": t["compiled"]["median"], "torch_s": torch_s,
+        record = {"w1": {"compiled_s": compiled_s, "torch_s": torch_s,
                          "scalar_s": t["scalar"]["median"], "micrograd_s": t["micrograd"]["median"]},
                   "loss_rel_err": d["loss_rel_err"]}
         with open(args.json, "w", encoding="utf-8") as file:
