@@ -24,7 +24,7 @@ from typing import Any, Callable, Sequence
 import autograd
 from autograd import Value
 
-from .layers import BatchNorm, Dropout, Layer, Maxout, Sequential
+from .layers import MLP, BatchNorm, Dropout, Layer, Maxout, MaxoutUnit, Neuron, Sequential
 from .module import Module
 
 __all__ = ["predict_grid", "CompiledTraining", "compile_unsupported"]
@@ -127,6 +127,14 @@ class CompiledTraining:
 
         self.compiled = autograd.compile(training_step)
 
+        def evaluation(X: list, y: list) -> tuple:  # noqa: N803
+            outputs = model(X)
+            return loss_function(outputs, y), outputs
+
+        # Batch norm's running estimates are plain numbers in evaluation mode, which a trace
+        # would freeze: such models are evaluated on the scalar graph.
+        self.evaluation = None if self.norms else autograd.compile(evaluation, cache_size=2)
+
     def step(self, X: list, y: list) -> tuple[Any, float, list]:  # noqa: N803
         masks = [dropout.draw_masks(len(X), width) for dropout, width in self.dropouts]
         objective, data_loss, outputs, statistics = self.compiled(X, y, *masks)
@@ -134,6 +142,16 @@ class CompiledTraining:
             for means, variances in calls:
                 norm.update_running([v.data for v in means], [v.data for v in variances], len(X))
         return objective, data_loss.data, _floats(outputs)
+
+
+    def evaluate(self, X: list, y: list) -> tuple[float, list]:  # noqa: N803
+        """The loss's value and the outputs (floats) in evaluation mode, without a graph
+        (``self.evaluation`` must not be None: a model without batch norm)."""
+        from .training import _evaluating
+
+        with _evaluating(self.model):
+            loss, outputs = self.evaluation(X, y)
+        return loss.data, _floats(outputs)
 
 
 # -- predictions over many points ----------------------------------------------------------------
@@ -198,6 +216,28 @@ def predict_grid(model: Module, points: Any, *, per_layer: bool = False, chunk: 
         layers.append(np.concatenate([p[offset:offset + size * width].reshape(size, width) for p in pieces])[:len(X)])
         offset += size * width
     return layers
+
+
+COMPILED_PREDICT_MIN = 256
+""":func:`nn.predict` compiles from this many samples on (below, the scalar graph is as fast)."""
+
+_TRACEABLE = (Sequential, Layer, Maxout, MaxoutUnit, Neuron, Dropout, BatchNorm)
+
+
+def compiled_inference_supported(model: Any) -> bool:
+    """True for a ``Sequential`` / ``MLP`` made only of nn's own layers (whose evaluation-mode
+    graph never branches on ``.data`` in Python), when numpy is installed."""
+    return (isinstance(model, Sequential) and all(type(m) in _TRACEABLE or type(m) is MLP for m in model.modules())
+            and not _numpy_missing())
+
+
+def predict_rows(model: Sequential, X: Sequence) -> list:  # noqa: N803
+    """:func:`predict_grid`'s outputs as :func:`nn.predict` gives them: one float per sample
+    for a one-output network, else a list per sample."""
+    outputs = predict_grid(model, X)
+    if model.unwrap_single and outputs.shape[1] == 1:
+        return outputs[:, 0].tolist()
+    return outputs.tolist()
 
 
 def _traced_outputs(model_ref: Callable, per_layer: bool) -> Callable:

@@ -18,7 +18,8 @@ from typing import Any, Callable, Iterator, Sequence
 from autograd import Value, no_grad
 
 from ._checks import as_float, flag, number
-from .compiled import CompiledTraining, compile_unsupported
+from .compiled import (COMPILED_PREDICT_MIN, CompiledTraining, compile_unsupported, compiled_inference_supported,
+                       predict_rows)
 from .data import batches, train_test_split
 from .init import make_rng
 from .layers import BatchNorm
@@ -214,9 +215,17 @@ def _evaluating(model: Any) -> Iterator[None]:
             model.train(True)
 
 
-def predict(model: Any, X: Sequence) -> list:  # noqa: N803
+def predict(model: Any, X: Sequence, *, compiled: bool = True) -> list:  # noqa: N803
     """The model's outputs for ``X`` as floats (one float, or a list per sample), computed in
-    evaluation mode without recording a graph; the model's modes are restored afterwards."""
+    evaluation mode without recording a graph; the model's modes are restored afterwards.
+
+    For many samples (:data:`~nn.compiled.COMPILED_PREDICT_MIN` or more) of a network built from
+    nn's own layers, the outputs come from :func:`predict_grid` (a compiled graph replayed
+    chunk by chunk; equal to the scalar graph's within about 1e-15) unless ``compiled=False``.
+    """
+    flag("predict(compiled)", compiled)
+    if compiled and len(X) >= COMPILED_PREDICT_MIN and compiled_inference_supported(model):
+        return predict_rows(model, X)
     with _evaluating(model):
         outputs = model([list(x) for x in X])
     return [out.data if isinstance(out, Value) else [v.data for v in out] for out in outputs]
@@ -392,6 +401,7 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
                          f"of {size}")
     targets = _targets_for(loss_name, y)
     trainer = None
+    val_targets = _targets_for(loss_name, y_val) if X_val is not None else None
     if compiled:
         reason = compile_unsupported(model, loss_name)
         if reason is None:
@@ -449,7 +459,11 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
             val_loss = val_acc = None
             if X_val is not None:
                 try:
-                    val_loss, val_acc = evaluate(model, X_val, y_val, loss)
+                    if trainer is not None and trainer.evaluation is not None:
+                        val_loss, outputs = trainer.evaluate(X_val, val_targets)
+                        val_acc = accuracy(outputs, val_targets, loss_name) if loss_name != "mse" else None
+                    else:
+                        val_loss, val_acc = evaluate(model, X_val, y_val, loss)
                 except (OverflowError, FloatingPointError, ValueError, ZeroDivisionError) as error:
                     raise _with_note(error, f"fit: epoch {epoch}, validation")
             record = EpochRecord(epoch, train_loss, train_acc, val_loss, val_acc, lr,
