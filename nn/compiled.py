@@ -27,7 +27,7 @@ from autograd import Value
 from .layers import MLP, BatchNorm, Dropout, Layer, Maxout, MaxoutUnit, Neuron, Sequential
 from .module import Module
 
-__all__ = ["predict_grid", "CompiledTraining", "compile_unsupported"]
+__all__ = ["predict_grid", "CompiledTraining", "training_for", "compile_unsupported"]
 
 COMPILED_LOSSES = ("mse", "hinge", "bce_with_logits")
 """Losses whose graph does not depend on the numbers it is computed on (the others branch on
@@ -106,7 +106,10 @@ class CompiledTraining:
     def __init__(self, model: Module, loss_function: Callable, params: list[Value], l1: float, l2: float) -> None:
         from .losses import l1_penalty, l2_penalty
 
-        self.model = model
+        # The model is held weakly: trainers are cached per model (training_for) and must not
+        # keep it alive. Its layers (dropouts, norms) are held as they are.
+        model_ref = weakref.ref(model)
+        self.model_ref = model_ref
         self.dropouts = dropout_widths(model)
         self.norms = [m for m in model.modules() if isinstance(m, BatchNorm)]
 
@@ -115,7 +118,7 @@ class CompiledTraining:
                 for (dropout, _), mask in zip(self.dropouts, masks):
                     stack.enter_context(dropout.using_masks(mask))
                 collected = [stack.enter_context(norm.collecting_statistics()) for norm in self.norms]
-                outputs = model(X)
+                outputs = model_ref()(X)
             data_loss = loss_function(outputs, y)
             objective = data_loss
             if l1:
@@ -128,7 +131,7 @@ class CompiledTraining:
         self.compiled = autograd.compile(training_step)
 
         def evaluation(X: list, y: list) -> tuple:  # noqa: N803
-            outputs = model(X)
+            outputs = model_ref()(X)
             return loss_function(outputs, y), outputs
 
         # Batch norm's running estimates are plain numbers in evaluation mode, which a trace
@@ -143,15 +146,29 @@ class CompiledTraining:
                 norm.update_running([v.data for v in means], [v.data for v in variances], len(X))
         return objective, data_loss.data, _floats(outputs)
 
-
     def evaluate(self, X: list, y: list) -> tuple[float, list]:  # noqa: N803
         """The loss's value and the outputs (floats) in evaluation mode, without a graph
         (``self.evaluation`` must not be None: a model without batch norm)."""
         from .training import _evaluating
 
-        with _evaluating(self.model):
+        with _evaluating(self.model_ref()):
             loss, outputs = self.evaluation(X, y)
         return loss.data, _floats(outputs)
+
+
+_TRAINERS: "weakref.WeakKeyDictionary[Module, tuple]" = weakref.WeakKeyDictionary()
+
+
+def training_for(model: Module, loss_function: Callable, params: list[Value], l1: float, l2: float) -> CompiledTraining:
+    """The model's compiled trainer for this loss and these penalties, kept between
+    :func:`fit` calls (a playground calling ``fit(epochs=1)`` per frame traces once)."""
+    key = (loss_function, l1, l2, tuple(map(id, params)), tuple(map(id, model.modules())))
+    cached = _TRAINERS.get(model)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    trainer = CompiledTraining(model, loss_function, params, l1, l2)
+    _TRAINERS[model] = (key, trainer)
+    return trainer
 
 
 # -- predictions over many points ----------------------------------------------------------------

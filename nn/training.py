@@ -18,8 +18,8 @@ from typing import Any, Callable, Iterator, Sequence
 from autograd import Value, no_grad
 
 from ._checks import as_float, flag, number
-from .compiled import (COMPILED_PREDICT_MIN, CompiledTraining, compile_unsupported, compiled_inference_supported,
-                       predict_rows)
+from .compiled import (COMPILED_PREDICT_MIN, compile_unsupported, compiled_inference_supported, predict_rows,
+                       training_for)
 from .data import batches, train_test_split
 from .init import make_rng
 from .layers import BatchNorm
@@ -406,7 +406,7 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
         reason = compile_unsupported(model, loss_name)
         if reason is None:
             loss_function(list(targets), targets)  # the loss's own checks of every target, once
-            trainer = CompiledTraining(model, loss_function, params, l1, l2)
+            trainer = training_for(model, loss_function, params, l1, l2)
         else:
             warnings.warn(f"fit: training on the scalar graph, not compiled: {reason}", UserWarning, stacklevel=2)
     history = History("val_loss" if X_val is not None else "train_loss")

@@ -140,3 +140,23 @@ def test_predict_compiles_many_points_with_the_scalar_outputs():
     compiled = nn.predict(model, points)
     assert all(isinstance(v, float) for v in compiled)
     assert close_lists(compiled, nn.predict(model, points, compiled=False), 1e-13)
+
+
+def test_fit_called_again_on_the_same_model_reuses_its_trace_and_the_model_can_be_freed():
+    import gc
+    import weakref
+
+    from nn.compiled import _TRAINERS
+
+    X, y = nn.datasets.xor(n=30, seed=1)  # noqa: N806
+    model = nn.MLP(2, [4, 1], seed=0)
+    nn.fit(model, X, y, epochs=1, batch_size=10, progress=False)
+    trainer = _TRAINERS[model][1]
+    nn.fit(model, X, y, epochs=1, batch_size=10, progress=False)
+    assert _TRAINERS[model][1] is trainer and trainer.compiled.traces == 1
+    nn.fit(model, X, y, epochs=1, batch_size=10, l2=1e-3, progress=False)  # another objective: a new trace
+    assert _TRAINERS[model][1] is not trainer
+    alive = weakref.ref(model)
+    del model, trainer
+    gc.collect()
+    assert alive() is None
