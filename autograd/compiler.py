@@ -54,7 +54,7 @@ from typing import Any, Callable
 
 from .ops import OPS
 from .graph import topological_order
-from .value import Value, enable_grad
+from .value import Constant, Value, enable_grad
 from .value import sum as value_sum
 
 __all__ = ["compile", "CompiledFunction", "CompiledValue"]
@@ -105,9 +105,9 @@ class CompiledFunction:
         return program.run(flat)
 
     def forward_array(self, *args: Any, **kwargs: Any) -> Any:
-        """The values of everything ``fn`` returns, flattened in order into one numpy array,
-        without ``CompiledValue`` objects and without keeping anything for backward: the
-        fast path for inference over many samples (a decision-boundary grid)."""
+        """The values of every Value ``fn`` returns, flattened in order into one numpy array
+        instead of ``CompiledValue`` objects: the fast path for inference over many samples
+        (a decision-boundary grid)."""
         program, flat = self._program_for(args, kwargs)
         return program.forward(flat).copy()
 
@@ -274,13 +274,6 @@ def _output_structure(result: Any, found: list) -> Any:
                     f"{type(result).__name__}: {result!r}")
 
 
-def _is_constant(leaf: Value) -> bool:
-    from . import value as value_module
-
-    constant = getattr(value_module, "Constant", None)
-    return constant is not None and isinstance(leaf, constant)
-
-
 class _Group:
     """Nodes applying one op (with one param and one number of inputs) at one depth."""
 
@@ -312,7 +305,7 @@ class Program:
                 computed.append(node)
             elif node in input_set:
                 continue
-            elif _is_constant(node):
+            elif isinstance(node, Constant):
                 constants.append(node)
             else:
                 parameters.append(node)
@@ -546,7 +539,8 @@ class Program:
         bad_input = ~np.isfinite(values[:self.parameter_stop])
         if bad_input.any():  # a parameter's data was set to nan or inf between calls
             slot = int(np.flatnonzero(bad_input)[0])
-            raise ValueError(f"compile: the parameter in slot {slot} holds {values[slot]!r}; values must be finite")
+            raise ValueError(f"compile: a parameter's data is {values[slot]!r} (parameter {slot - self.input_stop} "
+                             f"of {len(self.parameters)}, in the order fn first used them); it must be finite")
         for group in self.groups:
             outputs = values[group.start:group.stop]
             if group.kind == "elementwise" and group.op.domain is not None:
