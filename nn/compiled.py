@@ -18,8 +18,8 @@ chunk of points and replaying it chunk after chunk.
 from __future__ import annotations
 
 import weakref
-from contextlib import ExitStack
-from typing import Any, Callable, Sequence
+from contextlib import ExitStack, contextmanager
+from typing import Any, Callable, Iterator, Sequence
 
 import autograd
 from autograd import Value
@@ -130,13 +130,12 @@ class CompiledTraining:
 
         self.compiled = autograd.compile(training_step)
 
-        def evaluation(X: list, y: list) -> tuple:  # noqa: N803
-            outputs = model_ref()(X)
+        def evaluation(X: list, y: list, *running: list) -> tuple:  # noqa: N803
+            with _running_given(self.norms, running):
+                outputs = model_ref()(X)
             return loss_function(outputs, y), outputs
 
-        # Batch norm's running estimates are plain numbers in evaluation mode, which a trace
-        # would freeze: such models are evaluated on the scalar graph.
-        self.evaluation = None if self.norms else autograd.compile(evaluation, cache_size=2)
+        self.evaluation = autograd.compile(evaluation, cache_size=2)
 
     def step(self, X: list, y: list) -> tuple[Any, float, list]:  # noqa: N803
         masks = [dropout.draw_masks(len(X), width) for dropout, width in self.dropouts]
@@ -147,12 +146,11 @@ class CompiledTraining:
         return objective, data_loss.data, _floats(outputs)
 
     def evaluate(self, X: list, y: list) -> tuple[float, list]:  # noqa: N803
-        """The loss's value and the outputs (floats) in evaluation mode, without a graph
-        (``self.evaluation`` must not be None: a model without batch norm)."""
+        """The loss's value and the outputs (floats) in evaluation mode, without a graph."""
         from .training import _evaluating
 
         with _evaluating(self.model_ref()):
-            loss, outputs = self.evaluation(X, y)
+            loss, outputs = self.evaluation(X, y, *_running_arguments(self.norms))
         return loss.data, _floats(outputs)
 
 
@@ -179,10 +177,18 @@ GRID_CHUNK = 1024
 """How many points :func:`predict_grid` traces at once (and then replays per chunk)."""
 
 
-def _frozen_state(model: Module) -> tuple:
-    """What a trace in evaluation mode reads as plain numbers: batch norm's running estimates."""
-    return tuple(tuple(norm.running_mean) + tuple(norm.running_var)
-                 for norm in model.modules() if isinstance(norm, BatchNorm))
+def _running_arguments(norms: list[BatchNorm]) -> list:
+    """Batch norm's evaluation constants, as arguments of a compiled function: read fresh on
+    every call, where a trace would freeze them."""
+    return [list(norm.evaluation_constants()) for norm in norms]
+
+
+@contextmanager
+def _running_given(norms: list[BatchNorm], running: Sequence) -> Iterator[None]:
+    with ExitStack() as stack:
+        for norm, (means, inverse_stds) in zip(norms, running):
+            stack.enter_context(norm.using_running(means, inverse_stds))
+        yield
 
 
 def predict_grid(model: Module, points: Any, *, per_layer: bool = False, chunk: int = GRID_CHUNK) -> Any:
@@ -193,8 +199,7 @@ def predict_grid(model: Module, points: Any, *, per_layer: bool = False, chunk: 
     ``per_layer=True`` returns a list with one array per layer of a ``Sequential`` / ``MLP``
     instead, each ``(len(points), width)``: every neuron's output (after its activation), as
     the heatmaps of a playground show. Parameters are read fresh on every call, so this can
-    follow a model while it trains. Batch norm's running estimates are frozen into a trace:
-    a model with batch norm is traced again when they have changed.
+    follow a model while it trains; so are batch norm's running estimates.
     """
     import numpy as np
 
@@ -210,19 +215,20 @@ def predict_grid(model: Module, points: Any, *, per_layer: bool = False, chunk: 
     if X.ndim != 2 or len(X) == 0:
         raise ValueError(f"predict_grid: points must be a non-empty list of samples (rows), got shape {X.shape}")
     size = min(chunk, len(X))
-    key = (per_layer, size, X.shape[1], _frozen_state(model))
+    key = (per_layer, size, X.shape[1])
     predictors = _PREDICTORS.setdefault(model, {})
     compiled = predictors.get(key)
     if compiled is None:
         predictors.clear()  # only the newest trace of a model is kept
         compiled = predictors[key] = autograd.compile(_traced_outputs(weakref.ref(model), per_layer), cache_size=1)
     pieces = []
+    running = _running_arguments([m for m in model.modules() if isinstance(m, BatchNorm)])
     with _evaluating(model):
         for start in range(0, len(X), size):
             block = X[start:start + size]
             if len(block) < size:  # the same traced shape: pad, then drop the padding
                 block = np.concatenate([block, np.zeros((size - len(block), X.shape[1]))])
-            flat = compiled.forward_array(block)
+            flat = compiled.forward_array(block, *running)
             pieces.append(flat.reshape(size, -1) if not per_layer else flat)
     if not per_layer:
         return np.concatenate(pieces)[:len(X)]
@@ -260,15 +266,16 @@ def predict_rows(model: Sequential, X: Sequence) -> list:  # noqa: N803
 def _traced_outputs(model_ref: Callable, per_layer: bool) -> Callable:
     """The function to compile: the model's outputs per sample, or every layer's (the model is
     held weakly, so that the cache of predictors does not keep it alive)."""
-    def outputs(rows: list) -> list:
+    def outputs(rows: list, *running: list) -> list:
         model = model_ref()
-        if not per_layer:
-            return [out if isinstance(out, list) else [out] for out in model(rows)]
-        layers, batch = [], rows
-        for layer in model.layers:
-            batch = layer.forward_rows(batch)
-            layers.append(batch)
-        return layers
+        with _running_given([m for m in model.modules() if isinstance(m, BatchNorm)], running):
+            if not per_layer:
+                return [out if isinstance(out, list) else [out] for out in model(rows)]
+            layers, batch = [], rows
+            for layer in model.layers:
+                batch = layer.forward_rows(batch)
+                layers.append(batch)
+            return layers
     return outputs
 
 

@@ -316,12 +316,30 @@ class BatchNorm(RowModule):
             else:
                 self.update_running([v.data for v in means], [v.data for v in variances], size)
         else:
+            means, inverse_stds = self.given_running or self.evaluation_constants()
             for f in range(features):
-                inverse_std = 1.0 / math.sqrt(self.running_var[f] + self.eps)
-                mean = self.running_mean[f]
-                columns.append([dot([self.weight[f]], [(row[f] - mean) * inverse_std], self.bias[f])
+                columns.append([dot([self.weight[f]], [(row[f] - means[f]) * inverse_stds[f]], self.bias[f])
                                 for row in batch])
         return [list(row) for row in zip(*columns)]
+
+    def evaluation_constants(self) -> tuple[list[float], list[float]]:
+        """What evaluation mode applies per feature: the running means and
+        ``1 / √(running variance + eps)``."""
+        return list(self.running_mean), [1.0 / math.sqrt(v + self.eps) for v in self.running_var]
+
+    given_running = None
+    """Set by :meth:`using_running`: ``(means, inverse_stds)`` to use in evaluation mode instead
+    of :meth:`evaluation_constants` (a compiled prediction passes them in as inputs, since a
+    trace would freeze numbers read from the running estimates)."""
+
+    @contextmanager
+    def using_running(self, means: Sequence[Any], inverse_stds: Sequence[Any]) -> Iterator[None]:
+        """Inside the block, evaluation-mode calls use these means and inverse deviations."""
+        self.given_running = (means, inverse_stds)
+        try:
+            yield
+        finally:
+            self.given_running = None
 
     collected_statistics = None
     """While :meth:`collecting_statistics` is active: the batch means and variances (Values) of

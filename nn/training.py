@@ -459,7 +459,7 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
             val_loss = val_acc = None
             if X_val is not None:
                 try:
-                    if trainer is not None and trainer.evaluation is not None:
+                    if trainer is not None:
                         val_loss, outputs = trainer.evaluate(X_val, val_targets)
                         val_acc = accuracy(outputs, val_targets, loss_name) if loss_name != "mse" else None
                     else:
