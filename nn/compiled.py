@@ -173,7 +173,7 @@ def training_for(model: Module, loss_function: Callable, params: list[Value], l1
 
 _PREDICTORS: "weakref.WeakKeyDictionary[Module, dict]" = weakref.WeakKeyDictionary()
 
-GRID_CHUNK = 1024
+GRID_CHUNK = 256
 """How many points :func:`predict_grid` traces at once (and then replays per chunk)."""
 
 
@@ -241,7 +241,7 @@ def predict_grid(model: Module, points: Any, *, per_layer: bool = False, chunk: 
     return layers
 
 
-COMPILED_PREDICT_MIN = 256
+COMPILED_PREDICT_MIN = 512
 """:func:`nn.predict` compiles from this many samples on (below, the scalar graph is as fast)."""
 
 _TRACEABLE = (Sequential, Layer, Maxout, MaxoutUnit, Neuron, Dropout, BatchNorm)
