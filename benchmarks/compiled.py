@@ -8,7 +8,9 @@
    written as the demo notebook writes it (``p.data -= lr * p.grad``) for valuegraph and
    micrograd, and as ``torch.optim.SGD`` for PyTorch (float64 tensors, one batched graph), timed
    with PyTorch's default threads and with ``torch.set_num_threads(1)``; the faster is the one
-   compared. The engines take turns within each repeat, so they share the machine's noise; the
+   compared. The compiled step is likewise timed with numpy's default BLAS threads and with one
+   (``threadpoolctl``): on a shared 2-core machine a second BLAS or torch thread mostly waits,
+   and the faster of each is compared. The engines take turns within each repeat, so they share the machine's noise; the
    figure is the median over a repeat's steps, and the table shows the median of the repeats
    and their range. The losses of the compiled and scalar runs are compared step by step.
 2. **trace + build**: the first call of a compiled step (trace on Values, group, build the
