@@ -4,7 +4,7 @@
 
 1. **micrograd's demo step**: ``MLP(2, [16, 16, 1])``, 100 moons points, mean hinge loss +
    1e-4·Σw², SGD (``lr = 1 - 0.9k/100``), full batch; every engine starts from micrograd's weights
-   (``random.seed(1337)``). One step is forward, backward, zeroing the gradients and the update,
+   (``random.seed(1337)``); the 100-step schedule restarts every 100 steps. One step is forward, backward, zeroing the gradients and the update,
    written as the demo notebook writes it (``p.data -= lr * p.grad``) for valuegraph and
    micrograd, and as ``torch.optim.SGD`` for PyTorch (float64 tensors, one batched graph), timed
    with PyTorch's default threads and with ``torch.set_num_threads(1)``; the faster is the one
@@ -59,7 +59,8 @@ ALPHA = 1e-4
 
 
 def lr_at(k: int) -> float:
-    return 1.0 - 0.9 * k / 100
+    """The demo's learning rate at step k, its 100-step schedule repeated (timing runs longer)."""
+    return 1.0 - 0.9 * (k % 100) / 100
 
 
 # -- the workloads ------------------------------------------------------------------------------
