@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import math
 import numbers
 from collections import OrderedDict
 from itertools import chain
@@ -58,6 +59,10 @@ from .value import Constant, Value, enable_grad
 from .value import sum as value_sum
 
 __all__ = ["compile", "CompiledFunction", "CompiledValue"]
+
+LONG_SUM = 32
+"""A ``sum`` of this many terms or more is added as a sum of partial sums (the rule's Python
+loop would otherwise run once per term)."""
 
 CACHE_SIZE = 8
 """How many programs (argument structures) a compiled function keeps, least recently used out."""
@@ -378,6 +383,10 @@ class Program:
             group.index = np.ascontiguousarray(index.T)     # (nargs, k): one row per argument
             group.contributions = np.empty(group.index.shape)
             group.scatter = _scatter_plan(np, group.index.ravel())
+            if first.op.name == "sum" and nargs >= LONG_SUM:  # associative: may be added in blocks
+                group.kind = "blocked_sum"
+                group.cols = math.isqrt(nargs)
+                group.rows = nargs // group.cols
         return group
 
     def _try_matrix_product(self, group: _Group, index: Any, n: int) -> Any:
@@ -443,9 +452,18 @@ class Program:
                     values[group.start:group.stop] = out
                 else:
                     gathered = values[group.index]
-                    # n-ary ops (sum) take the (nargs, k) array as their sequence of arguments
-                    args = group.gathered = gathered if group.op.arity is None else tuple(gathered)
-                    values[group.start:group.stop] = group.out = group.op.forward(m, args, group.param)
+                    if group.kind == "blocked_sum":
+                        # a long sum as a sum of √n partial sums: the rule's loop runs 2√n times, not n
+                        rows, block = group.rows, group.cols
+                        partial = group.op.forward(m, gathered[:rows * block].reshape(rows, -1), None)
+                        args = np.concatenate([partial.reshape(block, -1), gathered[rows * block:]])
+                        group.out = group.op.forward(m, args, None)
+                        group.gathered = gathered
+                    else:
+                        # n-ary ops (sum) take the (nargs, k) array as their sequence of arguments
+                        args = group.gathered = gathered if group.op.arity is None else tuple(gathered)
+                        group.out = group.op.forward(m, args, group.param)
+                    values[group.start:group.stop] = group.out
         if not np.isfinite(values).all():
             self._raise_forward_error()
         return values[self.output_slots]

@@ -173,6 +173,19 @@ def test_an_mlp_with_an_l2_penalty_matches_the_scalar_engine_step_after_step():
     assert {g.kind for g in program.groups if g.op.name == "dot"} == {"matmul"}
 
 
+@pytest.mark.parametrize("terms", [31, 32, 100, 1001])
+def test_a_long_sum_added_in_blocks_matches_the_scalar_engine(terms):
+    w = Value(0.3)
+    X = [[math.sin(i) * 3.0, math.cos(i * 0.7)] for i in range(terms)]  # noqa: N806
+
+    def fn(X):  # noqa: N803
+        return autograd.sum([(w * x[0] + x[1]).tanh() * x[0] for x in X]) * w
+
+    expected = scalar_run(lambda X: (fn(X), []), X, [w])  # noqa: N803
+    got = compiled_run(autograd.compile(lambda X: (fn(X), [])), X, [w])  # noqa: N803
+    assert_same(expected, got)
+
+
 # --------------------------------------------------------------------------------------------
 # Tracing, the cache, parameters and constants.
 # --------------------------------------------------------------------------------------------
