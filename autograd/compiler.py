@@ -201,9 +201,12 @@ def _flatten_arguments(args: tuple, kwargs: dict) -> tuple[tuple, Any, list]:
         shapes.append(array.shape)
     flat = np.concatenate(arrays) if len(arrays) != 1 else arrays[0]
     if not np.isfinite(flat).all():
-        position = int(np.flatnonzero(~np.isfinite(flat))[0])
-        raise ValueError(f"compile: the arguments must be finite numbers, got {flat[position]!r} "
-                         f"(number {position} of the flattened arguments)")
+        for (where, _), array, shape in zip(named, arrays, shapes):
+            bad = np.flatnonzero(~np.isfinite(array))
+            if len(bad):
+                index = "".join(f"[{i}]" for i in np.unravel_index(int(bad[0]), shape))
+                raise ValueError(f"compile: argument {where!r}{index} must be a finite number, "
+                                 f"got {float(array[bad[0]])!r}")
     key = (len(args), tuple(sorted(kwargs)), tuple(shapes))
     return key, flat, shapes
 
