@@ -28,8 +28,9 @@ How the program is built:
    outputs to a contiguous range. Backward visits the groups deepest first, multiplies the
    table's ``op.local_grads`` by the upstream gradients and scatter-adds them to the inputs.
    The only special cases are in how arguments are gathered and scattered: ``dot`` groups
-   run as matrix products when they form one (a layer: every neuron × every sample), and
-   contributions that land on the same slot are added with one ``bincount``.
+   run as matrix products when they form one (a layer: every neuron × every sample), a long
+   ``sum`` is added as a sum of partial sums (through the same rule), and contributions that
+   land on the same slot are added with one ``bincount``.
 
 **The trace caveat** (as ``jax.jit``'s): ``fn`` runs once, on the first arguments of a
 structure. A Python ``if`` on ``.data`` inside ``fn`` (``if x.data > 0: ...``), a value read
@@ -54,6 +55,8 @@ from itertools import chain
 from typing import Any, Callable
 
 from .ops import OPS
+
+SUM = OPS["sum"]
 from .graph import topological_order
 from .value import Constant, Value, enable_grad
 from .value import sum as value_sum
@@ -376,12 +379,6 @@ class Program:
             group.x_scatter = _scatter_plan(np, group.x_index.ravel())
             group.w_scatter = _scatter_plan(np, group.w_index.ravel())
             group.b_scatter = _scatter_plan(np, group.b_index) if group.has_bias else None
-        elif first.op.name == "dot":
-            group.kind = "rowdot"
-            group.n = first.param
-            group.has_bias = nargs > 2 * first.param
-            group.index = index                             # (k, nargs)
-            group.scatter = _scatter_plan(np, index.ravel())
         else:
             group.index = np.ascontiguousarray(index.T)     # (nargs, k): one row per argument
             group.contributions = np.empty(group.index.shape)
@@ -446,13 +443,6 @@ class Program:
                     np.matmul(x, w.T, out=out)
                     if group.has_bias:
                         out += values[group.b_index]
-                elif kind == "rowdot":
-                    gathered = group.gathered = values[group.index]
-                    n = group.n
-                    out = np.einsum("ij,ij->i", gathered[:, :n], gathered[:, n:2 * n])
-                    if group.has_bias:
-                        out += gathered[:, 2 * n]
-                    values[group.start:group.stop] = out
                 else:
                     gathered = values[group.index]
                     if group.kind == "blocked_sum":
@@ -463,8 +453,9 @@ class Program:
                         group.out = group.op.forward(m, args, None)
                         group.gathered = gathered
                     else:
-                        # n-ary ops (sum) take the (nargs, k) array as their sequence of arguments
-                        args = group.gathered = gathered if group.op.arity is None else tuple(gathered)
+                        # a sum takes the (nargs, k) array as its sequence of arguments; every other
+                        # rule (dot slices and joins its arguments) a tuple of rows
+                        args = group.gathered = gathered if group.op is SUM else tuple(gathered)
                         group.out = group.op.forward(m, args, group.param)
                     values[group.start:group.stop] = group.out
         if not np.isfinite(values).all():
@@ -493,19 +484,10 @@ class Program:
                     _scatter(grads, group.w_scatter, (g.T @ group.x).ravel())
                     if group.has_bias:
                         _scatter(grads, group.b_scatter, g.sum(axis=0))
-                elif kind == "rowdot":
-                    gathered, n = group.gathered, group.n
-                    contributions = np.empty_like(gathered)
-                    column = upstream[:, None]
-                    np.multiply(gathered[:, n:2 * n], column, out=contributions[:, :n])
-                    np.multiply(gathered[:, :n], column, out=contributions[:, n:2 * n])
-                    if group.has_bias:
-                        contributions[:, 2 * n] = upstream
-                    _scatter(grads, group.scatter, contributions.ravel())
                 else:
                     local = group.op.local_grads(m, group.gathered, group.out, group.param)
                     contributions = group.contributions
-                    if group.op.arity is None and all(type(item) is float for item in local):
+                    if group.op is SUM and all(type(item) is float for item in local):
                         np.multiply(np.array(local)[:, None], upstream, out=contributions)
                     else:
                         for item, row in zip(local, contributions):
@@ -534,7 +516,7 @@ class Program:
             row, col = divmod(j, group.cols)
             parents = [*group.w_index[col], *group.x_index[row]]
             return parents + [group.b_index[col]] if group.has_bias else parents
-        return list(group.index[j] if group.kind == "rowdot" else group.index[:, j])
+        return list(group.index[:, j])
 
     def _sample_of(self, slot: int) -> int | None:
         """The row of the first argument that the node in ``slot`` depends on, if only one."""
