@@ -160,7 +160,11 @@ _TRAINERS: "weakref.WeakKeyDictionary[Module, tuple]" = weakref.WeakKeyDictionar
 def training_for(model: Module, loss_function: Callable, params: list[Value], l1: float, l2: float) -> CompiledTraining:
     """The model's compiled trainer for this loss and these penalties, kept between
     :func:`fit` calls (a playground calling ``fit(epochs=1)`` per frame traces once)."""
-    key = (loss_function, l1, l2, tuple(map(id, params)), tuple(map(id, model.modules())))
+    modules = list(model.modules())
+    # what a trace freezes besides the graph's shape: which dropouts are on, batch norm's eps
+    settings = tuple((m.p > 0) if isinstance(m, Dropout) else m.eps if isinstance(m, BatchNorm) else None
+                     for m in modules)
+    key = (loss_function, l1, l2, tuple(map(id, params)), tuple(map(id, modules)), settings)
     cached = _TRAINERS.get(model)
     if cached is not None and cached[0] == key:
         return cached[1]

@@ -160,3 +160,21 @@ def test_fit_called_again_on_the_same_model_reuses_its_trace_and_the_model_can_b
     del model, trainer
     gc.collect()
     assert alive() is None
+
+
+def test_turning_dropout_on_between_fit_calls_traces_a_step_with_masks():
+    import random
+
+    X, y = nn.datasets.xor(n=30, seed=1)  # noqa: N806
+    model = nn.MLP(2, [6, 1], dropout=0.5, seed=0)
+    dropout = model.layers[0].dropout
+    start = [p.data for p in model.parameters()]
+    dropout.p = 0.0
+    nn.fit(model, X, y, epochs=1, batch_size=10, progress=False)  # traced without dropout
+    dropout.p = 0.5
+    losses = []
+    for compiled in (True, False):
+        nn.vector_to_parameters(start, model.parameters())
+        dropout.rng = random.Random(3)
+        losses.append(nn.fit(model, X, y, epochs=2, batch_size=10, progress=False, compiled=compiled).train_loss)
+    assert close_lists(losses[0], losses[1])
