@@ -335,13 +335,18 @@ def _to_finite_float(x: Any, what: str) -> float:
     if not _is_real_number(x):
         raise TypeError(f"{what} must be a real number (an int, float, bool or other numbers.Real), "
                         f"got {type(x).__name__}: {x!r}")
-    try:
-        result = float(x)
-    except OverflowError:
-        result = math.inf
+    result = _as_float(x)
     if not math.isfinite(result):
         raise ValueError(f"{what} must be finite, got {result!r}")
     return result
+
+
+def _as_float(x: Any) -> float:
+    """``float(x)`` for a real number, ``inf`` for an int too large for a float."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf
 
 
 def _as_value(x: Any, op_name: str) -> Value:
@@ -351,7 +356,10 @@ def _as_value(x: Any, op_name: str) -> Value:
         return x
     if not _is_real_number(x):
         raise TypeError(f"{op_name}: expected a Value or a real number, got {type(x).__name__}: {x!r}")
-    return Constant(_to_finite_float(x, f"{op_name}: an operand"))
+    try:
+        return Constant(x)
+    except ValueError:  # not finite: say which op it was given to
+        raise ValueError(f"{op_name}: an operand must be finite, got {_as_float(x)!r}") from None
 
 
 def _number(x: Any, comparison: str) -> float:
