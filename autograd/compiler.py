@@ -202,7 +202,7 @@ def _flatten_arguments(args: tuple, kwargs: dict) -> tuple[tuple, Any, list]:
         array = _as_float_array(arg, where)
         arrays.append(array.ravel())
         shapes.append(array.shape)
-    flat = np.concatenate(arrays) if len(arrays) != 1 else arrays[0]
+    flat = arrays[0] if len(arrays) == 1 else np.concatenate(arrays) if arrays else np.empty(0)
     if not np.isfinite(flat).all():
         for (where, _), array, shape in zip(named, arrays, shapes):
             bad = np.flatnonzero(~np.isfinite(array))

@@ -220,6 +220,14 @@ def test_parameters_are_read_fresh_and_their_gradients_accumulate_as_leaves_do()
     assert w.grad == 8.0
 
 
+def test_a_function_of_parameters_only_takes_no_arguments():
+    w = Value(3.0)
+    compiled = autograd.compile(lambda: w * w)
+    out = compiled()
+    out.backward()
+    assert (out.data, w.grad) == (9.0, 6.0)
+
+
 def test_numbers_written_in_fn_are_constants_and_a_python_if_on_data_is_frozen_at_trace():
     def fn(x):
         if x.data > 0:  # a Python branch: decided once, when tracing
