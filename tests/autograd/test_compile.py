@@ -173,6 +173,25 @@ def test_an_mlp_with_an_l2_penalty_matches_the_scalar_engine_step_after_step():
     assert {g.kind for g in program.groups if g.op.name == "dot"} == {"matmul"}
 
 
+@given(sizes=st.lists(st.integers(1, 4), min_size=2, max_size=4), rows=st.integers(1, 6), seed=st.integers(0, 99),
+       activation=st.sampled_from(["relu", "tanh", "elu", "leaky_relu", "sigmoid"]))
+def test_random_networks_as_matrix_products_match_the_scalar_engine(sizes, rows, seed, activation):
+    import random
+
+    import nn
+
+    rng = random.Random(seed)
+    X = [[rng.uniform(-2, 2) for _ in range(sizes[0])] for _ in range(rows)]  # noqa: N806
+    model = nn.MLP(sizes[0], sizes[1:], activation=activation, seed=seed)
+    params = model.parameters()
+
+    def fn(X):  # noqa: N803
+        outputs = [out if isinstance(out, Value) else autograd.sum(out) for out in model(X)]
+        return autograd.sum(outputs) + 0.1 * autograd.dot(params, params), outputs
+
+    assert_same(scalar_run(fn, X, params), compiled_run(autograd.compile(fn), X, params))
+
+
 @pytest.mark.parametrize("terms", [31, 32, 100, 1001])
 def test_a_long_sum_added_in_blocks_matches_the_scalar_engine(terms):
     w = Value(0.3)
