@@ -29,9 +29,13 @@ from .module import Module
 
 __all__ = ["predict_grid", "CompiledTraining", "training_for", "compile_unsupported"]
 
-COMPILED_LOSSES = ("mse", "hinge", "bce_with_logits")
-"""Losses whose graph does not depend on the numbers it is computed on (the others branch on
-``.data`` in Python, which a trace would freeze)."""
+COMPILED_LOSSES = ("mse", "hinge", "bce_with_logits", "cross_entropy")
+"""Losses whose graph does not depend on the numbers it is computed on (binary_cross_entropy
+clamps its logs by a Python test on ``.data``, which a trace would freeze). cross_entropy's
+targets are passed as one-hot rows (a class index would pick a logit at trace time); the
+shift it subtracts before ``exp`` is read at trace time, which changes no value (any shift
+gives the same loss) unless the logits later move ~700 away from it (then ``exp`` overflows
+and the error says so)."""
 
 
 def _numpy_missing() -> bool:
@@ -56,6 +60,8 @@ def compile_unsupported(model: Any, loss_name: str | None) -> str | None:
         dropout_widths(model)
     except TypeError as error:
         return str(error)
+    if loss_name == "cross_entropy" and not isinstance(model, Sequential):
+        return f"cross_entropy needs the number of classes of a Sequential or MLP, not of a {type(model).__name__}"
     return None
 
 
@@ -104,7 +110,11 @@ class CompiledTraining:
     ``.backward()`` on it), the data loss's value and the outputs as floats."""
 
     def __init__(self, model: Module, loss_function: Callable, params: list[Value], l1: float, l2: float) -> None:
-        from .losses import l1_penalty, l2_penalty
+        from .losses import cross_entropy, l1_penalty, l2_penalty
+
+        # cross_entropy picks a logit by class index: a trace would freeze which one
+        self.classes = _layer_widths(model)[-1] if loss_function is cross_entropy else None
+        self.loss_function = loss_function
 
         # The model is held weakly: trainers are cached per model (training_for) and must not
         # keep it alive. Its layers (dropouts, norms) are held as they are.
@@ -137,9 +147,21 @@ class CompiledTraining:
 
         self.evaluation = autograd.compile(evaluation, cache_size=2)
 
+    def check_targets(self, y: list) -> None:
+        """Run the loss's own checks on every target once (a trace checks only its first
+        minibatch's), on outputs of the right shape."""
+        outputs = [[0.0] * self.classes for _ in y] if self.classes is not None else [0.0] * len(y)
+        self.loss_function(outputs, y)
+
+    def _targets(self, y: list) -> list:
+        """The targets as arguments: one-hot rows for cross_entropy's class indices."""
+        if self.classes is None:
+            return y
+        return [[1.0 if j == t else 0.0 for j in range(self.classes)] for t in y]
+
     def step(self, X: list, y: list) -> tuple[Any, float, list]:  # noqa: N803
         masks = [dropout.draw_masks(len(X), width) for dropout, width in self.dropouts]
-        objective, data_loss, outputs, statistics = self.compiled(X, y, *masks)
+        objective, data_loss, outputs, statistics = self.compiled(X, self._targets(y), *masks)
         for norm, calls in zip(self.norms, statistics):
             for means, variances in calls:
                 norm.update_running([v.data for v in means], [v.data for v in variances], len(X))
@@ -150,7 +172,7 @@ class CompiledTraining:
         from .training import _evaluating
 
         with _evaluating(self.model_ref()):
-            loss, outputs = self.evaluation(X, y, *_running_arguments(self.norms))
+            loss, outputs = self.evaluation(X, self._targets(y), *_running_arguments(self.norms))
         return loss.data, _floats(outputs)
 
 

@@ -128,7 +128,8 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Value:
     largest logit subtracted first so nothing overflows.
 
     ``logits``: one list of class scores per sample (or one list for one sample); ``targets``:
-    class indices.
+    class indices, or (as PyTorch accepts) one list of class probabilities per sample, giving
+    ``Σⱼ tⱼ·(log Σₖ e^{zₖ} - zⱼ)`` (for a one-hot list, the same number as its class index).
     """
     logits = list(logits)
     one_sample = bool(logits) and isinstance(logits[0], (Value, numbers.Real))
@@ -145,12 +146,20 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Value:
     for i, (row, target) in enumerate(zip(logits, targets)):
         if isinstance(row, Value) or not isinstance(row, (list, tuple)) or len(row) < 2:
             raise TypeError(f"cross_entropy: logits[{i}] must be a list of at least 2 class scores, got {row!r}")
-        if isinstance(target, bool) or not isinstance(target, numbers.Integral) or not 0 <= target < len(row):
+        probabilities = isinstance(target, (list, tuple))
+        if probabilities:
+            if len(target) != len(row) or not all(0.0 <= _number(t) <= 1.0 for t in target):
+                raise ValueError(f"cross_entropy: targets[{i}] = {target!r} must be {len(row)} class probabilities "
+                                 f"in [0, 1] (or a class index)")
+        elif isinstance(target, bool) or not isinstance(target, numbers.Integral) or not 0 <= target < len(row):
             raise ValueError(f"cross_entropy: targets[{i}] = {target!r} must be a class index in 0..{len(row) - 1}")
         row = [as_value(z, f"cross_entropy: logits[{i}][{j}]") for j, z in enumerate(row)]
-        shift = max(z.data for z in row)
+        shift = max(z.data for z in row)  # any shift gives the same value; this one cannot overflow
         log_sum_exp = value_sum([(z - shift).exp() for z in row]).log() + shift
-        losses.append(log_sum_exp - row[int(target)])
+        if probabilities:
+            losses.append(dot(list(target), [log_sum_exp - z for z in row]))
+        else:
+            losses.append(log_sum_exp - row[int(target)])
     return _reduce("cross_entropy", losses, reduction)
 
 

@@ -324,9 +324,9 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
       traced once and replayed as array kernels, with the same losses as the scalar graph
       (dropout masks are drawn every step, batch norm's running estimates updated from each
       step's statistics). ``compiled=False`` builds the scalar graph every step, as the lecture
-      draws it. What cannot be compiled (a loss function of your own, the losses that branch on
-      ``.data``, a model that is not an nn Module, no numpy) trains on the scalar graph after a
-      one-line ``UserWarning`` saying why.
+      draws it. What cannot be compiled (a loss function of your own, ``binary_cross_entropy``,
+      which branches on ``.data``, a model that is not an nn Module, no numpy) trains on the
+      scalar graph after a one-line ``UserWarning`` saying why.
 
     Ctrl-C stops cleanly and returns the history so far. A loss that cannot be computed
     (overflow, a domain error, a non-finite gradient: NaN or infinity never reach the weights)
@@ -415,8 +415,8 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     if compiled:
         reason = compile_unsupported(model, loss_name)
         if reason is None:
-            loss_function(list(targets), targets)  # the loss's own checks of every target, once
             trainer = training_for(model, loss_function, params, l1, l2)
+            trainer.check_targets(targets)
         else:
             warnings.warn(f"fit: training on the scalar graph, not compiled: {reason}", UserWarning, stacklevel=2)
     function_name = getattr(loss_function, "__name__", "")

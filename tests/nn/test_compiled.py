@@ -83,15 +83,36 @@ def test_compiled_batch_norm_matches_the_scalar_statistics_and_running_averages(
         assert norm_b.running_mean != [0.0] * len(norm_b.running_mean)
 
 
+def test_compiled_cross_entropy_with_three_classes_matches_the_scalar_path():
+    X, y = nn.datasets.spiral(n=60, classes=3, seed=0)  # noqa: N806
+    (scalar, a), (compiled, b) = train_both(lambda: nn.MLP(2, [8, 3], activation="tanh", seed=0), X, y,
+                                            loss="cross_entropy", epochs=3, batch_size=10, validation_split=0.2)
+    assert close_lists(compiled.train_loss, scalar.train_loss)
+    assert close_lists(compiled.val_loss, scalar.val_loss)
+    assert compiled.train_acc == scalar.train_acc
+    with pytest.raises(ValueError, match=r"targets\[2\] = 3 must be a class index in 0..2"):
+        nn.fit(nn.MLP(2, [4, 3], seed=0), X[:5], [0, 1, 3, 1, 0], loss="cross_entropy", progress=False)
+
+
+def test_cross_entropy_takes_class_probabilities_as_pytorch_does():
+    logits = [[1.0, -0.5, 2.0], [0.3, 0.2, -1.0]]
+    by_index = nn.cross_entropy(logits, [2, 0]).data
+    assert math.isclose(nn.cross_entropy(logits, [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]).data, by_index, rel_tol=1e-15)
+    soft = nn.cross_entropy(logits, [[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]]).data
+    lse = [math.log(sum(math.exp(z) for z in row)) for row in logits]
+    first = sum(t * (lse[0] - z) for t, z in zip([0.2, 0.3, 0.5], logits[0]))  # -Σ tⱼ log softmaxⱼ
+    assert math.isclose(soft, (first + lse[1] - logits[1][0]) / 2, rel_tol=1e-12)
+
+
 @pytest.mark.parametrize("loss, reason", [
-    ("cross_entropy", "cross_entropy loss branches on .data"),
+    ("binary_cross_entropy", "binary_cross_entropy loss branches on .data"),
     (lambda outputs, targets: nn.mse(outputs, targets), "a function of yours"),
 ])
 def test_what_cannot_be_compiled_trains_on_the_scalar_graph_after_one_warning(loss, reason):
     X, y = nn.datasets.spiral(n=30, seed=0)  # noqa: N806
-    model = nn.MLP(2, [4, 2], seed=0) if loss == "cross_entropy" else nn.MLP(2, [4, 1], seed=0)
+    model = nn.MLP(2, [4, 1], output_activation="sigmoid", seed=0)
     with pytest.warns(UserWarning, match=f"training on the scalar graph, not compiled: the {reason}"
-                      if loss == "cross_entropy" else f"not compiled: the loss is {reason}") as caught:
+                      if isinstance(loss, str) else f"not compiled: the loss is {reason}") as caught:
         history = nn.fit(model, X, y, loss=loss, epochs=2, progress=False)
     assert len(history) == 2
     assert len([w for w in caught if "not compiled" in str(w.message)]) == 1
