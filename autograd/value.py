@@ -1,4 +1,4 @@
-"""``Value``: one float in a computational graph, and the function that records every op."""
+"""``Value``: one float in a computational graph, and :func:`apply`, which records every op."""
 
 from __future__ import annotations
 
@@ -6,14 +6,12 @@ import math
 import numbers
 import threading
 from contextlib import contextmanager
-from types import SimpleNamespace
 from typing import Any, Iterable, Iterator
 
-from .ops import OPS, Op, _sign
+from .namespaces import FLOAT_MATH
+from .ops import OPS, Op
 
-__all__ = ["Value", "apply", "sum", "dot", "no_grad", "enable_grad", "is_grad_enabled", "VALUE_MATH"]
-
-_isfinite = math.isfinite
+__all__ = ["Value", "Constant", "apply", "sum", "dot", "no_grad", "enable_grad", "is_grad_enabled"]
 
 
 class Value:
@@ -22,37 +20,32 @@ class Value:
     ``Value(data, label=None)`` makes a leaf (an input or a parameter). Arithmetic on values
     (``+ - * / **``, and the methods below) makes new nodes that remember their ``parents``
     in order and the ``op`` that produced them, so that :meth:`backward` can apply the chain
-    rule. Values hash and compare equal by identity: they are graph nodes, not numbers.
+    rule.
+
+    ``<``, ``<=``, ``>`` and ``>=`` compare the numbers and give a ``bool``, so
+    ``if loss < 1e-3: break`` works. ``==`` is identity, as for every graph node: values live
+    in sets and dicts (a pass's visited set, a model's parameters), where two nodes that happen
+    to hold the same number must stay two. Compare ``a.data == b.data`` for the numbers.
     """
 
-    # Parents live in two slots rather than a tuple: a tuple per node would be a second object
-    # for Python's cyclic garbage collector to track, which costs more time than anything else
-    # in building a graph. ``_first``/``_second`` hold the parents of unary and binary ops;
-    # n-ary ops (sum, dot) keep their tuple in ``_first``. Read them through ``parents``.
-    __slots__ = ("data", "grad", "op", "param", "label", "_first", "_second")
+    # Slots keep a node small; "__dict__" lets code written for micrograd's descendants set
+    # attributes of its own (an optimizer's p.m, a drawing's colour), at one pointer per node.
+    __slots__ = ("data", "grad", "op", "param", "parents", "label", "__dict__")
 
     def __init__(self, data: float, label: str | None = None) -> None:
         self.data = _to_finite_float(data, "Value(data)")
         self.grad: Any = 0.0
         self.op: Op | None = None
-        self._first = self._second = None
         self.param: Any = None
+        self.parents: tuple[Value, ...] = ()
         self.label = _check_label(label)
 
     # -- the graph ---------------------------------------------------------------------------
 
     @property
-    def parents(self) -> tuple:
-        """The values this one was computed from, in order (``a + a`` lists ``a`` twice)."""
-        op = self.op
-        if op is None:
-            return ()
-        arity = op.arity
-        if arity == 2:
-            return (self._first, self._second)
-        if arity == 1:
-            return (self._first,)
-        return self._first
+    def is_leaf(self) -> bool:
+        """True for a value made by ``Value(...)`` (or inside ``no_grad``): it has no parents."""
+        return not self.parents
 
     @property
     def _prev(self) -> set:
@@ -65,11 +58,6 @@ class Value:
         """micrograd's name for the op's symbol ('' for a leaf). Prefer ``op``."""
         return "" if self.op is None else self.op.describe(self.param)
 
-    @property
-    def is_leaf(self) -> bool:
-        """True for a value made by ``Value(...)`` (or inside ``no_grad``): it has no parents."""
-        return not self.parents
-
     def backward(self, gradient: float = 1.0, create_graph: bool = False) -> None:
         """Apply the chain rule from this value down to every value it was computed from.
 
@@ -78,7 +66,7 @@ class Value:
         ``create_graph=True`` the gradients are themselves ``Value`` graphs that can be
         differentiated again (higher-order derivatives).
         """
-        from .graph import backward
+        from .graph import backward  # graph.py builds on this module: import at call time
 
         backward(self, gradient=gradient, create_graph=create_graph)
 
@@ -90,7 +78,7 @@ class Value:
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label is not None else ""
-        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+        return f"{type(self).__name__}(data={self.data!r}, grad={self.grad!r}{label})"
 
     def __float__(self) -> float:
         # math.exp(v), float(v): a Value would silently become a number and leave the graph,
@@ -98,52 +86,50 @@ class Value:
         raise TypeError(f"a Value is a node of the graph, not a number: use its methods (v.exp(), "
                         f"v.log(), ...) to stay in the graph, or v.data ({self.data!r}) for the number")
 
+    # -- comparisons: of the numbers, giving a bool (== stays identity, see the class doc) -----
+
+    def __lt__(self, other: Any) -> bool:
+        return self.data < _number(other, "<")
+
+    def __le__(self, other: Any) -> bool:
+        return self.data <= _number(other, "<=")
+
+    def __gt__(self, other: Any) -> bool:
+        return self.data > _number(other, ">")
+
+    def __ge__(self, other: Any) -> bool:
+        return self.data >= _number(other, ">=")
+
+    __hash__ = object.__hash__
+
     # -- arithmetic: + - * / ** and their mirrored forms -------------------------------------
 
     def __add__(self, other: Any) -> Value:
-        if other.__class__ is not Value and (other := _as_value(other, "add")) is None:
-            return NotImplemented
-        return apply(ADD, (self, other))
+        return _binary(ADD, self, other)
 
     def __radd__(self, other: Any) -> Value:
-        if other.__class__ is not Value and (other := _as_value(other, "add")) is None:
-            return NotImplemented
-        return apply(ADD, (other, self))
+        return _binary(ADD, other, self)
 
     def __sub__(self, other: Any) -> Value:
-        if other.__class__ is not Value and (other := _as_value(other, "sub")) is None:
-            return NotImplemented
-        return apply(SUB, (self, other))
+        return _binary(SUB, self, other)
 
     def __rsub__(self, other: Any) -> Value:
-        if other.__class__ is not Value and (other := _as_value(other, "sub")) is None:
-            return NotImplemented
-        return apply(SUB, (other, self))
+        return _binary(SUB, other, self)
 
     def __mul__(self, other: Any) -> Value:
-        if other.__class__ is not Value and (other := _as_value(other, "mul")) is None:
-            return NotImplemented
-        return apply(MUL, (self, other))
+        return _binary(MUL, self, other)
 
     def __rmul__(self, other: Any) -> Value:
-        if other.__class__ is not Value and (other := _as_value(other, "mul")) is None:
-            return NotImplemented
-        return apply(MUL, (other, self))
+        return _binary(MUL, other, self)
 
     def __truediv__(self, other: Any) -> Value:
-        if other.__class__ is not Value and (other := _as_value(other, "div")) is None:
-            return NotImplemented
-        return apply(DIV, (self, other))
+        return _binary(DIV, self, other)
 
     def __rtruediv__(self, other: Any) -> Value:
-        if other.__class__ is not Value and (other := _as_value(other, "div")) is None:
-            return NotImplemented
-        return apply(DIV, (other, self))
+        return _binary(DIV, other, self)
 
     def __pow__(self, exponent: Any) -> Value:
-        """``x ** c`` with a number ``c`` (one parent) or ``x ** y`` with a Value ``y``."""
-        if _is_plain_constant(exponent):  # the common case, checked fast
-            return apply(POW, (self,), exponent)
+        """``x ** c`` with a number ``c`` (one parent, ``c`` its param) or ``x ** y`` with a Value."""
         if isinstance(exponent, Value):
             return apply(POWER, (self, exponent))
         if not _is_real_number(exponent):
@@ -151,8 +137,7 @@ class Value:
         return apply(POW, (self,), _to_finite_float(exponent, "the exponent of **"))
 
     def __rpow__(self, base: Any) -> Value:
-        base = _as_value(base, "power")
-        return NotImplemented if base is None else apply(POWER, (base, self))
+        return _binary(POWER, base, self)
 
     def __neg__(self) -> Value:
         return apply(NEG, (self,))
@@ -163,7 +148,7 @@ class Value:
     def __abs__(self) -> Value:
         return apply(ABS, (self,))
 
-    # -- elementary functions ----------------------------------------------------------------
+    # -- elementary functions: one line each, the math is in the op table --------------------
 
     def abs(self) -> Value:
         """|x|."""
@@ -176,6 +161,10 @@ class Value:
     def log(self) -> Value:
         """Natural logarithm, defined for x > 0."""
         return apply(LOG, (self,))
+
+    def log1p(self) -> Value:
+        """ln(1 + x), exact where ``(1 + x).log()`` loses digits (tiny x); defined for x > -1."""
+        return apply(LOG1P, (self,))
 
     def sqrt(self) -> Value:
         """Square root, defined for x ≥ 0 (its derivative only for x > 0)."""
@@ -198,7 +187,7 @@ class Value:
         return apply(SIGMOID, (self,))
 
     def relu(self) -> Value:
-        """max(0, x)."""
+        """max(0, x), with derivative 0 at x = 0 (``x.max(0)`` splits it: ½ to each side)."""
         return apply(RELU, (self,))
 
     def leaky_relu(self, slope: float = 0.1) -> Value:
@@ -214,82 +203,67 @@ class Value:
         return apply(SOFTPLUS, (self,))
 
     def max(self, other: Any) -> Value:
-        """The larger of this value and ``other`` (``x.max(0)`` is the lecture's ``max(x, 0)``)."""
-        return apply(MAX, (self, _as_value_or_raise(other, "max")))
+        """The larger of this value and ``other`` (``x.max(0)`` is the lecture's ``max(x, 0)``;
+        at a tie each side gets ½ of the gradient, as ``torch.maximum``)."""
+        return apply(MAX, (self, other))
 
     def min(self, other: Any) -> Value:
-        """The smaller of this value and ``other``."""
-        return apply(MIN, (self, _as_value_or_raise(other, "min")))
+        """The smaller of this value and ``other`` (½ of the gradient to each side at a tie)."""
+        return apply(MIN, (self, other))
+
+
+class Constant(Value):
+    """A number written into an expression, such as the 0 of ``x.max(0)`` or the 2 of ``2 * x``:
+    a leaf that :func:`apply` makes for it. It behaves as any leaf; drawings show it as a
+    constant, and :func:`autograd.compile` may treat it as fixed."""
+
+    __slots__ = ()
 
 
 ADD, SUB, MUL, DIV, NEG = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"], OPS["neg"]
-POW, POWER, ABS, EXP, LOG, SQRT = OPS["pow"], OPS["power"], OPS["abs"], OPS["exp"], OPS["log"], OPS["sqrt"]
-SIN, COS, TANH, SIGMOID, RELU = OPS["sin"], OPS["cos"], OPS["tanh"], OPS["sigmoid"], OPS["relu"]
+POW, POWER, ABS, EXP, LOG, LOG1P = OPS["pow"], OPS["power"], OPS["abs"], OPS["exp"], OPS["log"], OPS["log1p"]
+SQRT, SIN, COS, TANH, SIGMOID, RELU = OPS["sqrt"], OPS["sin"], OPS["cos"], OPS["tanh"], OPS["sigmoid"], OPS["relu"]
 LEAKY_RELU, ELU, SOFTPLUS, MAX, MIN = OPS["leaky_relu"], OPS["elu"], OPS["softplus"], OPS["max"], OPS["min"]
 SUM, DOT = OPS["sum"], OPS["dot"]
 
-_new_value = Value.__new__
-
 
 # --------------------------------------------------------------------------------------------
-# Recording ops: the only place where op nodes are made (leaves come from Value() and _as_value).
+# Recording ops: the only place where op nodes are made.
 # --------------------------------------------------------------------------------------------
 
-def apply(op: Op, parents: tuple[Value, ...], param: Any = None) -> Value:
+def apply(op: Op, parents: tuple, param: Any = None) -> Value:
     """Run ``op`` forward on the parents' data and record the result as a new node.
 
-    ``parents`` are Values; an n-ary op's (``sum``, ``dot``) may also hold numbers, which
-    become constant leaves (anything else is a ``TypeError`` naming the op). Domain errors
-    (``log(0)``, division by zero...) and overflow are raised here, at the op that caused
-    them, naming the op and its operands; nothing is recorded then.
+    Numbers among ``parents`` become :class:`Constant` leaves; anything else that is not a
+    ``Value`` is a ``TypeError`` naming the op. An input outside the op's domain (``log(0)``,
+    ``x / 0``...) and a result too large for a float raise here, at the op that caused them,
+    naming the op and its operands; nothing is recorded then.
     """
-    arity = op.arity
-    if arity == 2:
-        first, second = parents
-        args = (first.data, second.data)
-    elif arity == 1:
-        first, second = parents[0], None
-        args = (first.data,)
-    else:  # n-ary ops keep their parents' tuple in the first slot
-        # The Values' data, checking their class on the way: anything else (a number, a
-        # subclass of Value, a wrong type) makes the counts differ; _as_parents converts or raises.
-        args = tuple([p.data for p in parents if p.__class__ is Value])
-        if len(args) != len(parents):
-            parents = _as_parents(parents, op.name)
-            args = tuple([p.data for p in parents])
-        first, second = parents, None
+    parents = tuple([p if isinstance(p, Value) else _constant(p, op.name) for p in parents])
+    args = tuple([p.data for p in parents])
+    if op.domain is not None and not op.domain(FLOAT_MATH, args, param):
+        raise op.domain_error(args, param)
     try:
-        data = op.forward(args, param)
-    except (ValueError, ZeroDivisionError, OverflowError) as error:
-        raise type(error)(_forward_error_message(op, parents, param, error)) from None
-    if data - data != 0.0:  # inf or nan: the finite inputs overflowed
-        raise OverflowError(_forward_error_message(op, parents, param, None))
-    node = _new_value(Value)
-    node.data = data
-    node.grad = 0.0
-    node.label = None
-    if _grad_mode_blocks and not _grad_state.enabled:  # inside no_grad: record no parents
-        node.op = node.param = node._first = node._second = None
-    else:
-        node.op = op
-        node.param = param
-        node._first = first
-        node._second = second
+        data = op.forward(FLOAT_MATH, args, param)
+    except OverflowError:
+        raise op.overflow_error(args, param) from None
+    if not math.isfinite(data):
+        raise op.overflow_error(args, param)
+    node = Value.__new__(Value)  # skips Value()'s checks of user input: data is a finite float
+    node.data, node.grad, node.label = data, 0.0, None
+    if _grad_state.enabled:
+        node.op, node.param, node.parents = op, param, parents
+    else:  # inside no_grad: a leaf
+        node.op, node.param, node.parents = None, None, ()
     return node
 
 
-def format_operands(parents: tuple) -> str:
-    """The parents' data for an error message: ``1.0, 2.0`` (the first six, then ``...``)."""
-    return ", ".join(f"{p.data!r}" for p in parents[:6]) + (", ..." if len(parents) > 6 else "")
-
-
-def _forward_error_message(op: Op, parents: tuple, param: Any, error: Exception | None) -> str:
-    operands = format_operands(parents)
-    call = f"{op.name}({operands})" if param is None else f"{op.name}({operands}; {op.describe(param)})"
-    if error is None or isinstance(error, OverflowError):
-        return f"{call}: the result overflows a float (largest is about 1.8e308)"
-    domain = f"; {op.name} is defined for {op.domain}" if op.domain else ""
-    return f"{call}: {error}{domain}"
+def _binary(op: Op, a: Any, b: Any) -> Value:
+    """``a op b`` for the operators: ``NotImplemented`` (Python then tries the other operand's
+    method, or raises its usual TypeError) when one side is neither a Value nor a number."""
+    if not (_is_operand(a) and _is_operand(b)):
+        return NotImplemented
+    return apply(op, (a, b))
 
 
 def sum(values: Iterable[Any], start: Any = 0.0) -> Value:
@@ -311,21 +285,11 @@ def dot(weights: Iterable[Any], inputs: Iterable[Any], bias: Any = 0.0) -> Value
     Numbers among the weights, inputs or bias become constant leaves. ``ValueError`` if the
     two sequences differ in length.
     """
-    w = weights if weights.__class__ in (list, tuple) else list(weights)
-    x = inputs if inputs.__class__ in (list, tuple) else list(inputs)
+    w, x = list(weights), list(inputs)
     if len(w) != len(x):
         raise ValueError(f"dot: {len(w)} weights but {len(x)} inputs (they must have the same length)")
-    if bias.__class__ is Value or not (isinstance(bias, (int, float)) and bias == 0):
-        parents = (*w, *x, bias)
-    else:
-        parents = (*w, *x)
-    return apply(DOT, parents, len(w))
-
-
-def _as_parents(items: tuple, op_name: str) -> tuple[Value, ...]:
-    """``items`` as a tuple of Values: numbers become constant leaves; anything else is a
-    ``TypeError`` naming the op."""
-    return tuple([_as_value_or_raise(item, op_name) for item in items])
+    no_bias = not isinstance(bias, Value) and isinstance(bias, (int, float)) and bias == 0
+    return apply(DOT, (*w, *x) if no_bias else (*w, *x, bias), len(w))
 
 
 # --------------------------------------------------------------------------------------------
@@ -337,10 +301,6 @@ class _GradState(threading.local):
 
 
 _grad_state = _GradState()
-_grad_mode_blocks = 0
-"""How many ``no_grad``/``enable_grad`` blocks are open in all threads: while none is, recording
-an op skips the (slower) thread-local look-up."""
-_grad_mode_lock = threading.Lock()
 
 
 def is_grad_enabled() -> bool:
@@ -350,17 +310,12 @@ def is_grad_enabled() -> bool:
 
 @contextmanager
 def _grad_mode(enabled: bool) -> Iterator[None]:
-    global _grad_mode_blocks
     previous = _grad_state.enabled
-    with _grad_mode_lock:
-        _grad_mode_blocks += 1
     _grad_state.enabled = enabled
     try:
         yield
     finally:
         _grad_state.enabled = previous
-        with _grad_mode_lock:
-            _grad_mode_blocks -= 1
 
 
 def no_grad():
@@ -381,7 +336,11 @@ def enable_grad():
 # --------------------------------------------------------------------------------------------
 
 def _is_real_number(x: Any) -> bool:
-    return type(x) in (float, int, bool) or isinstance(x, numbers.Real)
+    return isinstance(x, numbers.Real)
+
+
+def _is_operand(x: Any) -> bool:
+    return isinstance(x, (Value, float, int)) or isinstance(x, numbers.Real)
 
 
 def _to_finite_float(x: Any, what: str) -> float:
@@ -392,57 +351,30 @@ def _to_finite_float(x: Any, what: str) -> float:
         result = float(x)
     except OverflowError:
         result = math.inf
-    if not _isfinite(result):
+    if not math.isfinite(result):
         raise ValueError(f"{what} must be finite, got {result!r}")
     return result
 
 
-def _is_plain_constant(x: Any) -> bool:
-    """A finite float, or an int that a float holds exactly: the numbers code writes most."""
-    if x.__class__ is float:
-        return x - x == 0.0  # False for inf and nan
-    return x.__class__ is int and -_EXACT_INT <= x <= _EXACT_INT
-
-
-_EXACT_INT = 2 ** 53
-
-
-def _as_value(x: Any, op_name: str) -> Value | None:
-    """``x`` as a Value (numbers become constant leaves), or None if it is not a number; a
-    number that is not finite is a ``ValueError`` naming the op it was given to."""
-    if isinstance(x, Value):
-        return x
-    if _is_plain_constant(x):  # skip Value()'s slower checks
-        node = _new_value(Value)
-        node.data = float(x)
-        node.grad = 0.0
-        node.op = node.param = node.label = node._first = node._second = None
-        return node
-    if _is_real_number(x):
-        return Value(_to_finite_float(x, f"{op_name}: an operand"))
-    return None
-
-
-def _as_value_or_raise(x: Any, op_name: str) -> Value:
-    value = _as_value(x, op_name)
-    if value is None:
+def _constant(x: Any, op_name: str) -> Constant:
+    """The number ``x`` as a :class:`Constant` leaf; a ``TypeError`` naming the op if ``x`` is
+    not a number, a ``ValueError`` if it is not finite."""
+    if not _is_real_number(x):
         raise TypeError(f"{op_name}: expected a Value or a real number, got {type(x).__name__}: {x!r}")
-    return value
+    return Constant(_to_finite_float(x, f"{op_name}: an operand"))
+
+
+def _number(x: Any, comparison: str) -> float:
+    """The number a Value is compared with: its data, or ``x`` itself."""
+    if isinstance(x, Value):
+        return x.data
+    if not _is_real_number(x):
+        raise TypeError(f"'{comparison}' compares a Value with a Value or a real number, "
+                        f"got {type(x).__name__}: {x!r}")
+    return x
 
 
 def _check_label(label: Any) -> str | None:
     if label is not None and not isinstance(label, str):
         raise TypeError(f"Value(label) must be a str or None, got {type(label).__name__}: {label!r}")
     return label
-
-
-VALUE_MATH = SimpleNamespace(
-    exp=Value.exp,
-    log=Value.log,
-    sin=Value.sin,
-    cos=Value.cos,
-    sigmoid=Value.sigmoid,
-    sign=lambda x: _sign(x.data),  # a constant: the derivative of sign is 0
-    data=lambda x: x.data,
-)
-"""The math namespace for rules evaluated on Values (``backward(create_graph=True)``)."""

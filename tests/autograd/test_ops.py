@@ -84,6 +84,7 @@ CASES: dict[str, list[Case]] = {
     "abs": [Case("abs", lambda a: a.abs(), lambda a: a.abs(), ((1.5,), (-0.3,), (-4.0,)))],
     "exp": [Case("exp", lambda a: a.exp(), lambda a: a.exp(), ((0.0,), (1.3,), (-2.5,)))],
     "log": [Case("log", lambda a: a.log(), lambda a: a.log(), ((0.3,), (1.0,), (5.0,)))],
+    "log1p": [Case("log1p", lambda a: a.log1p(), lambda a: a.log1p(), ((-0.5,), (1e-9,), (3.0,)))],
     "sqrt": [Case("sqrt", lambda a: a.sqrt(), lambda a: a.sqrt(), ((0.3,), (2.0,), (9.0,)))],
     "sin": [Case("sin", lambda a: a.sin(), lambda a: a.sin(), _SMOOTH_POINTS)],
     "cos": [Case("cos", lambda a: a.cos(), lambda a: a.cos(), _SMOOTH_POINTS)],
@@ -179,7 +180,7 @@ def test_op_record_is_complete(name):
     assert op.symbol and isinstance(op.symbol, str)
     assert op.rule and "\n" not in op.rule, "rule must be one line of math"
     assert op.arity is None or op.arity in (1, 2)
-    assert isinstance(op.domain, str)
+    assert (op.domain is None) == (op.domain_text == ""), "a domain and its words come together"
 
 
 @pytest.mark.parametrize("case, point", ALL_POINTS)
@@ -299,3 +300,114 @@ def test_kinks_and_ties_follow_torch(op, build, torch_fn, point):
 def test_leaky_relu_is_the_lectures_max_of_a_tenth_x_and_x():
     for x in (-3.0, -0.5, 0.0, 0.25, 4.0):
         assert Value(x).leaky_relu().data == max(0.1 * x, x)
+
+
+# --------------------------------------------------------------------------------------------
+# One table, three interpreters: the same entry on floats, Values and numpy arrays.
+# --------------------------------------------------------------------------------------------
+
+def _table_call(case: Case, point: tuple[float, ...]) -> tuple[Any, tuple]:
+    """The op's args and param as the case records them (a dot's n, a pow's exponent)."""
+    node = case.build(*values_at(point))
+    return tuple(p.data for p in node.parents), node.param
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_rule_runs_on_arrays_elementwise_and_matches_floats(name):
+    np = pytest.importorskip("numpy")
+    from autograd.namespaces import FLOAT_MATH, array_math
+
+    m = array_math()
+    for case in CASES[name]:
+        calls = [_table_call(case, point) for point in case.points]
+        by_arity: dict = {}
+        for args, param in calls:  # a batch holds calls of one arity and one param
+            by_arity.setdefault((len(args), param), []).append(args)
+        for (arity, param), rows in by_arity.items():
+            op = OPS[case.op]
+            columns = tuple(np.array(column) for column in zip(*rows))
+            out = op.forward(m, columns, param)
+            grads = op.local_grads(m, columns, out, param)
+            assert op.domain is None or np.all(op.domain(m, columns, param))
+            for k, args in enumerate(rows):
+                float_out = op.forward(FLOAT_MATH, args, param)
+                float_grads = op.local_grads(FLOAT_MATH, args, float_out, param)
+                assert out[k] == pytest.approx(float_out, rel=1e-14, abs=1e-300)
+                for g_array, g_float in zip(grads, float_grads):
+                    g = np.broadcast_to(g_array, out.shape)[k]
+                    assert g == pytest.approx(g_float, rel=1e-14, abs=1e-300), (case.id, args)
+
+
+@pytest.mark.parametrize("name, outside", [
+    ("log", (0.0,)), ("log1p", (-1.0,)), ("sqrt", (-4.0,)), ("div", (1.0, 0.0)),
+    ("pow", (0.0,)), ("power", (-8.0, 0.5)),
+])
+def test_a_domain_reads_the_same_on_floats_and_arrays_and_names_the_sample(name, outside):
+    np = pytest.importorskip("numpy")
+    from autograd.namespaces import FLOAT_MATH, array_math
+
+    op = OPS[name]
+    param = -1.0 if name == "pow" else None
+    assert not op.domain(FLOAT_MATH, outside, param)
+    inside = tuple(2.0 for _ in outside)
+    columns = tuple(np.array([a, b, a]) for a, b in zip(inside, outside))
+    assert op.domain(array_math(), columns, param).tolist() == [True, False, True]
+    on_floats = str(op.domain_error(outside, param))
+    on_arrays = str(op.domain_error(outside, param, sample=1))
+    assert on_arrays == f"sample 1: {on_floats}"
+    assert f"{name}(" in on_floats and repr(float(outside[0])) in on_floats and op.domain_text in on_floats
+
+
+def test_domain_errors_from_values_use_the_same_words():
+    with pytest.raises(ValueError) as info:
+        Value(-4.0).sqrt()
+    assert str(info.value) == str(OPS["sqrt"].domain_error((-4.0,)))
+    with pytest.raises(ZeroDivisionError) as info:
+        Value(1.0) / 0
+    assert str(info.value) == str(OPS["div"].domain_error((1.0, 0.0)))
+
+
+def test_the_engine_imports_without_numpy():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['numpy'] = None\n"
+            "import autograd\n"
+            "x = autograd.Value(2.0); (x * x).backward(); print(x.grad)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "4.0"
+
+
+# --------------------------------------------------------------------------------------------
+# Rules that branch: each branch keeps the dependence the math has (second derivatives).
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("f, point", [
+    (lambda a, b: a ** b, [0.5, 0.0]),  # ∂²(xʸ)/∂x∂y at y = 0 is 1/x = 2: a constant 0 branch cut it
+    (lambda a, b: a ** b, [2.0, 0.0]),
+    (lambda a, b: a ** b, [1.5, 1.0]),
+    (lambda a: a.elu(0.7), [-0.4]),
+    (lambda a: a.leaky_relu() * a, [-0.4]),
+    (lambda a, b: a.max(b) * a, [0.3, -0.2]),
+    (lambda a, b: a.min(b) * b, [0.3, -0.2]),
+    (lambda a: abs(a) * a, [-0.7]),
+])
+def test_second_derivatives_on_every_branch_match_finite_differences(f, point):
+    assert autograd.gradcheck(f, point, second_order=True)
+
+
+def test_the_mixed_second_derivative_of_x_to_the_y_at_y_zero():
+    x, y = Value(0.5), Value(0.0)
+    dx, dy = autograd.gradients(x ** y, [x, y], create_graph=True)
+    (dxdy,) = autograd.gradients(dx, [y])
+    assert dxdy == pytest.approx(1 / 0.5, rel=1e-12)
+
+
+def test_relu_and_max_with_zero_differ_only_at_zero():
+    # The lecture's max(0, x) has two spellings: relu sends 0 back at x = 0, max splits ½/½.
+    for x0, relu_grad, max_grad in [(1.5, 1.0, 1.0), (-1.5, 0.0, 0.0), (0.0, 0.0, 0.5)]:
+        a, b = Value(x0), Value(x0)
+        a.relu().backward()
+        b.max(0).backward()
+        assert (a.grad, b.grad) == (relu_grad, max_grad)

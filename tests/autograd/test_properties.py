@@ -135,6 +135,7 @@ BUILDERS: dict[str, Builder] = {
     "abs": Builder(_kinked(lambda lib, a, p: abs(a[0])), 1),
     "exp": Builder(lambda lib, a, p: a[0].exp(), 1),
     "log": Builder(lambda lib, a, p: _positive(lib, a[0]).log(), 1),
+    "log1p": Builder(lambda lib, a, p: _positive(lib, a[0]).log1p(), 1),
     "sqrt": Builder(lambda lib, a, p: _positive(lib, a[0]).sqrt(), 1),
     "sin": Builder(lambda lib, a, p: a[0].sin(), 1),
     "cos": Builder(lambda lib, a, p: a[0].cos(), 1),

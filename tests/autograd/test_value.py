@@ -114,11 +114,30 @@ def test_values_compare_and_hash_by_identity():
     assert a != 1.0
 
 
-@pytest.mark.parametrize("compare", [lambda a, b: a < b, lambda a, b: a <= b,
-                                     lambda a, b: a > b, lambda a, b: a >= b])
-def test_values_have_no_ordering(compare):
-    with pytest.raises(TypeError):
-        compare(Value(1.0), Value(2.0))
+@pytest.mark.parametrize("compare, expected", [
+    (lambda a, b: a < b, (True, False, False)), (lambda a, b: a <= b, (True, True, False)),
+    (lambda a, b: a > b, (False, False, True)), (lambda a, b: a >= b, (False, True, True)),
+], ids=["<", "<=", ">", ">="])
+def test_ordering_compares_the_numbers_and_gives_a_bool(compare, expected):
+    for (left, right), want in zip([(1.0, 2.0), (2.0, 2.0), (3.0, 2.0)], expected):
+        for result in (compare(Value(left), Value(right)), compare(Value(left), right),
+                       compare(left, Value(right))):
+            assert type(result) is bool and result is want
+
+
+def test_a_training_loop_can_stop_on_a_value_comparison():
+    loss = Value(0.5)
+    steps = 0
+    while not loss < 1e-3:
+        loss = loss * 0.1
+        steps += 1
+    assert steps == 3
+
+
+@pytest.mark.parametrize("compare", [lambda a: a < "1", lambda a: a >= None])
+def test_ordering_with_a_non_number_is_a_type_error_naming_what_is_accepted(compare):
+    with pytest.raises(TypeError, match=r"compares a Value with a Value or a real number"):
+        compare(Value(1.0))
 
 
 # --------------------------------------------------------------------------------------------
@@ -279,13 +298,15 @@ def test_dot_of_a_non_number_names_dot():
 # Slots and memory
 # --------------------------------------------------------------------------------------------
 
-def test_value_has_slots_and_no_instance_dict():
-    v = Value(1.0)
-    assert not hasattr(v, "__dict__")
+def test_value_has_slots_and_accepts_attributes_of_its_users():
+    # micrograd-style code keeps its own state on values (an optimizer's p.m, a colour).
     assert "__slots__" in vars(Value)
-    with pytest.raises(AttributeError):
-        v.some_new_attribute = 1
-    assert not hasattr(v * 2, "__dict__")
+    v = Value(1.0)
+    v.m, v.colour = 0.25, "red"
+    w = v * 2
+    w.colour = "blue"
+    assert (v.m, v.colour, w.colour) == (0.25, "red", "blue")
+    assert not hasattr(Value(2.0), "m")
 
 
 def _bytes_per_node(make_value, n=20_000, backward=False):
@@ -321,12 +342,12 @@ def test_memory_per_node_is_small_and_graphs_free_without_the_cycle_collector(ba
     assert left < 10_000, f"{left} bytes still allocated after deleting a 20,000-node graph"
 
 
-def test_memory_per_node_is_at_most_a_quarter_of_micrograds():
+def test_memory_per_node_is_at_most_035_of_micrograds():
     micrograd_engine = pytest.importorskip("micrograd.engine")
     ours, _, _ = _bytes_per_node(Value)
     theirs, micrograd_cycles, _ = _bytes_per_node(micrograd_engine.Value)
     assert micrograd_cycles > 0  # the check above can fail: micrograd's closures make cycles
-    assert ours <= theirs / 4, f"{ours:.0f} vs micrograd {theirs:.0f} bytes per node"
+    assert ours <= 0.35 * theirs, f"{ours:.0f} vs micrograd {theirs:.0f} bytes per node"
 
 
 # --------------------------------------------------------------------------------------------
@@ -456,8 +477,8 @@ def test_micrograd_names_prev_and_op_describe_the_node():
 
 
 def test_an_op_outside_the_table_records_and_differentiates_like_a_built_in():
-    cube = autograd.Op("cube", "³", 1, forward=lambda args, param: args[0] ** 3,
-                       local_grads=lambda args, out, param, m: (3 * args[0] ** 2,), rule="x³")
+    cube = autograd.Op("cube", "³", 1, forward=lambda m, args, param: args[0] ** 3,
+                       local_grads=lambda m, args, out, param: (3 * args[0] ** 2,), rule="x³")
     x = Value(2.0)
     y = autograd.apply(cube, (x,))
     y.backward()

@@ -1,0 +1,5 @@
+"""``python -m autograd``: print the op table as Markdown, the "Ops" table of the README."""
+
+from .ops import markdown_table
+
+print(markdown_table())
