@@ -35,15 +35,18 @@ def topological_order(root: Value) -> list[Value]:
     _check_value(root, "topological_order(root)")
     order: list[Value] = []
     visited: set[Value] = set()
-    stack = [(root, False)]  # (node, are its parents listed?)
+    stack: list[Value | None] = [root]
     while stack:
-        node, parents_listed = stack.pop()
-        if parents_listed:
-            order.append(node)
+        node = stack.pop()
+        if node is None:  # every parent of the node below the marker is listed: list it
+            order.append(stack.pop())
         elif node not in visited:
             visited.add(node)
-            stack.append((node, True))
-            stack.extend((parent, False) for parent in reversed(node.parents) if parent not in visited)
+            stack.append(node)
+            stack.append(None)
+            for parent in reversed(node.parents):  # reversed: the first parent comes off first
+                if parent not in visited:
+                    stack.append(parent)
     return order
 
 
@@ -73,36 +76,38 @@ def _backward_pass(root: Value, gradient: float, create_graph: bool,
             for node in order:  # the pass starts from zero everywhere
                 node.grad = 0.0
             root.grad = Value(gradient) if create_graph else gradient
-            for node in reversed(order):
+            for node in reversed(order):  # from the output down: node.grad is final here
                 if not node.parents:
                     continue
-                local_grads = _local_grads(node, m)
+                upstream = node.grad
+                if create_graph:  # the rule on Values: its result is a graph too
+                    local_grads = node.op.local_grads(m, node.parents, node, node.param)
+                else:
+                    local_grads = node.op.local_grads(m, tuple([p.data for p in node.parents]),
+                                                      node.data, node.param)
                 if observe is not None:
-                    observe(node, node.grad, local_grads)
+                    observe(node, upstream, local_grads)
                 for parent, local in zip(node.parents, local_grads):
-                    parent.grad += local * node.grad
-            if not all(math.isfinite(_number(node.grad)) for node in order):
-                raise FloatingPointError(_find_non_finite(order))
+                    parent.grad += local * upstream  # the chain rule
             for node, before in zip(order, saved):  # leaves accumulate across passes
                 if not node.parents:
+                    if not math.isfinite(_number(node.grad)):  # every non-finite gradient reaches a leaf
+                        raise FloatingPointError(_find_non_finite(order))
                     node.grad = before + node.grad
         except BaseException as error:  # an undefined derivative, an observer's error, Ctrl-C...
             for restored, grad in zip(order, saved):
                 restored.grad = grad
-            if isinstance(error, OverflowError):  # create_graph: a gradient's own op overflowed
-                raise FloatingPointError(_non_finite_message(node, str(error))) from None
+            if isinstance(error, OverflowError):  # a local derivative or (create_graph) a product
+                raise FloatingPointError(_non_finite_message(node, f"it overflows ({error})")) from None
+            if isinstance(error, (ZeroDivisionError, ValueError)):
+                raise FloatingPointError(_non_finite_message(
+                    node, f"its local derivative is undefined there ({error})")) from None
             raise
 
 
-def _local_grads(node: Value, m: Any) -> tuple:
-    """∂node/∂parentᵢ for each parent: floats, or Values (``m = VALUE_MATH``)."""
-    on_values = m is VALUE_MATH
-    args = node.parents if on_values else tuple([p.data for p in node.parents])
-    try:
-        return node.op.local_grads(m, args, node if on_values else node.data, node.param)
-    except (ZeroDivisionError, OverflowError, ValueError) as error:
-        raise FloatingPointError(_non_finite_message(
-            node, f"its local derivative is undefined there ({error})")) from None
+def _local_grads(node: Value) -> tuple:
+    """∂node/∂parentᵢ for each parent, as floats (for the error message of a failed pass)."""
+    return node.op.local_grads(FLOAT_MATH, tuple([p.data for p in node.parents]), node.data, node.param)
 
 
 def _find_non_finite(order: Sequence[Value]) -> str:
@@ -119,7 +124,7 @@ def _find_non_finite(order: Sequence[Value]) -> str:
                     f"while adding up the contributions of the nodes that use it")
         if not node.parents:
             continue
-        for index, local in enumerate(_local_grads(node, FLOAT_MATH)):
+        for index, local in enumerate(_local_grads(node)):
             contribution = local * upstream
             if not math.isfinite(contribution):
                 return _non_finite_message(node, f"for input {index}, local derivative {local!r} × "

@@ -131,85 +131,85 @@ class Value:
     def __pow__(self, exponent: Any) -> Value:
         """``x ** c`` with a number ``c`` (one parent, ``c`` its param) or ``x ** y`` with a Value."""
         if isinstance(exponent, Value):
-            return apply(POWER, (self, exponent))
+            return _record(POWER, (self, exponent))
         if not _is_real_number(exponent):
             return NotImplemented
-        return apply(POW, (self,), _to_finite_float(exponent, "the exponent of **"))
+        return _record(POW, (self,), _to_finite_float(exponent, "the exponent of **"))
 
     def __rpow__(self, base: Any) -> Value:
         return _binary(POWER, base, self)
 
     def __neg__(self) -> Value:
-        return apply(NEG, (self,))
+        return _record(NEG, (self,))
 
     def __pos__(self) -> Value:
         return self
 
     def __abs__(self) -> Value:
-        return apply(ABS, (self,))
+        return _record(ABS, (self,))
 
     # -- elementary functions: one line each, the math is in the op table --------------------
 
     def abs(self) -> Value:
         """|x|."""
-        return apply(ABS, (self,))
+        return _record(ABS, (self,))
 
     def exp(self) -> Value:
         """eˣ (``OverflowError`` beyond about x = 709)."""
-        return apply(EXP, (self,))
+        return _record(EXP, (self,))
 
     def log(self) -> Value:
         """Natural logarithm, defined for x > 0."""
-        return apply(LOG, (self,))
+        return _record(LOG, (self,))
 
     def log1p(self) -> Value:
         """ln(1 + x), exact where ``(1 + x).log()`` loses digits (tiny x); defined for x > -1."""
-        return apply(LOG1P, (self,))
+        return _record(LOG1P, (self,))
 
     def sqrt(self) -> Value:
         """Square root, defined for x ≥ 0 (its derivative only for x > 0)."""
-        return apply(SQRT, (self,))
+        return _record(SQRT, (self,))
 
     def sin(self) -> Value:
         """sin x."""
-        return apply(SIN, (self,))
+        return _record(SIN, (self,))
 
     def cos(self) -> Value:
         """cos x."""
-        return apply(COS, (self,))
+        return _record(COS, (self,))
 
     def tanh(self) -> Value:
         """Hyperbolic tangent."""
-        return apply(TANH, (self,))
+        return _record(TANH, (self,))
 
     def sigmoid(self) -> Value:
         """Logistic function 1/(1 + e⁻ˣ), stable for any x."""
-        return apply(SIGMOID, (self,))
+        return _record(SIGMOID, (self,))
 
     def relu(self) -> Value:
         """max(0, x), with derivative 0 at x = 0 (``x.max(0)`` splits it: ½ to each side)."""
-        return apply(RELU, (self,))
+        return _record(RELU, (self,))
 
     def leaky_relu(self, slope: float = 0.1) -> Value:
         """The lecture's leaky ReLU ``max(0.1x, x)``: x for x > 0, ``slope·x`` otherwise."""
-        return apply(LEAKY_RELU, (self,), _to_finite_float(slope, "leaky_relu(slope)"))
+        return _record(LEAKY_RELU, (self,), _to_finite_float(slope, "leaky_relu(slope)"))
 
     def elu(self, alpha: float = 1.0) -> Value:
         """x for x > 0, α(eˣ - 1) otherwise."""
-        return apply(ELU, (self,), _to_finite_float(alpha, "elu(alpha)"))
+        return _record(ELU, (self,), _to_finite_float(alpha, "elu(alpha)"))
 
     def softplus(self) -> Value:
         """log(1 + eˣ), stable for any x."""
-        return apply(SOFTPLUS, (self,))
+        return _record(SOFTPLUS, (self,))
 
     def max(self, other: Any) -> Value:
         """The larger of this value and ``other`` (``x.max(0)`` is the lecture's ``max(x, 0)``;
         at a tie each side gets ½ of the gradient, as ``torch.maximum``)."""
-        return apply(MAX, (self, other))
+        return _record(MAX, (self, _as_value(other, "max")))
 
     def min(self, other: Any) -> Value:
         """The smaller of this value and ``other`` (½ of the gradient to each side at a tie)."""
-        return apply(MIN, (self, other))
+        return _record(MIN, (self, _as_value(other, "min")))
 
 
 class Constant(Value):
@@ -239,7 +239,11 @@ def apply(op: Op, parents: tuple, param: Any = None) -> Value:
     ``x / 0``...) and a result too large for a float raise here, at the op that caused them,
     naming the op and its operands; nothing is recorded then.
     """
-    parents = tuple([p if isinstance(p, Value) else _constant(p, op.name) for p in parents])
+    return _record(op, tuple([_as_value(p, op.name) for p in parents]), param)
+
+
+def _record(op: Op, parents: tuple[Value, ...], param: Any = None) -> Value:
+    """:func:`apply` for parents already known to be Values: the one place op nodes are made."""
     args = tuple([p.data for p in parents])
     if op.domain is not None and not op.domain(FLOAT_MATH, args, param):
         raise op.domain_error(args, param)
@@ -259,11 +263,13 @@ def apply(op: Op, parents: tuple, param: Any = None) -> Value:
 
 
 def _binary(op: Op, a: Any, b: Any) -> Value:
-    """``a op b`` for the operators: ``NotImplemented`` (Python then tries the other operand's
-    method, or raises its usual TypeError) when one side is neither a Value nor a number."""
-    if not (_is_operand(a) and _is_operand(b)):
+    """``a op b`` for the operators and ``max``/``min``: ``NotImplemented`` (Python then tries the
+    other operand's method, or raises its usual TypeError) when a side is neither a Value nor
+    a number."""
+    a, b = _operand(a, op), _operand(b, op)
+    if a is None or b is None:
         return NotImplemented
-    return apply(op, (a, b))
+    return _record(op, (a, b))
 
 
 def sum(values: Iterable[Any], start: Any = 0.0) -> Value:
@@ -336,11 +342,12 @@ def enable_grad():
 # --------------------------------------------------------------------------------------------
 
 def _is_real_number(x: Any) -> bool:
-    return isinstance(x, numbers.Real)
+    return isinstance(x, (float, int)) or isinstance(x, numbers.Real)  # the common types first
 
 
-def _is_operand(x: Any) -> bool:
-    return isinstance(x, (Value, float, int)) or isinstance(x, numbers.Real)
+def _operand(x: Any, op: Op) -> Value | None:
+    """An operator's operand as a Value (a number becomes a :class:`Constant`), or None."""
+    return _as_value(x, op.name) if isinstance(x, Value) or _is_real_number(x) else None
 
 
 def _to_finite_float(x: Any, what: str) -> float:
@@ -356,9 +363,11 @@ def _to_finite_float(x: Any, what: str) -> float:
     return result
 
 
-def _constant(x: Any, op_name: str) -> Constant:
-    """The number ``x`` as a :class:`Constant` leaf; a ``TypeError`` naming the op if ``x`` is
-    not a number, a ``ValueError`` if it is not finite."""
+def _as_value(x: Any, op_name: str) -> Value:
+    """``x`` itself if it is a Value, a number as a :class:`Constant` leaf; a ``TypeError`` naming
+    the op otherwise, a ``ValueError`` for a number that is not finite."""
+    if isinstance(x, Value):
+        return x
     if not _is_real_number(x):
         raise TypeError(f"{op_name}: expected a Value or a real number, got {type(x).__name__}: {x!r}")
     return Constant(_to_finite_float(x, f"{op_name}: an operand"))
