@@ -49,8 +49,8 @@ def declared_versions(requires_python: str) -> list[str]:
 def exclusions(requirements: list[str], versions: list[str], extra: str = "") -> list[str]:
     """Each (requirement, Python version) where the requirement applies but its installed
     distribution's Requires-Python excludes that version and no older release in range is
-    known to install; extras (``pkg[extra]``) are followed one level into the dependency's own
-    requirements. Distributions not installed here are not judged (see the test below)."""
+    known to install; for ``pkg[extra]``, the requirements of ``pkg`` that apply with that extra
+    (its own dependencies too) are judged the same way. Distributions not installed here are not judged (see the test below)."""
     found = []
     for text in requirements:
         requirement = Requirement(text)
@@ -69,10 +69,8 @@ def exclusions(requirements: list[str], versions: list[str], extra: str = "") ->
                     found.append(f"{requirement} on Python {version}: {requirement.name} "
                                  f"{distribution.version} has Requires-Python {requires_python}")
                 continue
-            for name in requirement.extras:
-                extra_requirements = [r for r in distribution.requires or [] if f'extra == "{name}"' in r
-                                      or f"extra == '{name}'" in r]
-                found += exclusions(extra_requirements, [version], extra=name)
+            for name in requirement.extras:  # what pkg[name] adds: its requirements whose marker holds then
+                found += exclusions(distribution.requires or [], [version], extra=name)
     return found
 
 
