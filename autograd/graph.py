@@ -70,24 +70,26 @@ def _backward_pass(root: Value, gradient: float, create_graph: bool,
     m = VALUE_MATH if create_graph else FLOAT_MATH
     with _pass_lock:
         order = topological_order(root)
-        saved = [node.grad for node in order]
+        saved = []  # each node's gradient before the pass, to add to (leaves) or put back (errors)
         node = root
         try:
             for node in order:  # the pass starts from zero everywhere
+                saved.append(node.grad)
                 node.grad = 0.0
             root.grad = Value(gradient) if create_graph else gradient
             for node in reversed(order):  # from the output down: node.grad is final here
-                if not node.parents:
+                parents = node.parents
+                if not parents:
                     continue
                 upstream = node.grad
                 if create_graph:  # the rule on Values: its result is a graph too
-                    local_grads = node.op.local_grads(m, node.parents, node, node.param)
+                    local_grads = node.op.local_grads(m, parents, node, node.param)
                 else:
-                    local_grads = node.op.local_grads(m, tuple([p.data for p in node.parents]),
-                                                      node.data, node.param)
+                    args = tuple([p.data for p in parents])
+                    local_grads = node.op.local_grads(m, args, node.data, node.param)
                 if observe is not None:
                     observe(node, upstream, local_grads)
-                for parent, local in zip(node.parents, local_grads):
+                for parent, local in zip(parents, local_grads):
                     parent.grad += local * upstream  # the chain rule
             for node, before in zip(order, saved):  # leaves accumulate across passes
                 if not node.parents:

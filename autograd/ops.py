@@ -91,8 +91,10 @@ def _format_number(x: Any) -> str:
 # Rules that need more than one expression.
 # --------------------------------------------------------------------------------------------
 
-def _power_domain(m: Any, x: Any, y: Any) -> Any:
-    # 0 to a negative power divides by zero; a negative base needs an integer exponent.
+def _power_domain(m: Any, args: tuple, constant: Any) -> Any:
+    # xʸ, with y a constant (pow) or the second input (power): 0 to a negative power divides by
+    # zero; a negative base needs an integer exponent.
+    x, y = args[0], args[1] if constant is None else constant
     return ((x != 0.0) | (y >= 0.0)) & ((x >= 0.0) | m.is_integer(y))
 
 
@@ -166,12 +168,12 @@ _TABLE = [
        usage="-a"),
     Op("pow", "**{param}", 1, lambda m, a, c: a[0] ** c, _pow_local_grads,
        "xᶜ for a constant c;  d/dx = c·xᶜ⁻¹ (0 for c = 0)",
-       lambda m, a, c: _power_domain(m, a[0], c),
+       _power_domain,
        "x ≠ 0 when c < 0, and x ≥ 0 when c is not an integer",
        usage="a ** 2"),
     Op("power", "**", 2, lambda m, a, p: a[0] ** a[1], _power_local_grads,
        "xʸ;  ∂/∂x = y·xʸ⁻¹ (0 at x = y = 0),  ∂/∂y = xʸ·log x (0 at x = 0)",
-       lambda m, a, p: _power_domain(m, a[0], a[1]),
+       _power_domain,
        "x ≠ 0 when y < 0, and x ≥ 0 when y is not an integer",
        usage="a ** b"),
     Op("abs", "abs", 1, lambda m, a, p: abs(a[0]),

@@ -100,44 +100,40 @@ class Value:
     def __ge__(self, other: Any) -> bool:
         return self.data >= _number(other, ">=")
 
-    __hash__ = object.__hash__
-
     # -- arithmetic: + - * / ** and their mirrored forms -------------------------------------
 
     def __add__(self, other: Any) -> Value:
-        return _binary(ADD, self, other)
+        return _record(ADD, (self, _as_value(other, "add")))
 
     def __radd__(self, other: Any) -> Value:
-        return _binary(ADD, other, self)
+        return _record(ADD, (_as_value(other, "add"), self))
 
     def __sub__(self, other: Any) -> Value:
-        return _binary(SUB, self, other)
+        return _record(SUB, (self, _as_value(other, "sub")))
 
     def __rsub__(self, other: Any) -> Value:
-        return _binary(SUB, other, self)
+        return _record(SUB, (_as_value(other, "sub"), self))
 
     def __mul__(self, other: Any) -> Value:
-        return _binary(MUL, self, other)
+        return _record(MUL, (self, _as_value(other, "mul")))
 
     def __rmul__(self, other: Any) -> Value:
-        return _binary(MUL, other, self)
+        return _record(MUL, (_as_value(other, "mul"), self))
 
     def __truediv__(self, other: Any) -> Value:
-        return _binary(DIV, self, other)
+        return _record(DIV, (self, _as_value(other, "div")))
 
     def __rtruediv__(self, other: Any) -> Value:
-        return _binary(DIV, other, self)
+        return _record(DIV, (_as_value(other, "div"), self))
 
     def __pow__(self, exponent: Any) -> Value:
         """``x ** c`` with a number ``c`` (one parent, ``c`` its param) or ``x ** y`` with a Value."""
         if isinstance(exponent, Value):
             return _record(POWER, (self, exponent))
-        if not _is_real_number(exponent):
-            return NotImplemented
         return _record(POW, (self,), _to_finite_float(exponent, "the exponent of **"))
 
     def __rpow__(self, base: Any) -> Value:
-        return _binary(POWER, base, self)
+        return _record(POWER, (_as_value(base, "power"), self))
 
     def __neg__(self) -> Value:
         return _record(NEG, (self,))
@@ -262,16 +258,6 @@ def _record(op: Op, parents: tuple[Value, ...], param: Any = None) -> Value:
     return node
 
 
-def _binary(op: Op, a: Any, b: Any) -> Value:
-    """``a op b`` for the operators and ``max``/``min``: ``NotImplemented`` (Python then tries the
-    other operand's method, or raises its usual TypeError) when a side is neither a Value nor
-    a number."""
-    a, b = _operand(a, op), _operand(b, op)
-    if a is None or b is None:
-        return NotImplemented
-    return _record(op, (a, b))
-
-
 def sum(values: Iterable[Any], start: Any = 0.0) -> Value:
     """Σ values as one n-ary node (``start`` is added when it is not zero).
 
@@ -345,22 +331,22 @@ def _is_real_number(x: Any) -> bool:
     return isinstance(x, (float, int)) or isinstance(x, numbers.Real)  # the common types first
 
 
-def _operand(x: Any, op: Op) -> Value | None:
-    """An operator's operand as a Value (a number becomes a :class:`Constant`), or None."""
-    return _as_value(x, op.name) if isinstance(x, Value) or _is_real_number(x) else None
-
-
 def _to_finite_float(x: Any, what: str) -> float:
     if not _is_real_number(x):
         raise TypeError(f"{what} must be a real number (an int, float, bool or other numbers.Real), "
                         f"got {type(x).__name__}: {x!r}")
-    try:
-        result = float(x)
-    except OverflowError:
-        result = math.inf
+    result = _as_float(x)
     if not math.isfinite(result):
         raise ValueError(f"{what} must be finite, got {result!r}")
     return result
+
+
+def _as_float(x: Any) -> float:
+    """``float(x)`` for a real number, ``inf`` for an int too large for a float."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf
 
 
 def _as_value(x: Any, op_name: str) -> Value:
@@ -370,7 +356,10 @@ def _as_value(x: Any, op_name: str) -> Value:
         return x
     if not _is_real_number(x):
         raise TypeError(f"{op_name}: expected a Value or a real number, got {type(x).__name__}: {x!r}")
-    return Constant(_to_finite_float(x, f"{op_name}: an operand"))
+    try:
+        return Constant(x)
+    except ValueError:  # not finite: say which op it was given to
+        raise ValueError(f"{op_name}: an operand must be finite, got {_as_float(x)!r}") from None
 
 
 def _number(x: Any, comparison: str) -> float:

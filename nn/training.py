@@ -51,8 +51,11 @@ class History:
 
     ``history.train_loss`` (and ``val_loss``, ``train_acc``, ``val_acc``, ``lr``) are lists
     with one entry per epoch trained; ``best_epoch`` is the epoch with the best monitored value
-    and ``best`` its record; ``stop_reason`` is ``"completed"``, ``"early_stopping"``,
-    ``"diverged"`` (``fit(max_loss=...)``), ``"callback"`` or ``"interrupted"``.
+    among those that did not diverge (see :func:`fit`'s ``max_loss``; ``None`` when none is
+    left) and ``best`` its record; ``loss`` names the loss (``fit``'s ``loss`` name, or its
+    function's ``__name__``; ``None`` for a lambda) and ``max_loss`` is ``fit``'s; ``stop_reason`` is
+    ``"completed"``, ``"early_stopping"``, ``"diverged"`` (``fit(max_loss=...)``),
+    ``"callback"`` or ``"interrupted"``.
 
     When ``restored_best`` is True (early stopping, ``"diverged"``, Ctrl-C, or ``patience``
     with validation data however the run ended; see :func:`fit`'s ``restore_best``) the
@@ -61,9 +64,11 @@ class History:
     is the last epoch's.
     """
 
-    def __init__(self, monitor: str) -> None:
+    def __init__(self, monitor: str, *, loss: str | None = None, max_loss: float | None = None) -> None:
         self.epochs: list[EpochRecord] = []
         self.monitor = monitor
+        self.loss = loss
+        self.max_loss = max_loss
         self.best_epoch: int | None = None
         self.best_value: float | None = None
         self.stop_reason = "completed"
@@ -127,7 +132,8 @@ class History:
         return {"epochs": [asdict(record) for record in self.epochs],
                 "epoch": self._column("epoch"), "train_loss": self.train_loss, "val_loss": self.val_loss,
                 "train_acc": self.train_acc, "val_acc": self.val_acc, "lr": self.lr,
-                "monitor": self.monitor, "best_epoch": self.best_epoch, "best_value": self.best_value,
+                "monitor": self.monitor, "loss": self.loss, "max_loss": self.max_loss,
+                "best_epoch": self.best_epoch, "best_value": self.best_value,
                 "best": asdict(self.best) if self.best is not None else None,
                 "stop_reason": self.stop_reason, "stopped_early": self.stopped_early,
                 "interrupted": self.interrupted, "restored_best": self.restored_best}
@@ -291,9 +297,13 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
       ``history.restored_best`` says whether the model holds ``history.best_epoch``'s
       weights; ``restore_best=False`` keeps the last epoch's.
     * ``max_loss``: stop (``stop_reason == "diverged"``) after the first epoch whose training
-      loss is above it, as PyTorch Lightning's ``divergence_threshold``; ``restore_best`` then
-      rolls back to the best epoch. By default (``None``) a finite loss never stops training,
-      however large (an lr that is far too high can give losses like 5e50 and return normally).
+      loss is above it, as PyTorch Lightning's ``divergence_threshold``, even when a callback
+      asked to stop too. That diverged epoch is never the best one, however low its validation
+      loss (a diverging run's can dip by chance); ``restore_best`` then rolls back to the best
+      epoch, or, when the first epoch already diverged (no best epoch: ``best_epoch`` is
+      ``None``), to the weights training started from. By default (``None``) a finite loss
+      never stops training, however large (an lr that is far too high can give losses like
+      5e50 and return normally).
     * ``callbacks``: functions ``callback(history)`` called after every epoch; returning
       ``True`` stops training.
     * ``progress``: show a tqdm progress bar (``False`` for none), whose postfix is the loss
@@ -381,9 +391,13 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
                          f"training, but batch_size={batch_size} and {len(X)} training samples give minibatches "
                          f"of {size}")
     targets = _targets_for(loss_name, y)
-    history = History("val_loss" if X_val is not None else "train_loss")
+    function_name = getattr(loss_function, "__name__", "")
+    history = History("val_loss" if X_val is not None else "train_loss", max_loss=max_loss,
+                      loss=loss_name or (function_name if function_name.isidentifier() else None))
     shuffler = make_rng(seed) if shuffle else None
     best_state = None
+    # a run that diverges in its first epoch has no best epoch: it goes back to where it started
+    start_state = model.state_dict() if max_loss is not None and hasattr(model, "state_dict") else None
     waited = 0
 
     from tqdm.auto import tqdm
@@ -433,8 +447,9 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
             record = EpochRecord(epoch, train_loss, train_acc, val_loss, val_acc, lr,
                                  time.perf_counter() - started)
             history.epochs.append(record)
+            diverged = max_loss is not None and train_loss > max_loss
             monitored = val_loss if val_loss is not None else train_loss
-            if history.best_value is None or monitored < history.best_value - min_delta:
+            if not diverged and (history.best_value is None or monitored < history.best_value - min_delta):
                 history.best_value, history.best_epoch, waited = monitored, epoch, 0
                 best_state = model.state_dict() if hasattr(model, "state_dict") else None
             else:
@@ -444,16 +459,16 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
             early_stop = patience is not None and waited >= patience
             bar.set_postfix({k: f"{v:.4g}" for k, v in (("loss", train_loss), ("val_loss", val_loss),
                                                          ("val_acc", val_acc)) if v is not None}, refresh=False)
-            diverged = max_loss is not None and train_loss > max_loss
             if epoch == epochs or early_stop or diverged:
                 bar.n = epoch  # no redraw: close() draws the final line once, with these metrics
             else:
                 bar.update(1)
-            if any([callback(history) is True for callback in callbacks]):
-                history.stop_reason = "callback"
-                break
+            stop_asked = any([callback(history) is True for callback in callbacks])  # every callback runs
             if diverged:
                 history.stop_reason = "diverged"
+                break
+            if stop_asked:
+                history.stop_reason = "callback"
                 break
             if early_stop:
                 history.stop_reason = "early_stopping"
@@ -468,4 +483,6 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     if restore_best and best_state is not None and restore:
         model.load_state_dict(best_state)
         history.restored_best = True
+    elif restore_best and history.stop_reason == "diverged" and start_state is not None:
+        model.load_state_dict(start_state)
     return history

@@ -14,8 +14,10 @@ import json
 import math
 import sys
 import time
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from . import __version__
 
@@ -129,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example:\n  valuegraph train --dataset spiral --layers 16,16 --activation tanh --optimizer adam "
                "--lr 0.01 --epochs 100 --early-stopping --out runs/spiral\n\n" + EXIT_CODES)
     train.add_argument("--dataset", choices=datasets(), default="circle", help="(default: %(default)s)")
-    train.add_argument("--samples", type=_positive_int, default=200, metavar="N", help="(default: %(default)s)")
+    train.add_argument("--samples", type=_sample_count, default=200, metavar="N", help="(default: %(default)s)")
     train.add_argument("--noise", type=_non_negative_float, default=0.1, help="(default: %(default)s)")
     train.add_argument("--layers", type=_layer_sizes, default=[16, 16], metavar="SIZES",
                        help="hidden layer sizes, comma-separated (default: 16,16)")
@@ -183,6 +185,7 @@ def _number_where(kind: type, accepts: Callable[[Any], bool], requirement: str) 
 
 
 _positive_int = _number_where(int, lambda v: v >= 1, "a positive integer")
+_sample_count = _number_where(int, lambda v: v >= 2, "at least 2 (every dataset needs two points)")
 _positive_float = _number_where(float, lambda v: v > 0, "a positive number")
 _non_negative_float = _number_where(float, lambda v: v >= 0, "a number >= 0")
 _fraction = _number_where(float, lambda v: 0 <= v < 1, "in [0, 1)")
@@ -412,6 +415,32 @@ def build_model(config: dict) -> Any:
                   batch_norm=config["batchnorm"], dropout=config["dropout"], seed=config["seed"])
 
 
+def _ending(history: Any, args: argparse.Namespace) -> str:
+    """How a ``train`` run ended, in words: ``diverged at epoch 4 (training loss 117.4 above --max-loss 100)``."""
+    epochs = len(history)
+    if history.stop_reason == "diverged":
+        return (f"diverged at epoch {epochs} (training loss {history[-1].train_loss:.4g} above --max-loss "
+                f"{args.max_loss:g})")
+    return {"early_stopping": f"stopped early at epoch {epochs}",
+            "interrupted": f"interrupted after {epochs} of {args.epochs} epochs"}.get(history.stop_reason,
+                                                                                   f"{epochs} epochs")
+
+
+def _kept(history: Any) -> str:
+    """Which weights ``model.json`` holds and what they measured: the best epoch's when ``fit``
+    restored them, else the last epoch's; a run whose first epoch diverged has no best epoch
+    and is saved as it started."""
+    if history.best_epoch is None:  # fit(max_loss=...) rolled back to the starting weights
+        return "no epoch stayed below --max-loss, so model.json holds the untrained starting weights"
+    record = history.best if history.restored_best else history[-1]
+    measured = f"train loss {record.train_loss:.4g}"
+    if record.val_acc is not None:
+        measured += f", validation accuracy {record.val_acc:.1%}"
+    if history.restored_best:
+        return f"best epoch {history.best_epoch}, saved in model.json: {measured}"
+    return f"best epoch {history.best_epoch}; last epoch, saved in model.json: {measured}"
+
+
 def run_train(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
     """``valuegraph train``: fit an MLP, then write history, plots, model and config.
 
@@ -448,15 +477,7 @@ def run_train(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
     wrote = _write_training(history, model, X, labels, out, f"{args.dataset}: {args.activation}, {args.optimizer}",
                             f"{args.dataset}: decision boundary") + ", config.json"
     if len(history):
-        last = history[-1]
-        summary = f"train loss {last.train_loss:.4g}"
-        if last.val_acc is not None:
-            summary += f", validation accuracy {last.val_acc:.1%}"
-        ending = {"early_stopping": f"stopped early at epoch {len(history)}",
-                  "diverged": f"diverged at epoch {len(history)} (training loss above --max-loss {args.max_loss})",
-                  "interrupted": f"interrupted after {len(history)} of {args.epochs} epochs"}.get(
-                      history.stop_reason, f"{len(history)} epochs")
-        print(f"{ending}; best epoch {history.best_epoch}; {summary}")
+        print(f"{_ending(history, args)}; {_kept(history)}")
     print(f"wrote {wrote} to {out}/")
     if history.interrupted:
         return _interrupted("train", history, args.epochs, out, wrote)
@@ -467,6 +488,16 @@ def run_train(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
 
 
 # -- entry point ---------------------------------------------------------------------------------
+
+@contextmanager
+def _warnings_as_lines(prefix: str) -> Iterator[None]:
+    """Inside the block, each warning is shown on stderr as one line, ``prefix`` and its message
+    (not Python's two lines naming our source file); the usual display comes back afterwards."""
+    with warnings.catch_warnings():  # restores warnings.showwarning on leaving
+        warnings.showwarning = lambda message, *rest, **named: print(
+            f"{prefix} {' '.join(str(message).split())}", file=sys.stderr)
+        yield
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``valuegraph`` with ``argv`` (default ``sys.argv[1:]``); returns the exit code."""
@@ -481,7 +512,8 @@ def main(argv: list[str] | None = None) -> int:
     run = {"demo": run_demo, "graph": run_graph, "train": run_train}[args.command]
     prefix = f"valuegraph {args.command}: error:"
     try:
-        return run(args)
+        with _warnings_as_lines(f"valuegraph {args.command}: warning:"):
+            return run(args)
     except KeyboardInterrupt:
         print(f"valuegraph {args.command}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -18,7 +18,7 @@ from matplotlib.ticker import MaxNLocator
 from autograd import Value, grad
 
 __all__ = ["plot_history", "plot_decision_boundary", "plot_activations", "plot_optimizer_paths",
-           "LECTURE_ACTIVATIONS", "ravine", "LOG_LOSS_DECADES"]
+           "LECTURE_ACTIVATIONS", "ravine", "RAVINE_FORMULA", "RAVINE_MINIMUM", "LOG_LOSS_DECADES"]
 
 LOG_LOSS_DECADES = 3
 """``plot_history`` draws the loss on a log scale when its largest value is more than 10**3
@@ -59,8 +59,12 @@ def _history_columns(history: Any) -> dict:
 
 def plot_history(history: Any, path: str | Path | None = None, *, title: str | None = None) -> Figure:
     """Loss (left) and accuracy (right) per epoch, training and validation, with the best epoch
-    marked (green dashes) and, when training stopped early, the epoch it stopped at (orange dots).
+    marked (green dashes) and, when training stopped early, the epoch it stopped at (orange dots);
+    when it diverged (``fit(max_loss=...)``), that epoch (black dash-dots) and the ``max_loss``
+    its training loss crossed (a black dotted line on the loss).
 
+    The loss panel's title names the loss and the learning rate (``loss: bce_with_logits, lr
+    0.05``; ``lr 0.1 → 0.05`` when a schedule changed it), as far as the history records them.
     Epoch ticks are whole numbers. When the loss spans more than :data:`LOG_LOSS_DECADES`
     decades (a diverging run), its axis is logarithmic and titled "loss (log scale)"."""
     columns = _history_columns(history)
@@ -71,11 +75,13 @@ def plot_history(history: Any, path: str | Path | None = None, *, title: str | N
     _line(loss_ax, epochs, train_loss, "train", "#2563eb")
     _line(loss_ax, epochs, columns.get("val_loss"), "validation", "#dc2626")
     losses = [v for column in ("train_loss", "val_loss") for v in (columns.get(column) or []) if v is not None]
+    loss_label = "loss"
     if losses and min(losses) > 0 and max(losses) / min(losses) > 10 ** LOG_LOSS_DECADES:
         loss_ax.set_yscale("log")  # a diverging (or fast-falling) loss: linear would be one spike
-        loss_ax.set(xlabel="epoch", ylabel="loss (log scale)", title="loss (log scale)")
-    else:
-        loss_ax.set(xlabel="epoch", ylabel="loss", title="loss")
+        loss_label = "loss (log scale)"
+    produced_by = [name for name in (columns.get("loss"), _learning_rates(columns.get("lr"))) if name]
+    loss_ax.set(xlabel="epoch", ylabel=loss_label,
+                title=f"{loss_label}: {', '.join(produced_by)}" if produced_by else loss_label)
     has_acc = _line(acc_ax, epochs, columns.get("train_acc"), "train", "#2563eb")
     has_acc = _line(acc_ax, epochs, columns.get("val_acc"), "validation", "#dc2626") or has_acc
     acc_ax.set(xlabel="epoch", ylabel="accuracy", title="accuracy")
@@ -85,13 +91,21 @@ def plot_history(history: Any, path: str | Path | None = None, *, title: str | N
         acc_ax.text(0.5, 0.5, "no accuracy for this loss", ha="center", va="center", transform=acc_ax.transAxes)
     best = columns.get("best_epoch")
     stopped = epochs[-1] if columns.get("stopped_early") else None
+    diverged = epochs[-1] if columns.get("stop_reason") == "diverged" else None
+    if diverged is not None and columns.get("max_loss") is not None:
+        loss_ax.axhline(columns["max_loss"], color="black", linestyle=":", linewidth=1,
+                        label=f"max_loss {columns['max_loss']:g}")
     for ax in (loss_ax, acc_ax):
         if best is not None:
             ax.axvline(best, color="#15803d", linestyle="--", linewidth=1, label=f"best epoch {best}")
         if stopped is not None:
             ax.axvline(stopped, color="#ea580c", linestyle=":", linewidth=1.5, label=f"early stop at epoch {stopped}")
+        if diverged is not None:
+            ax.axvline(diverged, color="black", linestyle="-.", linewidth=1.5, label=f"diverged at epoch {diverged}")
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole: no 1.5 on short runs
+        if len(epochs) == 1:  # else matplotlib spans ±5 % of the one epoch, with ticks 0.945 ... 1.05
+            ax.set_xlim(epochs[0] - 1, epochs[0] + 1)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=8)
     if title:
@@ -100,11 +114,20 @@ def plot_history(history: Any, path: str | Path | None = None, *, title: str | N
     return _save(figure, path)
 
 
+def _learning_rates(rates: Sequence | None) -> str | None:
+    """``lr 0.05``, or ``lr 0.1 → 0.0125`` from the first epoch's to the last's; None if unknown."""
+    if not rates:
+        return None
+    first, last = rates[0], rates[-1]
+    return f"lr {first:g}" if first == last else f"lr {first:g} → {last:g}"
+
+
 def _line(ax: Any, epochs: Sequence, values: Sequence | None, label: str, colour: str) -> bool:
     if not values or all(v is None for v in values):
         return False
     points = [(e, v) for e, v in zip(epochs, values) if v is not None]
-    ax.plot([e for e, _ in points], [v for _, v in points], label=label, color=colour, linewidth=1.5)
+    ax.plot([e for e, _ in points], [v for _, v in points], label=label, color=colour, linewidth=1.5,
+            marker="o" if len(points) == 1 else None)  # one epoch is a point, not a line
     return True
 
 
@@ -181,6 +204,10 @@ def plot_activations(path: str | Path | None = None, *, low: float = -4.0, high:
         ax.set_title(name)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc="upper left")
+    for ax in axes[-1]:  # the columns share their x axis, so the bottom row names it
+        ax.set_xlabel("x")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("f(x) and f′(x)")
     figure.suptitle("Activation functions and their derivatives")
     figure.tight_layout()
     return _save(figure, path)
@@ -189,6 +216,12 @@ def plot_activations(path: str | Path | None = None, *, low: float = -4.0, high:
 def ravine(w1: Any, w2: Any) -> Any:
     """A narrow valley, f(w₁, w₂) = 0.05·w₁² + w₂²: steep across, shallow along (minimum at 0)."""
     return 0.05 * w1 * w1 + w2 * w2
+
+
+RAVINE_FORMULA = "0.05·w₁² + w₂²"
+""":func:`ravine`'s formula, as :func:`plot_optimizer_paths` writes it in its title."""
+RAVINE_MINIMUM = (0.0, 0.0)
+""":func:`ravine`'s minimum, marked by :func:`plot_optimizer_paths`."""
 
 
 def _default_optimizers() -> dict[str, Callable[[list[Value]], Any]]:
@@ -206,13 +239,19 @@ def _default_optimizers() -> dict[str, Callable[[list[Value]], Any]]:
 def plot_optimizer_paths(path: str | Path | None = None, *, loss: Callable[[Any, Any], Any] = ravine,
                          optimizers: Mapping[str, Callable[[list[Value]], Any]] | None = None,
                          start: tuple[float, float] = (-4.0, 1.5), steps: int = 50,
-                         extent: tuple[float, float, float, float] = (-4.5, 1.5, -2.0, 2.0)) -> Figure:
+                         extent: tuple[float, float, float, float] = (-4.5, 1.5, -2.0, 2.0),
+                         formula: str | None = None, minimum: tuple[float, float] | None = None) -> Figure:
     """Paths of optimizers on a 2-D loss surface (default :func:`ravine`) from ``start``.
 
     ``optimizers`` maps a name to a factory ``make(params) -> optimizer`` (an ``nn``
     optimizer: ``zero_grad()`` and ``step()``); the default compares SGD, momentum,
     Nesterov, RMSprop and Adam. Each path is ``steps`` steps of
     ``zero_grad(); loss(w₁, w₂).backward(); step()``.
+
+    The title names the function: ``f(w₁, w₂) = formula`` (:data:`RAVINE_FORMULA` for the
+    ravine), else the function's name. ``minimum`` is marked with a green cross (the ravine's
+    is :data:`RAVINE_MINIMUM`); for another function without one, the lowest point of the
+    drawn grid is marked as such.
     """
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"plot_optimizer_paths: steps must be a positive int, got {steps!r}")
@@ -221,6 +260,17 @@ def plot_optimizer_paths(path: str | Path | None = None, *, loss: Callable[[Any,
     grid_x = [x_low + (x_high - x_low) * i / 119 for i in range(120)]
     grid_y = [y_low + (y_high - y_low) * j / 119 for j in range(120)]
     surface = [[float(loss(gx, gy)) for gx in grid_x] for gy in grid_y]
+    if loss is ravine:
+        formula = RAVINE_FORMULA if formula is None else formula
+        minimum = RAVINE_MINIMUM if minimum is None else minimum
+    name = getattr(loss, "__name__", "f")
+    function = f"f(w₁, w₂) = {formula}" if formula else f"{name if name.isidentifier() else 'f'}(w₁, w₂)"
+    if minimum is not None:
+        marked, marked_label = (float(minimum[0]), float(minimum[1])), f"minimum ({minimum[0]:g}, {minimum[1]:g})"
+    else:
+        value, j, i = min((value, j, i) for j, row in enumerate(surface) for i, value in enumerate(row))
+        marked = (grid_x[i], grid_y[j])
+        marked_label = f"lowest point drawn ({marked[0]:.2g}, {marked[1]:.2g}): f = {value:.2g}"
     figure = Figure(figsize=(8, 5.2))
     ax = figure.subplots()
     top = max(max(row) for row in surface)
@@ -240,8 +290,10 @@ def plot_optimizer_paths(path: str | Path | None = None, *, loss: Callable[[Any,
         ax.plot([p[0] for p in trail], [p[1] for p in trail], marker="o", markersize=2.5, linewidth=1.3,
                 color=colours[k % len(colours)], label=f"{name}: f = {final:.2g}")
     ax.plot([start[0]], [start[1]], marker="*", markersize=12, color="black", linestyle="none", label="start")
+    ax.plot([marked[0]], [marked[1]], marker="X", markersize=11, color="#15803d", markeredgecolor="white",
+            linestyle="none", label=marked_label, zorder=5)
     ax.set(xlim=(x_low, x_high), ylim=(y_low, y_high), xlabel="w₁", ylabel="w₂",
-           title=f"Optimizer paths, {steps} steps")
+           title=f"Optimizer paths on {function}, {steps} steps")
     ax.legend(fontsize=8, loc="lower right")
     figure.tight_layout()
     return _save(figure, path)

@@ -313,9 +313,11 @@ print(f"least squares: w = {w_best:.3f}, b = {b_best:.3f}, loss {mse(w_best, b_b
 # batch sizes, learning rates and decay above.
 #
 # For a quick comparison on another surface, `viz.plots.plot_optimizer_paths` runs the same loop
-# (its default surface is a ravine, $0.05\,w_1^2 + w_2^2$; pass `loss=`, `optimizers=`, `start=`):
+# (its default surface is a ravine, $0.05\,w_1^2 + w_2^2$; pass `loss=`, `optimizers=`, `start=`, and
+# `formula=` and `minimum=` for the title and the marked minimum):
 
 # %%
 import viz.plots
 
-viz.plots.plot_optimizer_paths(loss=valley, start=SURFACES["valley"]["start"], extent=(-5, 5, -2, 2), steps=STEPS)
+viz.plots.plot_optimizer_paths(loss=valley, formula="0.1·w₁² + 2·w₂²", minimum=(0, 0), start=SURFACES["valley"]["start"],
+                               extent=(-5, 5, -2, 2), steps=STEPS)

@@ -3,6 +3,9 @@
 import json
 import math
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -244,3 +247,158 @@ def test_a_file_version_must_be_the_int_1(tmp_path, version):
     path.write_text(json.dumps({"format": "valuegraph.nn.state_dict", "version": version, "state": model.state_dict()}))
     with pytest.raises(ValueError, match="unsupported version"):
         model.load(path)
+
+
+# -- files that are not model files: refused before reading ------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_in_a_child(path, limit_bytes=1 << 30, timeout=60):
+    """``MLP(2, [3, 1]).load(path)`` in a child process with at most ``limit_bytes`` of memory,
+    so that a load that waits or reads forever fails this test instead of the machine:
+    ``(finished in time, the child's output)``."""
+    script = (f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({limit_bytes}, {limit_bytes}))\n"
+              "import sys, nn\n"
+              "try:\n"
+              "    nn.MLP(2, [3, 1], seed=0).load(sys.argv[1])\n"
+              "except Exception as error:\n"
+              "    print(type(error).__name__, error)\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    try:
+        done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
+                              timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        return False, ""
+    return True, done.stdout + done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or sys.platform == "win32", reason="POSIX FIFOs and /dev/zero")
+@pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero", "folder"])
+def test_load_refuses_what_is_not_a_regular_file_at_once(tmp_path, kind):
+    path = tmp_path / "model.json"
+    if kind == "fifo":
+        os.mkfifo(path)  # opening it to read waits for a writer that never comes
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        path.symlink_to("/dev/zero")  # reading it never ends
+    finished, output = load_in_a_child(path, timeout=20)
+    assert finished, f"load() of a {kind} did not return"
+    assert output.startswith("ValueError load(") and str(path) in output, output
+    kind = {"fifo": "a named pipe (FIFO)", "folder": "a folder", "link to /dev/zero": "a character device"}[kind]
+    assert f"is {kind}, not a regular file" in output, output
+
+
+def test_load_refuses_a_file_far_larger_than_the_model_before_reading_it(tmp_path):
+    model = nn.MLP(2, [3, 1], seed=0)
+    path = tmp_path / "padded.json"
+    model.save(path)
+    text = path.read_text()
+    path.write_text(text[:-1] + " " * 2_000_000 + "}")  # valid JSON, but 2 MB for 13 numbers
+    other = nn.MLP(2, [3, 1], seed=1)
+    before = other.state_dict()
+    with pytest.raises(ValueError, match=r"padded.json.*2,000,\d{3} bytes.*at most [\d,]+ bytes"):
+        other.load(path)
+    assert other.state_dict() == before
+    path.write_text(text[:-1] + " " * 10_000 + "}")  # some slack for hand-edited files
+    assert other.load(path).state_dict() == model.state_dict()
+
+
+@pytest.mark.parametrize("where", ["whole file", "inside the state"])
+def test_a_file_nested_100000_levels_deep_is_a_clear_error_naming_the_file(tmp_path, where):
+    deep = "[" * 100_000 + "]" * 100_000
+    path = tmp_path / "deep.json"
+    path.write_text(deep if where == "whole file" else
+                    '{"format": "valuegraph.nn.state_dict", "version": 1, "state": {"x": ' + deep + "}}")
+    model = nn.MLP(2, [64, 64, 1], seed=0)  # 4,481 entries: a 200 kB file is not too large for it
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"deep.json.*not a valid model file: nested too deeply"):
+        model.load(path)
+    assert model.state_dict() == before
+
+
+# -- saving: leftovers, links, NaN ---------------------------------------------------------------
+
+def leftovers(folder, name="model.json"):
+    return sorted(p.name for p in Path(folder).iterdir() if p.name != name and not p.is_symlink())
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "win32", reason="POSIX SIGKILL")
+def test_a_temporary_file_left_by_a_killed_save_is_removed_by_the_next_save(tmp_path):
+    path = tmp_path / "model.json"
+    script = ("import os, signal, sys, nn\n"
+              "os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)  # killed in the middle of save()\n"
+              "nn.MLP(2, [3, 1], seed=0).save(sys.argv[1])\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    killed = subprocess.run([sys.executable, "-c", script, str(path)], env=env, capture_output=True, timeout=60)
+    assert killed.returncode == -9 and not path.exists()
+    [left] = leftovers(tmp_path)
+    assert left.startswith(".model.json.") and left.endswith(".tmp"), left  # named after the file it was for
+    hour_ago = os.stat(tmp_path / left).st_mtime - 3600
+    os.utime(tmp_path / left, (hour_ago, hour_ago))
+    (tmp_path / ".model.json.savingno.tmp").write_text("another save, still being written")
+    (tmp_path / ".other.json.old.tmp").write_text("another file's")
+    os.utime(tmp_path / ".other.json.old.tmp", (hour_ago, hour_ago))
+    nn.MLP(2, [3, 1], seed=0).save(path)
+    assert leftovers(tmp_path) == [".model.json.savingno.tmp", ".other.json.old.tmp"]
+    assert nn.MLP(2, [3, 1], seed=1).load(path).state_dict() == nn.MLP(2, [3, 1], seed=0).state_dict()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links")
+def test_saving_onto_a_symbolic_link_writes_through_to_its_target(tmp_path):
+    (tmp_path / "runs").mkdir()
+    target = tmp_path / "runs" / "best.json"
+    target.write_text("old")
+    link = tmp_path / "model.json"
+    link.symlink_to(Path("runs") / "best.json")  # relative, as `ln -s runs/best.json model.json` makes
+    model = nn.MLP(2, [3, 1], seed=0)
+    model.save(link)
+    assert link.is_symlink() and os.readlink(link) == os.path.join("runs", "best.json")
+    assert json.loads(target.read_text())["state"] == model.state_dict()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json", "runs"]
+    assert os.listdir(tmp_path / "runs") == ["best.json"]
+    dangling = tmp_path / "next.json"
+    dangling.symlink_to(tmp_path / "runs" / "next-target.json")
+    model.save(dangling)  # as open(dangling, "w") would: the target is created
+    assert dangling.is_symlink() and json.loads((tmp_path / "runs" / "next-target.json").read_text())["model"] == "MLP"
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_saving_a_non_finite_weight_names_the_parameter_and_the_file_and_writes_nothing(tmp_path, bad):
+    path = tmp_path / "model.json"
+    model = nn.MLP(2, [3, 1], seed=0)
+    model.save(path)
+    before = path.read_text()
+    model.layers[1].neurons[0].w[2].data = bad
+    with pytest.raises(ValueError) as caught:
+        model.save(path)
+    message = str(caught.value)
+    assert "layers.1.neurons.0.w.2" in message and str(path) in message and repr(bad) in message, message
+    assert path.read_text() == before and os.listdir(tmp_path) == ["model.json"]
+
+
+@pytest.mark.parametrize("wrong", [list(range(10_000)), "x" * 10_000, {"deep": [[[[[[[[[[1]]]]]]]]]]}])
+def test_a_long_wrong_value_in_a_file_is_quoted_short(tmp_path, wrong):
+    model = nn.MLP(2, [3, 1], seed=0)
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({"format": "valuegraph.nn.state_dict", "version": 1,
+                                "state": dict(model.state_dict(), **{"layers.0.neurons.0.b": wrong})}))
+    with pytest.raises(ValueError) as caught:
+        model.load(path)
+    message = str(caught.value)
+    assert "model.json" in message and f"layers.0.neurons.0.b: expected a number, got {type(wrong).__name__}: " in message
+    assert len(message) < 400, message
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_saving_over_a_private_file_keeps_it_private_also_through_a_link(tmp_path):
+    target = tmp_path / "private.json"
+    target.write_text("old")
+    target.chmod(0o600)
+    link = tmp_path / "model.json"
+    link.symlink_to(target)
+    nn.MLP(2, [1], seed=0).save(target)
+    assert target.stat().st_mode & 0o777 == 0o600
+    nn.MLP(2, [1], seed=0).save(link)
+    assert target.stat().st_mode & 0o777 == 0o600 and link.is_symlink()

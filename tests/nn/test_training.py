@@ -184,9 +184,9 @@ def test_a_loss_that_blows_up_names_the_epoch_and_step():
                progress=False)
 
 
-def diverging_run(snapshots=None, **settings):
+def diverging_run(snapshots=None, model=None, **settings):
     X, y = nn.datasets.moons(n=40, seed=0)
-    model = nn.MLP(2, [4, 1], activation="relu", seed=0)
+    model = model or nn.MLP(2, [4, 1], activation="relu", seed=0)
     history = nn.fit(model, X, y, loss="hinge", optimizer=nn.SGD(model.parameters(), lr=30.0, momentum=0.9),
                      epochs=6, progress=False, callbacks=[lambda h: snapshots.append(model.state_dict())]
                      if snapshots is not None else (), **settings)
@@ -207,6 +207,45 @@ def test_a_finite_but_huge_loss_stops_training_only_with_max_loss():
     assert guarded.train_loss == unguarded.train_loss[:first_above]
     with pytest.raises(ValueError, match=r"max_loss"):
         diverging_run(max_loss=float("nan"))
+
+
+def moons_at_lr_50(model, **settings):
+    """``valuegraph train --dataset moons --optimizer sgd --lr 50 --max-loss 100``: epoch 4's training
+    loss is 117, while its validation loss happens to be the lowest of the run."""
+    X, y = nn.datasets.moons(n=200, noise=0.1, seed=0)
+    return nn.fit(model, X, y, optimizer=nn.SGD(model.parameters(), lr=50.0), epochs=100, validation_split=0.25,
+                  max_loss=100.0, seed=0, progress=False, **settings)
+
+
+@pytest.mark.parametrize("patience", [None, 3])
+def test_a_diverged_epoch_is_never_the_best_even_when_its_validation_loss_is_the_lowest(patience):
+    model = nn.MLP(2, [16, 16, 1], activation="tanh", seed=0)
+    snapshots = []
+    history = moons_at_lr_50(model, patience=patience, callbacks=[lambda h: snapshots.append(model.state_dict())])
+    assert history.stop_reason == "diverged" and history.train_loss[-1] > 100
+    assert min(history.val_loss) == history.val_loss[-1]  # the trap the diverged epoch sets
+    assert history.best_epoch < len(history) and history.best.train_loss <= 100
+    assert history.best_value == min(history.val_loss[:-1]) == history.best.val_loss
+    assert history.restored_best and model.state_dict() == snapshots[history.best_epoch - 1]
+    assert history.to_dict()["best"]["epoch"] == history.best_epoch
+
+
+def test_when_the_first_epoch_diverges_there_is_no_best_epoch_and_the_model_goes_back_to_its_start():
+    model = nn.MLP(2, [4, 1], activation="relu", seed=0)
+    start = model.state_dict()
+    history = diverging_run(max_loss=1e-9, model=model)
+    assert history.stop_reason == "diverged" and len(history) == 1
+    assert history.best_epoch is None and history.best is None and history.best_value is None
+    assert not history.restored_best and model.state_dict() == start
+    kept = nn.MLP(2, [4, 1], activation="relu", seed=0)
+    diverging_run(max_loss=1e-9, model=kept, restore_best=False)
+    assert kept.state_dict() != start  # restore_best=False keeps the last (diverged) weights
+
+
+def test_a_callback_stopping_on_the_diverged_epoch_does_not_hide_the_divergence():
+    model = nn.MLP(2, [16, 16, 1], activation="tanh", seed=0)
+    history = moons_at_lr_50(model, callbacks=[lambda h: h[-1].train_loss > 100])
+    assert history.stop_reason == "diverged" and history.restored_best and history.best_epoch < len(history)
 
 
 def test_progress_bar_shows_and_can_be_turned_off(capsys):
@@ -283,6 +322,16 @@ def test_history_records_every_epoch_and_serialises():
     assert data["train_loss"] == history.train_loss and len(data["val_acc"]) == 4
     assert data["stopped_early"] is False and data["best_epoch"] == history.best_epoch
     assert all(0.0 <= a <= 1.0 for a in history.val_acc)
+
+
+def test_history_names_its_loss_and_max_loss():
+    X, y = nn.datasets.xor(n=20, seed=0)
+    named = nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss="hinge", epochs=1, max_loss=1e6, progress=False)
+    assert (named.loss, named.max_loss) == ("hinge", 1e6)
+    assert (named.to_dict()["loss"], named.to_dict()["max_loss"]) == ("hinge", 1e6)
+    assert nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss=nn.mse, epochs=1, progress=False).loss == "mse"
+    anonymous = nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss=lambda out, t: nn.mse(out, t), epochs=1, progress=False)
+    assert anonymous.loss is None and anonymous.max_loss is None
 
 
 def test_training_is_reproducible():

@@ -291,6 +291,7 @@ def test_every_offered_choice_trains(dataset, activation, optimizer, tmp_path, c
     (["--layers", "16,x"], "expected sizes like 16,16"),
     (["--lr", "-1"], "must be a positive number"),
     (["--epochs", "0"], "must be a positive integer"),
+    (["--samples", "1"], "--samples: must be at least 2"),
     (["--dropout", "1.5"], "must be in [0, 1)"),
 ])
 def test_train_usage_errors(args, message, capsys):
@@ -356,3 +357,48 @@ def test_train_max_loss_stops_a_diverging_run_with_exit_code_1_and_its_files(tmp
 def test_train_max_loss_must_be_positive(capsys):
     assert main(["train", "--max-loss", "0"]) == 2
     assert "must be a positive number" in capsys.readouterr().err
+
+
+def test_train_never_reports_or_saves_a_diverged_epoch_as_best(tmp_path, capsys):
+    """The issue's run: epoch 4 diverges (training loss 117) while its validation loss dips below
+    every earlier epoch's; the best epoch, its line and model.json are an earlier epoch's."""
+    import nn
+
+    out = tmp_path / "run"
+    code = main(["train", "--dataset", "moons", "--optimizer", "sgd", "--lr", "50", "--max-loss", "100",
+                 "--no-progress", "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 1, captured.err
+    history = json.loads((out / "history.json").read_text())
+    epochs, best = len(history["train_loss"]), history["best_epoch"]
+    assert history["stop_reason"] == "diverged" and history["val_loss"][-1] == min(history["val_loss"])
+    assert best < epochs and history["best"]["train_loss"] <= 100 and history["restored_best"]
+    line = captured.out.splitlines()[0]
+    assert line.startswith(f"diverged at epoch {epochs} ") and f"best epoch {best}, " in line, line
+    assert f"train loss {history['best']['train_loss']:.4g}" in line, line
+    from valuegraph.cli import build_model
+    model = build_model(json.loads((out / "config.json").read_text())).load(out / "model.json")
+    X, y = nn.datasets.moons(n=200, noise=0.1, seed=0)
+    _, X_val, _, y_val = nn.train_test_split(X, y, 0.25, seed=0)
+    assert nn.evaluate(model, X_val, y_val)[0] == pytest.approx(history["best"]["val_loss"], rel=1e-12)
+
+
+def test_train_says_when_no_epoch_stayed_below_max_loss(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", "--dataset", "moons", "--optimizer", "sgd", "--lr", "50", "--max-loss", "0.01",
+                 "--no-progress", "--out", str(out)]) == 1
+    line = capsys.readouterr().out.splitlines()[0]
+    assert line.startswith("diverged at epoch 1 ") and "best epoch" not in line, line
+    assert "model.json holds the untrained starting weights" in line, line
+    from valuegraph.cli import build_model
+    config = json.loads((out / "config.json").read_text())
+    assert build_model(config).load(out / "model.json").state_dict() == build_model(config).state_dict()
+
+
+def test_train_with_a_tiny_validation_set_warns_in_one_plain_line(tmp_path):
+    result = run(["train", "--samples", "5", "--epochs", "2", "--no-progress", "--out", "run"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("training MLP") and len(lines) == 2, result.stderr
+    assert re.fullmatch(r"valuegraph train: warning: fit: the validation set has only 1 sample, .*at least 10 samples",
+                        lines[1]), lines[1]

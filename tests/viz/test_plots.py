@@ -89,7 +89,7 @@ def test_optimizer_paths_reach_the_minimum(tmp_path):
     figure = plots.plot_optimizer_paths(tmp_path / "paths.png", steps=30)
     assert (tmp_path / "paths.png").stat().st_size > 5000
     labels = [line.get_label() for line in figure.axes[0].get_lines()]
-    assert labels[-1] == "start" and len(labels) == 6
+    assert labels[-2:] == ["start", "minimum (0, 0)"] and len(labels) == 7
     momentum = next(line for line in figure.axes[0].get_lines() if line.get_label().startswith("momentum"))
     assert len(momentum.get_xdata()) == 31
     final = dict(zip(["SGD", "momentum"], [float(label.split("f = ")[1]) for label in labels[:2]]))
@@ -113,3 +113,71 @@ def test_history_plot_has_whole_epoch_ticks_and_a_log_scale_for_a_diverging_loss
     diverging = plots.plot_history({"train_loss": [0.7, 0.5, 3.0, 80.0, 4e4]}).axes[0]
     assert diverging.get_yscale() == "log" and diverging.get_title() == "loss (log scale)"
     assert diverging.get_ylabel() == "loss (log scale)"
+
+
+def test_history_plot_names_the_loss_and_the_learning_rate(trained):
+    _, _, _, history = trained
+    loss_ax = plots.plot_history(history).axes[0]
+    assert loss_ax.get_title() == "loss: bce_with_logits, lr 0.05"
+    X, y = nn.datasets.circle(n=40, seed=0)  # noqa: N806
+    model = nn.MLP(2, [3, 1], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=0.1)
+    scheduled = nn.fit(model, X, y, loss="hinge", optimizer=optimizer, epochs=4, progress=False,
+                       schedule=nn.StepLR(optimizer, step_size=2, gamma=0.5))
+    assert plots.plot_history(scheduled).axes[0].get_title() == "loss: hinge, lr 0.1 → 0.05"
+
+
+def test_history_plot_marks_a_divergence_and_the_max_loss_it_crossed(tmp_path):
+    X, y = nn.datasets.moons(n=200, noise=0.1, seed=0)  # noqa: N806
+    model = nn.MLP(2, [16, 16, 1], activation="tanh", seed=0)
+    history = nn.fit(model, X, y, optimizer=nn.SGD(model.parameters(), lr=50.0), epochs=100, validation_split=0.25,
+                     max_loss=100.0, seed=0, progress=False)
+    assert history.stop_reason == "diverged"
+    epochs = len(history)
+    figure = plots.plot_history(history, tmp_path / "diverged.png")
+    for ax in figure.axes[:2]:
+        lines = {line.get_label(): line for line in ax.get_lines()}
+        diverged = lines[f"diverged at epoch {epochs}"]
+        assert list(diverged.get_xdata()) == [epochs, epochs]
+        assert f"diverged at epoch {epochs}" in {t.get_text() for t in ax.get_legend().get_texts()}
+        assert lines[f"best epoch {history.best_epoch}"].get_color() != diverged.get_color()
+    threshold = {line.get_label(): line for line in figure.axes[0].get_lines()}["max_loss 100"]
+    assert list(threshold.get_ydata()) == [100.0, 100.0]
+    completed = plots.plot_history(history.to_dict() | {"stop_reason": "completed"}).axes[0]
+    assert "max_loss 100" not in completed.get_legend_handles_labels()[1]
+
+
+def test_activations_plot_labels_its_axes():
+    figure = plots.plot_activations(points=11)
+    axes = figure.axes[:6]
+    assert [ax.get_xlabel() for ax in axes[3:]] == ["x"] * 3  # the bottom row; the columns share x
+    assert [axes[0].get_ylabel(), axes[3].get_ylabel()] == ["f(x) and f′(x)"] * 2
+
+
+def test_optimizer_paths_name_the_function_and_mark_its_minimum():
+    ax = plots.plot_optimizer_paths(steps=3).axes[0]
+    assert ax.get_title() == "Optimizer paths on f(w₁, w₂) = 0.05·w₁² + w₂², 3 steps"
+    minimum = {line.get_label(): line for line in ax.get_lines()}["minimum (0, 0)"]
+    assert (list(minimum.get_xdata()), list(minimum.get_ydata())) == ([0.0], [0.0])
+
+    def bowl(w1, w2):
+        return (w1 - 1) * (w1 - 1) + (w2 + 0.5) * (w2 + 0.5)
+
+    ax = plots.plot_optimizer_paths(loss=bowl, steps=3, extent=(-2, 2, -2, 2)).axes[0]
+    assert ax.get_title() == "Optimizer paths on bowl(w₁, w₂), 3 steps"
+    [lowest] = [line for line in ax.get_lines() if line.get_label().startswith("lowest point drawn")]
+    assert abs(lowest.get_xdata()[0] - 1) < 0.02 and abs(lowest.get_ydata()[0] + 0.5) < 0.02
+    ax = plots.plot_optimizer_paths(loss=bowl, steps=3, formula="(w₁ − 1)² + (w₂ + ½)²", minimum=(1, -0.5)).axes[0]
+    assert ax.get_title() == "Optimizer paths on f(w₁, w₂) = (w₁ − 1)² + (w₂ + ½)², 3 steps"
+    assert "minimum (1, -0.5)" in [line.get_label() for line in ax.get_lines()]
+
+
+def test_a_history_of_one_epoch_shows_its_points_on_whole_epoch_ticks():
+    figure = plots.plot_history({"train_loss": [0.67], "val_loss": [10.7], "epoch": [1], "stop_reason": "diverged",
+                                 "max_loss": 0.5})
+    loss_ax = figure.axes[0]
+    figure.canvas.draw()
+    low, high = loss_ax.get_xlim()
+    assert [t for t in loss_ax.get_xticks() if low <= t <= high] == [0, 1, 2]
+    train, validation = loss_ax.get_lines()[:2]
+    assert train.get_marker() == validation.get_marker() == "o"
