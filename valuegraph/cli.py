@@ -101,9 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
                     "numbers, variables, + - * / **, unary minus and the functions "
                     f"{', '.join(function.usage for function in FUNCTIONS.values())}. It is parsed safely "
                     "(a whitelist of Python's ast; never eval).",
-        epilog="example:\n  valuegraph graph \"max((x + y) * z, 0)\" x=-2 y=3 z=2 -o graph.svg --html steps.html\n\n"
-               + EXIT_CODES)
-    graph.add_argument("expression", help='the expression, quoted: "max((x + y) * z, 0)"')
+        epilog="examples:\n  valuegraph graph \"max((x + y) * z, 0)\" x=-2 y=3 z=2 -o graph.svg --html steps.html\n"
+               "  valuegraph graph \"q = x + y; f = max(q * z, 0)\" x=-2 y=3 z=2 -o graph.svg\n\n" + EXIT_CODES)
+    parser.graph_parser = graph  # for _expression_may_start_with_minus
+    graph.add_argument("expression", help='the expression, quoted: "max((x + y) * z, 0)"; name intermediate '
+                                          'values with statements: "q = x + y; f = max(q * z, 0)"; it may '
+                                          'start with a minus: "-x * y"')
     graph.add_argument("variables", nargs="*", metavar="NAME=VALUE", help="the value of each variable")
     graph.add_argument("-o", "--output", default="graph.svg", metavar="FILE",
                        help="drawing to write: .svg, .png, .pdf (needs system dot) or .dot; missing folders "
@@ -117,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="left to right (LR) or top to bottom (TB) (default: %(default)s)")
     graph.add_argument("--backend", choices=("auto", "dot", "wasm"), default="auto",
                        help="Graphviz backend (default: auto = system dot if installed, else WebAssembly)")
+    graph.add_argument("--style", choices=("normal", "projector"), default="normal",
+                       help="projector: large type and thick lines, for a wall (default: %(default)s)")
     graph.add_argument("--gradcheck", action="store_true",
                        help="show each input's central-difference gradient and relative error (default: off)")
     graph.add_argument("--max-nodes", type=_positive_int, default=None, metavar="N",
@@ -263,7 +268,8 @@ def _too_large(error: Any, what: str) -> UsageError:
 def run_graph(args: argparse.Namespace) -> int:
     """``valuegraph graph``: parse, backpropagate, draw (and the step-through page)."""
     import viz
-    from viz.expression import parse_expression
+    from autograd import topological_order
+    from viz.expression import parse_expression, statements
 
     variables = _assignments(args.variables)
     _output_format(args.output, args.backend)
@@ -271,8 +277,10 @@ def run_graph(args: argparse.Namespace) -> int:
         output, leaves = parse_expression(args.expression, variables)
     except ValueError as error:  # ExpressionError
         raise UsageError(str(error)) from None
+    named = statements(args.expression)
+    assigned = {name for name, _ in named if name is not None}
     if output.label is None and output.parents:
-        output.label = "f"
+        output.label = "f" if "f" not in assigned else "out"
     try:
         output.backward()
         failure = None
@@ -280,13 +288,20 @@ def run_graph(args: argparse.Namespace) -> int:
         failure = " ".join(str(error).split())
     name = output.label or "f"
     text = " ".join(args.expression.split())
-    print(f"{name} = {text} = {output.data:.6g}" if output.parents else f"{text} = {output.data:.6g}")
+    if assigned:  # one line per statement: q = x + y = 1, then f = max(q * z, 0) = 2
+        values = {node.label: node for node in topological_order(output) if node.label in assigned}
+        values[name] = output
+        for target, source in named:
+            print(f"{target or name} = {source} = {values[target or name].data:.6g}")
+    else:
+        print(f"{name} = {text} = {output.data:.6g}" if output.parents else f"{text} = {output.data:.6g}")
     if leaves and failure is None:  # fresh leaves, so .grad is ∂output/∂leaf
         print("   ".join(f"∂{name}/∂{var} = {leaf.grad:.6g}" for var, leaf in leaves.items()))
     mode = args.mode if failure is None else "forward"
     try:  # a format the backend cannot write, a graph too large to draw: the user's choice
         path = viz.render(output, args.output, backend=args.backend, mode=mode, rankdir=args.rankdir,
-                          gradcheck=args.gradcheck, max_nodes=args.max_nodes or viz.DEFAULT_MAX_NODES)
+                          gradcheck=args.gradcheck, max_nodes=args.max_nodes or viz.DEFAULT_MAX_NODES,
+                          style=args.style)
     except viz.GraphTooLargeError as error:
         raise _too_large(error, "the drawing") from None
     except ValueError as error:
@@ -296,7 +311,8 @@ def run_graph(args: argparse.Namespace) -> int:
     if args.html:
         try:
             page = viz.export_html(output, args.html, backend=args.backend, rankdir=args.rankdir,
-                                   title=f"{name} = {args.expression}",
+                                   title=args.expression if assigned else f"{name} = {args.expression}",
+                                   style=args.style,
                                    max_nodes=args.max_nodes or viz.STEPS_MAX_NODES)
         except viz.GraphTooLargeError as error:
             raise _too_large(error, "the --html step-through") from None
@@ -489,6 +505,40 @@ def run_train(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
 
 # -- entry point ---------------------------------------------------------------------------------
 
+def _expression_may_start_with_minus(argv: list[str], graph: argparse.ArgumentParser) -> list[str]:
+    """``argv`` with a ``graph`` expression that starts with a minus (``-x*y``, ``-(x + y)``)
+    moved behind ``--``, where argparse reads it as the expression instead of an unknown option.
+
+    The graph command's own options (``-o FILE``, ``--mode=both``, abbreviations such as
+    ``--out``) keep their meaning; anything else is left for argparse to report.
+    """
+    if not argv or argv[0] != "graph" or "--" in argv:
+        return argv
+    takes_value = {option: action.nargs != 0 for action in graph._actions for option in action.option_strings}
+    options, positionals, i = [], [], 1
+    while i < len(argv):
+        token = argv[i]
+        name = token.split("=", 1)[0]
+        if token.startswith("--"):
+            matches = [option for option in takes_value if option.startswith(name) and option.startswith("--")]
+            if name not in takes_value and len(matches) != 1:
+                return argv  # an unknown or ambiguous option: argparse says so
+            option = name if name in takes_value else matches[0]
+            value_follows = takes_value[option] and "=" not in token
+            options.extend(argv[i:i + 1 + value_follows])
+            i += 1 + value_follows
+        elif token[:2] in takes_value:  # -o FILE, -oFILE, -h
+            value_follows = takes_value[token[:2]] and len(token) == 2
+            options.extend(argv[i:i + 1 + value_follows])
+            i += 1 + value_follows
+        else:
+            positionals.append(token)
+            i += 1
+    if not any(token.startswith("-") for token in positionals):
+        return argv
+    return ["graph", *options, "--", *positionals]
+
+
 @contextmanager
 def _warnings_as_lines(prefix: str) -> Iterator[None]:
     """Inside the block, each warning is shown on stderr as one line, ``prefix`` and its message
@@ -502,6 +552,7 @@ def _warnings_as_lines(prefix: str) -> Iterator[None]:
 def main(argv: list[str] | None = None) -> int:
     """Run ``valuegraph`` with ``argv`` (default ``sys.argv[1:]``); returns the exit code."""
     parser = build_parser()
+    argv = _expression_may_start_with_minus(list(sys.argv[1:] if argv is None else argv), parser.graph_parser)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse: --help/--version (0) or a usage error (2, already printed)

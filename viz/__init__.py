@@ -10,17 +10,25 @@
 True
 
 * :func:`draw` -> ``graphviz.Digraph``; :func:`render` writes SVG/PNG/PDF (system ``dot`` or
-  in-process WebAssembly Graphviz).
+  in-process WebAssembly Graphviz); :func:`show` displays or saves any graphviz object (such as
+  karpathy's ``draw_dot(y)``) the same way, with or without ``dot``.
 * :func:`steps` -> frames of the forward then backward pass; :func:`stepper` (Jupyter) and
   :func:`export_html` (one offline web page) step through them.
 * :mod:`viz.plots`: training history, decision boundary, activations, optimizer paths.
+
+The modules depend one way: :mod:`viz.graph` reads a graph through the engine's public
+interface; :mod:`viz.gradcheck` computes the overlay from it; :mod:`viz.dot` builds DOT text
+from both; :mod:`viz.render` renders DOT text (and knows nothing of how it was built);
+:mod:`viz.save` joins drawing and rendering for ``render(value, path)``; :mod:`viz.steps`,
+:mod:`viz.html` and :mod:`viz.jupyter` build on those.
 """
 
-from .dot import COLOURS, DEFAULT_MAX_NODES, MODES, DotNotFoundError, Drawing, GraphTooLargeError, draw
+from .dot import COLOURS, DEFAULT_MAX_NODES, MODES, READABLE_VALUES, STYLES, GraphTooLargeError, draw
 from .html import export_html
 from .jupyter import stepper
-from .render import BACKENDS, FORMATS, render, render_source
+from .render import BACKENDS, FORMATS, DotNotFoundError, Drawing, render_source, show
+from .save import render
 from .steps import STEPS_MAX_NODES, Frame, steps
 
-__all__ = ["draw", "Drawing", "DotNotFoundError", "render", "render_source", "steps", "Frame", "stepper", "export_html", "GraphTooLargeError",
-           "MODES", "COLOURS", "DEFAULT_MAX_NODES", "STEPS_MAX_NODES", "BACKENDS", "FORMATS"]
+__all__ = ["draw", "Drawing", "DotNotFoundError", "render", "render_source", "show", "steps", "Frame", "stepper", "export_html", "GraphTooLargeError",
+           "MODES", "COLOURS", "DEFAULT_MAX_NODES", "READABLE_VALUES", "STYLES", "STEPS_MAX_NODES", "BACKENDS", "FORMATS"]

@@ -1,13 +1,15 @@
-"""Drawing a graph as DOT text: ``draw(root)`` returns a ``graphviz.Digraph`` (nothing is rendered).
+"""Building DOT text: ``draw(root)`` returns a :class:`viz.render.Drawing` (a ``graphviz.Digraph``;
+nothing is rendered here).
 
-A graph is read only through the engine's public interface (``topological_order``,
-``parents``, ``op.describe(param)``, ``data``, ``grad``, ``label`` and ``backward_steps`` for
-the local derivatives), and node ids come from the traversal order (``v0``, ``v1``, ... and
-``v5_op`` for the op that made ``v5``), so the same graph always gives the same DOT text.
+The graph is read once by :mod:`viz.graph` (the engine's public interface only); node ids come
+from the traversal order (``v0``, ``v1``, ... and ``v5_op`` for the op that made ``v5``, ``v5_in0``
+for the text on the edge into it from its first parent), so the same graph always gives the
+same DOT text. Rendering is :mod:`viz.render`'s job; this module uses it, never the other way.
 
 Every value is one record ``label | data | grad``; every op is one small node (``+``, ``*``,
-``relu``, ``dot``...); edges follow parent order, so ``a + a`` is drawn as two edges.
-Labels are HTML-escaped: a label such as ``<script>`` is drawn as text, never as markup.
+``relu``, ``dot``...); a constant is a small box holding its number; edges follow parent order,
+so ``a + a`` is drawn as two edges. Labels are escaped: a label such as ``<script>`` or
+``R&amp;D`` is drawn as written, never as markup or a decoded entity.
 """
 
 from __future__ import annotations
@@ -16,16 +18,18 @@ import dataclasses
 import functools
 import math
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Sequence
 
-import graphviz
+from autograd import Value
 
-from autograd import Value, apply, backward_steps, gradients, no_grad, numeric_grad, topological_order
+from .gradcheck import GRADCHECK_TOLERANCE, gradcheck_overlay
+from .graph import GraphInfo, as_float, clean_label, module_path, number_text
+from .render import Drawing
 
-__all__ = ["draw", "Drawing", "DotNotFoundError", "GraphTooLargeError", "MODES", "RANKDIRS", "COLLAPSE", "DEFAULT_MAX_NODES", "COLOURS",
-           "GRADCHECK_TOLERANCE"]
+__all__ = ["draw", "build", "annotation_lines", "GraphTooLargeError", "STYLES", "MODES", "RANKDIRS", "COLLAPSE", "DEFAULT_MAX_NODES", "READABLE_VALUES", "COLOURS",
+           "XLABEL_ABOVE"]
 
 MODES = ("auto", "forward", "backward", "both")
 """``forward``: values only. ``backward``: values and gradients, each edge labelled with its
@@ -34,7 +38,16 @@ local derivative and its contribution ``upstream × local``, arrows drawn the wa
 ``auto``: ``both`` once the output has a gradient (after ``backward()``), else ``forward``."""
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
-COLLAPSE = (None, "neuron", "layer")
+COLLAPSE = ("auto", None, "neuron", "layer")
+"""``auto`` (the default): the whole graph while it can be read (:data:`READABLE_VALUES`), else
+neurons collapsed (then layers) when parameters are named; ``None``: the whole graph;
+``neuron`` / ``layer``: each neuron / layer drawn as one node."""
+
+READABLE_VALUES = 150
+"""Most values ``draw`` lays out one by one by default (``collapse="auto"``). Beyond it a
+drawing outgrows a screen: micrograd's demo network ``MLP(2, [16, 16, 1])`` drawn whole (404
+values for one input) is 2159 × 15830 pt, its edge annotations piled into a black band; with its
+neurons collapsed it is 35 nodes, laid out layer by layer."""
 
 DEFAULT_MAX_NODES = 600
 """Largest number of values ``draw`` lays out one by one (``max_nodes=None`` lifts the limit).
@@ -59,15 +72,21 @@ COLOURS = {
 }
 """Fill colours by role (and highlight colours), as ``#rrggbb`` strings."""
 
-_HIDDEN = "transparent"
+STYLES = {
+    "normal": {"node": 11, "op": 11, "annotation": 10, "arrowsize": 0.7, "penwidth": 1.0},
+    "projector": {"node": 20, "op": 20, "annotation": 17, "arrowsize": 1.1, "penwidth": 2.0},
+}
+"""Type sizes (points) and line widths of the drawing styles: ``normal`` for a screen,
+``projector`` for a wall (about twice the type, lines twice as thick)."""
+
+_INK = "#0f172a"          # text: near-black, legible on any fill
+_PENDING_TEXT = "#94a3b8"  # text of a value not computed yet ("data ?")
 
 XLABEL_ABOVE = 200
 """Graphs with more values than this are laid out for speed: edge annotations become Graphviz
 external labels (``xlabel``, placed after the layout) and node placement runs one network-simplex
 pass (``nslimit=1``). A 2,000-value graph then renders in seconds instead of minutes."""
 
-GRADCHECK_TOLERANCE = 1e-4
-"""The gradcheck overlay flags a leaf (MISMATCH, red border) above this relative error."""
 _VANISHING_DECADES = 6  # colour_by_grad: gradients this many decades below the largest are "vanishing"
 
 
@@ -88,159 +107,6 @@ class GraphTooLargeError(ValueError):
 # What a drawing knows about a graph: computed once, shared by draw() and the step-through.
 # --------------------------------------------------------------------------------------------
 
-@dataclass
-class GraphInfo:
-    """A graph read through the public API, in topological order (index ``i`` is node ``v{i}``)."""
-
-    root: Value
-    order: list[Value]
-    index: dict[Value, int]
-    parents: list[tuple[int, ...]]
-    kinds: list[str]
-    names: list[str | None]
-    groups: list[str | None]
-    local_grads: dict[tuple[int, int], float] = field(default_factory=dict)
-    """(child, position) -> ∂child/∂parent, filled by :meth:`replay`."""
-    replay_error: str | None = None
-    """Why the backward pass cannot be replayed (the engine's FloatingPointError), if it cannot."""
-    gradcheck_error: str | None = None
-    """Why the gradcheck overlay has no analytic gradients, if it has none (see :func:`gradcheck_overlay`)."""
-    _static: list | None = None
-
-    @classmethod
-    def read(cls, root: Value, params: Any = None) -> "GraphInfo":
-        """Walk ``root``'s graph (parents before children) and classify every value."""
-        if not isinstance(root, Value):
-            raise TypeError(f"draw(root) needs an autograd Value, got {type(root).__name__}: {root!r}")
-        order = topological_order(root)
-        index = {node: i for i, node in enumerate(order)}
-        named = _parameter_names(params)
-        kinds, names = [], []
-        for i, node in enumerate(order):
-            name = named.get(node) or node.label
-            names.append(_clean(name) if name is not None else None)
-            if node is root:
-                kinds.append("output")
-            elif node.parents:
-                kinds.append("value")
-            elif node in named:
-                kinds.append("parameter")
-            else:
-                kinds.append("input" if node.label is not None else "constant")
-        parents = [tuple(index[p] for p in node.parents) for node in order]
-        groups = _neuron_groups(order, parents, [named.get(n) if n in named else None for n in order])
-        return cls(root, order, index, parents, kinds, names, groups)
-
-    def static_fields(self, i: int) -> tuple[str, str]:
-        """The record fields of node ``i`` that never change: its name and its data."""
-        if self._static is None:
-            self._static = [(_field(self.names[j] if self.names[j] is not None else f"v{j}"),
-                             _field(f"data {_fmt(node.data)}")) for j, node in enumerate(self.order)]
-        return self._static[i]
-
-    def display_name(self, i: int) -> str:
-        """How captions refer to node ``i``: its label or parameter name, else ``v{i}``."""
-        return self.names[i] or f"v{i}"
-
-    def op_text(self, i: int) -> str:
-        """The op that made node ``i``, as drawn (``+``, ``**2``, ``leaky_relu(0.1)``)."""
-        node = self.order[i]
-        return node.op.describe(node.param) if node.op is not None else ""
-
-    def replay(self) -> tuple[list, list[float]]:
-        """Run the engine's backward pass step by step from zeroed gradients, then put every
-        gradient back.
-
-        Returns the engine's :class:`~autograd.BackwardStep` list and ∂root/∂node for every node
-        (what ``root.backward()`` leaves on a fresh graph), whatever ``.grad`` held before (an
-        earlier ``backward()`` would otherwise be added in); fills :attr:`local_grads`. The
-        graph's own gradients are unchanged afterwards.
-        """
-        saved = [node.grad for node in self.order]
-        try:
-            for node in self.order:
-                node.grad = 0.0
-            steps = list(backward_steps(self.root))
-            after = [_float(node.grad) for node in self.order]
-        finally:
-            for node, grad in zip(self.order, saved):
-                node.grad = grad
-        for step in steps:
-            child = self.index[step.node]
-            for edge in step.edges:
-                self.local_grads[(child, edge.index)] = _float(edge.local_grad)
-        return steps, after
-
-
-def _float(x: Any) -> float:
-    return x.data if isinstance(x, Value) else float(x)
-
-
-def _clean(text: str, limit: int = 60) -> str:
-    """A label made safe to show: no control characters, at most ``limit`` characters."""
-    text = re.sub(r"[\x00-\x1f\x7f]", " ", str(text))
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-def _parameter_names(params: Any) -> dict[Value, str | None]:
-    """``params`` as {Value: name}: a Module (``named_parameters()``), a mapping name -> Value
-    or an iterable of Values (unnamed parameters)."""
-    if params is None:
-        return {}
-    if hasattr(params, "named_parameters"):
-        pairs = list(params.named_parameters())
-    elif isinstance(params, Mapping):
-        pairs = list(params.items())
-    elif isinstance(params, Iterable) and not isinstance(params, (str, bytes, Value)):
-        pairs = [(None, p) for p in params]
-    else:
-        raise TypeError("draw(params) must be an nn.Module, a mapping name -> Value or an iterable of "
-                        f"Values, got {type(params).__name__}: {params!r}")
-    named: dict[Value, str | None] = {}
-    for name, value in pairs:
-        if not isinstance(value, Value):
-            raise TypeError(f"draw(params): {name or 'an entry'} is not a Value, got {type(value).__name__}")
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"draw(params): parameter names must be strings, got {type(name).__name__}: {name!r}")
-        named[value] = name
-    return named
-
-
-def module_path(name: str | None) -> str | None:
-    """The module a dotted parameter name belongs to: ``layers.0.neurons.3.w.1`` ->
-    ``layers.0.neurons.3`` (trailing indices and the attribute name dropped); None at the top."""
-    if not name:
-        return None
-    parts = name.split(".")
-    while parts and parts[-1].isdigit():
-        parts.pop()
-    parts = parts[:-1]
-    return ".".join(parts) or None
-
-
-def _neuron_groups(order: list[Value], parents: list[tuple[int, ...]], names: list[str | None]) -> list[str | None]:
-    """Which neuron (module path) each node belongs to, or None.
-
-    A parameter belongs to its module; an op node belongs to the module of its parameter
-    parents if they agree, else to the one module all its grouped parents share.
-    """
-    groups: list[str | None] = []
-    for i, node in enumerate(order):
-        if not parents[i]:
-            groups.append(module_path(names[i]))
-            continue
-        from_params = {groups[p] for p in parents[i] if not order[p].parents and groups[p] is not None}
-        if len(from_params) == 1:
-            groups.append(from_params.pop())
-            continue
-        if from_params:
-            groups.append(None)
-            continue
-        shared = {groups[p] for p in parents[i] if groups[p] is not None}
-        groups.append(shared.pop() if len(shared) == 1 else None)
-    return groups
-
-
 # --------------------------------------------------------------------------------------------
 # One picture of the graph in a given state (draw() and every step-through frame).
 # --------------------------------------------------------------------------------------------
@@ -257,6 +123,8 @@ class Options:
     title: str | None = None
     node_sizes: Mapping[str, tuple[float, float]] | None = None
     """Fixed (width, height) in inches per node id, so that every frame has the same layout."""
+    style: str = "normal"
+    """A key of :data:`STYLES`: ``normal`` or ``projector`` (large type)."""
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -264,12 +132,14 @@ class Options:
         if self.rankdir not in RANKDIRS:
             raise ValueError(f"draw: unknown rankdir {self.rankdir!r} (must be one of {', '.join(RANKDIRS)})")
         if self.collapse not in COLLAPSE:
-            raise ValueError(f"draw: unknown collapse {self.collapse!r} (must be one of None, 'neuron', 'layer')")
+            raise ValueError(f"draw: unknown collapse {self.collapse!r} (must be one of 'auto', None, 'neuron', 'layer')")
         for name in ("color_by_grad", "cluster"):
             if not isinstance(getattr(self, name), bool):
                 raise TypeError(f"draw: {name} must be True or False, got {getattr(self, name)!r}")
         if self.title is not None and not isinstance(self.title, str):
             raise TypeError(f"draw: title must be a str or None, got {type(self.title).__name__}")
+        if self.style not in STYLES:
+            raise ValueError(f"draw: unknown style {self.style!r} (must be one of {', '.join(STYLES)})")
 
 
 @dataclass
@@ -295,13 +165,6 @@ class State:
     :func:`gradcheck_overlay`)."""
 
 
-def _fmt(x: float) -> str:
-    """A number as drawn: 4 significant digits, ``-0`` shown as ``0``."""
-    if x == 0:
-        return "0"
-    return f"{x:.4g}"
-
-
 def _grad_colour(g: float, top: float) -> str:
     """Fill for a gradient of size |g| when the largest is ``top``: white to deep red on a log
     scale, grey when more than six decades below the largest (vanishing)."""
@@ -316,14 +179,14 @@ def _grad_colour(g: float, top: float) -> str:
 def _field(text: str) -> str:
     """Text for one field of a record label: backslashes and the record syntax ``{ } | < >``
     escaped, so a label is always drawn as text (quotes are escaped by ``graphviz.quote``)."""
-    text = _clean(text).replace("\\", "\\\\")
+    text = clean_label(text).replace("\\", "\\\\").replace("&", "&amp;")  # Graphviz decodes entities
     return re.sub(r"([{}|<>])", r"\\\1", text)
 
 
 def _plain(text: str) -> str:
     """A plain DOT string (never an HTML-like label), lines joined by DOT's ``\\n``."""
     lines = str(text).split("\n")
-    return "\\n".join(_clean(line, 200).replace("\\", "\\\\") for line in lines)
+    return "\\n".join(clean_label(line, 200).replace("\\", "\\\\").replace("&", "&amp;") for line in lines)
 
 
 def _record(fields: list[str], rankdir: str) -> str:
@@ -349,95 +212,18 @@ def _attrs(attrs: dict) -> str:
     return " [" + " ".join(f"{key}={_q(value)}" for key, value in attrs.items()) + "]" if attrs else ""
 
 
-class DotNotFoundError(graphviz.ExecutableNotFound):
-    """A :class:`Drawing` was asked for a format only Graphviz's ``dot`` program writes (PDF,
-    JPEG, a renderer or another engine) and ``dot`` is not installed. A
-    ``graphviz.ExecutableNotFound``, so code that catches that still works."""
-
-    def __init__(self, message: str) -> None:
-        RuntimeError.__init__(self, message)
-
-
-class Drawing(graphviz.Digraph):
-    """The ``graphviz.Digraph`` that :func:`draw` returns; it renders even where Graphviz's ``dot``
-    program is not installed.
-
-    With ``dot`` on PATH everything is ``graphviz.Digraph``'s. Without it, ``pipe``, ``render``
-    and Jupyter display (``_repr_mimebundle_``) write SVG and PNG through viz's WebAssembly
-    backend (:mod:`viz.render`); any other format raises :class:`DotNotFoundError`, which says
-    to install ``dot`` or to write SVG/PNG with :func:`viz.render`.
-    """
-
-    def _repr_image_svg_xml(self) -> str:
-        from .render import render_source
-
-        return render_source(self.source, "svg").decode("utf-8")
-
-    def _without_dot(self, method: str, format: str | None, renderer: str | None, formatter: str | None,
-                     engine: str | None) -> str | None:
-        """The format to write with the WebAssembly backend, or None when system ``dot`` is there."""
-        from .render import has_system_dot
-
-        if has_system_dot():
-            return None
-        format = format or self.format
-        if format in ("svg", "png") and renderer is None and formatter is None and (engine or self.engine) == "dot":
-            return format
-        raise DotNotFoundError(
-            f"Drawing.{method}(format={format!r}) needs Graphviz's dot program, which is not on PATH (apt install "
-            f"graphviz, brew install graphviz); without it, svg and png work: viz.render(graph, 'graph.svg') or "
-            f"'graph.png' (format 'dot' writes the DOT text), or .{method}(format='svg')")
-
-    def pipe(self, format: str | None = None, renderer: str | None = None, formatter: str | None = None,
-             neato_no_op: Any = None, quiet: bool = False, *, engine: str | None = None,
-             encoding: str | None = None) -> bytes | str:
-        """``graphviz.Digraph.pipe``; without system ``dot``, SVG and PNG come from WebAssembly Graphviz."""
-        chosen = self._without_dot("pipe", format, renderer, formatter, engine)
-        if chosen is None:
-            return super().pipe(format, renderer=renderer, formatter=formatter, neato_no_op=neato_no_op, quiet=quiet,
-                                engine=engine, encoding=encoding)
-        from .render import render_source
-
-        data = render_source(self.source, chosen, "wasm")
-        return data.decode(encoding) if encoding is not None else data
-
-    def render(self, filename: Any = None, directory: Any = None, view: bool = False, cleanup: bool = False,
-               format: str | None = None, renderer: str | None = None, formatter: str | None = None,
-               neato_no_op: Any = None, quiet: bool = False, quiet_view: bool = False, *, outfile: Any = None,
-               engine: str | None = None, raise_if_result_exists: bool = False,
-               overwrite_source: bool = False) -> str:
-        """``graphviz.Digraph.render``: save the DOT source, write ``filename.format`` (or
-        ``outfile``) and return its path; without system ``dot``, SVG and PNG come from
-        WebAssembly Graphviz."""
-        import os
-
-        if outfile is not None and format is None:
-            format = os.path.splitext(os.fspath(outfile))[1].lstrip(".").lower() or None
-        chosen = self._without_dot("render", format, renderer, formatter, engine)
-        if chosen is None:
-            return super().render(filename, directory=directory, view=view, cleanup=cleanup, format=format,
-                                  renderer=renderer, formatter=formatter, neato_no_op=neato_no_op, quiet=quiet,
-                                  quiet_view=quiet_view, outfile=outfile, engine=engine,
-                                  raise_if_result_exists=raise_if_result_exists, overwrite_source=overwrite_source)
-        from .render import render_source
-
-        if outfile is not None and filename is None:
-            filename = os.path.splitext(os.path.basename(os.fspath(outfile)))[0] + ".gv"
-            directory = directory if directory is not None else os.path.dirname(os.fspath(outfile))
-        source_path = self.save(filename, directory=directory)
-        target = os.fspath(outfile) if outfile is not None else f"{source_path}.{chosen}"
-        if raise_if_result_exists and os.path.exists(target):
-            raise graphviz.FileExistsError(f"output file exists: {target!r}")
-        with open(target, "wb") as file:
-            file.write(render_source(self.source, chosen, "wasm"))
-        if cleanup:
-            os.remove(source_path)
-        if view:
-            self._view(target, format=chosen, quiet=quiet_view)
-        return target
+def _static_fields(info: GraphInfo, i: int) -> tuple[str, str]:
+    """The record fields of node ``i`` that never change (its name and its data), made once
+    per graph: a step-through draws the same records hundreds of times."""
+    fields = info.drawn.get("static_fields")
+    if fields is None:
+        fields = info.drawn["static_fields"] = [
+            (_field(info.names[j] if info.names[j] is not None else f"v{j}"), _field(f"data {number_text(node.data)}"))
+            for j, node in enumerate(info.order)]
+    return fields[i]
 
 
-def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
+def build(info: GraphInfo, options: Options, state: State) -> Drawing:
     """The ``graphviz.Digraph`` of ``info`` as ``state`` describes it (no rendering).
 
     The DOT lines are written here directly (the ``graphviz`` package's per-attribute quoting
@@ -447,13 +233,16 @@ def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
     show_grads = state.grads is not None and mode != "forward"
     annotate = show_grads and bool(info.local_grads)
     collapsed = _collapsed_groups(info, options.collapse)
-    graph_attrs = {"rankdir": options.rankdir, "bgcolor": "white", "nodesep": "0.25", "ranksep": "0.35",
-                   "fontname": "Helvetica", "fontsize": "11"}
-    if len(info.order) > XLABEL_ABOVE:
+    drawn_size = _drawn_size(info, options.collapse)
+    graph_attrs = {"rankdir": options.rankdir, "bgcolor": "white", "nodesep": "0.25",
+                   "ranksep": "1.2" if collapsed else "0.35", "fontname": "Helvetica", "fontsize": "11"}
+    if drawn_size > XLABEL_ABOVE:
         graph_attrs["nslimit"] = "1"  # one pass of Graphviz's x-placement: minutes -> seconds on big graphs
+    style = STYLES[options.style]
+    graph_attrs["fontsize"] = str(style["node"])
     body = [f"\tgraph{_attrs(graph_attrs)}\n",
-            f"\tnode{_attrs({'fontname': 'Helvetica', 'fontsize': '11', 'style': 'filled'})}\n",
-            f"\tedge{_attrs({'fontname': 'Helvetica', 'fontsize': '9', 'arrowsize': '0.7', 'color': '#475569', 'fontcolor': '#334155'})}\n"]
+            f"\tnode{_attrs({'fontname': 'Helvetica', 'fontsize': str(style['node']), 'style': 'filled', 'fontcolor': _INK, 'penwidth': str(style['penwidth'])})}\n",
+            f"\tedge{_attrs({'fontname': 'Helvetica', 'fontsize': str(style['annotation']), 'arrowsize': str(style['arrowsize']), 'color': '#475569', 'fontcolor': _INK, 'penwidth': str(style['penwidth'])})}\n"]
     caption = options.title
     if info.replay_error and mode != "forward":
         caption = (caption + "\n" if caption else "") + info.replay_error
@@ -479,18 +268,45 @@ def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
         target = group if options.cluster else None
         lines = node_lines.setdefault(target, [])
         for name, attrs in _value_nodes(info, i, state, grads, top, options, pending, active):
-            if options.node_sizes and name in options.node_sizes:
-                width, height = options.node_sizes[name]
-                attrs.update(width=f"{width:.4f}", height=f"{height:.4f}", fixedsize="true")
+            _pin_size(name, attrs, options)
             lines.append(f"{name}{_attrs(attrs)}\n")
     if group_nodes:
         consumed_by: list[set[int]] = [set() for _ in info.order]
         for j, parent_ids in enumerate(info.parents):
             for p in parent_ids:
                 consumed_by[p].add(j)
-        for gid, members in group_nodes.items():
-            attrs = _group_node(info, members, consumed_by, grads, options)
-            node_lines.setdefault(None, []).append(f"{gid}{_attrs(attrs)}\n")
+        body.extend(_group_lines(info, group_nodes, consumed_by, grads, options))
+    # Edges: parent value -> op node (one per parent, in order), op node -> value.
+    members_of = {i: gid for gid, members in group_nodes.items() for i in members}
+    seen_group_edges: set[tuple[str, str]] = set()
+    edge_lines: list[str] = []
+    for i, parent_ids in enumerate(info.parents):
+        if not parent_ids:
+            continue
+        child_group = members_of.get(i)
+        for position, p in enumerate(parent_ids):
+            if child_group is not None or p in members_of:
+                tail = members_of.get(p, f"v{p}")
+                head = child_group or f"v{i}_op"
+                if tail != head and (tail, head) not in seen_group_edges:
+                    seen_group_edges.add((tail, head))
+                    edge_lines.append(f"\t{tail} -> {head}{_attrs(_GROUP_EDGE)}\n")
+                continue
+            text_node, lines = _input_edge(info, i, position, state, grads, top, options, annotate,
+                                           drawn_size > XLABEL_ABOVE)
+            edge_lines.extend(lines)
+            if text_node is not None:  # beside its op, in the op's neuron box when clustered
+                node_lines.setdefault(info.groups[i] if options.cluster else None, []).append(text_node)
+        if child_group is None:
+            attrs = {}
+            if mode == "backward":
+                attrs.update(dir="back", color=COLOURS["backward"])
+            if computed is not None and not computed[i]:
+                attrs.update(color=COLOURS["pending"])
+            if state.active_node == i:
+                attrs.update(color=COLOURS[state.phase], penwidth=str(2.5 * style["penwidth"]))
+            edge_lines.append(f"\tv{i}_op -> v{i}{_attrs(attrs)}\n")
+
     cluster_no = 0
     for group, lines in node_lines.items():
         if group is None:
@@ -502,44 +318,29 @@ def build(info: GraphInfo, options: Options, state: State) -> graphviz.Digraph:
         body.append("\t}\n")
         cluster_no += 1
 
-    # Edges: parent value -> op node (one per parent, in order), op node -> value.
-    members_of = {i: gid for gid, members in group_nodes.items() for i in members}
-    seen_group_edges: set[tuple[str, str]] = set()
-    for i, parent_ids in enumerate(info.parents):
-        if not parent_ids:
-            continue
-        child_group = members_of.get(i)
-        for position, p in enumerate(parent_ids):
-            if child_group is not None or p in members_of:
-                tail = members_of.get(p, f"v{p}")
-                head = child_group or f"v{i}_op"
-                if tail != head and (tail, head) not in seen_group_edges:
-                    seen_group_edges.add((tail, head))
-                    body.append(f"\t{tail} -> {head}\n")
-                continue
-            attrs = _edge_attrs(info, i, position, state, grads, top, options, annotate)
-            body.append(f"\tv{p} -> v{i}_op{_attrs(attrs)}\n")
-        if child_group is None:
-            attrs = {}
-            if mode == "backward":
-                attrs.update(dir="back", color=COLOURS["backward"])
-            if computed is not None and not computed[i]:
-                attrs.update(color=COLOURS["pending"])
-            if state.active_node == i:
-                attrs.update(color=COLOURS[state.phase], penwidth="2.5")
-            body.append(f"\tv{i}_op -> v{i}{_attrs(attrs)}\n")
+    body.extend(edge_lines)
     return Drawing(name="valuegraph", body=body)
 
 
 def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top: float, options: Options,
                  pending: bool, active: bool) -> list[tuple[str, dict]]:
     node = info.order[i]
+    style = STYLES[options.style]
+    if info.kinds[i] == "constant":  # its number alone: no name, no gradient, no op
+        attrs = {"label": _plain(number_text(node.data)), "shape": "box", "style": "rounded,filled",
+                 "fillcolor": COLOURS["constant"], "color": "#94a3b8", "fontsize": str(style["op"] - 1),
+                 "margin": "0.04,0.02", "width": "0.3", "height": "0.25", "tooltip": "a constant"}
+        if active:
+            attrs.update(color=COLOURS[state.phase], penwidth=str(3 * style["penwidth"]))
+        return [(f"v{i}", attrs)]
     fill = COLOURS[info.kinds[i]]
-    fields = list(info.static_fields(i))
+    fields = list(_static_fields(info, i))
+    if pending:  # not computed yet: its name, not its value
+        fields[1] = _field("data ?")
     attrs = {"shape": "record", "fillcolor": fill, "color": "#334155"}
     if grads is not None:
         shown = state.grads_shown is None or state.grads_shown[i]
-        fields.append(_field(f"grad {_fmt(grads[i])}" if shown else "grad ?"))
+        fields.append(_field(f"grad {number_text(grads[i])}" if shown else "grad ?"))
         if shown and options.color_by_grad:
             attrs["fillcolor"] = _grad_colour(grads[i], top)
         if shown and i in state.changed:
@@ -549,7 +350,7 @@ def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top:
         if numeric is None:
             text = "numeric unavailable"
         else:
-            text = f"numeric {_fmt(numeric)}" + (" (one-sided)" if one_sided else "")
+            text = f"numeric {number_text(numeric)}" + (" (one-sided)" if one_sided else "")
         if relative is None:
             text += "; analytic unavailable" if numeric is not None else ""
         else:
@@ -559,39 +360,67 @@ def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top:
             attrs.update(color=COLOURS["bad"], penwidth="2")
     attrs = {"label": _record(fields, options.rankdir), **attrs}
     if pending:
-        attrs.update(fillcolor="#ffffff", color=COLOURS["pending"], fontcolor=_HIDDEN, style="filled,dashed")
+        attrs.update(fillcolor="#ffffff", color=COLOURS["pending"], fontcolor=_PENDING_TEXT, style="filled,dashed")
     if active:
-        attrs.update(color=COLOURS[state.phase], penwidth="3")
+        attrs.update(color=COLOURS[state.phase], penwidth=str(3 * style["penwidth"]))
     nodes = [(f"v{i}", attrs)]
     if node.parents:
         op_attrs = {"label": _plain(info.op_text(i)), "shape": "ellipse", "fillcolor": COLOURS["op"],
-                    "color": "#64748b", "margin": "0.03,0.01", "height": "0.3"}
+                    "color": "#64748b", "margin": "0.03,0.01", "height": "0.3", "fontsize": str(style["op"])}
         if node.op is not None:
             op_attrs["tooltip"] = _plain(f"{node.op.name}: {node.op.rule}")
         if pending:
             op_attrs.update(fillcolor="#ffffff", color=COLOURS["pending"], fontcolor=COLOURS["pending"],
                             style="filled,dashed")
         if active:
-            op_attrs.update(color=COLOURS[state.phase], penwidth="3")
+            op_attrs.update(color=COLOURS[state.phase], penwidth=str(3 * style["penwidth"]))
         nodes.insert(0, (f"v{i}_op", op_attrs))
     return nodes
 
 
-def _edge_attrs(info: GraphInfo, child: int, position: int, state: State, grads: list | None, top: float,
-                options: Options, annotate: bool) -> dict:
+def annotation_lines(info: GraphInfo, child: int, position: int, local: float, upstream: float,
+                     named: bool = True) -> list[str]:
+    """What the edge from a parent into ``child``'s op says once the backward pass has crossed
+    it, in words a student reads without a legend: the local derivative, the upstream gradient
+    and their product, the contribution added to the parent's gradient. Derivatives are named
+    (``∂q/∂x``) when the names are short and ``named`` (big graphs' external labels are not:
+    Graphviz places those one by one, and shorter texts are placed faster)."""
+    parent = info.parents[child][position]
+    names = [info.display_name(k) for k in (child, parent, len(info.order) - 1)]
+    c, p, r = names
+    if named and max(len(name) for name in names) <= 8:
+        return [f"local ∂{c}/∂{p} = {number_text(local)}", f"× upstream ∂{r}/∂{c} = {number_text(upstream)}",
+                f"= contribution {number_text(local * upstream)}"]
+    return [f"local {number_text(local)}", f"× upstream {number_text(upstream)}",
+            f"= contribution {number_text(local * upstream)}"]
+
+
+def _input_edge(info: GraphInfo, child: int, position: int, state: State, grads: list | None, top: float,
+                options: Options, annotate: bool, external_labels: bool) -> tuple[str | None, list[str]]:
+    """DOT lines for the edge from a parent value into ``child``'s op node: (the line of the
+    node holding its annotation, or None; the edge lines).
+
+    With backward annotations (see :func:`annotation_lines`), a graph of up to
+    :data:`XLABEL_ABOVE` values routes the edge through a small text node that holds them, so
+    that a frame whose pass has not crossed the edge yet can draw that node empty, its size
+    pinned by ``node_sizes``: the layout holds still and the page holds no number the pass has
+    not computed. Bigger graphs put them in external labels (``xlabel``, placed after layout).
+    """
+    parent = info.parents[child][position]
+    style = STYLES[options.style]
     attrs: dict[str, str] = {}
-    if options.mode == "backward":
-        attrs.update(dir="back", color=COLOURS["backward"])
-    if annotate and (child, position) in info.local_grads:
+    backward = options.mode == "backward"
+    if backward:
+        attrs["color"] = COLOURS["backward"]
+    if info.kinds[parent] == "constant" and backward:  # no gradient flows back to a constant
+        attrs.update(color="#94a3b8", dir="none")
+        return None, [f"\tv{parent} -> v{child}_op{_attrs(attrs)}\n"]
+    lines = None
+    done = state.edges_done is None or (child, position) in state.edges_done
+    if annotate and (child, position) in info.local_grads and info.kinds[parent] != "constant":
         local = info.local_grads[(child, position)]
         upstream = grads[child] if state.final_grads is None else state.final_grads[child]
-        # Edge labels take part in the layout (readable, but slow on big graphs): beyond
-        # XLABEL_ABOVE values they become external labels, placed after the layout.
-        key = "label" if len(info.order) <= XLABEL_ABOVE else "xlabel"
-        attrs[key] = f"local {_fmt(local)}\\n×{_fmt(upstream)} = {_fmt(local * upstream)}"
-        done = state.edges_done is None or (child, position) in state.edges_done
-        if not done:
-            attrs["fontcolor"] = _HIDDEN
+        lines = annotation_lines(info, child, position, local, upstream, named=not external_labels)
         if options.color_by_grad and done:
             contribution = abs(local * upstream)
             attrs["color"] = _grad_colour(contribution, top)
@@ -599,44 +428,118 @@ def _edge_attrs(info: GraphInfo, child: int, position: int, state: State, grads:
                 f"{max(0.6, 3.0 * (1 + math.log10(max(contribution / top, 1e-6)) / _VANISHING_DECADES)):.2f}"
     if state.computed is not None and not state.computed[child]:
         attrs["color"] = COLOURS["pending"]
-    if (child, position) in state.active_edges:
-        attrs.update(color=COLOURS[state.phase], penwidth="2.5")
-        if "label" in attrs or "xlabel" in attrs:
-            attrs["fontcolor"] = COLOURS[state.phase]
-    return attrs
+    active = (child, position) in state.active_edges
+    if active:
+        attrs.update(color=COLOURS[state.phase], penwidth=str(2.5 * style["penwidth"]))
+    if lines is None or external_labels:
+        if lines is not None and done:
+            attrs["xlabel"] = "\\n".join(_plain(line) for line in lines)
+            if active:
+                attrs["fontcolor"] = COLOURS[state.phase]
+        if backward:
+            attrs["dir"] = "back"
+        return None, [f"\tv{parent} -> v{child}_op{_attrs(attrs)}\n"]
+    label_id = f"v{child}_in{position}"
+    label = {"label": "\\n".join(_plain(line) for line in lines) if done else "", "shape": "plaintext",
+             "margin": "0.06,0.03", "fillcolor": "#ffffff", "fontsize": str(style["annotation"])}
+    if active:
+        label["fontcolor"] = COLOURS[state.phase]
+    _pin_size(label_id, label, options)
+    into_label = dict(attrs, dir="back" if backward else "none")
+    into_op = dict(attrs, dir="none") if backward else dict(attrs)
+    if not done:  # an empty box: the two halves of the edge meet in its middle, one unbroken line
+        into_label["headclip"] = into_op["tailclip"] = "false"
+    return f"{label_id}{_attrs(label)}\n", [f"\tv{parent} -> {label_id}{_attrs(into_label)}\n",
+                                            f"\t{label_id} -> v{child}_op{_attrs(into_op)}\n"]
+
+
+def _pin_size(name: str, attrs: dict, options: Options) -> None:
+    """Fix the size of node ``name`` to ``options.node_sizes[name]``, if given."""
+    if options.node_sizes and name in options.node_sizes:
+        width, height = options.node_sizes[name]
+        attrs.update(width=f"{width:.4f}", height=f"{height:.4f}", fixedsize="true")
 
 
 def _collapsed_groups(info: GraphInfo, collapse: str | None) -> dict[str, str]:
     """{group name: node id} of the groups drawn as single nodes."""
-    if collapse is None:
+    if collapse not in ("neuron", "layer"):
         return {}
     result: dict[str, str] = {}
-    for i, group in enumerate(info.groups):
-        if group is None:
+    ids: dict[str, str] = {}  # key -> node id, one id per key even when two keys read alike
+    for group in info.groups:
+        if group is None or group in result:
             continue
         key = group if collapse == "neuron" else (module_path(group) or group)
-        if group not in result:
-            result[group] = f"g_{_gid(key)}"
+        if key not in ids:
+            ids[key] = _unique_id(f"g_{re.sub(r'[^A-Za-z0-9_]', '_', key)}", set(ids.values()))
+        result[group] = ids[key]
     return result
 
 
-def _gid(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_]", "_", name)
+def _unique_id(wanted: str, taken: set[str]) -> str:
+    """``wanted``, or ``wanted_2``, ``wanted_3``... if taken: ``a.b`` and ``a_b`` stay two nodes."""
+    candidate, n = wanted, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{wanted}_{n}"
+    return candidate
+
+
+_GROUP_EDGE = {"color": "#94a3b8", "penwidth": "0.6", "arrowsize": "0.5"}
+"""Edges between collapsed groups: thin and light, so that two fully connected layers read as a
+mesh, not as a black band."""
+
+
+def _natural(name: str | None) -> list:
+    """Sort key that reads numbers as numbers: ``neurons.2`` before ``neurons.10``."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name or "")]
+
+
+def _group_lines(info: GraphInfo, group_nodes: dict[str, list[int]], consumed_by: list[set[int]],
+                 grads: list | None, options: Options) -> list[str]:
+    """DOT lines of the collapsed groups, laid out layer by layer: with neurons collapsed, each
+    layer is one rank headed by its name, its neurons in numeric order (0, 1, ..., 15)."""
+    def name(gid: str) -> str | None:
+        return info.groups[group_nodes[gid][0]]
+
+    layers: dict[str | None, list[str]] = {}
+    for gid in group_nodes:
+        layers.setdefault(module_path(name(gid)) if options.collapse == "neuron" else None, []).append(gid)
+    lines = []
+    for number, layer in enumerate(sorted(layers, key=_natural)):
+        gids = sorted(layers[layer], key=lambda gid: _natural(name(gid)))
+        nodes = [f"{gid}{_attrs(_group_node(info, group_nodes[gid], consumed_by, grads, options, layer))}\n"
+                 for gid in gids]
+        if layer is None:
+            lines.extend("\t" + line for line in nodes)
+            continue
+        # One rank per layer, headed by the layer's name; invisible edges along the rank keep the
+        # numeric order (Graphviz keeps such an order in a plain subgraph, not in a cluster box).
+        title = f"layer_{number}_title"
+        lines.append(f"\tsubgraph layer_{number} {{\n\t\trank=same\n")
+        lines.append(f"\t\t{title}{_attrs({'label': _plain(layer), 'shape': 'plaintext', 'style': '', 'fontcolor': '#92400e'})}\n")
+        lines.extend("\t\t" + line for line in nodes)
+        lines.append(f"\t\t{' -> '.join([title, *gids])} [style=invis]\n")
+        lines.append("\t}\n")
+    return lines
 
 
 def _group_node(info: GraphInfo, members: list[int], consumed_by: list[set[int]], grads: list | None,
-                options: Options) -> dict:
+                options: Options, layer: str | None = None) -> dict:
     inside = set(members)
     used_outside = [i for i in members if info.order[i] is info.root or consumed_by[i] - inside]
     name = info.groups[members[0]] if options.collapse == "neuron" else module_path(info.groups[members[0]])
-    fields = [_field(name or "group"), _field(f"{len(members)} values")]
+    if layer and name and name.startswith(layer + "."):
+        name = name[len(layer) + 1:]  # inside its layer's box: neurons.3
+    lines = [name or "group"]
     if len(used_outside) == 1:
         out = used_outside[0]
-        fields.append(_field(f"out {_fmt(info.order[out].data)}"))
-        if grads is not None:
-            fields.append(_field(f"grad {_fmt(grads[out])}"))
-    return {"label": _record(fields, options.rankdir), "shape": "record", "fillcolor": COLOURS["group"],
-            "color": "#92400e", "penwidth": "2"}
+        lines.append(f"out {number_text(info.order[out].data)}"
+                     + (f"   grad {number_text(grads[out])}" if grads is not None else ""))
+    lines.append(f"({len(members)} values)")
+    # a box, not a record: Graphviz cannot keep a rank's order with records (flat edges)
+    return {"label": _plain("\n".join(lines)), "shape": "box", "style": "filled,rounded",
+            "fillcolor": COLOURS["group"], "color": "#92400e", "penwidth": "1.5"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -644,21 +547,29 @@ def _group_node(info: GraphInfo, members: list[int], consumed_by: list[set[int]]
 # --------------------------------------------------------------------------------------------
 
 def check_size(info: GraphInfo, options: Options, max_nodes: int | None) -> Options:
-    """Options that keep the drawing within ``max_nodes`` values, or GraphTooLargeError."""
+    """Options whose ``collapse`` gives a drawing that can be read and fits ``max_nodes`` values,
+    or GraphTooLargeError.
+
+    ``collapse="auto"`` draws the whole graph up to :data:`READABLE_VALUES` values, and above
+    that (when parameters are named) the first of neurons, then layers, collapsed that brings
+    it within; ``None`` draws the whole graph unless it exceeds ``max_nodes``; ``"neuron"``
+    and ``"layer"`` are taken as asked. Whatever the choice, more than ``max_nodes`` drawn
+    values collapse further or raise.
+    """
     if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
         raise ValueError(f"draw: max_nodes must be a positive int or None, got {max_nodes!r}")
-    if max_nodes is None:
-        return options
-    tried = [options.collapse] if options.collapse else [None, "neuron", "layer"]
-    for collapse in tried:
-        if collapse is not None and not any(g is not None for g in info.groups):
-            break
-        size = _drawn_size(info, collapse)
-        if size <= max_nodes:
-            if collapse == options.collapse:
-                return options
-            return dataclasses.replace(options, collapse=collapse)
     named = any(g is not None for g in info.groups)
+    choices = [None, "neuron", "layer"] if named else [None]
+    if options.collapse in ("neuron", "layer"):
+        choices = choices[choices.index(options.collapse):] if named else [None]
+    limit = max_nodes if max_nodes is not None else math.inf
+    sizes = {collapse: _drawn_size(info, collapse) for collapse in choices}
+    fitting = [collapse for collapse in choices if sizes[collapse] <= limit]
+    if fitting and options.collapse == "auto":
+        readable = [collapse for collapse in fitting if sizes[collapse] <= READABLE_VALUES]
+        return dataclasses.replace(options, collapse=(readable or fitting)[-1 if not readable else 0])
+    if fitting:
+        return dataclasses.replace(options, collapse=fitting[0])
     hint = ("" if named else "pass params=model so that neurons or layers can be collapsed into single nodes, ")
     raise GraphTooLargeError(
         f"draw: the graph has {len(info.order)} values, more than max_nodes={max_nodes}"
@@ -674,60 +585,9 @@ def _drawn_size(info: GraphInfo, collapse: str | None) -> int:
     return sum(1 for g in info.groups if g is None) + len(set(groups.values()))
 
 
-def gradcheck_overlay(info: GraphInfo, h: float = 1e-6) -> dict[int, tuple[float | None, float | None, bool]]:
-    """{leaf index: (finite-difference gradient, relative error against backpropagation, one-sided)}.
-
-    The graph is re-evaluated with one leaf moved by ±h, rebuilt op by op with
-    :func:`autograd.apply`; the analytic gradient comes from :func:`autograd.gradients`, so
-    no ``.grad`` changes. Where a gradient does not exist the overlay says so instead of
-    failing, since that is what a drawing of such a graph is for:
-
-    * backpropagation raises ``FloatingPointError`` (``sqrt`` at 0): every relative error is
-      None, and :attr:`GraphInfo.gradcheck_error` holds the engine's message (the caption);
-    * ``x ± h`` leaves an op's domain (``sqrt(-h)``): the one-sided difference
-      ``(f(x + h) - f(x)) / h`` is used instead (``one_sided`` True); if that fails too the
-      numeric gradient is None.
-    """
-    leaves = [i for i, node in enumerate(info.order) if not node.parents]
-
-    def moved(leaf: int) -> Callable[[Value], Value]:
-        def rebuilt(value: Value) -> Value:
-            built: list[Value] = []
-            for i, node in enumerate(info.order):
-                if not node.parents:
-                    built.append(value if i == leaf else node)
-                else:
-                    built.append(apply(node.op, tuple(built[p] for p in info.parents[i]), node.param))
-            return built[-1]
-        return rebuilt
-
-    try:
-        analytic: list[float | None] = [_float(g) for g in gradients(info.root, [info.order[i] for i in leaves])]
-    except FloatingPointError as error:
-        analytic = [None] * len(leaves)
-        info.gradcheck_error = f"gradcheck: analytic gradients unavailable ({error})"
-    checks = {}
-    with no_grad():
-        for i, a in zip(leaves, analytic):
-            n, one_sided = None, False
-            for method in ("central", "forward"):
-                try:
-                    n = numeric_grad(moved(i), [info.order[i].data], h=h, method=method)[0]
-                except (ValueError, ZeroDivisionError, OverflowError):
-                    continue
-                one_sided = method == "forward"
-                break
-            relative = None
-            if a is not None and n is not None:
-                scale = max(abs(a), abs(n))
-                relative = abs(a - n) / scale if scale > 0 else 0.0
-            checks[i] = (n, relative, one_sided)
-    return checks
-
-
 def draw(root: Value, mode: str = "auto", rankdir: str = "LR", *, params: Any = None, cluster: bool = False,
-         collapse: str | None = None, color_by_grad: bool = False, gradcheck: bool = False,
-         max_nodes: int | None = DEFAULT_MAX_NODES, title: str | None = None) -> graphviz.Digraph:
+         collapse: str | None = "auto", color_by_grad: bool = False, gradcheck: bool = False,
+         max_nodes: int | None = DEFAULT_MAX_NODES, title: str | None = None, style: str = "normal") -> Drawing:
     """Draw ``root``'s computational graph: a ``graphviz.Digraph`` (shown inline as SVG in Jupyter).
 
     One record per value (label, data, grad), one node per op, edges in parent order.
@@ -736,16 +596,20 @@ def draw(root: Value, mode: str = "auto", rankdir: str = "LR", *, params: Any = 
     ``params``: an ``nn.Module`` (or a mapping name -> Value, or a list of Values) whose
     parameters are coloured as parameters and labelled with their dotted names;
     ``cluster=True`` boxes each neuron's nodes together; ``collapse='neuron'|'layer'`` draws
-    each neuron (or layer) as one node. ``color_by_grad=True`` colours gradient cells and edges
+    each neuron (or layer) as one node, laid out layer by layer in numeric order; the default
+    ``collapse='auto'`` does so by itself when the whole graph would be too big to read
+    (:data:`READABLE_VALUES`, :data:`COLLAPSE`); ``collapse=None`` draws every value. ``color_by_grad=True`` colours gradient cells and edges
     by |gradient| on a log scale (vanishing gradients show grey). ``gradcheck=True`` adds to each
-    leaf the central-difference gradient and its relative error. Graphs with more than
+    leaf the central-difference gradient and its relative error. ``style="projector"`` draws
+    large type and thick lines for a wall (:data:`STYLES`). Graphs with more than
     ``max_nodes`` values are collapsed (named parameters) or refused with
     :class:`GraphTooLargeError`. Gradients are only read: drawing never changes ``.grad``.
     """
-    options = Options("both" if mode == "auto" else mode, rankdir, color_by_grad, cluster, collapse, title)
+    options = Options("both" if mode == "auto" else mode, rankdir, color_by_grad, cluster, collapse, title,
+                      style=style)
     info = GraphInfo.read(root, params)
     if mode == "auto":
-        options.mode = "both" if _float(root.grad) != 0.0 else "forward"
+        options.mode = "both" if as_float(root.grad) != 0.0 else "forward"
     options = check_size(info, options, max_nodes)
     if not isinstance(gradcheck, bool):
         raise TypeError(f"draw: gradcheck must be True or False, got {gradcheck!r}")
@@ -754,6 +618,6 @@ def draw(root: Value, mode: str = "auto", rankdir: str = "LR", *, params: Any = 
             info.replay()
         except FloatingPointError as error:
             info.replay_error = f"no local derivatives: {error}"
-    grads = [_float(node.grad) for node in info.order] if options.mode != "forward" else None
+    grads = [as_float(node.grad) for node in info.order] if options.mode != "forward" else None
     checks = gradcheck_overlay(info) if gradcheck else None
     return build(info, options, State(grads=grads, checks=checks))

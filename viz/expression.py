@@ -1,5 +1,8 @@
 """Safe expressions for ``valuegraph graph``: ``"max((x + y) * z, 0)"`` with x=-2, y=3, z=2.
 
+Intermediate values may be named as the lecture names them, in statements separated by ``;``
+or new lines: ``"q = x + y; f = max(q * z, 0)"`` labels the sum ``q`` and the output ``f``.
+
 The text is parsed with Python's ``ast`` and only a whitelist is evaluated (never ``eval``):
 numbers, variables, ``+ - * / **``, unary ``-``/``+`` and :data:`FUNCTIONS` (the engine's ops that
 are ``Value`` methods, and ``sum``). Anything else (attribute access, subscripts, strings,
@@ -18,7 +21,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 import autograd
 from autograd import Value
 
-__all__ = ["parse_expression", "ExpressionError", "FUNCTIONS", "Function", "MAX_LENGTH"]
+__all__ = ["parse_expression", "statements", "ExpressionError", "FUNCTIONS", "Function", "MAX_LENGTH"]
 
 MAX_LENGTH = 2000
 """Longest expression accepted, in characters."""
@@ -96,6 +99,9 @@ def _describe(node: ast.AST) -> str:
 def parse_expression(text: str, variables: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
     """Evaluate ``text`` into a graph: returns ``(output, {name: leaf Value})``.
 
+    ``text`` is one expression, or statements separated by ``;`` or new lines that name
+    intermediate values as the lecture does (``"q = x + y; f = max(q * z, 0)"``): each
+    ``NAME = EXPRESSION`` labels its value ``NAME``, and the last statement's value is the output.
     Every variable becomes a leaf ``Value`` labelled with its name; numbers stay constants.
     Raises :class:`ExpressionError` (a ``ValueError``) for a syntax error, anything outside
     the whitelist, an unknown function or name, a missing or unused variable, or a value that
@@ -114,61 +120,146 @@ def parse_expression(text: str, variables: Mapping[str, float]) -> tuple[Value, 
             raise ExpressionError(f"{name!r} is a function name and cannot be a variable")
         if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
             raise ExpressionError(f"the value of {name} must be a finite number, got {number!r}")
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as error:
-        where = f" at column {error.offset}" if error.offset else ""
-        raise ExpressionError(f"syntax error{where}: {error.msg}") from None
-    except (ValueError, MemoryError, RecursionError):
-        raise ExpressionError("the expression cannot be parsed (too deeply nested?)") from None
     leaves = {name: Value(float(number), name) for name, number in variables.items()}
+    names: dict[str, Any] = dict(leaves)
     used: set[str] = set()
-    try:
-        result = _evaluate(tree.body, leaves, used)
-    except RecursionError:
-        raise ExpressionError("the expression is too deeply nested") from None
-    except ExpressionError:
-        raise
-    except (ValueError, ZeroDivisionError, OverflowError, TypeError) as error:
-        message = " ".join(str(error).split())
-        raise ExpressionError(f"cannot evaluate the expression: {message}") from None
-    unused = [name for name in variables if name not in used]
+    assigned: list[str] = []
+    result: Any = None
+    source = text.strip()
+    for target, expression in _statements(text, leaves):
+        result = _evaluate_safely(expression, names, used, source)
+        if target is not None:
+            result = _named(target, _segment(source, expression), result, names)
+            assigned.append(target)
+    unused = [name for name in [*variables, *assigned[:-1]] if name not in used]
     if unused:
-        raise ExpressionError(f"variable {unused[0]} is given but not used in the expression")
+        kind = "variable" if unused[0] in variables else "intermediate"
+        raise ExpressionError(f"{kind} {unused[0]} is {'given' if kind == 'variable' else 'assigned'} "
+                              f"but not used in the expression")
     if not isinstance(result, Value):
         result = Value(result)
     return result, {name: leaves[name] for name in variables}
 
 
-def _evaluate(node: ast.AST, leaves: dict[str, Value], used: set[str]) -> Any:
+def statements(text: str) -> list[tuple[str | None, str]]:
+    """The statements of ``text`` as (name assigned or None, expression text), in order:
+    ``"q = x + y; f = max(q * z, 0)"`` -> ``[("q", "x + y"), ("f", "max(q * z, 0)")]``."""
+    source = text.strip()
+    return [(name, _segment(source, expression)) for name, expression in _statements(text, {})]
+
+
+def _segment(source: str, node: ast.AST) -> str:
+    """The text of ``node`` as written in ``source`` (``ast.unparse`` recurses: a long chain
+    would overflow Python's stack)."""
+    return ast.get_source_segment(source, node) or "?"
+
+
+def _statements(text: str, leaves: Mapping[str, Value]) -> list[tuple[str | None, ast.expr]]:
+    """``text`` as (name assigned or None, expression) pairs, checked for their form only."""
+    try:
+        tree = ast.parse(text.strip(), mode="exec")
+    except SyntaxError as error:
+        where = f" at column {error.offset}" if error.offset else ""
+        raise ExpressionError(f"syntax error{where}: {error.msg}") from None
+    except (ValueError, MemoryError, RecursionError):
+        raise ExpressionError("the expression cannot be parsed (too deeply nested?)") from None
+    source = text.strip()
+    statements: list[tuple[str | None, ast.expr]] = []
+    seen: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.Expr):
+            statements.append((None, statement.value))
+            continue
+        if isinstance(statement, ast.AugAssign):
+            raise ExpressionError("augmented assignment (+=, *=...) is not allowed: each value gets a new name, "
+                                  "as in q = x + y")
+        if not isinstance(statement, ast.Assign):
+            raise ExpressionError("only expressions and assignments NAME = EXPRESSION are allowed, separated by "
+                                  f"';' or new lines (got {_segment(source, statement)[:40]!r})")
+        if len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
+            raise ExpressionError(f"one name per assignment, as in q = x + y (got {_segment(source, statement)[:40]!r})")
+        name = statement.targets[0].id
+        if name in FUNCTIONS:
+            raise ExpressionError(f"{name} is a function name and cannot name a value")
+        if name in leaves:
+            raise ExpressionError(f"{name} is a variable given on the command line; name the result of "
+                                  f"{_segment(source, statement.value)} otherwise")
+        if name in seen:
+            raise ExpressionError(f"{name} is assigned twice; give each value its own name")
+        seen.add(name)
+        statements.append((name, statement.value))
+    if not statements:
+        raise ExpressionError("the expression is empty")
+    return statements
+
+
+def _named(name: str, expression: str, result: Any, names: dict[str, Any]) -> Value:
+    """``result`` labelled ``name`` and known by that name from now on."""
+    if not isinstance(result, Value):
+        result = Value(result, name)  # a name for a number: a constant worth a node of its own
+    elif result.label is not None:
+        raise ExpressionError(f"{name} = {expression} only renames {result.label}; name a computation, "
+                              f"as in {name} = {result.label} * 2")
+    else:
+        result.label = name
+    names[name] = result
+    return result
+
+
+def _evaluate_safely(expression: ast.expr, names: Mapping[str, Any], used: set[str], source: str) -> Any:
+    """:func:`_evaluate` with the math's errors (``log(0)``, overflow) as :class:`ExpressionError`."""
+    try:
+        return _evaluate(expression, names, used, source)
+    except ExpressionError:
+        raise
+    except RecursionError:  # the engine's own recursion, if any: the expression is already flat here
+        raise ExpressionError("the expression is too deeply nested") from None
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError) as error:
+        message = " ".join(str(error).split())
+        raise ExpressionError(f"cannot evaluate the expression: {message}") from None
+
+
+def _evaluate(root: ast.expr, names: Mapping[str, Any], used: set[str], source: str) -> Any:
+    """The value of ``root``, computed without recursion (operands before the node that uses
+    them, on an explicit stack), so a long flat chain such as a 1,000-term sum is no deeper
+    for Python than ``x + y``."""
+    values: dict[ast.AST, Any] = {}
+    stack: list[tuple[ast.AST, bool]] = [(root, False)]
+    while stack:
+        node, operands_done = stack.pop()
+        if operands_done:
+            values[node] = _combine(node, [values.pop(child) for child in _operands(node)], source)
+            continue
+        operands = _check(node, source)
+        if operands is None:  # a number or a name: its value is known now
+            values[node] = _leaf_value(node, names, used)
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(operands))
+    return values[root]
+
+
+def _operands(node: ast.AST) -> list[ast.AST]:
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    return list(node.args)  # ast.Call
+
+
+def _check(node: ast.AST, source: str) -> list[ast.AST] | None:
+    """The operands of an allowed ``node`` (None for a number or a name); ExpressionError for
+    anything outside the whitelist, before any operand is evaluated."""
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        number = float(node.value)
-        if not math.isfinite(number):
-            raise ExpressionError(f"the number {node.value!r} is too large")
-        return number
+        return None
     if isinstance(node, ast.Name):
-        if node.id in leaves:
-            used.add(node.id)
-            return leaves[node.id]
-        if node.id in FUNCTIONS:
-            raise ExpressionError(f"{node.id} is a function: call it, as in {node.id}(x)")
-        raise ExpressionError(f"unknown name {node.id!r}: give its value as {node.id}=NUMBER "
-                              f"(variables given: {', '.join(leaves) or 'none'})")
+        return None
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        left = _evaluate(node.left, leaves, used)
-        right = _evaluate(node.right, leaves, used)
-        try:
-            result = _BINARY[type(node.op)](left, right)
-        except OverflowError as error:
-            if isinstance(left, Value) or isinstance(right, Value):
-                raise  # the engine's message names the op
-            raise ExpressionError(f"{ast.unparse(node)} overflows a float (largest is about 1.8e308)") from error
-        if isinstance(result, complex):
-            raise ExpressionError(f"{left!r} ** {right!r} is not a real number")
-        return result
+        return _operands(node)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitXor):
+        raise ExpressionError(f"'^' is not a power in Python: write {_as_power(source, node)}")
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        operand = _evaluate(node.operand, leaves, used)
-        return -operand if isinstance(node.op, ast.USub) else operand
+        return _operands(node)
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name):
             raise ExpressionError(f"only the functions {', '.join(FUNCTIONS)} can be called")
@@ -177,12 +268,62 @@ def _evaluate(node: ast.AST, leaves: dict[str, Value], used: set[str]) -> Any:
             raise ExpressionError(f"unknown function {name!r} (allowed: {', '.join(FUNCTIONS)})")
         if node.keywords:
             raise ExpressionError(f"{name}() takes positional arguments only")
-        fewest, most, function, _ = FUNCTIONS[name]
+        fewest, most, _, _ = FUNCTIONS[name]
         if not fewest <= len(node.args) <= most:
             expected = str(fewest) if fewest == most else f"{fewest} to {most}"
             raise ExpressionError(f"{name}() takes {expected} argument(s), got {len(node.args)}")
-        args = [_evaluate(arg, leaves, used) for arg in node.args]
-        if name in _CONSTANT_ARGUMENT and len(args) == 2 and isinstance(args[1], Value):
-            raise ExpressionError(f"the second argument of {name}() must be a number, not a variable")
-        return function(*args)
+        return _operands(node)
     raise ExpressionError(f"{_describe(node)} is not allowed in an expression (allowed: {_ALLOWED})")
+
+
+def _as_power(source: str, node: ast.BinOp) -> str:
+    """``a ^ b`` written with ``**``: ``(x + 1) ^ 3`` -> ``(x + 1) ** 3``. Python reads
+    ``x ^ 2 + 1`` as ``x ^ (2 + 1)``, so when the exponent is not a plain number or name the
+    writer's intent is unknown and the hint is only the operator."""
+    right = node.right
+    if isinstance(right, ast.UnaryOp) and isinstance(right.operand, (ast.Constant, ast.Name)):
+        right = right.operand
+    if not isinstance(right, (ast.Constant, ast.Name)):
+        return "** for a power, as in x ** 2"
+    left = _segment(source, node.left)
+    if isinstance(node.left, (ast.BinOp, ast.UnaryOp)):
+        left = f"({left})"
+    return f"{left} ** {_segment(source, node.right)}"
+
+
+def _leaf_value(node: ast.AST, names: Mapping[str, Any], used: set[str]) -> Any:
+    """The value of a number or a name."""
+    if isinstance(node, ast.Constant):
+        number = float(node.value)
+        if not math.isfinite(number):
+            raise ExpressionError(f"the number {node.value!r} is too large")
+        return number
+    if node.id in names:
+        used.add(node.id)
+        return names[node.id]
+    if node.id in FUNCTIONS:
+        raise ExpressionError(f"{node.id} is a function: call it, as in {node.id}(x)")
+    given = [name for name, value in names.items() if isinstance(value, Value) and not value.parents]
+    raise ExpressionError(f"unknown name {node.id!r}: give its value as {node.id}=NUMBER, or name it before "
+                          f"its use as {node.id} = EXPRESSION (variables given: {', '.join(given) or 'none'})")
+
+
+def _combine(node: ast.AST, operands: list[Any], source: str) -> Any:
+    """The value of an operator or call node from its operands' values."""
+    if isinstance(node, ast.BinOp):
+        left, right = operands
+        try:
+            result = _BINARY[type(node.op)](left, right)
+        except OverflowError as error:
+            if isinstance(left, Value) or isinstance(right, Value):
+                raise  # the engine's message names the op
+            raise ExpressionError(f"{_segment(source, node)} overflows a float (largest is about 1.8e308)") from error
+        if isinstance(result, complex):
+            raise ExpressionError(f"{left!r} ** {right!r} is not a real number")
+        return result
+    if isinstance(node, ast.UnaryOp):
+        return -operands[0] if isinstance(node.op, ast.USub) else operands[0]
+    name = node.func.id
+    if name in _CONSTANT_ARGUMENT and len(operands) == 2 and isinstance(operands[1], Value):
+        raise ExpressionError(f"the second argument of {name}() must be a number, not a variable")
+    return FUNCTIONS[name].call(*operands)

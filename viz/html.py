@@ -84,6 +84,8 @@ button { font: inherit; padding: 0.2em 0.8em; }
 #caption[data-phase=failed] { border-color: #7f1d1d; background: #fef2f2; }
 #picture svg { max-width: 100%; height: auto; }
 .hint { color: #64748b; font-size: 0.85em; }
+body.projector { font-size: 1.5em; }
+body.projector #caption { font-size: 1em; }
 """
 
 _GROUP_START = re.compile(r'(?=<g id="(?:node|edge|clust)\d+" class="(?:node|edge|cluster)">)')
@@ -109,7 +111,7 @@ def _json_for_script(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
-def page(frames: list, svgs: list[bytes], title: str) -> str:
+def page(frames: list, svgs: list[bytes], title: str, style: str = "normal") -> str:
     """The HTML text for ``frames`` (from :func:`viz.steps`) and their rendered SVGs.
 
     Frames are stored once as a table of SVG pieces (a node, an edge) plus, per frame, the
@@ -132,7 +134,7 @@ def page(frames: list, svgs: list[bytes], title: str) -> str:
 <title>{html.escape(title)}</title>
 <style>{_STYLE}</style>
 </head>
-<body data-frame="0">
+<body data-frame="0"{' class="projector"' if style == "projector" else ""}>
 <h1>{html.escape(title)}</h1>
 <div class="controls">
 <button id="prev" type="button" title="previous (←)">&larr; prev</button>
@@ -153,19 +155,21 @@ def page(frames: list, svgs: list[bytes], title: str) -> str:
 
 def export_html(root: Value, path: str | Path, *, backend: str = "auto", title: str | None = None,
                 rankdir: str = "LR", params: Any = None, cluster: bool = False, color_by_grad: bool = False,
-                max_nodes: int | None = STEPS_MAX_NODES) -> Path:
+                max_nodes: int | None = STEPS_MAX_NODES, style: str = "normal") -> Path:
     """Write the step-through of ``root`` (see :func:`viz.steps`) as one offline HTML file.
 
     ``backend`` renders the SVG frames (``auto``, ``dot`` or ``wasm``; see :mod:`viz.render`).
+    ``style="projector"`` draws large type and thick lines, and sets the page's text large, for
+    a wall (see :data:`viz.dot.STYLES`).
     Every frame gets the same layout (node sizes are fixed from the last frame), so the
     picture holds still while stepping. Returns the path written.
     """
     frames = pinned_frames(root, backend, rankdir=rankdir, params=params, cluster=cluster,
-                           color_by_grad=color_by_grad, max_nodes=max_nodes)
+                           color_by_grad=color_by_grad, max_nodes=max_nodes, style=style)
     svgs = render_many([frame.source for frame in frames], format="svg", backend=backend)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page(frames, svgs, title or "Forward and backward, step by step"), encoding="utf-8")
+    path.write_text(page(frames, svgs, title or "Forward and backward, step by step", style), encoding="utf-8")
     return path
 
 

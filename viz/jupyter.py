@@ -19,11 +19,13 @@ __all__ = ["stepper"]
 
 
 def stepper(root: Value, *, backend: str = "auto", interval: int = 900, rankdir: str = "LR", params: Any = None,
-            cluster: bool = False, color_by_grad: bool = False, max_nodes: int | None = STEPS_MAX_NODES) -> Any:
+            cluster: bool = False, color_by_grad: bool = False, max_nodes: int | None = STEPS_MAX_NODES,
+            style: str = "normal") -> Any:
     """An ipywidgets box stepping through ``root``'s forward and backward passes.
 
     Widgets: play/pause (``interval`` milliseconds per frame), a slider, the frame as SVG and
-    the caption of the step. ``backend`` renders the frames (see :mod:`viz.render`). The
+    the caption of the step. ``backend`` renders the frames (see :mod:`viz.render`);
+    ``style="projector"`` draws large type and thick lines for a wall. The
     returned ``VBox`` has attributes ``frames``, ``slider``, ``play``, ``picture`` and ``caption``.
     """
     import ipywidgets as widgets
@@ -32,7 +34,7 @@ def stepper(root: Value, *, backend: str = "auto", interval: int = 900, rankdir:
         raise ValueError(f"stepper: interval must be a positive number of milliseconds, got {interval!r}")
     chosen = pick_backend(backend)
     frames = pinned_frames(root, chosen, rankdir=rankdir, params=params, cluster=cluster,
-                           color_by_grad=color_by_grad, max_nodes=max_nodes)
+                           color_by_grad=color_by_grad, max_nodes=max_nodes, style=style)
     cache: dict[int, str] = {}
 
     def svg(index: int) -> str:

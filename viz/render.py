@@ -14,6 +14,10 @@ Backends (``backend=``):
   ``RuntimeError`` that says how to get one.
 
 Format ``dot`` writes the DOT text itself and needs no backend.
+
+:class:`Drawing` is the ``graphviz.Digraph`` that :func:`viz.draw` returns: it displays and
+saves through these backends, so it works where ``dot`` is not installed. This module knows
+nothing of how a graph is drawn (:mod:`viz.dot` builds the DOT text and uses this module).
 """
 
 from __future__ import annotations
@@ -28,9 +32,7 @@ from typing import Any, Sequence
 
 import graphviz
 
-from autograd import Value
-
-__all__ = ["render", "render_source", "render_many", "rasterize", "BACKENDS", "FORMATS", "PNG_DPI",
+__all__ = ["Drawing", "Shown", "RendersWithoutDot", "DotNotFoundError", "show", "write", "dot_text", "render_source", "render_many", "rasterize", "BACKENDS", "FORMATS", "PNG_DPI",
            "backend_formats", "pick_backend", "has_system_dot", "has_wasm_graphviz", "node_sizes"]
 
 BACKENDS = ("auto", "dot", "wasm")
@@ -202,36 +204,136 @@ def rasterize(svg: bytes, dpi: float = PNG_DPI, *, system_fonts: bool = True) ->
         raise RuntimeError(f"resvg could not rasterize the SVG: {error}") from None
 
 
-def render(graph: Any, path: str | Path, *, format: str | None = None, backend: str = "auto",
-           **draw_options: Any) -> Path:
-    """Write a drawing to ``path`` and return the path.
+class DotNotFoundError(graphviz.ExecutableNotFound):
+    """A :class:`Drawing` was asked for a format only Graphviz's ``dot`` program writes (PDF,
+    JPEG, a renderer or another engine) and ``dot`` is not installed. A
+    ``graphviz.ExecutableNotFound``, so code that catches that still works."""
 
-    ``graph`` is a ``Value`` (drawn with :func:`viz.draw` and ``draw_options``, e.g.
-    ``mode="backward"``), a ``graphviz.Digraph`` or DOT text. The format comes from
-    ``format`` or else the file's suffix (``.svg``, ``.png``, ``.pdf``, ``.dot``/``.gv``).
-    ``backend``: ``auto`` (system ``dot`` if installed, else WebAssembly), ``dot`` or ``wasm``.
+    def __init__(self, message: str) -> None:
+        RuntimeError.__init__(self, message)
+
+
+class RendersWithoutDot:
+    """What makes a ``graphviz`` object render where Graphviz's ``dot`` program is not installed
+    (a mixin, before the ``graphviz`` class: ``class Drawing(RendersWithoutDot, graphviz.Digraph)``).
+
+    With ``dot`` on PATH everything is the ``graphviz`` class's. Without it, ``pipe``, ``render``
+    and Jupyter display (``_repr_mimebundle_``) write SVG and PNG through viz's WebAssembly
+    backend; any other format raises :class:`DotNotFoundError`, which says to install ``dot``
+    or to write SVG/PNG with :func:`viz.render`.
     """
-    from .dot import draw
 
+    def _repr_image_svg_xml(self) -> str:
+        return render_source(self.source, "svg").decode("utf-8")
+
+    def _without_dot(self, method: str, format: str | None, renderer: str | None, formatter: str | None,
+                     engine: str | None) -> str | None:
+        """The format to write with the WebAssembly backend, or None when system ``dot`` is there."""
+        if has_system_dot():
+            return None
+        format = format or self.format
+        if format in ("svg", "png") and renderer is None and formatter is None and (engine or self.engine) == "dot":
+            return format
+        raise DotNotFoundError(
+            f"Drawing.{method}(format={format!r}) needs Graphviz's dot program, which is not on PATH (apt install "
+            f"graphviz, brew install graphviz); without it, svg and png work: viz.render(graph, 'graph.svg') or "
+            f"'graph.png' (format 'dot' writes the DOT text), or .{method}(format='svg')")
+
+    def pipe(self, format: str | None = None, renderer: str | None = None, formatter: str | None = None,
+             neato_no_op: Any = None, quiet: bool = False, *, engine: str | None = None,
+             encoding: str | None = None) -> bytes | str:
+        """``graphviz.Digraph.pipe``; without system ``dot``, SVG and PNG come from WebAssembly Graphviz."""
+        chosen = self._without_dot("pipe", format, renderer, formatter, engine)
+        if chosen is None:
+            return super().pipe(format, renderer=renderer, formatter=formatter, neato_no_op=neato_no_op, quiet=quiet,
+                                engine=engine, encoding=encoding)
+        data = render_source(self.source, chosen, "wasm")
+        return data.decode(encoding) if encoding is not None else data
+
+    def render(self, filename: Any = None, directory: Any = None, view: bool = False, cleanup: bool = False,
+               format: str | None = None, renderer: str | None = None, formatter: str | None = None,
+               neato_no_op: Any = None, quiet: bool = False, quiet_view: bool = False, *, outfile: Any = None,
+               engine: str | None = None, raise_if_result_exists: bool = False,
+               overwrite_source: bool = False) -> str:
+        """``graphviz.Digraph.render``: save the DOT source, write ``filename.format`` (or
+        ``outfile``) and return its path; without system ``dot``, SVG and PNG come from
+        WebAssembly Graphviz."""
+        import os
+
+        if outfile is not None and format is None:
+            format = os.path.splitext(os.fspath(outfile))[1].lstrip(".").lower() or None
+        chosen = self._without_dot("render", format, renderer, formatter, engine)
+        if chosen is None:
+            return super().render(filename, directory=directory, view=view, cleanup=cleanup, format=format,
+                                  renderer=renderer, formatter=formatter, neato_no_op=neato_no_op, quiet=quiet,
+                                  quiet_view=quiet_view, outfile=outfile, engine=engine,
+                                  raise_if_result_exists=raise_if_result_exists, overwrite_source=overwrite_source)
+        if outfile is not None and filename is None:
+            filename = os.path.splitext(os.path.basename(os.fspath(outfile)))[0] + ".gv"
+            directory = directory if directory is not None else os.path.dirname(os.fspath(outfile))
+        source_path = self.save(filename, directory=directory)
+        target = os.fspath(outfile) if outfile is not None else f"{source_path}.{chosen}"
+        if raise_if_result_exists and os.path.exists(target):
+            raise graphviz.FileExistsError(f"output file exists: {target!r}")
+        with open(target, "wb") as file:
+            file.write(render_source(self.source, chosen, "wasm"))
+        if cleanup:
+            os.remove(source_path)
+        if view:
+            self._view(target, format=chosen, quiet=quiet_view)
+        return target
+
+
+class Drawing(RendersWithoutDot, graphviz.Digraph):
+    """The ``graphviz.Digraph`` that :func:`viz.draw` returns; it displays and renders even where
+    Graphviz's ``dot`` program is not installed (see :class:`RendersWithoutDot`)."""
+
+
+class Shown(RendersWithoutDot, graphviz.Source):
+    """Any graphviz object's DOT text as a ``graphviz.Source`` that displays and renders without
+    ``dot`` (see :class:`RendersWithoutDot`); what :func:`show` returns."""
+
+
+def dot_text(graph: Any, caller: str) -> str:
+    """The DOT text of a graphviz object (``Graph``, ``Digraph``, ``Source``: anything with a
+    string ``.source``) or of DOT text itself; TypeError naming ``caller`` otherwise."""
+    if isinstance(graph, str):
+        return graph
+    source = getattr(graph, "source", None)
+    if isinstance(source, str):
+        return source
+    raise TypeError(f"{caller}(graph) needs a graphviz object (graphviz.Digraph, Graph or Source) or DOT text, "
+                    f"got {type(graph).__name__}")
+
+
+def write(source: str, path: str | Path, *, format: str | None = None, backend: str = "auto",
+          caller: str = "render") -> Path:
+    """Render DOT text to ``path`` (missing folders are created) and return the path; the
+    format comes from ``format`` or else the suffix (``.svg``, ``.png``, ``.pdf``, ``.dot``/``.gv``)."""
     path = Path(path)
     if format is None:
         suffix = path.suffix.lower().lstrip(".")
         format = "dot" if suffix == "gv" else suffix
         if format not in FORMATS:
-            raise ValueError(f"render: cannot tell the format from {path.name!r}; use a suffix among "
+            raise ValueError(f"{caller}: cannot tell the format from {path.name!r}; use a suffix among "
                              f".{', .'.join(FORMATS)} or pass format=")
-    if isinstance(graph, Value):
-        source = draw(graph, **draw_options).source
-    elif draw_options:
-        raise TypeError(f"render: drawing options ({', '.join(draw_options)}) only apply when graph is a Value")
-    elif isinstance(graph, graphviz.Digraph):
-        source = graph.source
-    elif isinstance(graph, str):
-        source = graph
-    else:
-        raise TypeError(f"render(graph) needs a Value, a graphviz.Digraph or DOT text, got {type(graph).__name__}")
     data = render_source(source, format=format, backend=backend)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+def show(graph: Any, path: str | Path | None = None, *, format: str | None = None, backend: str = "auto") -> Shown:
+    """Display or save ANY graphviz object, with or without Graphviz's ``dot`` program.
+
+    ``graph`` is a ``graphviz.Digraph``, ``Graph`` or ``Source`` (karpathy's ``draw_dot(y)``
+    returns a plain ``Digraph``, which needs ``dot`` to display) or DOT text. Returns a
+    :class:`Shown`, which Jupyter displays inline as SVG (through WebAssembly Graphviz when
+    ``dot`` is missing); with ``path`` (``.svg``, ``.png``, ``.pdf``, ``.dot``) it is also
+    written there: ``viz.show(draw_dot(y), "y.png")``.
+    """
+    source = dot_text(graph, "show")
+    if path is not None:
+        write(source, path, format=format, backend=backend, caller="show")
+    return Shown(source)

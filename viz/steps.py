@@ -8,14 +8,19 @@
 3. one frame per :class:`autograd.BackwardStep`, replayed from :func:`autograd.backward_steps`
    (the same code path as ``backward()``): the active node, its upstream gradient, each edge's
    local derivative and contribution, and the running ``+=`` sum on each parent;
-4. a last frame identical to ``draw(root)`` after ``root.backward()``.
+4. a last frame identical to ``draw(root, collapse=None)`` after ``root.backward()`` (every
+   value drawn: a step-through never collapses neurons).
 
 When the backward pass cannot run (the engine raises ``FloatingPointError``: ``sqrt`` at 0 has
 no derivative), the forward frames are followed by one ``"failed"`` frame whose caption gives
 the engine's message, which names the op.
 
-Every frame has the same records and edge labels (text not yet known is drawn invisibly), so
-Graphviz lays every frame out the same way and the picture holds still while stepping.
+A frame holds only what its pass knows: a forward frame has no gradient, no local derivative
+and no value not computed yet (``data ?``), not even as invisible text, and a backward frame
+has the annotations of the edges the pass has crossed. Text not known yet is left out, so
+records and annotation boxes change size between frames; with ``node_sizes`` (what
+:func:`viz.export_html` and :func:`viz.stepper` pass) every box has one size and Graphviz lays
+every frame out the same way, so the picture holds still while stepping.
 Stepping only reads the graph: gradients are left as they were.
 """
 
@@ -29,7 +34,8 @@ import graphviz
 
 from autograd import BackwardStep, Value
 
-from .dot import GraphInfo, GraphTooLargeError, Options, State, _fmt, build
+from .dot import GraphTooLargeError, Options, State, build
+from .graph import GraphInfo, number_text
 
 __all__ = ["steps", "Frame", "STEPS_MAX_NODES"]
 
@@ -63,13 +69,13 @@ class Frame:
 
 
 def steps(root: Value, rankdir: str = "LR", *, params: Any = None, cluster: bool = False,
-          color_by_grad: bool = False, max_nodes: int | None = STEPS_MAX_NODES,
+          color_by_grad: bool = False, max_nodes: int | None = STEPS_MAX_NODES, style: str = "normal",
           node_sizes: Mapping[str, tuple[float, float]] | Callable[[str], Mapping] | None = None
           ) -> Iterator[Frame]:
     """Frames of the forward pass then the backward pass of ``root``'s graph (see the module doc).
 
     The drawing options are those of :func:`viz.draw` (the last frame equals
-    ``draw(root, rankdir=..., params=..., cluster=..., color_by_grad=...)`` after
+    ``draw(root, rankdir=..., params=..., cluster=..., color_by_grad=..., style=..., collapse=None)`` after
     ``root.backward()``). Graphs with more than ``max_nodes`` values raise
     :class:`GraphTooLargeError`: step through a smaller part (one neuron's output) instead.
     ``node_sizes`` ({node id: (width, height)}) fixes every node's size so that all frames share
@@ -79,7 +85,7 @@ def steps(root: Value, rankdir: str = "LR", *, params: Any = None, cluster: bool
     """
     info = GraphInfo.read(root, params)
     sizes_of = node_sizes if callable(node_sizes) else None
-    options = Options("both", rankdir, color_by_grad, cluster, None, None, None if sizes_of else node_sizes)
+    options = Options("both", rankdir, color_by_grad, cluster, None, None, None if sizes_of else node_sizes, style)
     if max_nodes is not None and len(info.order) > max_nodes:
         raise GraphTooLargeError(
             f"steps: the graph has {len(info.order)} values, more than max_nodes={max_nodes} "
@@ -125,7 +131,7 @@ def _frames(info: GraphInfo, options: Options, sizes_of: Callable[[str], Mapping
     state = State(grads=list(running), grads_shown=list(shown), final_grads=final, edges_done=set(),
                   active_node=root_index, changed=frozenset([root_index]))
     yield Frame(index, "backward", info.root,
-                f"Backward pass: start at the output with ∂{name}/∂{name} = {_fmt(running[root_index])}.",
+                f"Backward pass: start at the output with ∂{name}/∂{name} = {number_text(running[root_index])}.",
                 build(info, options, state))
     index += 1
 
@@ -149,7 +155,7 @@ def _frames(info: GraphInfo, options: Options, sizes_of: Callable[[str], Mapping
     # 4. Done: exactly draw(root) after backward().
     state = State(grads=final)
     leaves = [i for i in range(n) if not info.parents[i] and info.names[i]]
-    summary = ", ".join(f"∂{name}/∂{info.names[i]} = {_fmt(final[i])}" for i in leaves[:8])
+    summary = ", ".join(f"∂{name}/∂{info.names[i]} = {number_text(final[i])}" for i in leaves[:8])
     caption = "Done: every gradient is in place" + (f" ({summary}{', ...' if len(leaves) > 8 else ''})."
                                                      if summary else ".")
     yield Frame(index, "done", None, caption, build(info, options, state))
@@ -162,19 +168,20 @@ def _seed(backward: list[BackwardStep], final: list[float], root_index: int) -> 
 def _forward_caption(info: GraphInfo, i: int) -> str:
     node = info.order[i]
     name = info.display_name(i)
+    if info.kinds[i] == "constant":
+        return f"Forward: the constant {name}."
     if not node.parents:
-        kind = {"input": "an input", "parameter": "a parameter", "constant": "a constant",
-                "output": "the output"}[info.kinds[i]]
-        return f"Forward: {name} = {_fmt(node.data)} ({kind})."
+        kind = {"input": "an input", "parameter": "a parameter", "output": "the output"}[info.kinds[i]]
+        return f"Forward: {name} = {number_text(node.data)} ({kind})."
     formula, numbers = _formula(info, i)
-    return f"Forward: {name} = {formula} = {numbers} = {_fmt(node.data)}."
+    return f"Forward: {name} = {formula} = {numbers} = {number_text(node.data)}."
 
 
 def _formula(info: GraphInfo, i: int) -> tuple[str, str]:
     """How node ``i`` was computed, with names and with numbers: ``("x + y", "(-2) + 3")``."""
     node = info.order[i]
     names = [info.display_name(p) for p in info.parents[i]]
-    values = [_fmt(info.order[p].data) for p in info.parents[i]]
+    values = [number_text(info.order[p].data) for p in info.parents[i]]
     text = info.op_text(i)
     if not text[:1].isidentifier():  # an operator symbol (from the op table), not a function name
         if len(names) == 2:  # infix: x + y
@@ -194,14 +201,14 @@ def _paren(text: str) -> str:
 def _backward_caption(info: GraphInfo, step: BackwardStep, root_name: str) -> str:
     child = info.index[step.node]
     name = info.display_name(child)
-    lines = [f"Backward through {name} = {_formula(info, child)[0]} = {_fmt(step.node.data)}: "
-             f"upstream ∂{root_name}/∂{name} = {_fmt(step.upstream)}."]
+    lines = [f"Backward through {name} = {_formula(info, child)[0]} = {number_text(step.node.data)}: "
+             f"upstream ∂{root_name}/∂{name} = {number_text(step.upstream)}."]
     for edge in step.edges[:8]:
         parent = info.display_name(info.index[edge.parent])
         lines.append(
-            f"  {parent}: local ∂{name}/∂{parent} = {_fmt(edge.local_grad)}; "
-            f"contribution {_fmt(edge.local_grad)} × {_fmt(step.upstream)} = {_fmt(edge.contribution)}; "
-            f"{parent}.grad = {_fmt(edge.grad_before)} + {_fmt(edge.contribution)} = {_fmt(edge.grad_after)}")
+            f"  {parent}: local ∂{name}/∂{parent} = {number_text(edge.local_grad)}; "
+            f"contribution {number_text(edge.local_grad)} × {number_text(step.upstream)} = {number_text(edge.contribution)}; "
+            f"{parent}.grad = {number_text(edge.grad_before)} + {number_text(edge.contribution)} = {number_text(edge.grad_after)}")
     if len(step.edges) > 8:
         lines.append(f"  ... and {len(step.edges) - 8} more inputs")
     return "\n".join(lines)

@@ -163,7 +163,9 @@ print(f"∂f/∂x = {x.grad:g}   ∂f/∂y = {y.grad:g}   ∂f/∂z = {z.grad:g}
 # %% [markdown]
 # The same steps as pictures: `viz.steps(f)` yields one frame per forward value, the seed
 # $\partial f/\partial f = 1$, one frame per backward step and a final frame. The active node and
-# edges are highlighted; edge labels show the local derivative and the product sent back.
+# edges are highlighted. A frame shows only what its pass knows: forward frames have no gradient
+# and no edge text; once the backward pass crosses an edge, its text says the local derivative,
+# the upstream gradient and their product, the contribution added to the parent's `.grad`.
 
 # %%
 x, y, z, v, u, f = lecture_example()

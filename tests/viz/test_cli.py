@@ -359,6 +359,53 @@ def test_train_max_loss_must_be_positive(capsys):
     assert "must be a positive number" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("argv", [
+    ["graph", "-x * y", "x=2", "y=3"],
+    ["graph", "-(x + y)", "x=2", "y=3"],
+    ["graph", "-x*y", "x=2", "y=3"],
+    ["graph", "-o", "OUT", "-x*y", "x=2", "y=3"],
+    ["graph", "-x*y", "x=2", "--mode", "forward", "y=3", "-o", "OUT"],
+    ["graph", "-o", "OUT", "--", "-x*y", "x=2", "y=3"],
+])
+def test_graph_accepts_an_expression_that_starts_with_a_minus(tmp_path, capsys, argv):
+    out = str(tmp_path / "g.dot")
+    argv = [out if arg == "OUT" else arg for arg in argv] + ([] if "OUT" in argv else ["-o", out])
+    code = main(argv)
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert re.match(r"f = -\(?x ?\*? ?\+? ?y\)? = -(6|5)$", captured.out.splitlines()[0])
+    assert (tmp_path / "g.dot").exists()
+
+
+def test_graph_with_a_minus_option_it_does_not_know_still_says_so(tmp_path, capsys):
+    assert main(["graph", "x", "x=1", "--colour", "red", "-o", str(tmp_path / "g.dot")]) == 2
+    assert "unrecognized arguments: --colour" in capsys.readouterr().err
+
+
+def test_graph_draws_named_intermediates(tmp_path, capsys):
+    code = main(["graph", "q = x + y; f = max(q * z, 0)", "x=-2", "y=3", "z=2", "-o", str(tmp_path / "g.svg"),
+                 "--backend", "wasm"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.splitlines()[:3] == ["q = x + y = 1", "f = max(q * z, 0) = 2", "∂f/∂x = 2   ∂f/∂y = 2   ∂f/∂z = 1"]
+    texts = ["".join(t.itertext()) for t in ET.parse(tmp_path / "g.svg").iter("{http://www.w3.org/2000/svg}text")]
+    assert "q" in texts and "f" in texts
+
+
+def test_graph_caret_says_to_use_double_star(tmp_path, capsys):
+    assert main(["graph", "x^2", "x=3", "-o", str(tmp_path / "g.dot")]) == 2
+    assert "'^' is not a power in Python: write x ** 2" in capsys.readouterr().err
+
+
+def test_graph_projector_style_draws_large_type(tmp_path, capsys):
+    assert main(["graph", "x * y", "x=2", "y=3", "-o", str(tmp_path / "g.dot"), "--style", "projector",
+                 "--html", str(tmp_path / "s.html"), "--backend", "wasm"]) == 0
+    assert "node [fontname=Helvetica fontsize=20" in (tmp_path / "g.dot").read_text()
+    page = (tmp_path / "s.html").read_text()
+    assert '<body data-frame="0" class="projector">' in page
+    assert 'font-size="17.00"' in "".join(frames_data(page)["pieces"])
+
+
 def test_train_never_reports_or_saves_a_diverged_epoch_as_best(tmp_path, capsys):
     """The issue's run: epoch 4 diverges (training loss 117) while its validation loss dips below
     every earlier epoch's; the best epoch, its line and model.json are an earlier epoch's."""

@@ -31,9 +31,19 @@ def test_lecture_example_values_and_gradients():
         assert value in texts
     assert texts.count("data 2") == 3  # z, (x + y)z and the output
     assert [t for t in texts if t.startswith("grad")] == ["grad 2", "grad 2", "grad 2", "grad 1", "grad 1",
-                                                          "grad 0", "grad 1"]
+                                                          "grad 1"]  # the constant 0 has no gradient cell
     assert ["x", "data -2", "grad 2"] == texts[:3]
     assert ["v2", "data 1", "grad 2"] == texts[6:9]  # unlabelled values are named by their id
+
+
+def test_a_constant_is_drawn_as_its_number_alone():
+    """The 0 of max(v, 0) is a small box holding 0: no name, no gradient, no annotated edge."""
+    f, _ = lecture()
+    f.backward()
+    source = draw(f).source
+    assert re.search(r'^\s*v5 \[label=0 shape=box style="rounded,filled" fillcolor="#f3f4f6"', source, flags=re.M)
+    assert "v5|" not in source and "v6_in1" not in source
+    assert re.search(r"^\s*v5 -> v6_op$", source, flags=re.M)
 
 
 def test_same_graph_gives_same_dot_text():
@@ -81,7 +91,7 @@ def test_modes():
     assert "grad" not in before and "local" not in before
     f.backward()
     after = draw(f).source  # auto after backward: both
-    assert "grad 2" in after and "local 2" in after and "dir=back" not in after
+    assert "grad 2" in after and "local ∂v4/∂v2 = 2" in after and "dir=back" not in after
     assert "grad" not in draw(f, mode="forward").source
     backward = draw(f, mode="backward").source
     assert "grad 2" in backward and "dir=back" in backward
@@ -92,10 +102,30 @@ def test_edge_labels_are_local_derivative_and_contribution():
     f, _ = lecture()
     f.backward()
     source = draw(f).source
-    # (x + y) -> *: local ∂/∂(x + y) = z = 2, upstream 1, contribution 2
-    assert re.search(r'v2 -> v4_op \[label="local 2\\n×1 = 2"', source)
+    # (x + y) -> *: local ∂/∂(x + y) = z = 2, upstream 1, contribution 2, in a text node on the edge
+    assert re.search(r'v4_in0 \[label="local ∂v4/∂v2 = 2\\n× upstream ∂v6/∂v4 = 1\\n= contribution 2"', source)
+    assert re.search(r"^\s*v2 -> v4_in0 \[dir=none\]\n\s*v4_in0 -> v4_op\n", source, flags=re.M)
     # x -> +: local 1, upstream 2, contribution 2
-    assert re.search(r'v0 -> v2_op \[label="local 1\\n×2 = 2"', source)
+    assert re.search(r'v2_in0 \[label="local ∂v2/∂x = 1\\n× upstream ∂v6/∂v2 = 2\\n= contribution 2"', source)
+
+
+def test_edge_labels_name_long_values_by_their_numbers_only():
+    a, b = Value(2.0, "a_long_name"), Value(3.0, "b")
+    out = a * b
+    out.backward()
+    assert 'v2_in0 [label="local 3\\n× upstream 1\\n= contribution 3"' in draw(out).source
+
+
+def test_projector_style_has_large_type_and_thick_lines():
+    f, _ = lecture()
+    f.backward()
+    normal, large = draw(f).source, draw(f, style="projector").source
+    assert "node [fontname=Helvetica fontsize=11" in normal and "fontsize=10 arrowsize=0.7" in normal
+    assert "node [fontname=Helvetica fontsize=20" in large and "fontsize=17 arrowsize=1.1" in large
+    assert re.sub(r"fontsize=\d+|penwidth=[\d.]+|arrowsize=[\d.]+", "", normal) == \
+        re.sub(r"fontsize=\d+|penwidth=[\d.]+|arrowsize=[\d.]+", "", large)  # the same drawing otherwise
+    with pytest.raises(ValueError, match="unknown style 'huge' \\(must be one of normal, projector\\)"):
+        draw(f, style="huge")
 
 
 def test_rankdir_and_bad_options():
@@ -198,7 +228,7 @@ def test_collapse_neurons_into_single_nodes():
     out.backward()
     source = draw(out, params=names, collapse="neuron").source
     assert "g_layers_0_neurons_0" in source and "g_layers_0_neurons_1" in source
-    assert 'label="{layers.0.neurons.0|' in source
+    assert 'label="neurons.0\\nout ' in source and 'layer_0_title [label="layers.0"' in source
     assert "w.1" not in source
     layer = draw(out, params=names, collapse="layer").source
     assert "g_layers_0 " in layer and "neurons" not in layer.replace("layers.0", "")
@@ -248,7 +278,7 @@ def test_an_nn_model_names_its_parameters_and_clusters_its_neurons():
         assert f'label="{{{name}|' in source
     assert source.count("subgraph cluster_") == 4  # three hidden neurons and the output neuron
     collapsed = draw(out, params=model, collapse="neuron").source
-    assert collapsed.count("label=\"{layers.") == 4 and "layers.0.neurons.0.w.0" not in collapsed
+    assert collapsed.count("label=\"neurons.") == 4 and "layers.0.neurons.0.w.0" not in collapsed
 
 
 def test_a_graph_whose_backward_fails_is_still_drawn_with_the_reason():
@@ -278,3 +308,85 @@ def test_drawing_pipes_and_renders_svg_and_png_without_system_dot(tmp_path, monk
         drawing.pipe()  # graphviz's default format is PDF
     with pytest.raises(graphviz.ExecutableNotFound, match="viz.render"):
         drawing.render(str(tmp_path / "graph"), format="svg", engine="neato")
+
+
+@pytest.mark.parametrize("backend", ["wasm", "dot"])
+def test_labels_holding_html_entities_are_drawn_as_written(backend):
+    import xml.etree.ElementTree as ET
+
+    from viz.render import has_system_dot, render_source
+
+    if backend == "dot" and not has_system_dot():
+        pytest.skip("system dot is not installed")
+    out = Value(2.0, "R&amp;D") * Value(3.0, "a & b")
+    out.label = "x &lt; 1"
+    svg = render_source(draw(out, title="&copy; me").source, "svg", backend)
+    texts = ["".join(t.itertext()) for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert {"R&amp;D", "a & b", "x &lt; 1", "&copy; me"} <= set(texts)
+
+
+def test_collapsed_groups_whose_names_differ_only_in_punctuation_stay_apart():
+    x = Value(1.0, "x")
+    names = {}
+    total = None
+    for prefix in ("a.b", "a_b", "n-1", "n_1"):
+        w = Value(0.5)
+        names[f"{prefix}.w"] = w
+        term = (w * x).tanh()
+        total = term if total is None else total + term
+    source = draw(total, params=names, collapse="neuron").source
+    groups = re.findall(r"^\s*(g_\w+) \[label=\"([^\\]*)\\n", source, flags=re.M)
+    # a.b sits in layer a's rank, named b there; the other three are top-level groups
+    assert sorted(groups) == [("g_a_b", "b"), ("g_a_b_2", "a_b"), ("g_n_1", "n-1"), ("g_n_1_2", "n_1")]
+
+
+def test_only_the_engines_constants_are_drawn_as_constants():
+    """An unlabelled leaf made by the user (a weight) is a value with a gradient; the 3 written
+    into the expression is an autograd.Constant."""
+    from autograd import Constant
+
+    w, x = Value(0.5), Value(2.0, "x")
+    out = w * x + 3
+    out.backward()
+    source = draw(out).source
+    assert 'v0 [label="{v0|data 0.5|grad 2}"' in source
+    assert [type(n) for n in __import__("autograd").topological_order(out)].count(Constant) == 1
+    assert re.search(r"^\s*v3 \[label=3 shape=box", source, flags=re.M)
+
+
+
+def test_a_big_network_is_drawn_neuron_by_neuron_layer_by_layer_by_default():
+    """micrograd's demo network MLP(2, [16, 16, 1]): 404 values for one input, too many to read
+    drawn whole (2159 x 15830 pt); by default its neurons are collapsed, each layer one rank in
+    numeric order (0, 1, ..., 15, not 10-15 first)."""
+    nn = pytest.importorskip("nn")
+    from viz import READABLE_VALUES
+    from autograd import topological_order
+
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    out = model([Value(0.5, "x0"), Value(-1.0, "x1")])
+    out.backward()
+    assert len(topological_order(out)) == 404 > READABLE_VALUES
+    source = draw(out, params=model).source
+    nodes = re.findall(r"^\s*(\w+) \[label=", source, flags=re.M)
+    assert len(nodes) == 2 + 33 + 3  # the inputs, 33 neurons and the 3 layers' names
+    for layer, size in ((0, 16), (1, 16), (2, 1)):
+        chain = " -> ".join([f"layer_{layer}_title"] + [f"g_layers_{layer}_neurons_{k}" for k in range(size)])
+        assert f"\t\t{chain} [style=invis]" in source
+        assert f"subgraph layer_{layer} {{\n\t\trank=same" in source
+    assert len(re.findall(r"^\s*v\d+ \[label=", draw(out, params=model, collapse=None).source, flags=re.M)) == 404
+    small = nn.MLP(2, [3, 1], seed=0)
+    small_out = small([0.5, -1.0])
+    assert "g_layers" not in draw(small_out, params=small).source  # small enough to read whole
+
+
+def test_edge_texts_sit_in_their_ops_neuron_box_and_constants_get_no_gradient_arrow():
+    out, names = neuron_graph()
+    out.backward()
+    source = draw(out, params=names, cluster=True).source
+    clusters = re.findall(r"subgraph cluster_\d+ \{(.*?)\n\t\}", source, flags=re.S)
+    inside = [set(re.findall(r"^\s*(v\d+_in\d+) \[", body, flags=re.M)) for body in clusters]
+    assert all(inside) and not set().union(*inside) & set(re.findall(r"^\t(v\d+_in\d+) \[", source, flags=re.M))
+    f, _ = lecture()
+    f.backward()
+    assert re.search(r'^\s*v5 -> v6_op \[color="#94a3b8" dir=none\]', draw(f, mode="backward").source, flags=re.M)

@@ -102,3 +102,53 @@ def test_variable_errors():
 def test_constant_expression_becomes_a_value():
     result, leaves = parse_expression("2 * 3", {})
     assert isinstance(result, Value) and result.data == 6.0 and leaves == {}
+
+
+def test_a_flat_sum_of_a_thousand_terms_is_evaluated():
+    """Flat chains are as long as MAX_LENGTH allows: 1,000 terms is 1,999 characters."""
+    text = "+".join(["x"] * 1000)
+    result, _ = parse_expression(text, {"x": 1.0})
+    assert result.data == 1000.0
+    result.backward()
+    assert len(list(result.parents)) == 2
+
+
+def test_a_long_chain_of_unary_minus_is_evaluated():
+    result, _ = parse_expression("-" * 1999 + "x", {"x": 2.0})
+    assert result.data == -2.0
+
+
+@pytest.mark.parametrize("text, hint", [("x^2", "x ** 2"), ("(x + 1) ^ 3", "(x + 1) ** 3")])
+def test_caret_says_to_use_double_star(text, hint):
+    with pytest.raises(ExpressionError, match=re.escape(f"'^' is not a power in Python: write {hint}")):
+        parse_expression(text, {"x": 2.0})
+
+
+def test_named_intermediates_label_their_values():
+    f, leaves = parse_expression("q = x + y; f = max(q * z, 0)", {"x": -2, "y": 3, "z": 2})
+    assert f.label == "f" and f.data == 2.0
+    q = f.parents[0].parents[0]
+    assert q.label == "q" and q.data == 1.0 and q.op.name == "add"
+    f.backward()
+    assert [leaves[n].grad for n in "xyz"] == [2.0, 2.0, 1.0]
+
+
+def test_statements_may_be_on_lines_and_end_with_a_bare_expression():
+    out, _ = parse_expression("a = x * 2\nb = a + 1\nb * 3", {"x": 1.0})
+    assert out.label is None and out.data == 9.0
+    assert out.parents[0].label == "b" and out.parents[0].parents[0].label == "a"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("x = y + 1; x * 2", "x is a variable given on the command line; name the result of y + 1 otherwise"),
+    ("q = x; q * 2", "q = x only renames x"),
+    ("q = x + 1; q = q * 2; q", "q is assigned twice"),
+    ("exp = x + 1; exp", "exp is a function name"),
+    ("q = r = x + 1; q", "one name per assignment"),
+    ("q += x", "augmented assignment"),
+    ("f = q + x; q = x + 1", "unknown name 'q'"),
+    ("import os", "only expressions and assignments NAME = EXPRESSION are allowed"),
+])
+def test_assignment_errors(text, message):
+    with pytest.raises(ExpressionError, match=re.escape(message)):
+        parse_expression(text, {"x": 1.0, "y": 2.0})

@@ -170,8 +170,8 @@ def test_page_is_self_contained_with_one_frame_per_step(tmp_path):
     # frames share one layout: every record is at the same place in every frame
     outline = r'class="node">\s*<title>(v\d+)</title>\s*<polygon[^>]*points="([^"]*)"'
     layouts = {tuple(re.findall(outline, svg)) for svg in svgs}
-    assert len(layouts) == 1 and len(layouts.pop()) == 7
-    assert len(data["pieces"]) < 12 * 20 / 2  # pieces are shared between frames
+    assert len(layouts) == 1 and len(layouts.pop()) == 6  # the records (the constant 0 is a rounded box)
+    assert len(data["pieces"]) < 12 * 29 / 2  # pieces are shared between frames (29 nodes and edges each)
 
 
 @pytest.mark.needs_wasm
@@ -189,7 +189,7 @@ def test_pinned_frames_share_the_last_frames_node_sizes():
     f, _ = lecture()
     frames = pinned_frames(f, "wasm")
     sizes = node_sizes(list(steps(f))[-1].source, "wasm")
-    assert len(sizes) == 7 + 3
+    assert len(sizes) == 7 + 3 + 5  # values, ops, edge annotations
     assert [fr.source for fr in frames] == [fr.source for fr in steps(f, node_sizes=sizes)]
 
 
@@ -288,3 +288,20 @@ def test_page_of_a_graph_whose_backward_fails(tmp_path):
     data = frames_data(export_html(y, tmp_path / "steps.html", backend="wasm").read_text())
     assert data["phases"] == ["forward"] * 4 + ["failed"]
     assert "non-finite gradient in 'sqrt'" in data["captions"][-1]
+
+
+@needs_chromium
+def test_select_all_on_a_forward_frame_reveals_no_backward_number(tmp_path, browser):
+    """What a student copies from a forward frame is what the forward pass knows: no local
+    derivative, upstream gradient or contribution, and no value computed later."""
+    f, _ = lecture()
+    url = export_html(f, tmp_path / "steps.html").resolve().as_uri()
+    browser.open(url + "#frame=2")  # Forward: v2 = x + y = (-2) + 3 = 1
+    assert browser.shown()[0] == 2
+    selected = browser.js("document.execCommand('selectAll'), window.getSelection().toString()")
+    assert "Forward: v2 = x + y = (-2) + 3 = 1." in selected and "data 1" in selected  # the check can succeed
+    for word in ("local", "upstream", "contribution", "∂", "data 2", "grad 1", "grad 2"):
+        assert word not in selected, word
+    browser.press("End", 35)
+    selected = browser.js("document.execCommand('selectAll'), window.getSelection().toString()")
+    assert "local ∂v2/∂x = 1" in selected and "= contribution 2" in selected  # ... and can fail

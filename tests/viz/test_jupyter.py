@@ -35,3 +35,19 @@ def test_caption_is_escaped_and_bad_arguments_are_refused():
         stepper(f, interval=0)
     with pytest.raises(ValueError, match="unknown backend"):
         stepper(f, backend="png")
+
+
+def test_forward_frames_of_the_stepper_show_no_backward_number():
+    import re
+
+    f, _ = lecture()
+    box = stepper(f, backend="wasm", style="projector")
+    texts = []
+    for index in range(len(box.frames)):
+        box.slider.value = index
+        texts.append(" ".join(re.findall(r"<text[^>]*>([^<]*)</text>", box.picture.value)))
+    for index, frame in enumerate(box.frames):
+        if frame.phase == "forward":
+            assert "local" not in texts[index] and "contribution" not in texts[index], index
+    assert "= contribution 2" in texts[-1]  # the check can fail
+    assert 'font-size="17.00"' in box.picture.value  # the projector style's annotations

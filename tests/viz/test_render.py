@@ -175,3 +175,54 @@ def test_render_with_gradcheck_where_backward_fails(tmp_path):
     path = render(y, tmp_path / "f.svg", gradcheck=True, backend="wasm")
     texts = ["".join(t.itertext()) for t in ET.parse(path).iter("{http://www.w3.org/2000/svg}text")]
     assert "numeric 2000 (one-sided); analytic unavailable" in texts
+
+
+def draw_dot(root, format="svg", rankdir="LR"):
+    """karpathy's draw_dot (micrograd's trace_graph.ipynb), as students copy it: a plain Digraph."""
+    from graphviz import Digraph
+
+    nodes, edges = set(), set()
+
+    def build(v):
+        if v not in nodes:
+            nodes.add(v)
+            for child in v._prev:
+                edges.add((child, v))
+                build(child)
+    build(root)
+    dot = Digraph(format=format, graph_attr={"rankdir": rankdir})
+    for n in nodes:
+        dot.node(name=str(id(n)), label="{ data %.4f | grad %.4f }" % (n.data, n.grad), shape="record")
+        if n._op:
+            dot.node(name=str(id(n)) + n._op, label=n._op)
+            dot.edge(str(id(n)) + n._op, str(id(n)))
+    for n1, n2 in edges:
+        dot.edge(str(id(n1)), str(id(n2)) + n2._op)
+    return dot
+
+
+@pytest.mark.parametrize("hide_dot", [pytest.param(False, marks=needs_dot), True])
+def test_show_displays_and_saves_any_graphviz_object(hide_dot, tmp_path, monkeypatch):
+    import graphviz
+
+    from viz import show
+
+    f, _ = lecture()
+    f.backward()
+    plain = draw_dot(f)
+    if hide_dot:
+        empty = tmp_path / "empty-path"
+        empty.mkdir()
+        monkeypatch.setenv("PATH", str(empty))
+        with pytest.raises(graphviz.ExecutableNotFound):  # what a student hits without show()
+            plain._repr_mimebundle_()
+    shown = show(plain)
+    texts = svg_texts(shown._repr_mimebundle_()["image/svg+xml"].encode("utf-8"))
+    assert "data 2.0000" in texts and "grad 1.0000" in texts and "max" in texts
+    png = show(plain, tmp_path / "y.png")
+    assert (tmp_path / "y.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.source == plain.source
+    assert show(graphviz.Graph(body=["a -- b\n"]), tmp_path / "u.svg") is not None
+    assert "a" in svg_texts((tmp_path / "u.svg").read_bytes())
+    assert "x" in svg_texts(render(graphviz.Source("digraph { x }"), tmp_path / "s.svg").read_bytes())
+    with pytest.raises(TypeError, match=r"show\(graph\) needs a graphviz object .* got int"):
+        show(3)

@@ -29,10 +29,11 @@ def test_forward_frames_follow_topological_order():
     order = topological_order(f)
     assert [fr.node for fr in frames[:len(order)]] == order
     assert frames[2].caption == "Forward: v2 = x + y = (-2) + 3 = 1."
-    assert frames[6].caption == "Forward: v6 = max(v4, v5) = max(2, 0) = 2."
-    # a value not computed yet is drawn with invisible text; the frame's own value is highlighted
+    assert frames[5].caption == "Forward: the constant 0."
+    assert frames[6].caption == "Forward: v6 = max(v4, 0) = max(2, 0) = 2."
+    # a value not computed yet is drawn faint, without its value; the frame's own value is highlighted
     first = frames[0].source
-    assert re.search(r'v6 \[label="\{v6\|data 2\|grad \?\}"[^\]]*fontcolor=transparent', first)
+    assert re.search(r'v6 \[label="\{v6\|data \?\|grad \?\}"[^\]]*fontcolor="#94a3b8"', first)
     assert re.search(r'v0 \[label="\{x\|data -2\|grad \?\}"[^\]]*penwidth=3', first)
 
 
@@ -85,9 +86,11 @@ def test_gradients_appear_as_the_pass_reaches_them():
     assert 'label="{v6|data 2|grad 1}"' in seed.source and 'label="{x|data -2|grad ?}"' in seed.source
     after_mul = frames[9].source
     assert 'label="{z|data 2|grad 1}"' in after_mul and 'label="{x|data -2|grad ?}"' in after_mul
-    # edges already traversed show their label; the others keep theirs, invisible
-    assert re.search(r'v3 -> v4_op \[label="local 1\\n×1 = 1"[^\]]*color="#dc2626"', after_mul)
-    assert re.search(r'v0 -> v2_op \[label="local 1\\n×2 = 2" fontcolor=transparent', after_mul)
+    # edges already traversed show their annotation; the others an empty box
+    assert re.search(r'v4_in1 \[label="local ∂v4/∂z = 1\\n× upstream ∂v6/∂v4 = 1\\n= contribution 1"[^\]]*'
+                     r'fontcolor="#dc2626"', after_mul)
+    assert re.search(r'v3 -> v4_in1 \[color="#dc2626"', after_mul)
+    assert re.search(r'v2_in0 \[label="" ', after_mul) and "∂v2/∂x" not in after_mul
 
 
 def test_last_frame_equals_draw_after_backward_and_steps_change_no_gradient():
@@ -143,7 +146,7 @@ def test_every_frame_has_the_same_nodes_and_edges():
     f, _ = lecture()
     shapes = {tuple(re.findall(r"^\s*(v\w+(?: -> \w+)?)(?: \[|$)", fr.source, flags=re.M)) for fr in steps(f)}
     assert len(shapes) == 1
-    assert len(shapes.pop()) == 7 + 3 + 9  # values, ops, edges
+    assert len(shapes.pop()) == 7 + 3 + 5 + 14  # values, ops, annotations, edges (two per annotation)
 
 
 def test_size_limit_and_argument_errors():
@@ -186,3 +189,38 @@ def test_a_graph_whose_backward_fails_steps_forward_then_explains_the_failure():
     assert "non-finite gradient in 'sqrt'" in frames[-1].caption
     assert "non-finite gradient in 'sqrt'" in frames[-1].source  # the picture says it too
     assert "grad" not in frames[1].source
+
+
+def test_forward_frames_hold_only_what_the_forward_pass_knows():
+    """No local derivative, upstream gradient or contribution, not even invisible, and no value
+    that is not computed yet."""
+    f, _ = lecture()
+    frames = [fr for fr in steps(f) if fr.phase == "forward"]
+    for frame in frames:
+        for word in ("local", "upstream", "contribution", "transparent"):
+            assert word not in frame.source, (frame.index, word)
+    first = frames[0].source
+    assert 'v0 [label="{x|data -2|grad ?}"' in first
+    assert 'v2 [label="{v2|data ?|grad ?}"' in first and "data 1" not in first  # x + y is not computed yet
+    assert 'v2 [label="{v2|data 1|grad ?}"' in frames[2].source
+
+
+def test_pinned_frames_keep_one_layout_with_placeholders_that_hold_nothing():
+    f, _ = lecture()
+    sizes = {f"v{i}": (1.5, 0.5) for i in range(7)} | {f"v{i}_op": (0.5, 0.3) for i in range(7)}
+    frames = list(steps(f, node_sizes=sizes))
+    sizes |= {f"v{i}_in{k}": (1.25, 0.5) for i in (2, 4, 6) for k in (0, 1)}
+    frames = list(steps(f, node_sizes=sizes))
+    boxes = [re.findall(r"(v\d+_in\d) \[label=\"[^\"]*\"[^\]]* width=1.2500 height=0.5000 fixedsize=true", fr.source)
+             for fr in frames]
+    assert boxes[0] == ["v2_in0", "v2_in1", "v4_in0", "v4_in1", "v6_in0"]  # not the constant's edge
+    assert all(found == boxes[0] for found in boxes)  # the same boxes in every frame
+    assert 'v2_in0 [label=""' in frames[6].source and 'v2_in0 [label="local' in frames[-1].source
+
+
+def test_a_step_through_draws_every_value_where_draw_would_collapse_neurons():
+    out, names = neuron_graph(n_inputs=10, n_neurons=5)  # 174 values: draw collapses its neurons
+    frames = list(steps(out, params=names))
+    out.backward()
+    assert frames[-1].source == draw(out, params=names, collapse=None).source
+    assert "g_layers_0_neurons_0" in draw(out, params=names).source

@@ -1,0 +1,183 @@
+"""What a drawing knows about a graph, read once through the engine's public interface.
+
+:class:`GraphInfo` walks a graph with ``topological_order`` and reads each value's ``parents``,
+``op`` (``op.describe(param)``), ``data``, ``grad`` and ``label``; ``backward_steps`` gives the
+local derivatives. Index ``i`` in its lists is the value drawn as ``v{i}``, so node ids come
+from the traversal order and the same graph always gives the same drawing. Both
+:func:`viz.draw` and the step-through (:mod:`viz.steps`) start here; nothing here knows DOT.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import autograd
+from autograd import Value, backward_steps, topological_order
+
+__all__ = ["GraphInfo", "is_constant", "module_path", "clean_label", "as_float"]
+
+
+def is_constant(node: Value) -> bool:
+    """Whether ``node`` is a constant (the ``0`` of ``max(v, 0)``), drawn as its number alone:
+    the engine makes every number written into an expression an ``autograd.Constant`` leaf.
+    This is the one place that decides."""
+    return isinstance(node, autograd.Constant)
+
+
+@dataclass
+class GraphInfo:
+    """A graph read through the public API, in topological order (index ``i`` is node ``v{i}``)."""
+
+    root: Value
+    order: list[Value]
+    index: dict[Value, int]
+    parents: list[tuple[int, ...]]
+    kinds: list[str]
+    names: list[str | None]
+    groups: list[str | None]
+    local_grads: dict[tuple[int, int], float] = field(default_factory=dict)
+    """(child, position) -> ∂child/∂parent, filled by :meth:`replay`."""
+    replay_error: str | None = None
+    """Why the backward pass cannot be replayed (the engine's FloatingPointError), if it cannot."""
+    gradcheck_error: str | None = None
+    """Why the gradcheck overlay has no analytic gradients, if it has none (see :func:`gradcheck_overlay`)."""
+    drawn: dict = field(default_factory=dict)
+    """What a drawing computes once per graph and reuses in every frame (:mod:`viz.dot` keeps
+    each record's fixed fields here)."""
+
+    @classmethod
+    def read(cls, root: Value, params: Any = None) -> "GraphInfo":
+        """Walk ``root``'s graph (parents before children) and classify every value."""
+        if not isinstance(root, Value):
+            raise TypeError(f"draw(root) needs an autograd Value, got {type(root).__name__}: {root!r}")
+        order = topological_order(root)
+        index = {node: i for i, node in enumerate(order)}
+        named = _parameter_names(params)
+        kinds, names = [], []
+        for i, node in enumerate(order):
+            name = named.get(node) or node.label
+            names.append(clean_label(name) if name is not None else None)
+            if node is root:
+                kinds.append("output")
+            elif node.parents:
+                kinds.append("value")
+            elif node in named:
+                kinds.append("parameter")
+            else:
+                kinds.append("constant" if is_constant(node) else "input")
+        parents = [tuple(index[p] for p in node.parents) for node in order]
+        groups = _neuron_groups(order, parents, [named.get(n) if n in named else None for n in order])
+        return cls(root, order, index, parents, kinds, names, groups)
+
+    def display_name(self, i: int) -> str:
+        """How captions refer to node ``i``: its label or parameter name, a constant's number,
+        else ``v{i}``."""
+        if self.names[i]:
+            return self.names[i]
+        return number_text(self.order[i].data) if self.kinds[i] == "constant" else f"v{i}"
+
+    def op_text(self, i: int) -> str:
+        """The op that made node ``i``, as drawn (``+``, ``**2``, ``leaky_relu(0.1)``)."""
+        node = self.order[i]
+        return node.op.describe(node.param) if node.op is not None else ""
+
+    def replay(self) -> tuple[list, list[float]]:
+        """Run the engine's backward pass step by step from zeroed gradients, then put every
+        gradient back.
+
+        Returns the engine's :class:`~autograd.BackwardStep` list and ∂root/∂node for every node
+        (what ``root.backward()`` leaves on a fresh graph), whatever ``.grad`` held before (an
+        earlier ``backward()`` would otherwise be added in); fills :attr:`local_grads`. The
+        graph's own gradients are unchanged afterwards.
+        """
+        saved = [node.grad for node in self.order]
+        try:
+            for node in self.order:
+                node.grad = 0.0
+            steps = list(backward_steps(self.root))
+            after = [as_float(node.grad) for node in self.order]
+        finally:
+            for node, grad in zip(self.order, saved):
+                node.grad = grad
+        for step in steps:
+            child = self.index[step.node]
+            for edge in step.edges:
+                self.local_grads[(child, edge.index)] = as_float(edge.local_grad)
+        return steps, after
+
+
+def number_text(x: float) -> str:
+    """A number as drawn and written in captions: 4 significant digits, ``-0`` shown as ``0``."""
+    return "0" if x == 0 else f"{x:.4g}"
+
+
+def as_float(x: Any) -> float:
+    return x.data if isinstance(x, Value) else float(x)
+
+
+def clean_label(text: str, limit: int = 60) -> str:
+    """A label made safe to show: no control characters, at most ``limit`` characters."""
+    text = re.sub(r"[\x00-\x1f\x7f]", " ", str(text))
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _parameter_names(params: Any) -> dict[Value, str | None]:
+    """``params`` as {Value: name}: a Module (``named_parameters()``), a mapping name -> Value
+    or an iterable of Values (unnamed parameters)."""
+    if params is None:
+        return {}
+    if hasattr(params, "named_parameters"):
+        pairs = list(params.named_parameters())
+    elif isinstance(params, Mapping):
+        pairs = list(params.items())
+    elif isinstance(params, Iterable) and not isinstance(params, (str, bytes, Value)):
+        pairs = [(None, p) for p in params]
+    else:
+        raise TypeError("draw(params) must be an nn.Module, a mapping name -> Value or an iterable of "
+                        f"Values, got {type(params).__name__}: {params!r}")
+    named: dict[Value, str | None] = {}
+    for name, value in pairs:
+        if not isinstance(value, Value):
+            raise TypeError(f"draw(params): {name or 'an entry'} is not a Value, got {type(value).__name__}")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"draw(params): parameter names must be strings, got {type(name).__name__}: {name!r}")
+        named[value] = name
+    return named
+
+
+def module_path(name: str | None) -> str | None:
+    """The module a dotted parameter name belongs to: ``layers.0.neurons.3.w.1`` ->
+    ``layers.0.neurons.3`` (trailing indices and the attribute name dropped); None at the top."""
+    if not name:
+        return None
+    parts = name.split(".")
+    while parts and parts[-1].isdigit():
+        parts.pop()
+    parts = parts[:-1]
+    return ".".join(parts) or None
+
+
+def _neuron_groups(order: list[Value], parents: list[tuple[int, ...]], names: list[str | None]) -> list[str | None]:
+    """Which neuron (module path) each node belongs to, or None.
+
+    A parameter belongs to its module; an op node belongs to the module of its parameter
+    parents if they agree, else to the one module all its grouped parents share.
+    """
+    groups: list[str | None] = []
+    for i, node in enumerate(order):
+        if not parents[i]:
+            groups.append(module_path(names[i]))
+            continue
+        from_params = {groups[p] for p in parents[i] if not order[p].parents and groups[p] is not None}
+        if len(from_params) == 1:
+            groups.append(from_params.pop())
+            continue
+        if from_params:
+            groups.append(None)
+            continue
+        shared = {groups[p] for p in parents[i] if groups[p] is not None}
+        groups.append(shared.pop() if len(shared) == 1 else None)
+    return groups
