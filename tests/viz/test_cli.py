@@ -382,6 +382,7 @@ def test_graph_with_a_minus_option_it_does_not_know_still_says_so(tmp_path, caps
     assert "unrecognized arguments: --colour" in capsys.readouterr().err
 
 
+@pytest.mark.needs_wasm
 def test_graph_draws_named_intermediates(tmp_path, capsys):
     code = main(["graph", "q = x + y; f = max(q * z, 0)", "x=-2", "y=3", "z=2", "-o", str(tmp_path / "g.svg"),
                  "--backend", "wasm"])
@@ -397,6 +398,7 @@ def test_graph_caret_says_to_use_double_star(tmp_path, capsys):
     assert "'^' is not a power in Python: write x ** 2" in capsys.readouterr().err
 
 
+@pytest.mark.needs_wasm
 def test_graph_projector_style_draws_large_type(tmp_path, capsys):
     assert main(["graph", "x * y", "x=2", "y=3", "-o", str(tmp_path / "g.dot"), "--style", "projector",
                  "--html", str(tmp_path / "s.html"), "--backend", "wasm"]) == 0

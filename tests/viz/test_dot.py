@@ -310,7 +310,7 @@ def test_drawing_pipes_and_renders_svg_and_png_without_system_dot(tmp_path, monk
         drawing.render(str(tmp_path / "graph"), format="svg", engine="neato")
 
 
-@pytest.mark.parametrize("backend", ["wasm", "dot"])
+@pytest.mark.parametrize("backend", [pytest.param("wasm", marks=pytest.mark.needs_wasm), "dot"])
 def test_labels_holding_html_entities_are_drawn_as_written(backend):
     import xml.etree.ElementTree as ET
 

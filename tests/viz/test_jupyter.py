@@ -37,6 +37,7 @@ def test_caption_is_escaped_and_bad_arguments_are_refused():
         stepper(f, backend="png")
 
 
+@pytest.mark.needs_wasm
 def test_forward_frames_of_the_stepper_show_no_backward_number():
     import re
 

@@ -201,7 +201,7 @@ def draw_dot(root, format="svg", rankdir="LR"):
     return dot
 
 
-@pytest.mark.parametrize("hide_dot", [pytest.param(False, marks=needs_dot), True])
+@pytest.mark.parametrize("hide_dot", [pytest.param(False, marks=needs_dot), pytest.param(True, marks=pytest.mark.needs_wasm)])
 def test_show_displays_and_saves_any_graphviz_object(hide_dot, tmp_path, monkeypatch):
     import graphviz
 
