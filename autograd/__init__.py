@@ -8,6 +8,7 @@
 (2.0, 2.0, 2.0, 1.0)
 """
 
+from .compiler import CompiledFunction, CompiledValue, compile
 from .graph import (BackwardEdge, BackwardStep, backward, backward_steps, gradients,
                     topological_order, zero_grad)
 from .numeric import GradcheckError, grad, gradcheck, numeric_grad
@@ -20,4 +21,5 @@ __all__ = [
     "topological_order", "backward", "backward_steps", "BackwardStep", "BackwardEdge",
     "gradients", "zero_grad",
     "grad", "numeric_grad", "gradcheck", "GradcheckError",
+    "compile", "CompiledFunction", "CompiledValue",
 ]

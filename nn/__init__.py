@@ -21,6 +21,7 @@ from .module import Module, parameters_to_vector, vector_to_parameters
 from .optim import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
 from .schedules import CosineAnnealingLR, ExponentialLR, LRSchedule, StepLR
 from .training import EpochRecord, History, accuracy, evaluate, fit, predict
+from .compiled import predict_grid
 
 __all__ = [
     "Module", "RowModule", "Neuron", "Layer", "MLP", "Sequential", "Maxout", "MaxoutUnit", "Dropout", "BatchNorm",
@@ -30,5 +31,5 @@ __all__ = [
     "Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW",
     "LRSchedule", "StepLR", "ExponentialLR", "CosineAnnealingLR",
     "datasets", "init", "train_test_split", "batches",
-    "fit", "evaluate", "predict", "accuracy", "History", "EpochRecord",
+    "fit", "evaluate", "predict", "predict_grid", "accuracy", "History", "EpochRecord",
 ]

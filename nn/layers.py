@@ -13,7 +13,8 @@ module on one sample or on a minibatch is built on it.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from contextlib import contextmanager
+from typing import Any, Iterator, Sequence
 
 from autograd import Value, dot
 from autograd import sum as value_sum
@@ -230,10 +231,34 @@ class Dropout(RowModule):
         """Each sample with its own random mask (training) or unchanged (evaluation)."""
         if not self.training or self.p == 0.0:
             return [list(row) for row in batch]
+        masks = self.given_masks
+        if masks is None:
+            masks = self.draw_masks(len(batch), len(batch[0]) if batch else 0)
+        elif len(masks) != len(batch):
+            raise ValueError(f"{self!r}: {len(masks)} given masks for a minibatch of {len(batch)} samples")
+        return [[v * factor for v, factor in zip(row, mask)] for row, mask in zip(batch, masks)]
+
+    given_masks = None
+    """Masks to use instead of drawing them (one list of factors per sample), set by
+    :meth:`using_masks`: a compiled training step passes them in as inputs, so that each
+    step has fresh masks (a draw made while tracing would be frozen into the program)."""
+
+    def draw_masks(self, rows: int, features: int) -> list[list[float]]:
+        """``rows`` masks of ``features`` factors, each ``1 / (1 - p)`` (kept, with probability
+        ``1 - p``) or 0, drawn from the layer's random source in row-major order."""
         keep = 1.0 - self.p
         scale = 1.0 / keep if keep > 0.0 else 0.0
         random = self.rng.random
-        return [[v * (scale if random() < keep else 0.0) for v in row] for row in batch]
+        return [[scale if random() < keep else 0.0 for _ in range(features)] for _ in range(rows)]
+
+    @contextmanager
+    def using_masks(self, masks: list) -> Iterator[None]:
+        """Inside the block, training-mode calls multiply by ``masks`` instead of drawing."""
+        self.given_masks = masks
+        try:
+            yield
+        finally:
+            self.given_masks = None
 
     def __repr__(self) -> str:
         return f"Dropout(p={self.p:g})"
@@ -276,7 +301,7 @@ class BatchNorm(RowModule):
             if size < 2:
                 raise ValueError(f"BatchNorm in training mode needs a minibatch of at least 2 samples, got {size} "
                                  f"(call the model on a list of samples, or call model.eval() first)")
-            m = self.momentum
+            means, variances = [], []
             for f in range(features):
                 column = [as_value(row[f], "BatchNorm's input") for row in batch]
                 mean = value_sum(column) * (1.0 / size)
@@ -284,15 +309,60 @@ class BatchNorm(RowModule):
                 variance = dot(centred, centred) * (1.0 / size)
                 inverse_std = (variance + self.eps) ** -0.5
                 columns.append([dot([self.weight[f]], [c * inverse_std], self.bias[f]) for c in centred])
-                self.running_mean[f] = (1.0 - m) * self.running_mean[f] + m * mean.data
-                self.running_var[f] = (1.0 - m) * self.running_var[f] + m * variance.data * size / (size - 1)
+                means.append(mean)
+                variances.append(variance)
+            if self.collected_statistics is not None:
+                self.collected_statistics.append((means, variances, size))
+            else:
+                self.update_running([v.data for v in means], [v.data for v in variances], size)
         else:
+            means, inverse_stds = self.given_running or self.evaluation_constants()
             for f in range(features):
-                inverse_std = 1.0 / math.sqrt(self.running_var[f] + self.eps)
-                mean = self.running_mean[f]
-                columns.append([dot([self.weight[f]], [(row[f] - mean) * inverse_std], self.bias[f])
+                columns.append([dot([self.weight[f]], [(row[f] - means[f]) * inverse_stds[f]], self.bias[f])
                                 for row in batch])
         return [list(row) for row in zip(*columns)]
+
+    def evaluation_constants(self) -> tuple[list[float], list[float]]:
+        """What evaluation mode applies per feature: the running means and
+        ``1 / √(running variance + eps)``."""
+        return list(self.running_mean), [1.0 / math.sqrt(v + self.eps) for v in self.running_var]
+
+    given_running = None
+    """Set by :meth:`using_running`: ``(means, inverse_stds)`` to use in evaluation mode instead
+    of :meth:`evaluation_constants` (a compiled prediction passes them in as inputs, since a
+    trace would freeze numbers read from the running estimates)."""
+
+    @contextmanager
+    def using_running(self, means: Sequence[Any], inverse_stds: Sequence[Any]) -> Iterator[None]:
+        """Inside the block, evaluation-mode calls use these means and inverse deviations."""
+        self.given_running = (means, inverse_stds)
+        try:
+            yield
+        finally:
+            self.given_running = None
+
+    collected_statistics = None
+    """While :meth:`collecting_statistics` is active: the batch means and variances (Values) of
+    each training-mode call, for the caller to pass to :meth:`update_running` (a compiled
+    step returns them, since an update made while tracing would happen only once)."""
+
+    def update_running(self, means: Sequence[float], variances: Sequence[float], size: int) -> None:
+        """Move the running estimates towards one minibatch's ``means`` and biased
+        ``variances`` of ``size`` samples (the running variance takes the unbiased one)."""
+        m = self.momentum
+        for f, (mean, variance) in enumerate(zip(means, variances)):
+            self.running_mean[f] = (1.0 - m) * self.running_mean[f] + m * mean
+            self.running_var[f] = (1.0 - m) * self.running_var[f] + m * variance * size / (size - 1)
+
+    @contextmanager
+    def collecting_statistics(self) -> Iterator[list]:
+        """Inside the block, training-mode calls append ``(means, variances, size)`` to the
+        list yielded instead of updating the running estimates."""
+        self.collected_statistics = collected = []
+        try:
+            yield collected
+        finally:
+            self.collected_statistics = None
 
     def __repr__(self) -> str:
         return f"BatchNorm({len(self.weight)}, eps={self.eps:g}, momentum={self.momentum:g})"

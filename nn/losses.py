@@ -43,7 +43,13 @@ def _pairs(name: str, outputs: Any, targets: Any) -> tuple[list[Value], list[flo
             raise TypeError(f"{name}: outputs[{i}] must be a Value (one output per sample), "
                             f"got {type(out).__name__}: {out!r}")
         values.append(as_value(out, f"{name}: outputs[{i}]"))
-    return values, [as_number(t, f"{name}: targets[{i}]") for i, t in enumerate(targets)]
+    # A target given as a Value stays one (autograd.compile passes targets as inputs); its
+    # number is what the checks below read.
+    return values, [t if isinstance(t, Value) else as_number(t, f"{name}: targets[{i}]") for i, t in enumerate(targets)]
+
+
+def _number(y: Any) -> float:
+    return y.data if isinstance(y, Value) else y
 
 
 def _reduce(name: str, losses: list[Value], reduction: str) -> Value:
@@ -102,9 +108,9 @@ def bce_with_logits(logits: Any, targets: Any, reduction: str = "mean") -> Value
     ``softplus(z) - y·z`` = ``-[y log σ(z) + (1 - y) log(1 - σ(z))]``."""
     values, ys = _pairs("bce_with_logits", logits, targets)
     for i, y in enumerate(ys):
-        if not 0.0 <= y <= 1.0:
-            raise ValueError(f"bce_with_logits: targets[{i}] = {y!r} must be in [0, 1]")
-    return _reduce("bce_with_logits", [z.softplus() - z * y if y else z.softplus()
+        if not 0.0 <= _number(y) <= 1.0:
+            raise ValueError(f"bce_with_logits: targets[{i}] = {_number(y)!r} must be in [0, 1]")
+    return _reduce("bce_with_logits", [z.softplus() - z * y if isinstance(y, Value) or y else z.softplus()
                                        for z, y in zip(values, ys)], reduction)
 
 
@@ -112,8 +118,8 @@ def hinge(scores: Any, targets: Any, reduction: str = "mean") -> Value:
     """micrograd's max-margin loss ``max(0, 1 - y·s)`` for targets y ∈ {-1, +1}."""
     values, ys = _pairs("hinge", scores, targets)
     for i, y in enumerate(ys):
-        if y not in (-1.0, 1.0):
-            raise ValueError(f"hinge: targets[{i}] = {y!r} must be -1 or +1 (from 0/1 labels use 2*y - 1)")
+        if _number(y) not in (-1.0, 1.0):
+            raise ValueError(f"hinge: targets[{i}] = {_number(y)!r} must be -1 or +1 (from 0/1 labels use 2*y - 1)")
     return _reduce("hinge", [(1 + -y * s).relu() for s, y in zip(values, ys)], reduction)
 
 
@@ -122,7 +128,8 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Value:
     largest logit subtracted first so nothing overflows.
 
     ``logits``: one list of class scores per sample (or one list for one sample); ``targets``:
-    class indices.
+    class indices, or (as PyTorch accepts) one list of class probabilities per sample, giving
+    ``Σⱼ tⱼ·(log Σₖ e^{zₖ} - zⱼ)`` (for a one-hot list, the same number as its class index).
     """
     logits = list(logits)
     one_sample = bool(logits) and isinstance(logits[0], (Value, numbers.Real))
@@ -139,12 +146,20 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Value:
     for i, (row, target) in enumerate(zip(logits, targets)):
         if isinstance(row, Value) or not isinstance(row, (list, tuple)) or len(row) < 2:
             raise TypeError(f"cross_entropy: logits[{i}] must be a list of at least 2 class scores, got {row!r}")
-        if isinstance(target, bool) or not isinstance(target, numbers.Integral) or not 0 <= target < len(row):
+        probabilities = isinstance(target, (list, tuple))
+        if probabilities:
+            if len(target) != len(row) or not all(0.0 <= _number(t) <= 1.0 for t in target):
+                raise ValueError(f"cross_entropy: targets[{i}] = {target!r} must be {len(row)} class probabilities "
+                                 f"in [0, 1] (or a class index)")
+        elif isinstance(target, bool) or not isinstance(target, numbers.Integral) or not 0 <= target < len(row):
             raise ValueError(f"cross_entropy: targets[{i}] = {target!r} must be a class index in 0..{len(row) - 1}")
         row = [as_value(z, f"cross_entropy: logits[{i}][{j}]") for j, z in enumerate(row)]
-        shift = max(z.data for z in row)
+        shift = max(z.data for z in row)  # any shift gives the same value; this one cannot overflow
         log_sum_exp = value_sum([(z - shift).exp() for z in row]).log() + shift
-        losses.append(log_sum_exp - row[int(target)])
+        if probabilities:
+            losses.append(dot(list(target), [log_sum_exp - z for z in row]))
+        else:
+            losses.append(log_sum_exp - row[int(target)])
     return _reduce("cross_entropy", losses, reduction)
 
 

@@ -18,6 +18,8 @@ from typing import Any, Callable, Iterator, Sequence
 from autograd import Value, no_grad
 
 from ._checks import as_float, flag, number
+from .compiled import (COMPILED_PREDICT_MIN, compile_unsupported, compiled_inference_supported, predict_rows,
+                       training_for)
 from .data import batches, train_test_split
 from .init import make_rng
 from .layers import BatchNorm
@@ -219,9 +221,17 @@ def _evaluating(model: Any) -> Iterator[None]:
             model.train(True)
 
 
-def predict(model: Any, X: Sequence) -> list:  # noqa: N803
+def predict(model: Any, X: Sequence, *, compiled: bool = True) -> list:  # noqa: N803
     """The model's outputs for ``X`` as floats (one float, or a list per sample), computed in
-    evaluation mode without recording a graph; the model's modes are restored afterwards."""
+    evaluation mode without recording a graph; the model's modes are restored afterwards.
+
+    For many samples (:data:`~nn.compiled.COMPILED_PREDICT_MIN` or more) of a network built from
+    nn's own layers, the outputs come from :func:`predict_grid` (a compiled graph replayed
+    chunk by chunk; equal to the scalar graph's within about 1e-15) unless ``compiled=False``.
+    """
+    flag("predict(compiled)", compiled)
+    if compiled and len(X) >= COMPILED_PREDICT_MIN and compiled_inference_supported(model):
+        return predict_rows(model, X)
     with _evaluating(model):
         outputs = model([list(x) for x in X])
     return [out.data if isinstance(out, Value) else [v.data for v in out] for out in outputs]
@@ -269,7 +279,8 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
         validation_data: tuple[Sequence, Sequence] | None = None, validation_split: float = 0.0,
         l1: float = 0.0, l2: float = 0.0, patience: int | None = None, min_delta: float = 0.0,
         restore_best: bool = True, max_loss: float | None = None, schedule: Any = None, callbacks: Sequence[Callable] = (),
-        shuffle: bool = True, drop_last: bool = False, seed: int | None = 0, progress: bool = True) -> History:
+        shuffle: bool = True, drop_last: bool = False, seed: int | None = 0, progress: bool = True,
+        compiled: bool = True) -> History:
     """Train ``model`` on ``(X, y)`` and return the :class:`History`.
 
     * ``loss``: a name (``"bce_with_logits"``, ``"binary_cross_entropy"``, ``"hinge"``,
@@ -309,6 +320,14 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     * ``progress``: show a tqdm progress bar (``False`` for none), whose postfix is the loss
       and validation metrics of the epoch just finished; it ends with one final line.
 
+    * ``compiled``: train with :func:`autograd.compile` (the default): each minibatch shape is
+      traced once and replayed as array kernels, with the same losses as the scalar graph
+      (dropout masks are drawn every step, batch norm's running estimates updated from each
+      step's statistics). ``compiled=False`` builds the scalar graph every step, as the lecture
+      draws it. What cannot be compiled (a loss function of your own, ``binary_cross_entropy``,
+      which branches on ``.data``, a model that is not an nn Module, no numpy) trains on the
+      scalar graph after a one-line ``UserWarning`` saying why.
+
     Ctrl-C stops cleanly and returns the history so far. A loss that cannot be computed
     (overflow, a domain error, a non-finite gradient: NaN or infinity never reach the weights)
     raises the engine's error itself, with a note (PEP 678, shown under the traceback) saying
@@ -333,7 +352,7 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     if batch_size is not None:
         number("fit(batch_size)", batch_size, integer=True, minimum=1, accepted="at least 1 (or None)")
     for name, value in (("shuffle", shuffle), ("drop_last", drop_last), ("restore_best", restore_best),
-                        ("progress", progress)):
+                        ("progress", progress), ("compiled", compiled)):
         flag(f"fit({name})", value)
     make_rng(seed, what="fit(seed)")  # checked now, not after the split
     if callable(callbacks) or isinstance(callbacks, (str, bytes)):
@@ -391,6 +410,15 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
                          f"training, but batch_size={batch_size} and {len(X)} training samples give minibatches "
                          f"of {size}")
     targets = _targets_for(loss_name, y)
+    trainer = None
+    val_targets = _targets_for(loss_name, y_val) if X_val is not None else None
+    if compiled:
+        reason = compile_unsupported(model, loss_name)
+        if reason is None:
+            trainer = training_for(model, loss_function, params, l1, l2)
+            trainer.check_targets(targets)
+        else:
+            warnings.warn(f"fit: training on the scalar graph, not compiled: {reason}", UserWarning, stacklevel=2)
     function_name = getattr(loss_function, "__name__", "")
     history = History("val_loss" if X_val is not None else "train_loss", max_loss=max_loss,
                       loss=loss_name or (function_name if function_name.isidentifier() else None))
@@ -417,21 +445,25 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
                 minibatches[-1] = (minibatches[-1][0] + X_last, minibatches[-1][1] + y_last)
             for step, (Xb, yb) in enumerate(minibatches, 1):  # noqa: N806
                 try:
-                    outputs = model(Xb)
-                    data_loss = loss_function(outputs, yb)
-                    if not isinstance(data_loss, Value):
-                        raise TypeError(f"the loss must return a Value, got {type(data_loss).__name__}")
-                    objective = data_loss
-                    if l1:
-                        objective = objective + l1 * l1_penalty(params)
-                    if l2:
-                        objective = objective + l2 * l2_penalty(params)
+                    if trainer is not None:
+                        objective, data_value, outputs = trainer.step(Xb, yb)
+                    else:
+                        outputs = model(Xb)
+                        data_loss = loss_function(outputs, yb)
+                        if not isinstance(data_loss, Value):
+                            raise TypeError(f"the loss must return a Value, got {type(data_loss).__name__}")
+                        data_value = data_loss.data
+                        objective = data_loss
+                        if l1:
+                            objective = objective + l1 * l1_penalty(params)
+                        if l2:
+                            objective = objective + l2 * l2_penalty(params)
                     optimizer.zero_grad()
                     objective.backward()
                     optimizer.step()
                 except (OverflowError, FloatingPointError, ValueError, ZeroDivisionError) as error:
                     raise _with_note(error, f"fit: epoch {epoch}, step {step}")
-                total_loss += data_loss.data * len(Xb)
+                total_loss += data_value * len(Xb)
                 seen += len(Xb)
                 if loss_name is not None and loss_name != "mse":
                     right += accuracy(outputs, yb, loss_name) * len(Xb)
@@ -441,7 +473,11 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
             val_loss = val_acc = None
             if X_val is not None:
                 try:
-                    val_loss, val_acc = evaluate(model, X_val, y_val, loss)
+                    if trainer is not None:
+                        val_loss, outputs = trainer.evaluate(X_val, val_targets)
+                        val_acc = accuracy(outputs, val_targets, loss_name) if loss_name != "mse" else None
+                    else:
+                        val_loss, val_acc = evaluate(model, X_val, y_val, loss)
                 except (OverflowError, FloatingPointError, ValueError, ZeroDivisionError) as error:
                     raise _with_note(error, f"fit: epoch {epoch}, validation")
             record = EpochRecord(epoch, train_loss, train_acc, val_loss, val_acc, lr,

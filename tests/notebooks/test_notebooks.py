@@ -8,6 +8,7 @@ shows (they are seeded, so a difference means a result changed or lost its deter
 
 import importlib.util
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -60,6 +61,7 @@ def test_committed_notebook_was_executed_without_errors(name):
 
 
 _executed = {}
+_folders = {}
 
 
 def _execute(name, tmp_path_factory):
@@ -72,6 +74,7 @@ def _execute(name, tmp_path_factory):
         started = time.perf_counter()
         build.execute(nb, timeout=SECONDS_PER_NOTEBOOK, cwd=folder)
         _executed[name] = nb, time.perf_counter() - started
+        _folders[name] = folder
     return _executed[name]
 
 
@@ -91,3 +94,20 @@ def test_notebook_prints_what_its_committed_outputs_show(name, tmp_path_factory)
     assert fresh == shown, (f"{name}: code cells {changed} print something else than the committed notebook "
                             f"shows (a result changed, or lost its determinism); if the change is intended, "
                             f"rebuild it: python notebooks/build.py {name[:2]}")
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_running_a_notebook_leaves_no_file_that_git_would_show(name, tmp_path_factory):
+    """What a notebook writes beside itself (run from notebooks/, as a student does) is git-ignored."""
+    _execute(name, tmp_path_factory)
+    folder = _folders[name]
+    written = sorted(f"notebooks/{path.relative_to(folder).as_posix()}" for path in folder.rglob("*")
+                     if path.is_file() and path.name != f"{name}.ipynb")
+    if name == "01_computational_graph":
+        assert "notebooks/lecture_example.html" in written  # the check below has something to judge
+    root = NOTEBOOKS.parent
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("needs git and a git checkout")
+    ignored = subprocess.run(["git", "-C", str(root), "check-ignore", "--no-index", "--stdin"], input="\n".join(written),
+                             capture_output=True, text=True).stdout.splitlines()
+    assert [path for path in written if path not in ignored] == []

@@ -31,6 +31,7 @@ def run(args, cwd, path_env=None):
     return subprocess.run(command + args, cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
 
 
+@pytest.mark.needs_wasm
 def test_demo_without_arguments_and_without_system_dot(tmp_path):
     empty = tmp_path / "empty-path"
     empty.mkdir()
@@ -52,6 +53,7 @@ def test_demo_without_arguments_and_without_system_dot(tmp_path):
     assert "fit" in result.stderr  # the progress bar
 
 
+@pytest.mark.needs_wasm
 def test_graph_writes_svg_and_html(tmp_path, capsys):
     code = main(["graph", "max((x + y) * z, 0)", "x=-2", "y=3", "z=2", "-o", str(tmp_path / "g.svg"),
                  "--html", str(tmp_path / "steps.html"), "--mode", "backward", "--backend", "wasm"])
@@ -63,6 +65,7 @@ def test_graph_writes_svg_and_html(tmp_path, capsys):
     assert (tmp_path / "steps.html").read_text().count('"Forward: ') == 7  # one caption per forward frame
 
 
+@pytest.mark.needs_wasm
 def test_graph_html_shows_the_same_gradients_as_the_drawing(tmp_path, capsys):
     """The command runs backward() before the step-through: its frames must not add onto it."""
     code = main(["graph", "max((x + y) * z, 0)", "x=-2", "y=3", "z=2", "-o", str(tmp_path / "g.svg"),
@@ -112,6 +115,7 @@ def test_graph_errors_are_one_line_with_exit_code_2(args, message, tmp_path, cap
     assert not (tmp_path / "g.svg").exists() and not Path("pwned").exists()
 
 
+@pytest.mark.needs_wasm
 def test_graph_pdf_with_the_wasm_backend_is_a_usage_error(tmp_path, capsys):
     assert main(["graph", "x", "x=1", "-o", str(tmp_path / "g.pdf"), "--backend", "wasm"]) == 2
     err = capsys.readouterr().err
@@ -147,6 +151,7 @@ def test_backend_dot_without_dot_names_the_option(tmp_path):
     assert "--backend dot needs Graphviz's dot program" in result.stderr and "backend '" not in result.stderr
 
 
+@pytest.mark.needs_wasm
 def test_graph_png_without_system_dot(tmp_path):
     empty = tmp_path / "empty-path"
     empty.mkdir()
@@ -157,6 +162,7 @@ def test_graph_png_without_system_dot(tmp_path):
     assert (tmp_path / "g.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.needs_wasm
 @pytest.mark.parametrize("mode", ["forward", "both"])
 def test_graph_whose_backward_fails_is_drawn_forward_with_exit_code_1(mode, tmp_path, capsys):
     # sqrt at 0: the value exists, its derivative does not
@@ -181,6 +187,7 @@ def ctrl_c_after(epochs):
     return callback
 
 
+@pytest.mark.needs_wasm
 def test_demo_ctrl_c_during_training_writes_what_it_has_and_exits_130(tmp_path, capsys):
     args = build_parser().parse_args(["demo", "--out", str(tmp_path), "--no-progress", "--backend", "wasm"])
     assert run_demo(args, callbacks=[ctrl_c_after(3)]) == 130
@@ -375,6 +382,7 @@ def test_graph_with_a_minus_option_it_does_not_know_still_says_so(tmp_path, caps
     assert "unrecognized arguments: --colour" in capsys.readouterr().err
 
 
+@pytest.mark.needs_wasm
 def test_graph_draws_named_intermediates(tmp_path, capsys):
     code = main(["graph", "q = x + y; f = max(q * z, 0)", "x=-2", "y=3", "z=2", "-o", str(tmp_path / "g.svg"),
                  "--backend", "wasm"])
@@ -390,6 +398,7 @@ def test_graph_caret_says_to_use_double_star(tmp_path, capsys):
     assert "'^' is not a power in Python: write x ** 2" in capsys.readouterr().err
 
 
+@pytest.mark.needs_wasm
 def test_graph_projector_style_draws_large_type(tmp_path, capsys):
     assert main(["graph", "x * y", "x=2", "y=3", "-o", str(tmp_path / "g.dot"), "--style", "projector",
                  "--html", str(tmp_path / "s.html"), "--backend", "wasm"]) == 0

@@ -289,6 +289,7 @@ def test_a_graph_whose_backward_fails_is_still_drawn_with_the_reason():
     assert "local 0" not in source and "label=\"local" not in source  # no edge annotations
 
 
+@pytest.mark.needs_wasm
 def test_drawing_pipes_and_renders_svg_and_png_without_system_dot(tmp_path, monkeypatch):
     empty = tmp_path / "empty-path"
     empty.mkdir()
@@ -309,7 +310,7 @@ def test_drawing_pipes_and_renders_svg_and_png_without_system_dot(tmp_path, monk
         drawing.render(str(tmp_path / "graph"), format="svg", engine="neato")
 
 
-@pytest.mark.parametrize("backend", ["wasm", "dot"])
+@pytest.mark.parametrize("backend", [pytest.param("wasm", marks=pytest.mark.needs_wasm), "dot"])
 def test_labels_holding_html_entities_are_drawn_as_written(backend):
     import xml.etree.ElementTree as ET
 

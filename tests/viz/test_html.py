@@ -151,6 +151,7 @@ def frames_data(text):
     return json.loads(re.search(r'<script id="frames" type="application/json">(.*?)</script>', text, re.S).group(1))
 
 
+@pytest.mark.needs_wasm
 def test_page_is_self_contained_with_one_frame_per_step(tmp_path):
     f, _ = lecture()
     path = export_html(f, tmp_path / "steps.html", backend="wasm", title="max((x + y)z, 0)")
@@ -173,6 +174,7 @@ def test_page_is_self_contained_with_one_frame_per_step(tmp_path):
     assert len(data["pieces"]) < 12 * 29 / 2  # pieces are shared between frames (29 nodes and edges each)
 
 
+@pytest.mark.needs_wasm
 def test_page_after_backward_shows_this_roots_gradients(tmp_path):
     f, (x, y, z) = lecture()
     f.backward()
@@ -182,6 +184,7 @@ def test_page_after_backward_shows_this_roots_gradients(tmp_path):
     assert (x.grad, y.grad, z.grad) == (2.0, 2.0, 1.0)
 
 
+@pytest.mark.needs_wasm
 def test_pinned_frames_share_the_last_frames_node_sizes():
     f, _ = lecture()
     frames = pinned_frames(f, "wasm")
@@ -190,6 +193,7 @@ def test_pinned_frames_share_the_last_frames_node_sizes():
     assert [fr.source for fr in frames] == [fr.source for fr in steps(f, node_sizes=sizes)]
 
 
+@pytest.mark.needs_wasm
 def test_labels_cannot_inject_markup_into_the_page(tmp_path):
     evil = Value(2.0, "<script>alert(1)</script><img src=x onerror=alert(2)></script>")
     text = export_html(evil * 3, tmp_path / "evil.html", backend="wasm").read_text()
@@ -276,6 +280,7 @@ def test_console_errors_would_be_caught(tmp_path):
     assert any("undefinedFunction" in line for line in console)
 
 
+@pytest.mark.needs_wasm
 def test_page_of_a_graph_whose_backward_fails(tmp_path):
     from .graphs import no_derivative
 

@@ -9,6 +9,7 @@ from viz import stepper  # noqa: E402
 from .graphs import lecture  # noqa: E402
 
 
+@pytest.mark.needs_wasm
 def test_slider_walks_the_frames_and_caption_follows():
     f, _ = lecture()
     box = stepper(f, backend="wasm", interval=500)
@@ -23,6 +24,7 @@ def test_slider_walks_the_frames_and_caption_follows():
     assert "Done" in box.caption.value
 
 
+@pytest.mark.needs_wasm
 def test_caption_is_escaped_and_bad_arguments_are_refused():
     from autograd import Value
     box = stepper(Value(1.0, "<b>x</b>") * 2, backend="wasm")
@@ -35,6 +37,7 @@ def test_caption_is_escaped_and_bad_arguments_are_refused():
         stepper(f, backend="png")
 
 
+@pytest.mark.needs_wasm
 def test_forward_frames_of_the_stepper_show_no_backward_number():
     import re
 

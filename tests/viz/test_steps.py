@@ -168,6 +168,7 @@ def test_a_lone_leaf_has_a_forward_frame_a_seed_and_done():
     assert frames[0].caption == "Forward: w = 5 (the output)."
 
 
+@pytest.mark.needs_wasm
 def test_frame_displays_in_jupyter(monkeypatch):
     f, _ = lecture()
     frame = next(iter(steps(f)))
