@@ -33,8 +33,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+import autograd
 import nn
-from autograd import Value, no_grad
+from autograd import Value
 from nn._checks import flag, number, type_name
 
 from .playground_view import export_html as replay_page
@@ -231,9 +232,12 @@ class Playground:
         self.optimizer = self._make_optimizer(self.model.parameters())
         self.history = nn.History("val_loss")
         self.weights: list[dict[str, float]] = [self.model.state_dict()]
+        self._probe = self._make_model().eval()
+        """A second network, kept in evaluation mode, that reads other epochs' weights (and
+        computes gradients on the side); kept so that its compiled programs are reused."""
+        self._training_loss = autograd.compile(self._loss_of_probe)
         self.stopped = False
         """True once early stopping (``patience``) ended the run; ``step`` then does nothing."""
-        self._diagnostics: dict[str, Any] = {}
 
     @property
     def epoch(self) -> int:
@@ -250,14 +254,14 @@ class Playground:
                 return
             run = nn.fit(self.model, self.inputs_train, self.y_train, loss=s["loss"], optimizer=self.optimizer,
                          epochs=1, batch_size=s["batch_size"], validation_data=(self.inputs_test, self.y_test),
-                         l1=s["l1"], l2=s["l2"], seed=s["seed"] * 100_003 + self.epoch, progress=False)
+                         l1=s["l1"], l2=s["l2"], seed=s["seed"] * 100_003 + self.epoch, progress=False,
+                         compiled=True)  # nn keeps the compiled trainer between calls: traced once
             self._record(run[0])
 
     def _record(self, record: nn.EpochRecord) -> None:
         history = self.history
         history.epochs.append(dataclasses.replace(record, epoch=self.epoch + 1))
         self.weights.append(self.model.state_dict())
-        self._diagnostics = {}
         if history.best_value is None or record.val_loss < history.best_value:
             history.best_value, history.best_epoch = record.val_loss, self.epoch
         patience = self.settings["patience"]
@@ -279,32 +283,25 @@ class Playground:
         inputs (the features) first and the network's output last. Evaluation mode (no dropout,
         batch norm's running estimates), no graph recorded; ``weights`` (a ``state_dict``, e.g.
         ``pg.weights[k]``) evaluates another epoch's network."""
-        model = self.model if weights is None else self._make_model().load_state_dict(weights)
+        model = self.model if weights is None else self._probe.load_state_dict(weights)
         rows = [feature_row(p, self.settings["features"]) for p in points]
-        layers = [[list(column) for column in zip(*rows)]]
-        was_training = model.training
-        model.eval()
-        try:
-            with no_grad():
-                batch: Any = rows
-                for layer in model.layers:
-                    batch = layer.forward_rows(batch)
-                    layers.append([[v.data for v in column] for column in zip(*batch)])
-        finally:
-            model.train(was_training)
-        return layers
+        outputs = nn.predict_grid(model, rows, per_layer=True)  # compiled, in evaluation mode
+        return [[list(column) for column in zip(*rows)]] + [layer.T.tolist() for layer in outputs]
 
     def neuron_gradients(self, weights: Mapping[str, float] | None = None) -> list[list[float]]:
         """Each neuron's mean |∂L/∂w| over its weights and bias, ``[hidden or output layer][neuron]``,
         where L is the data loss on the whole training set in evaluation mode. Near 0 in the first
         layers of a deep sigmoid network: the vanishing gradient, made visible."""
-        model = self._make_model().load_state_dict(weights if weights is not None else self.model.state_dict())
-        model.eval()
-        outputs = model(self.inputs_train)
+        model = self._probe.load_state_dict(weights if weights is not None else self.model.state_dict())
         targets = self.y_train if self.settings["loss"] != "hinge" else [2 * t - 1 for t in self.y_train]
-        nn.LOSSES[self.settings["loss"]](outputs, targets).backward()
+        loss = self._training_loss(self.inputs_train, targets)  # compiled: traced once, then replayed
+        model.zero_grad()
+        loss.backward()
         return [[sum(abs(p.grad) for p in [*neuron.w, neuron.b]) / (len(neuron.w) + 1) for neuron in layer.neurons]
                 for layer in model.layers]
+
+    def _loss_of_probe(self, inputs: list, targets: list) -> Value:
+        return nn.LOSSES[self.settings["loss"]](self._probe(inputs), targets)
 
     def dead_neurons(self, weights: Mapping[str, float] | None = None) -> list[list[bool]]:
         """``[hidden layer][neuron]``: True for a ReLU neuron whose output is 0 on every training

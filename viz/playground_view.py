@@ -28,8 +28,9 @@ import numpy as np
 
 __all__ = ["snapshot", "render", "export_html", "page", "RESOLUTION"]
 
-RESOLUTION = 24
-"""Heatmap grid points per side (the browser smooths the picture when it scales it up)."""
+RESOLUTION = 48
+"""Grid points per side of the decision boundary; each neuron's heatmap uses every other one
+(24 × 24). The browser smooths the pictures when it scales them up."""
 
 NEGATIVE = np.array([245, 147, 34], dtype=float)   # TensorFlow Playground's orange
 MIDDLE = np.array([232, 234, 235], dtype=float)
@@ -85,9 +86,9 @@ def _png(rgb: np.ndarray) -> str:
 
 
 def _heatmap(values: Sequence[float], resolution: int, scale: float | None = None) -> str:
-    """A neuron's outputs over the grid as a PNG, divided by ``scale`` (default: the largest
+    """A neuron's outputs over the grid (every other point) as a PNG, divided by ``scale`` (default: the largest
     |value| when it is above 1, so a ReLU's pattern shows; tanh stays on [-1, 1])."""
-    array = np.asarray(values, dtype=float).reshape(resolution, resolution)
+    array = np.asarray(values, dtype=float).reshape(resolution, resolution)[::2, ::2]
     if scale is None:
         scale = max(1.0, float(np.abs(array).max()))
     return _png(_colours(array / scale))
