@@ -23,10 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 MINORS = [f"3.{minor}" for minor in range(0, 16)]
 """The Python versions considered: those of them that Requires-Python admits are declared."""
 
-OLDER_RELEASES = {("matplotlib", "3.10"): "3.10.9"}
+OLDER_RELEASES = {("matplotlib", "3.10"): "3.10.9", ("numpy", "3.10"): "2.2.6"}
 """(dependency, Python version) -> the newest release of the dependency that installs there, when
-that is older than the installed one (matplotlib 3.11 needs Python 3.11; on 3.10 pip takes 3.10.9,
-which has wheels for Linux, macOS and Windows)."""
+that is older than the installed one (matplotlib 3.11 and numpy 2.3 need Python 3.11; on 3.10 pip
+takes matplotlib 3.10.9 and numpy 2.2.6, which have wheels for Linux, macOS and Windows)."""
 
 
 def declared() -> tuple[str, list[str], list[str]]:
