@@ -294,7 +294,10 @@ class Playground:
         layers of a deep sigmoid network: the vanishing gradient, made visible."""
         model = self._probe.load_state_dict(weights if weights is not None else self.model.state_dict())
         targets = self.y_train if self.settings["loss"] != "hinge" else [2 * t - 1 for t in self.y_train]
-        loss = self._training_loss(self.inputs_train, targets)  # compiled: traced once, then replayed
+        if self.settings["batch_norm"]:  # a trace would freeze batch norm's running estimates: scalar graph
+            loss = self._loss_of_probe(self.inputs_train, targets)
+        else:
+            loss = self._training_loss(self.inputs_train, targets)  # compiled: traced once, then replayed
         model.zero_grad()
         loss.backward()
         return [[sum(abs(p.grad) for p in [*neuron.w, neuron.b]) / (len(neuron.w) + 1) for neuron in layer.neurons]

@@ -267,8 +267,10 @@ def test_neuron_outputs_go_from_the_features_to_the_networks_output():
     assert outputs[1][0] != pg.neuron_outputs(points, pg.weights[0])[1][0]  # another epoch's weights
 
 
-def test_neuron_gradients_match_finite_differences_of_the_training_loss():
-    pg = Playground(**SMALL)
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_neuron_gradients_match_finite_differences_of_the_training_loss(batch_norm):
+    pg = Playground(batch_norm=batch_norm, **SMALL)
+    pg.neuron_gradients()  # an earlier network's gradients first: nothing of them may stay
     pg.step(2)
     neuron = pg.model.layers[0].neurons[1]
     h = 1e-6
