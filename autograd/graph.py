@@ -70,11 +70,15 @@ def _backward_pass(root: Value, gradient: float, create_graph: bool,
     m = VALUE_MATH if create_graph else FLOAT_MATH
     with _pass_lock:
         order = topological_order(root)
-        saved = []  # each node's gradient before the pass, to add to (leaves) or put back (errors)
+        saved = []  # each node's gradient before the pass, put back if the pass fails
+        leaves, held = [], []  # the leaves and what they held: they add this pass's gradient to it
         node = root
         try:
             for node in order:  # the pass starts from zero everywhere
                 saved.append(node.grad)
+                if not node.parents:
+                    leaves.append(node)
+                    held.append(node.grad)
                 node.grad = 0.0
             root.grad = Value(gradient) if create_graph else gradient
             for node in reversed(order):  # from the output down: node.grad is final here
@@ -91,11 +95,10 @@ def _backward_pass(root: Value, gradient: float, create_graph: bool,
                     observe(node, upstream, local_grads)
                 for parent, local in zip(parents, local_grads):
                     parent.grad += local * upstream  # the chain rule
-            for node, before in zip(order, saved):  # leaves accumulate across passes
-                if not node.parents:
-                    if not math.isfinite(_number(node.grad)):  # every non-finite gradient reaches a leaf
-                        raise FloatingPointError(_find_non_finite(order))
-                    node.grad = before + node.grad
+            for node, before in zip(leaves, held):  # leaves accumulate across passes
+                if not math.isfinite(_number(node.grad)):  # every non-finite gradient reaches a leaf
+                    raise FloatingPointError(_find_non_finite(order))
+                node.grad = before + node.grad
         except BaseException as error:  # an undefined derivative, an observer's error, Ctrl-C...
             for restored, grad in zip(order, saved):
                 restored.grad = grad

@@ -31,7 +31,7 @@ from typing import Any, Callable
 __all__ = ["Op", "OPS", "op_named"]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Op:
     """One primitive operation: its forward function, its local derivatives and its domain."""
 
