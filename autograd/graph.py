@@ -89,8 +89,7 @@ def _backward_pass(root: Value, gradient: float, create_graph: bool,
                 if create_graph:  # the rule on Values: its result is a graph too
                     local_grads = node.op.local_grads(m, parents, node, node.param)
                 else:
-                    args = tuple([p.data for p in parents])
-                    local_grads = node.op.local_grads(m, args, node.data, node.param)
+                    local_grads = node.op.local_grads(m, [p.data for p in parents], node.data, node.param)
                 if observe is not None:
                     observe(node, upstream, local_grads)
                 for parent, local in zip(parents, local_grads):
@@ -112,7 +111,7 @@ def _backward_pass(root: Value, gradient: float, create_graph: bool,
 
 def _local_grads(node: Value) -> tuple:
     """∂node/∂parentᵢ for each parent, as floats (for the error message of a failed pass)."""
-    return node.op.local_grads(FLOAT_MATH, tuple([p.data for p in node.parents]), node.data, node.param)
+    return node.op.local_grads(FLOAT_MATH, [p.data for p in node.parents], node.data, node.param)
 
 
 def _find_non_finite(order: Sequence[Value]) -> str:
@@ -145,7 +144,7 @@ def _number(x: Any) -> float:
 def _describe(node: Value) -> str:
     if node.op is None:
         return f"the leaf {node.label or ''} = {node.data!r}".replace("  ", " ")
-    call = node.op.call_text(tuple(p.data for p in node.parents))
+    call = node.op.call_text([p.data for p in node.parents])
     return f"'{node.op.describe(node.param)}' ({call} = {node.data!r})"
 
 

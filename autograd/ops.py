@@ -17,7 +17,8 @@ on all three. Signatures::
     local_grads(m, args, out, param)  -> one local derivative ∂out/∂argᵢ per argument
     domain(m, args, param)            -> True where the op is defined (None: everywhere)
 
-``args`` are the op's inputs in order, ``out`` its output and ``param`` the constant that
+``args`` are the op's inputs in order (a sequence: a list of floats, a tuple of Values or of
+arrays), ``out`` its output and ``param`` the constant that
 configures it (an exponent, a slope, ...) or ``None``. Adding an op means adding one entry to
 ``_TABLE``, one method on ``Value`` and one row of test cases; nothing else changes.
 """
@@ -137,7 +138,7 @@ def _dot(m: Any, args: tuple, n: int) -> Any:
 
 def _dot_local_grads(m: Any, args: tuple, out: Any, n: int) -> tuple:
     # ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1
-    return args[n:2 * n] + args[:n] + (1.0,) * (len(args) - 2 * n)
+    return (*args[n:2 * n], *args[:n], *(1.0,) * (len(args) - 2 * n))
 
 
 # --------------------------------------------------------------------------------------------

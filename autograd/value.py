@@ -240,7 +240,7 @@ def apply(op: Op, parents: tuple, param: Any = None) -> Value:
 
 def _record(op: Op, parents: tuple[Value, ...], param: Any = None) -> Value:
     """:func:`apply` for parents already known to be Values: the one place op nodes are made."""
-    args = tuple([p.data for p in parents])
+    args = [p.data for p in parents]
     if op.domain is not None and not op.domain(FLOAT_MATH, args, param):
         raise op.domain_error(args, param)
     try:

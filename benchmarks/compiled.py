@@ -90,8 +90,11 @@ class ScalarTrainer:
     def __init__(self, model, X, y):  # noqa: N803
         self.model, self.params, self.X, self.y, self.k = model, model.parameters(), X, y, 0
 
+    def loss(self):
+        return objective(self.model, self.params, self.X, self.y)
+
     def step(self) -> float:
-        loss = objective(self.model, self.params, self.X, self.y)
+        loss = self.loss()
         for p in self.params:
             p.grad = 0.0
         loss.backward()
@@ -110,16 +113,8 @@ class CompiledTrainer(ScalarTrainer):
         self.threads = threads  # numpy's BLAS threads (None: its default)
         self.compiled = autograd.compile(lambda X, y: objective(model, self.params, X, y))  # noqa: N803
 
-    def step(self) -> float:
-        loss = self.compiled(self.X, self.y)
-        for p in self.params:
-            p.grad = 0.0
-        loss.backward()
-        lr = lr_at(self.k)
-        for p in self.params:
-            p.data -= lr * p.grad
-        self.k += 1
-        return loss.data
+    def loss(self):
+        return self.compiled(self.X, self.y)
 
 
 class MicrogradTrainer:
