@@ -25,7 +25,7 @@ from typing import Any, Sequence
 from autograd import Value
 
 from .gradcheck import GRADCHECK_TOLERANCE, gradcheck_overlay
-from .graph import GraphInfo, as_float, clean_label, module_path, number_text
+from .graph import GraphInfo, as_float, clean_label, module_path, neuron_names, number_text
 from .render import Drawing
 
 __all__ = ["draw", "build", "annotation_lines", "GraphTooLargeError", "STYLES", "MODES", "RANKDIRS", "COLLAPSE", "DEFAULT_MAX_NODES", "READABLE_VALUES", "COLOURS",
@@ -608,6 +608,8 @@ def draw(root: Value, mode: str = "auto", rankdir: str = "LR", *, params: Any = 
     options = Options("both" if mode == "auto" else mode, rankdir, color_by_grad, cluster, collapse, title,
                       style=style)
     info = GraphInfo.read(root, params)
+    if params is None and collapse == "auto" and len(info.order) > READABLE_VALUES:
+        info = GraphInfo.read(root, neuron_names(root))  # a network no one named: find its neurons
     if mode == "auto":
         options.mode = "both" if as_float(root.grad) != 0.0 else "forward"
     options = check_size(info, options, max_nodes)

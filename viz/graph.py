@@ -148,6 +148,34 @@ def _parameter_names(params: Any) -> dict[Value, str | None]:
     return named
 
 
+def neuron_names(root: Value) -> dict[str, Value]:
+    """Names, as ``nn`` gives them, for the weights and biases of every neuron in ``root``'s graph
+    that no one named: a neuron is a ``dot`` node whose weights are leaves (``autograd.dot(w, x,
+    b)``, as ``nn``'s neurons are built). ``layers.L.neurons.j.w.i`` and ``layers.L.neurons.j.b``:
+    L counts the neurons on the longest way from an input, j numbers layer L's neurons in the
+    order the graph first uses them (the same neuron applied to several samples is one). This
+    lets ``draw`` collapse a network it was not given (``params=None``) when it is too big."""
+    order = topological_order(root)
+    depth: dict[Value, int] = {}  # neurons on the longest way up to and including the node
+    names: dict[Value, str] = {}
+    count: dict[int, int] = {}
+    for node in order:
+        below = max((depth[p] for p in node.parents), default=0)
+        weights = node.parents[:node.param] if node.op is not None and node.op.name == "dot" else ()
+        is_neuron = bool(weights) and all(not w.parents for w in weights)
+        depth[node] = below + is_neuron
+        if not is_neuron or weights[0] in names:  # not a neuron, or one already named (another sample)
+            continue
+        layer = depth[node] - 1
+        j = count[layer] = count.get(layer, -1) + 1
+        for i, w in enumerate(weights):
+            names.setdefault(w, f"layers.{layer}.neurons.{j}.w.{i}")
+        bias = node.parents[-1] if len(node.parents) == 2 * node.param + 1 else None
+        if bias is not None and not bias.parents:
+            names.setdefault(bias, f"layers.{layer}.neurons.{j}.b")
+    return {name: value for value, name in names.items()}
+
+
 def module_path(name: str | None) -> str | None:
     """The module a dotted parameter name belongs to: ``layers.0.neurons.3.w.1`` ->
     ``layers.0.neurons.3`` (trailing indices and the attribute name dropped); None at the top."""

@@ -5,6 +5,7 @@ import re
 import graphviz
 import pytest
 
+import autograd
 from autograd import Value
 from viz import COLOURS, GraphTooLargeError, draw
 
@@ -378,6 +379,24 @@ def test_a_big_network_is_drawn_neuron_by_neuron_layer_by_layer_by_default():
     small = nn.MLP(2, [3, 1], seed=0)
     small_out = small([0.5, -1.0])
     assert "g_layers" not in draw(small_out, params=small).source  # small enough to read whole
+
+
+def test_a_big_network_drawn_without_params_finds_its_neurons_by_itself():
+    """``draw(model(x))`` as a micrograd user writes it, no params=: the neurons (dot nodes over
+    leaf weights) are found and named as nn names them, so the drawing is the same as with
+    params=model; over a minibatch the same neuron on every sample is one neuron."""
+    nn = pytest.importorskip("nn")
+    from viz.graph import neuron_names
+
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    out = model([Value(0.5, "x0"), Value(-1.0, "x1")])
+    out.backward()
+    assert draw(out).source == draw(out, params=model).source
+    assert neuron_names(out) == dict(model.named_parameters())
+    batch = autograd.sum([model([x0, x1]) for x0, x1 in ((0.5, -1.0), (0.2, 0.3), (-0.7, 0.1))])
+    assert neuron_names(batch) == dict(model.named_parameters())
+    small = nn.MLP(2, [3, 1], seed=0)
+    assert "layers." not in draw(small([0.5, -1.0])).source  # small: drawn whole, weights unnamed
 
 
 def test_edge_texts_sit_in_their_ops_neuron_box_and_constants_get_no_gradient_arrow():
