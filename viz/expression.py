@@ -13,6 +13,7 @@ with a one-line message.
 from __future__ import annotations
 
 import ast
+import re
 import functools
 import inspect
 import math
@@ -277,18 +278,12 @@ def _check(node: ast.AST, source: str) -> list[ast.AST] | None:
 
 
 def _as_power(source: str, node: ast.BinOp) -> str:
-    """``a ^ b`` written with ``**``: ``(x + 1) ^ 3`` -> ``(x + 1) ** 3``. Python reads
-    ``x ^ 2 + 1`` as ``x ^ (2 + 1)``, so when the exponent is not a plain number or name the
-    writer's intent is unknown and the hint is only the operator."""
-    right = node.right
-    if isinstance(right, ast.UnaryOp) and isinstance(right.operand, (ast.Constant, ast.Name)):
-        right = right.operand
-    if not isinstance(right, (ast.Constant, ast.Name)):
-        return "** for a power, as in x ** 2"
-    left = _segment(source, node.left)
-    if isinstance(node.left, (ast.BinOp, ast.UnaryOp)):
-        left = f"({left})"
-    return f"{left} ** {_segment(source, node.right)}"
+    """The expression with every ``^`` written as ``**``: ``-x^2`` -> ``-x ** 2``, which Python
+    reads as the writer meant, -(x²), since ``**`` binds tighter than unary minus and ``+`` as
+    a power does in mathematics (Python reads ``-x ^ 2`` as ``(-x) ^ 2``, so rewriting the tree
+    would change the meaning). A long text gets only the operator as the hint."""
+    rewritten = re.sub(r"\s*\^\s*", " ** ", source.strip())
+    return rewritten if len(rewritten) <= 60 else "** for a power, as in x ** 2"
 
 
 def _leaf_value(node: ast.AST, names: Mapping[str, Any], used: set[str]) -> Any:

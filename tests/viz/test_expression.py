@@ -118,7 +118,8 @@ def test_a_long_chain_of_unary_minus_is_evaluated():
     assert result.data == -2.0
 
 
-@pytest.mark.parametrize("text, hint", [("x^2", "x ** 2"), ("(x + 1) ^ 3", "(x + 1) ** 3")])
+@pytest.mark.parametrize("text, hint", [("x^2", "x ** 2"), ("(x + 1) ^ 3", "(x + 1) ** 3"),
+                                        ("-x^2", "-x ** 2"), ("x ^ 2 + 1", "x ** 2 + 1")])
 def test_caret_says_to_use_double_star(text, hint):
     with pytest.raises(ExpressionError, match=re.escape(f"'^' is not a power in Python: write {hint}")):
         parse_expression(text, {"x": 2.0})
