@@ -372,7 +372,7 @@ class Program:
         slot.update(zip(members, range(group.start, group.start + len(members))))
         group.stop = len(slot)
         if group.kind == "matmul":
-            rows, cols, n = group.rows, group.cols, group.n
+            cols, n = group.cols, group.n
             group.x_index = index[::cols, n:2 * n]          # one row of inputs per output row
             group.w_index = index[:cols, :n]                # one row of weights per output column
             group.b_index = index[:cols, 2 * n] if group.has_bias else None
@@ -473,7 +473,7 @@ class Program:
         grads = self.grads
         grads.fill(0.0)
         grads[root_slot] = gradient
-        values, m = self.values, self.m
+        m = self.m
         with np.errstate(all="ignore"):
             for group in reversed(self.groups):
                 upstream = grads[group.start:group.stop]

@@ -609,7 +609,7 @@ def draw(root: Value, mode: str = "auto", rankdir: str = "LR", *, params: Any = 
                       style=style)
     info = GraphInfo.read(root, params)
     if params is None and collapse == "auto" and len(info.order) > READABLE_VALUES:
-        info = GraphInfo.read(root, neuron_names(root))  # a network no one named: find its neurons
+        info = GraphInfo.read(root, neuron_names(info.order))  # a network no one named: find its neurons
     if mode == "auto":
         options.mode = "both" if as_float(root.grad) != 0.0 else "forward"
     options = check_size(info, options, max_nodes)

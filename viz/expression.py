@@ -258,7 +258,7 @@ def _check(node: ast.AST, source: str) -> list[ast.AST] | None:
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
         return _operands(node)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitXor):
-        raise ExpressionError(f"'^' is not a power in Python: write {_as_power(source, node)}")
+        raise ExpressionError(f"'^' is not a power in Python: write {_as_power(source)}")
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         return _operands(node)
     if isinstance(node, ast.Call):
@@ -277,7 +277,7 @@ def _check(node: ast.AST, source: str) -> list[ast.AST] | None:
     raise ExpressionError(f"{_describe(node)} is not allowed in an expression (allowed: {_ALLOWED})")
 
 
-def _as_power(source: str, node: ast.BinOp) -> str:
+def _as_power(source: str) -> str:
     """The expression with every ``^`` written as ``**``: ``-x^2`` -> ``-x ** 2``, which Python
     reads as the writer meant, -(x²), since ``**`` binds tighter than unary minus and ``+`` as
     a power does in mathematics (Python reads ``-x ^ 2`` as ``(-x) ^ 2``, so rewriting the tree

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 import autograd
 from autograd import Value, backward_steps, topological_order
@@ -148,14 +148,14 @@ def _parameter_names(params: Any) -> dict[Value, str | None]:
     return named
 
 
-def neuron_names(root: Value) -> dict[str, Value]:
-    """Names, as ``nn`` gives them, for the weights and biases of every neuron in ``root``'s graph
+def neuron_names(order: Sequence[Value]) -> dict[str, Value]:
+    """Names, as ``nn`` gives them, for the weights and biases of every neuron of a graph (its
+    ``topological_order``)
     that no one named: a neuron is a ``dot`` node whose weights are leaves (``autograd.dot(w, x,
     b)``, as ``nn``'s neurons are built). ``layers.L.neurons.j.w.i`` and ``layers.L.neurons.j.b``:
     L counts the neurons on the longest way from an input, j numbers layer L's neurons in the
     order the graph first uses them (the same neuron applied to several samples is one). This
     lets ``draw`` collapse a network it was not given (``params=None``) when it is too big."""
-    order = topological_order(root)
     depth: dict[Value, int] = {}  # neurons on the longest way up to and including the node
     names: dict[Value, str] = {}
     count: dict[int, int] = {}

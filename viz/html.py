@@ -105,7 +105,7 @@ def _pieces(svg: bytes) -> list[str]:
     return [piece for piece in _GROUP_START.split(text[:-len(_FOOTER)]) if piece] + [_FOOTER]
 
 
-def _json_for_script(data: Any) -> str:
+def json_for_script(data: Any) -> str:
     """JSON that can sit inside <script>: every "<" is written as the JSON escape \\u003c, so
     the HTML parser never sees a tag ("</script>", "<!--") in it."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
@@ -146,7 +146,7 @@ def page(frames: list, svgs: list[bytes], title: str, style: str = "normal") -> 
 <p class="hint">Forward pass in blue, backward pass in red. Arrow keys step, space plays.</p>
 <p id="caption"></p>
 <div id="picture"></div>
-<script id="frames" type="application/json">{_json_for_script(data)}</script>
+<script id="frames" type="application/json">{json_for_script(data)}</script>
 <script>{_SCRIPT}</script>
 </body>
 </html>

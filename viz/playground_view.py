@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import math
 import struct
 import zlib
@@ -25,6 +24,8 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import numpy as np
+
+from .html import json_for_script
 
 __all__ = ["snapshot", "render", "export_html", "page", "RESOLUTION"]
 
@@ -296,10 +297,6 @@ _SCRIPT = """
 """
 
 
-def _json_for_script(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")
-
-
 def page(frames: list[str], epochs: list[int], points: str, title: str, settings_text: str) -> str:
     """The replay page for rendered ``frames`` (each with a ``<!--points-->`` mark) at ``epochs``."""
     data = {"frames": frames, "epochs": epochs, "points": points}
@@ -325,7 +322,7 @@ button {{ font: inherit; padding: 0.2em 1em; }}
 <input id="slider" type="range" min="0" max="{len(frames) - 1}" value="{len(frames) - 1}" aria-label="epoch">
 <span>drag to replay the run epoch by epoch (← → keys)</span></div>
 <div id="view"></div>
-<script id="frames" type="application/json">{_json_for_script(data)}</script>
+<script id="frames" type="application/json">{json_for_script(data)}</script>
 <script>{_SCRIPT}</script>
 </body>
 </html>

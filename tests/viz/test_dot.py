@@ -386,15 +386,16 @@ def test_a_big_network_drawn_without_params_finds_its_neurons_by_itself():
     leaf weights) are found and named as nn names them, so the drawing is the same as with
     params=model; over a minibatch the same neuron on every sample is one neuron."""
     nn = pytest.importorskip("nn")
+    from autograd import topological_order
     from viz.graph import neuron_names
 
     model = nn.MLP(2, [16, 16, 1], seed=0)
     out = model([Value(0.5, "x0"), Value(-1.0, "x1")])
     out.backward()
     assert draw(out).source == draw(out, params=model).source
-    assert neuron_names(out) == dict(model.named_parameters())
+    assert neuron_names(topological_order(out)) == dict(model.named_parameters())
     batch = autograd.sum([model([x0, x1]) for x0, x1 in ((0.5, -1.0), (0.2, 0.3), (-0.7, 0.1))])
-    assert neuron_names(batch) == dict(model.named_parameters())
+    assert neuron_names(topological_order(batch)) == dict(model.named_parameters())
     small = nn.MLP(2, [3, 1], seed=0)
     assert "layers." not in draw(small([0.5, -1.0])).source  # small: drawn whole, weights unnamed
 
