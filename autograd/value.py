@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import numbers
-import threading
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Iterable, Iterator
 
 from .namespaces import FLOAT_MATH
@@ -249,13 +249,20 @@ def _record(op: Op, parents: tuple[Value, ...], param: Any = None) -> Value:
         raise op.overflow_error(args, param) from None
     if not math.isfinite(data):
         raise op.overflow_error(args, param)
+    if not _grad_enabled.get():  # inside no_grad: a leaf
+        return _leaf(Value, data)
     node = Value.__new__(Value)  # skips Value()'s checks of user input: data is a finite float
     node.data, node.grad, node.label = data, 0.0, None
-    if _grad_state.enabled:
-        node.op, node.param, node.parents = op, param, parents
-    else:  # inside no_grad: a leaf
-        node.op, node.param, node.parents = None, None, ()
+    node.op, node.param, node.parents = op, param, parents
     return node
+
+
+def _leaf(cls: type[Value], data: float) -> Value:
+    """A leaf holding ``data``, a finite float already checked (``Value()`` checks user input)."""
+    leaf = cls.__new__(cls)
+    leaf.data, leaf.grad, leaf.label = data, 0.0, None
+    leaf.op, leaf.param, leaf.parents = None, None, ()
+    return leaf
 
 
 def sum(values: Iterable[Any], start: Any = 0.0) -> Value:
@@ -285,29 +292,25 @@ def dot(weights: Iterable[Any], inputs: Iterable[Any], bias: Any = 0.0) -> Value
 
 
 # --------------------------------------------------------------------------------------------
-# no_grad: a thread-local switch.
+# no_grad: a switch local to the thread (a context variable: also to an asyncio task).
 # --------------------------------------------------------------------------------------------
 
-class _GradState(threading.local):
-    enabled = True
-
-
-_grad_state = _GradState()
+_grad_enabled: ContextVar[bool] = ContextVar("valuegraph_grad_enabled", default=True)
 
 
 def is_grad_enabled() -> bool:
     """True unless inside :func:`no_grad` (in this thread)."""
-    return _grad_state.enabled
+    return _grad_enabled.get()
 
 
 @contextmanager
 def _grad_mode(enabled: bool) -> Iterator[None]:
-    previous = _grad_state.enabled
-    _grad_state.enabled = enabled
+    previous = _grad_enabled.get()
+    _grad_enabled.set(enabled)
     try:
         yield
     finally:
-        _grad_state.enabled = previous
+        _grad_enabled.set(previous)
 
 
 def no_grad():
@@ -356,10 +359,10 @@ def _as_value(x: Any, op_name: str) -> Value:
         return x
     if not _is_real_number(x):
         raise TypeError(f"{op_name}: expected a Value or a real number, got {type(x).__name__}: {x!r}")
-    try:
-        return Constant(x)
-    except ValueError:  # not finite: say which op it was given to
-        raise ValueError(f"{op_name}: an operand must be finite, got {_as_float(x)!r}") from None
+    data = _as_float(x)
+    if not math.isfinite(data):
+        raise ValueError(f"{op_name}: an operand must be finite, got {data!r}")
+    return _leaf(Constant, data)
 
 
 def _number(x: Any, comparison: str) -> float:
