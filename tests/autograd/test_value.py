@@ -422,6 +422,27 @@ def test_no_grad_is_thread_local():
     assert enabled_here and parents_here == 2, "no_grad in another thread leaked into this one"
 
 
+def test_no_grad_is_local_to_an_asyncio_task():
+    import asyncio
+
+    async def evaluate(seen: dict) -> None:
+        with no_grad():
+            await asyncio.sleep(0.01)  # the other task runs while this one is inside no_grad
+            seen["inside"] = len((Value(1.0) * 2).parents)
+
+    async def train(seen: dict) -> None:
+        await asyncio.sleep(0.005)
+        seen["other task"] = len((Value(1.0) * 2).parents)
+
+    async def main() -> dict:
+        seen: dict = {}
+        await asyncio.gather(evaluate(seen), train(seen))
+        return seen
+
+    assert asyncio.run(main()) == {"other task": 2, "inside": 0}
+    assert is_grad_enabled()
+
+
 # --------------------------------------------------------------------------------------------
 # Pickling
 # --------------------------------------------------------------------------------------------
