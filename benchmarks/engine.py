@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
+import math
 import random
 import sys
 import time
@@ -92,7 +94,8 @@ def compile_plan(plan: list[tuple], lines_per_function: int = 1000) -> Callable:
             source.append(f"    n[{k}] = " + expression.format(a=f"n[{i}]", b=f"n[{j}]"))
     namespace: dict = {}
     exec(compile("\n".join(source), "<benchmark plan>", "exec"), namespace)
-    parts, count = list(namespace.values())[1:], len(plan)  # the parts, after __builtins__
+    parts = [namespace[f"part_{first}"] for first in range(0, len(plan), lines_per_function)]
+    count = len(plan)
 
     def build(value_class: type) -> tuple[list, object]:
         nodes = [None] * count
@@ -105,10 +108,8 @@ def compile_plan(plan: list[tuple], lines_per_function: int = 1000) -> Callable:
 
 def notebook_heap(size: int) -> list:
     """Objects for the garbage collector to track during the measurement, as a session's modules
-    give it: functions, held in tuples and dicts (about ``size`` tracked objects in all). Its
-    figures match a real session's: measured in a process that imported numpy, matplotlib,
-    ipywidgets, IPython and torch (231,000 tracked objects, ``--heap 0``), the speed-up was
-    2.42x and 2.48x; with this heap of 250,000, 2.44x to 2.58x."""
+    give it: functions, held in tuples and dicts, so that the process tracks about ``size``
+    objects in all. (``--import`` measures a real session's instead; the README compares them.)"""
     gc.collect()
     held = []
     for k in range(max(0, size - len(gc.get_objects())) // 3):
@@ -126,8 +127,10 @@ def measure(value_classes: dict, build: Callable, count: int, repeats: int, coll
     Times are the CPU time of this process (``time.process_time``): the machine is shared, and
     wall-clock time would count other programs' work, making the ratio noisier."""
     best = {name: {"build": float("inf"), "backward": float("inf")} for name in value_classes}
-    for _ in range(repeats):
-        for name, value_class in value_classes.items():
+    results_of = {}  # each engine's output and first input's gradient, to check they agree
+    for repeat in range(repeats):
+        order = list(value_classes.items())
+        for name, value_class in order if repeat % 2 == 0 else order[::-1]:  # each goes first in turn
             gc.collect()
             if not collector:
                 gc.disable()
@@ -139,7 +142,13 @@ def measure(value_classes: dict, build: Callable, count: int, repeats: int, coll
             gc.enable()
             best[name]["build"] = min(best[name]["build"], built - start)
             best[name]["backward"] = min(best[name]["backward"], done - built)
+            results_of[name] = (out.data, nodes[0].grad)
             del nodes, out
+    (first, (data, grad)), *others = results_of.items()
+    for name, (other_data, other_grad) in others:
+        assert data == other_data and math.isclose(grad, other_grad, rel_tol=1e-9), (
+            f"the engines disagree: {first} gives output {data!r} and gradient {grad!r}, "
+            f"{name} {other_data!r} and {other_grad!r}")
     results = {}
     for name, value_class in value_classes.items():
         peak = float("nan")
@@ -172,21 +181,29 @@ def chain_seconds(length: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].replace("\n", " "))
-    parser.add_argument("--nodes", type=int, default=200_000)
+    parser.add_argument("--nodes", type=int, default=200_000,
+                        help="graph size; gradients grow with depth (about 1e267 at 200,000) and overflow "
+                             "a float beyond about 250,000")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--heap", type=int, default=250_000,
-                        help="objects the garbage collector tracks during the measurement (default: a notebook's)")
+                        help="objects the garbage collector tracks during the measurement, in all "
+                             "(default: about a notebook's with torch imported)")
+    parser.add_argument("--import", dest="modules", default="",
+                        help="modules to import first, comma-separated, to measure with a real session's "
+                             "objects (e.g. numpy,matplotlib.pyplot,ipywidgets,torch with --heap 0)")
     parser.add_argument("--chain", type=int, default=1_000_000, help="longest chain (0 to skip)")
     parser.add_argument("--without-gc", action="store_true",
                         help="also time both engines with the garbage collector disabled (to see its share)")
     args = parser.parse_args()
 
+    for module in filter(None, args.modules.split(",")):
+        importlib.import_module(module)
     plan = make_plan(args.nodes)
     build, count = compile_plan(plan), len(plan)
     del plan
     heap = notebook_heap(args.heap)  # noqa: F841 (kept alive during the measurement)
     print(f"random graph: {count:,} nodes of + * ** relu, best of {args.repeats}, gc enabled with "
-          f"{len(gc.get_objects()):,} other objects tracked, CPU time of this process")
+          f"{len(gc.get_objects()):,} objects tracked in all, CPU time of this process")
     engines = {"valuegraph": Value}
     if MicrogradValue is None:
         print("micrograd is not installed (pip install micrograd==0.1.0): no ratios")
