@@ -67,7 +67,6 @@ def _backward_pass(root: Value, gradient: float, create_graph: bool,
     """The chain rule, written once. ``observe(node, upstream, local_grads)``, when given, sees
     each node's step before its contributions are added (that is how :func:`backward_steps`
     tells the pass)."""
-    m = VALUE_MATH if create_graph else FLOAT_MATH
     with _pass_lock:
         order = topological_order(root)
         saved = []  # each node's gradient before the pass, put back if the pass fails
@@ -86,10 +85,7 @@ def _backward_pass(root: Value, gradient: float, create_graph: bool,
                 if not parents:
                     continue
                 upstream = node.grad
-                if create_graph:  # the rule on Values: its result is a graph too
-                    local_grads = node.op.local_grads(m, parents, node, node.param)
-                else:
-                    local_grads = node.op.local_grads(m, [p.data for p in parents], node.data, node.param)
+                local_grads = _local_grads(node, create_graph)
                 if observe is not None:
                     observe(node, upstream, local_grads)
                 for parent, local in zip(parents, local_grads):
@@ -109,8 +105,11 @@ def _backward_pass(root: Value, gradient: float, create_graph: bool,
             raise
 
 
-def _local_grads(node: Value) -> tuple:
-    """∂node/∂parentᵢ for each parent, as floats (for the error message of a failed pass)."""
+def _local_grads(node: Value, create_graph: bool = False) -> tuple:
+    """∂node/∂parentᵢ for each parent: the op's rule on floats, or on Values (``create_graph``:
+    its result is a graph too, differentiable again)."""
+    if create_graph:
+        return node.op.local_grads(VALUE_MATH, node.parents, node, node.param)
     return node.op.local_grads(FLOAT_MATH, [p.data for p in node.parents], node.data, node.param)
 
 
