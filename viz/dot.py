@@ -104,10 +104,6 @@ class GraphTooLargeError(ValueError):
 
 
 # --------------------------------------------------------------------------------------------
-# What a drawing knows about a graph: computed once, shared by draw() and the step-through.
-# --------------------------------------------------------------------------------------------
-
-# --------------------------------------------------------------------------------------------
 # One picture of the graph in a given state (draw() and every step-through frame).
 # --------------------------------------------------------------------------------------------
 
@@ -234,12 +230,12 @@ def build(info: GraphInfo, options: Options, state: State) -> Drawing:
     annotate = show_grads and bool(info.local_grads)
     collapsed = _collapsed_groups(info, options.collapse)
     drawn_size = _drawn_size(info, options.collapse)
+    style = STYLES[options.style]
     graph_attrs = {"rankdir": options.rankdir, "bgcolor": "white", "nodesep": "0.25",
-                   "ranksep": "1.2" if collapsed else "0.35", "fontname": "Helvetica", "fontsize": "11"}
+                   "ranksep": "1.2" if collapsed else "0.35", "fontname": "Helvetica",
+                   "fontsize": str(style["node"])}
     if drawn_size > XLABEL_ABOVE:
         graph_attrs["nslimit"] = "1"  # one pass of Graphviz's x-placement: minutes -> seconds on big graphs
-    style = STYLES[options.style]
-    graph_attrs["fontsize"] = str(style["node"])
     body = [f"\tgraph{_attrs(graph_attrs)}\n",
             f"\tnode{_attrs({'fontname': 'Helvetica', 'fontsize': str(style['node']), 'style': 'filled', 'fontcolor': _INK, 'penwidth': str(style['penwidth'])})}\n",
             f"\tedge{_attrs({'fontname': 'Helvetica', 'fontsize': str(style['annotation']), 'arrowsize': str(style['arrowsize']), 'color': '#475569', 'fontcolor': _INK, 'penwidth': str(style['penwidth'])})}\n"]

@@ -258,8 +258,6 @@ class RendersWithoutDot:
         """``graphviz.Digraph.render``: save the DOT source, write ``filename.format`` (or
         ``outfile``) and return its path; without system ``dot``, SVG and PNG come from
         WebAssembly Graphviz."""
-        import os
-
         if outfile is not None and format is None:
             format = os.path.splitext(os.fspath(outfile))[1].lstrip(".").lower() or None
         chosen = self._without_dot("render", format, renderer, formatter, engine)
