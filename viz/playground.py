@@ -39,7 +39,7 @@ from autograd import Value
 from nn._checks import flag, number, type_name
 
 from .playground_view import export_html as replay_page
-from .playground_view import render, snapshot
+from .playground_view import render, settings_text, snapshot
 
 __all__ = ["Playground", "FEATURES", "DATASETS", "ACTIVATIONS", "LOSSES", "OPTIMIZERS", "DEFAULTS",
            "FILE_FORMAT", "FILE_VERSION"]
@@ -201,10 +201,8 @@ class Playground:
         self._build(_check_settings({**self.settings, **changes}))
 
     def __repr__(self) -> str:
-        changed = {k: v for k, v in self.settings.items() if v != DEFAULTS[k] and not (
-            isinstance(v, tuple) and list(v) == list(DEFAULTS[k] or ()))}
-        text = ", ".join(f"{k}={list(v) if isinstance(v, tuple) else v!r}" for k, v in changed.items())
-        return f"Playground({text}) at epoch {self.epoch}"
+        changed = {k: v for k, v in self.settings.items() if v != DEFAULTS[k]}  # settings are normalised
+        return f"Playground({settings_text(changed)}) at epoch {self.epoch}"
 
     @property
     def layer_sizes(self) -> list[int]:

@@ -33,6 +33,9 @@ RESOLUTION = 48
 """Grid points per side of the decision boundary; each neuron's heatmap uses every other one
 (24 × 24). The browser smooths the pictures when it scales them up."""
 
+BOUNDARY_SIZE = 340
+"""Side of the decision-boundary picture, in pixels."""
+
 NEGATIVE = np.array([245, 147, 34], dtype=float)   # TensorFlow Playground's orange
 MIDDLE = np.array([232, 234, 235], dtype=float)
 POSITIVE = np.array([8, 119, 189], dtype=float)    # and its blue
@@ -249,7 +252,7 @@ def _optimizer_text(state: Mapping[str, Any] | None) -> str:
     return f'<div class="pg-opt">optimizer state: {" · ".join(parts)}</div>'
 
 
-def render(s: Mapping[str, Any], *, points: str | None = None, boundary_size: int = 340) -> str:
+def render(s: Mapping[str, Any], *, points: str | None = None, boundary_size: int = BOUNDARY_SIZE) -> str:
     """The picture of snapshot ``s`` as one HTML fragment (inline SVG, no script). ``points``
     replaces the points' SVG (the replay page draws them once and refers to them)."""
     if points is None:
@@ -343,9 +346,9 @@ def export_html(playground: Any, path: str | Path, *, max_frames: int = 150, tit
     last = playground.epoch
     count = min(last + 1, max_frames)
     epochs = sorted({round(last * k / (count - 1)) for k in range(count)}) if count > 1 else [0]
-    first = snapshot(playground, 0)
-    points = points_svg(first, 340)
-    frames = [render(snapshot(playground, epoch), points="<!--points-->") for epoch in epochs]
+    snapshots = [snapshot(playground, epoch) for epoch in epochs]  # epochs[0] is 0
+    points = points_svg(snapshots[0], BOUNDARY_SIZE)  # the data, the same in every frame
+    frames = [render(s, points="<!--points-->") for s in snapshots]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page(frames, epochs, points, title or "Playground: the recorded run",
