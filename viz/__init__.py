@@ -29,10 +29,23 @@ and :mod:`viz.jupyter`.
 from .dot import COLOURS, DEFAULT_MAX_NODES, MODES, READABLE_VALUES, STYLES, GraphTooLargeError, draw
 from .html import export_html
 from .jupyter import stepper
-from .playground import Playground
 from .render import BACKENDS, FORMATS, DotNotFoundError, Drawing, render_source, show
 from .save import render
 from .steps import STEPS_MAX_NODES, Frame, steps
 
 __all__ = ["Playground", "draw", "Drawing", "DotNotFoundError", "render", "render_source", "show", "steps", "Frame", "stepper", "export_html", "GraphTooLargeError",
            "MODES", "COLOURS", "DEFAULT_MAX_NODES", "READABLE_VALUES", "STYLES", "STEPS_MAX_NODES", "BACKENDS", "FORMATS"]
+
+
+def __getattr__(name: str):
+    # viz.Playground stands on nn and numpy: import them when it is first asked for, so that
+    # drawing a graph (and the valuegraph command) does not load them.
+    if name == "Playground":
+        from .playground import Playground
+
+        return Playground
+    raise AttributeError(f"module 'viz' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "Playground"})  # so that completion offers viz.Playground too
