@@ -34,14 +34,11 @@ SETTINGS = {"dataset": "circle", "n": 500, "train_ratio": 0.5, "batch_size": 10,
             "activation": "tanh", "lr": 0.03, "seed": 0}
 
 
-def timed(function, repeats: int) -> list[float]:
-    """Seconds of ``repeats`` calls of ``function``."""
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return times
+def timed(function) -> float:
+    """Seconds of one call of ``function``."""
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
 
 
 def spread(times: list[float], scale: float = 1.0, unit: str = "ms") -> str:
@@ -66,8 +63,8 @@ def main(argv: list[str] | None = None) -> int:
 
     playground_times, bare_times = [], []
     for _ in range(args.repeats):  # interleaved, so both see the same machine load
-        playground_times += timed(lambda: pg.step(args.epochs), 1)
-        bare_times += timed(bare_epochs, 1)
+        playground_times.append(timed(lambda: pg.step(args.epochs)))
+        bare_times.append(timed(bare_epochs))
     per_epoch = [t / args.epochs for t in playground_times]
     bare_per_epoch = [t / args.epochs for t in bare_times]
     rates = [1 / t for t in per_epoch]
