@@ -121,7 +121,7 @@ class CompiledTraining:
         model_ref = weakref.ref(model)
         self.model_ref = model_ref
         self.dropouts = dropout_widths(model)
-        self.norms = [m for m in model.modules() if isinstance(m, BatchNorm)]
+        self.norms = _batch_norms(model)
 
         def training_step(X: list, y: list, *masks: list) -> tuple:  # noqa: N803
             with ExitStack() as stack:
@@ -248,7 +248,7 @@ def predict_grid(model: Module, points: Any, *, per_layer: bool = False, chunk: 
         predictors.clear()  # only the newest trace of a model is kept
         compiled = predictors[key] = autograd.compile(_traced_outputs(weakref.ref(model), per_layer), cache_size=1)
     pieces = []
-    running = _running_arguments([m for m in model.modules() if isinstance(m, BatchNorm)])
+    running = _running_arguments(_batch_norms(model))
     with _evaluating(model):
         for start in range(0, len(X), size):
             block = X[start:start + size]
@@ -265,6 +265,12 @@ def predict_grid(model: Module, points: Any, *, per_layer: bool = False, chunk: 
         layers.append(np.concatenate([p[offset:offset + size * width].reshape(size, width) for p in pieces])[:len(X)])
         offset += size * width
     return layers
+
+
+def _batch_norms(model: Any) -> list:
+    """The model's BatchNorm layers, in order: their running statistics are the compiled graph's
+    extra arguments."""
+    return [m for m in model.modules() if isinstance(m, BatchNorm)]
 
 
 COMPILED_PREDICT_MIN = 512
@@ -294,7 +300,7 @@ def _traced_outputs(model_ref: Callable, per_layer: bool) -> Callable:
     held weakly, so that the cache of predictors does not keep it alive)."""
     def outputs(rows: list, *running: list) -> list:
         model = model_ref()
-        with _running_given([m for m in model.modules() if isinstance(m, BatchNorm)], running):
+        with _running_given(_batch_norms(model), running):
             if not per_layer:
                 return [out if isinstance(out, list) else [out] for out in model(rows)]
             layers, batch = [], rows
