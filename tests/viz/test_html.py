@@ -94,8 +94,16 @@ class Browser:
             time.sleep(0.05)
 
     def js(self, expression):
-        """The value of a JavaScript expression in the page."""
-        return self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})["result"].get("value")
+        """The value of a JavaScript expression in the page (retried while the page is between two
+        documents, as while it loads or redirects: it has no JavaScript context for a moment)."""
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                return self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})["result"].get("value")
+            except RuntimeError as error:
+                if "Cannot find default execution context" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def click(self, selector):
         """A real left click (press and release) at the middle of the element."""
