@@ -16,6 +16,7 @@ True
   :func:`export_html` (one offline web page) step through them.
 * :mod:`viz.plots`: training history, decision boundary, activations, optimizer paths.
 * :class:`Playground`: the lecture's TensorFlow Playground, live in Jupyter, scriptable, saved and replayed.
+* :func:`set_language`: captions, messages and labels in English (``"en"``) or Spanish (``"es"``).
 
 The modules depend one way: :mod:`viz.graph` reads a graph through the engine's public
 interface; :mod:`viz.gradcheck` computes the overlay from it; :mod:`viz.dot` builds DOT text
@@ -29,11 +30,13 @@ and :mod:`viz.jupyter`.
 from .dot import COLOURS, DEFAULT_MAX_NODES, MODES, READABLE_VALUES, STYLES, GraphTooLargeError, draw
 from .html import export_html
 from .jupyter import stepper
+from .language import language, set_language
 from .render import BACKENDS, FORMATS, DotNotFoundError, Drawing, render_source, show
 from .save import render
 from .steps import STEPS_MAX_NODES, Frame, steps
 
 __all__ = ["Playground", "draw", "Drawing", "DotNotFoundError", "render", "render_source", "show", "steps", "Frame", "stepper", "export_html", "GraphTooLargeError",
+           "set_language", "language",
            "MODES", "COLOURS", "DEFAULT_MAX_NODES", "READABLE_VALUES", "STYLES", "STEPS_MAX_NODES", "BACKENDS", "FORMATS"]
 
 
