@@ -182,7 +182,8 @@ fig, axes = plt.subplots(1, 4, figsize=(10, 3.2))
 for ax, (name, (X, y)) in zip(axes, DATASETS.items()):
     scatter(ax, X, y)
     ax.set_title(name)
-axes[0].legend(loc="upper left", fontsize=8)
+for ax in axes:
+    ax.legend(loc="upper left", fontsize=7, framealpha=0.8)
 fig.tight_layout()
 plt.show()
 
@@ -209,6 +210,7 @@ def plot_boundary(ax, model, X, y, title, steps=40):
     ax.contourf(gx, gy, probability, levels=np.linspace(0, 1, 11), cmap=PLAYGROUND, alpha=0.5)
     ax.contour(gx, gy, probability, levels=[0.5], colors="black", linewidths=1)
     scatter(ax, X, y, size=16)
+    ax.legend(loc="upper left", fontsize=8, framealpha=0.8)
     ax.set_title(title, fontsize=10)
 
 

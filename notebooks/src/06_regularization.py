@@ -198,7 +198,8 @@ for column, (name, (model, history)) in enumerate(fits.items()):
           f"(lowest {history.val_loss[best]:.3f} at epoch {best + 1}), validation accuracy {history.val_acc[-1]:.2f}")
     #es: print(f"{name:>18}: pérdida de entrenamiento {history.train_loss[-1]:.3f}, de validación {history.val_loss[-1]:.3f} "
     #es:       f"(mínima {history.val_loss[best]:.3f} en la época {best + 1}), exactitud en validación {history.val_acc[-1]:.2f}")
-axes[1, 2].legend(loc="upper left", fontsize=7)
+for ax in axes[1]:
+    ax.legend(loc="upper left", fontsize=7, framealpha=0.8)
 fig.tight_layout()
 plt.show()
 
@@ -696,13 +697,14 @@ for name, model in runs.items():
     print(f"{name:>18}  {train_loss:10.3f}  {val_loss:8.3f}  {test_losses[name]:9.3f}  {test_acc:8.2f}")
     #es: print(f"{name:>18}  {train_loss:11.3f}  {val_loss:10.3f}  {test_losses[name]:10.3f}  {test_acc:11.2f}")
 
-fig, axes = plt.subplots(2, 4, figsize=(10, 5.4))
+fig, axes = plt.subplots(2, 4, figsize=(9.6, 5.6))
 for ax, (name, model) in zip(axes.flat, runs.items()):
     plot_boundary(ax, model, name, points=(X_test, y_test), steps=40)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
     ax.set_xticks([])
     ax.set_yticks([])
+    ax.xaxis.label.set_fontsize(8)
+    ax.yaxis.label.set_fontsize(8)
+axes[0, 0].legend(loc="upper left", fontsize=6, framealpha=0.8)
 bars = axes.flat[-1]
 bars.barh(list(test_losses)[::-1], list(test_losses.values())[::-1], color=VALIDATION)
 bars.set_title("test loss (lower is better)", fontsize=10)

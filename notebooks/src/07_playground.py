@@ -354,15 +354,15 @@ print(f"replay page: {path.name}, {path.stat().st_size // 1024} KiB")
 # ## Exercises: predict first
 #
 # **Exercise 4: the learning rate in the playground.** With the default settings (circle, hidden
-# layers [4, 2], tanh, plain SGD) and $\alpha = 0.03$, 30 epochs reach a test accuracy of about
-# 99 %. With $\alpha = 3$, will the run after 30 epochs (a) be as good, only faster, (b) be a bit
+# layers [4, 2], tanh, plain SGD) and $\alpha = 0.03$, 30 epochs classify nearly every test point
+# right. With $\alpha = 3$, will the run after 30 epochs (a) be as good, only faster, (b) be a bit
 # worse, or (c) fail, near a coin toss? Write your letter, then run the cell after.
 # %% [markdown es]
 # ## Ejercicios: primero predecir
 #
 # **Ejercicio 4: el learning rate en el playground.** Con los ajustes por defecto (circle, capas
-# ocultas [4, 2], tanh, SGD simple) y $\alpha = 0.03$, 30 épocas llegan a una exactitud de test de
-# aproximadamente 99 %. Con $\alpha = 3$, ¿la corrida después de 30 épocas (a) será igual de buena, solo
+# ocultas [4, 2], tanh, SGD simple) y $\alpha = 0.03$, 30 épocas clasifican bien casi todos los
+# puntos de test. Con $\alpha = 3$, ¿la corrida después de 30 épocas (a) será igual de buena, solo
 # que más rápida, (b) será un poco peor, o (c) fallará, cerca de tirar una moneda? Escribe tu letra y
 # ejecuta la celda siguiente.
 
@@ -385,7 +385,7 @@ display(HTML(run.view_html()))
 #
 # Each step moves the weights by $\alpha$ times the gradient. With $\alpha = 3$ the first steps throw
 # them so far that the tanh neurons saturate (their squares turn all orange or all blue): their
-# derivative is then almost 0, no gradient gets through, and the network is stuck predicting one
+# derivative is then almost 0 (see the purple numbers, down to $10^{-9}$), no gradient gets through, and the network is stuck predicting one
 # class. The loss curve of notebook 5's "very high" learning rate, in the playground.
 # </details>
 # %% [markdown es]
@@ -393,7 +393,7 @@ display(HTML(run.view_html()))
 #
 # Cada paso mueve los pesos $\alpha$ veces el gradiente. Con $\alpha = 3$ los primeros pasos los tiran
 # tan lejos que las neuronas tanh se saturan (sus cuadrados quedan todos naranjas o todos azules): su
-# derivada es entonces casi 0, ningún gradiente pasa, y la red queda trabada prediciendo una sola
+# derivada es entonces casi 0 (mira los números violetas, hasta $10^{-9}$), ningún gradiente pasa, y la red queda trabada prediciendo una sola
 # clase. La curva de pérdida del learning rate "muy alto" del notebook 5, en el playground.
 # </details>
 
