@@ -160,9 +160,9 @@ class PageRun:
         self.run(block, monkeypatch, path)
 
     def run(self, block: Block, monkeypatch, path: str | None) -> None:
-        self.done[block.line] = "failed"
         if block.marker == "requires":
-            pytest.importorskip(block.argument)
+            pytest.importorskip(block.argument)  # (and so the blocks after it on the page skip too)
+        self.done[block.line] = "failed"
         with monkeypatch.context() as patch:
             patch.chdir(self.folder)
             if path is not None:
