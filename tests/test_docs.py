@@ -226,7 +226,9 @@ def run_command(command: str, folder: Path, path: str | None) -> subprocess.Comp
     """Run one ``valuegraph ...`` command line as a shell would (quotes, ``# comments``), in ``folder``."""
     argv = shlex.split(command, comments=True)
     assert argv[0] == "valuegraph", f"only valuegraph commands are run, not {command!r}"
-    program = shutil.which("valuegraph") or pytest.fail("the valuegraph command is not installed: pip install -e .")
+    beside_python = Path(sys.executable).parent  # the environment's scripts, also when it is not activated
+    program = (shutil.which("valuegraph", path=str(beside_python)) or shutil.which("valuegraph")
+               or pytest.fail("the valuegraph command is not installed: pip install -e .", pytrace=False))
     env = dict(os.environ, PYTHONUNBUFFERED="1", COLUMNS="100")
     if path is not None:
         env["PATH"] = path
