@@ -21,8 +21,10 @@ import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 EXPECTED = ["01_computational_graph", "02_activations", "03_numeric_vs_analytic", "04_gradient_descent",
-            "05_training_mlps", "06_regularization", "07_playground"]
+            "05_training_mlps", "06_regularization", "07_playground", "08_from_valuegraph_to_pytorch"]
 EDITIONS = [(name, language) for name in EXPECTED for language in ("en", "es")]
+NEEDS = {"08_from_valuegraph_to_pytorch": "torch"}
+"""Notebooks that import an optional package: executing them skips without it."""
 SECONDS_PER_NOTEBOOK = 120
 """A notebook that takes this long on the CI machine fails (they take well under 30 s; see docs/notebooks.md)."""
 
@@ -243,6 +245,8 @@ _folders = {}
 
 def _execute(edition, tmp_path_factory):
     """Execute a copy of the committed edition once per test session; (notebook, seconds)."""
+    if edition[0] in NEEDS:
+        pytest.importorskip(NEEDS[edition[0]])
     if edition not in _executed:
         name, language = edition
         folder = tmp_path_factory.mktemp(f"{name}-{language}")
