@@ -124,20 +124,20 @@ plt.show()
 # %%
 import nn
 
-largest = nn.MLP(2, [16, 16, 1])          # the largest network of notebook 6
-#es: largest = nn.MLP(2, [16, 16, 1])          # la red más grande del notebook 6
+largest = nn.MLP(2, [16, 16, 1])          # the largest networks, in notebooks 6 and 8
+#es: largest = nn.MLP(2, [16, 16, 1])          # las redes más grandes, en los notebooks 6 y 8
 parameters = len(largest.parameters())
 print(f"{parameters} parameters; 10^14 synapses are {1e14 / parameters:.0e} times as many")
 #es: print(f"{parameters} parámetros; 10^14 sinapsis son {1e14 / parameters:.0e} veces más")
 
 # %% [markdown]
-# The networks in these notebooks are tiny by comparison. The largest one trained here (in
-# notebook 6) has [[337]] weights and biases: the brain has about [[3e+11]] times as many
+# The networks in these notebooks are tiny by comparison. The largest ones trained here (in
+# notebooks 6 and 8) have [[337]] weights and biases: the brain has about [[3e+11]] times as many
 # synapses. What the networks share with the brain is the idea: many simple units, each one a
 # weighted sum and a non-linearity, whose strengths are learned.
 # %% [markdown es]
-# Las redes de estos notebooks son diminutas en comparación. La más grande que se entrena acá (en
-# el notebook 6) tiene [[337]] pesos y sesgos: el cerebro tiene unas [[3e+11]] veces más sinapsis.
+# Las redes de estos notebooks son diminutas en comparación. Las más grandes que se entrenan acá (en
+# los notebooks 6 y 8) tienen [[337]] pesos y sesgos: el cerebro tiene unas [[3e+11]] veces más sinapsis.
 # Lo que las redes comparten con el cerebro es la idea: muchas unidades sencillas, cada una una suma
 # ponderada y una no linealidad, cuyas fuerzas se aprenden.
 
