@@ -339,6 +339,7 @@ class Buffers:
         self.batched_grad = np.zeros((batched_size, samples))
         self.call = 0
         self.state: dict = {}  # what the kernels kept from the forward pass for the backward
+        self.views: dict = {}  # (values, gradients) views of the rows a Gather or Kernel reads or writes
 
     def of(self, where: str, grad: bool = False) -> Any:
         if where == SHARED:
@@ -351,10 +352,12 @@ class Gather:
     consecutive, an index array otherwise), shaped ``(*index.shape, samples)``, and adds
     gradients back to them."""
 
-    def __init__(self, where: str, index: Any) -> None:
+    def __init__(self, where: str, index: Any, needs_grad: bool = False) -> None:
         import numpy as np
 
         self.where = where
+        self.needs_grad = needs_grad
+        """False where no gradient is wanted (the rows do not lead to any parameter)."""
         self.shape = index.shape
         flat = index.ravel()
         consecutive = len(flat) > 0 and bool(np.all(np.diff(flat) == 1))
@@ -362,22 +365,33 @@ class Gather:
         self.repeats = not consecutive and len(np.unique(flat)) < len(flat)
 
     def read(self, buffers: Buffers) -> Any:
+        views = buffers.views.get(self)
+        if views is not None:
+            return views[0]
         values = buffers.of(self.where)
-        return values[self.index].reshape(*self.shape, values.shape[1])
+        if not isinstance(self.index, slice):
+            return values[self.index].reshape(*self.shape, values.shape[1])
+        views = buffers.views[self] = (values[self.index].reshape(*self.shape, values.shape[1]),
+                                       buffers.of(self.where, grad=True)[self.index].reshape(*self.shape, -1))
+        return views[0]
 
     def add(self, buffers: Buffers, contribution: Any) -> None:
         """Add ``contribution`` (shaped as :meth:`read` returns, or with every sample where the
         rows are shared: then the samples' contributions add up) to the rows' gradients."""
         import numpy as np
 
-        grads = buffers.of(self.where, grad=True)
-        if contribution.shape[-1] != grads.shape[1]:
+        if not self.needs_grad:
+            return
+        views = buffers.views.get(self)
+        grads = views[1] if views is not None else buffers.of(self.where, grad=True)
+        if contribution.shape[-1] != grads.shape[-1]:
             contribution = contribution.sum(axis=-1, keepdims=True)
-        contribution = contribution.reshape(-1, grads.shape[1])
-        if self.repeats:
-            np.add.at(grads, self.index, contribution)
+        if views is not None:
+            grads += contribution
+        elif self.repeats:
+            np.add.at(grads, self.index, contribution.reshape(-1, grads.shape[1]))
         else:
-            grads[self.index] += contribution
+            grads[self.index] += contribution.reshape(-1, grads.shape[1])
 
 
 class Kernel:
@@ -388,9 +402,15 @@ class Kernel:
     stop: int
     op: Any = None
     param: Any = None
+    needs_grad = True
+    """False where no gradient is wanted (nothing it computes leads to a parameter)."""
 
     def output(self, buffers: Buffers, grad: bool = False) -> Any:
-        return buffers.of(self.where, grad)[self.start:self.stop]
+        views = buffers.views.get(self)
+        if views is None:
+            rows = slice(self.start, self.stop)
+            views = buffers.views[self] = (buffers.of(self.where)[rows], buffers.of(self.where, grad=True)[rows])
+        return views[grad]
 
     def forward(self, buffers: Buffers, m: Any) -> None:
         raise NotImplementedError
@@ -440,10 +460,14 @@ class Elementwise(Kernel):
         else:
             contributions = [item * upstream for item in local]
         for gather, positions in self.reads:
+            if not gather.needs_grad:
+                continue
             if isinstance(contributions, np.ndarray):
                 block = contributions if len(self.reads) == 1 else contributions[positions]
+            elif len(positions) == 1:
+                block = contributions[positions[0]][None]
             else:
-                block = np.stack([np.broadcast_to(contributions[p], upstream.shape) for p in positions])
+                block = np.stack([contributions[p] for p in positions])
             gather.add(buffers, block)
 
     def operands(self, buffers: Buffers, node: int, sample: int) -> tuple:
@@ -484,17 +508,18 @@ class MatMul(Kernel):
 
         x, w = buffers.state[self]
         g = self.output(buffers, grad=True).reshape(self.rows, self.columns, -1)  # (rows, neurons, samples)
+        to_inputs, to_weights = self.inputs.needs_grad, self.weights.needs_grad
         if self.rows == 1:
-            self.inputs.add(buffers, (w.T @ g[0])[None])
-            self.weights.add(buffers, (g[0] @ x[0].T)[..., None])
+            to_inputs and self.inputs.add(buffers, (w.T @ g[0])[None])
+            to_weights and self.weights.add(buffers, (g[0] @ x[0].T)[..., None])
         elif x.shape[-1] == 1:
             g2 = g[..., 0]
-            self.inputs.add(buffers, (g2 @ w)[..., None])
-            self.weights.add(buffers, (g2.T @ x[..., 0])[..., None])
+            to_inputs and self.inputs.add(buffers, (g2 @ w)[..., None])
+            to_weights and self.weights.add(buffers, (g2.T @ x[..., 0])[..., None])
         else:
-            self.inputs.add(buffers, np.einsum("cj,rcb->rjb", w, g))
-            self.weights.add(buffers, np.einsum("rcb,rjb->cj", g, x)[..., None])
-        if self.bias is not None:
+            to_inputs and self.inputs.add(buffers, np.einsum("cj,rcb->rjb", w, g))
+            to_weights and self.weights.add(buffers, np.einsum("rcb,rjb->cj", g, x)[..., None])
+        if self.bias is not None and self.bias.needs_grad:
             self.bias.add(buffers, g.sum(axis=(0, 2))[:, None])
 
     def operands(self, buffers: Buffers, node: int, sample: int) -> tuple:
@@ -516,7 +541,11 @@ class SampleSum(Kernel):
         self.where, self.start, self.stop = SHARED, start, stop
 
     def forward(self, buffers: Buffers, m: Any) -> None:
-        self.output(buffers)[...] = self.source.read(buffers).sum(axis=-1, keepdims=True)
+        values = self.source.read(buffers)
+        if self.source.where == SHARED:  # the same number for every sample: n times it
+            self.output(buffers)[...] = values * buffers.samples
+        else:
+            self.output(buffers)[...] = values.sum(axis=-1, keepdims=True)
 
     def backward(self, buffers: Buffers, m: Any) -> None:
         import numpy as np
@@ -625,6 +654,11 @@ class Program:
         parameters = [n for n in nodes if not n.parents and n not in inputs and not isinstance(n, Constant)]
         constants = [n for n in nodes if isinstance(n, Constant) and n not in trace.detached]
         parameters = _parameter_order(parameters)
+        needs_grad = set(parameters)  # a gradient is worked out only where it can reach a parameter
+        for node in nodes:
+            if node.parents and node not in trace.detached and any(p in needs_grad for p in node.parents):
+                needs_grad.add(node)
+        self.needs_grad = needs_grad
 
         # Slots. Shared: unbatched inputs, parameters, constants, then groups; batched likewise.
         slot: dict[Value, tuple[str, int]] = {}
@@ -657,11 +691,12 @@ class Program:
             depth[node] = 1 + max(depth[s] for s in sources)
             kind = "detached" if node in trace.detached else "sample sum" if node in trace.reductions else "op"
             key = (depth[node], kind, node.op.name if node.op else "", _param_key(node.param), len(sources),
-                   tuple(s in batched for s in sources), node in batched)
+                   tuple((s in batched, s in needs_grad) for s in sources), node in batched)
             groups.setdefault(key, []).append(node)
         self.kernels: list[Kernel] = []
         for key in sorted(groups, key=lambda k: (k[0], k[1], k[2], repr(k[3]), k[4], k[5], k[6])):
             self.kernels.append(self._kernel(groups[key], key[1], slot, sizes, batched, trace))
+        self.backward_kernels = [kernel for kernel in reversed(self.kernels) if kernel.needs_grad]
         self.shared_size, self.batched_size = sizes[SHARED], sizes[BATCHED]
         self.constant_values = np.array([c.data for c in constants])
         self.constant_slots = slice(self.parameter_reads.start + len(parameters), self.fixed_stop)
@@ -670,6 +705,7 @@ class Program:
         self.checks = [([slot[v] for v in values], ok, error) for values, ok, error in trace.checks]
         self.sample_of = _samples_of(nodes, slot, leaves, arguments) if not batched_run else {}
         self.parameter_count = len(parameters)
+        self.parameter_slots = slice(self.parameter_reads.start, self.parameter_reads.start + len(parameters))
         self._local = threading.local()
 
     # -- building ---------------------------------------------------------------------------
@@ -684,23 +720,27 @@ class Program:
             index = np.array([slot[s][1] for s in sources], dtype=np.intp)
             start = self._place(members, where, slot, sizes)
             if kind == "detached":
-                return Detached(Gather(source_where, index), where, start, sizes[where])
-            return SampleSum(Gather(source_where, index), start, sizes[where])
-        first = members[0]
-        if first.op is DOT:
-            kernel = self._matmul(members, where, slot, sizes)
-            if kernel is not None:
-                return kernel
-        members.sort(key=lambda node: slot[node.parents[0]][1])  # follow the inputs' layout
-        nargs = len(first.parents)
-        reads = []
-        for source_where in (SHARED, BATCHED):
-            positions = [j for j, p in enumerate(first.parents) if slot[p][0] == source_where]
-            if positions:
-                index = np.array([[slot[node.parents[j]][1] for node in members] for j in positions], dtype=np.intp)
-                reads.append((Gather(source_where, index), positions))
-        start = self._place(members, where, slot, sizes)
-        return Elementwise(first.op, first.param, reads, nargs, where, start, sizes[where])
+                kernel: Kernel = Detached(Gather(source_where, index), where, start, sizes[where])
+            else:
+                kernel = SampleSum(Gather(source_where, index, sources[0] in self.needs_grad), start, sizes[where])
+        else:
+            first = members[0]
+            kernel = self._matmul(members, where, slot, sizes) if first.op is DOT else None
+            if kernel is None:
+                members.sort(key=lambda node: slot[node.parents[0]][1])  # follow the inputs' layout
+                reads = []
+                for source_where in (SHARED, BATCHED):
+                    for needs in (False, True):
+                        positions = [j for j, p in enumerate(first.parents)
+                                     if slot[p][0] == source_where and (p in self.needs_grad) == needs]
+                        if positions:
+                            index = np.array([[slot[node.parents[j]][1] for node in members] for j in positions],
+                                             dtype=np.intp)
+                            reads.append((Gather(source_where, index, needs), positions))
+                start = self._place(members, where, slot, sizes)
+                kernel = Elementwise(first.op, first.param, reads, len(first.parents), where, start, sizes[where])
+        kernel.needs_grad = members[0] in self.needs_grad
+        return kernel
 
     def _matmul(self, members: list[Value], where: str, slot: dict, sizes: dict) -> MatMul | None:
         """A MatMul for these dot nodes if they are every (input row, weight row) pair once
@@ -725,14 +765,19 @@ class Program:
         if rows * columns != len(members):
             return None
         ordered = [cells[(r, c)] for r in range(rows) for c in range(columns)]
-        has_bias = len(members[0].parents) > 2 * n
+        first = members[0].parents
+        has_bias = len(first) > 2 * n
         inputs_where = next(iter(input_rows))[0][0]
         x_index = np.array([[s for _, s in key] for key in input_rows], dtype=np.intp)
         w_index = np.array([[s for _, s in key[:n]] for key in weight_rows], dtype=np.intp)
         b_index = np.array([key[n][1] for key in weight_rows], dtype=np.intp) if has_bias else None
         start = self._place(ordered, where, slot, sizes)
-        return MatMul(Gather(inputs_where, x_index), Gather(SHARED, w_index),
-                      Gather(SHARED, b_index) if has_bias else None, rows, columns, where, start, sizes[where])
+        def needs(parents: tuple) -> bool:  # the group's members agree (it is part of their key)
+            return any(p in self.needs_grad for p in parents)
+
+        return MatMul(Gather(inputs_where, x_index, needs(first[n:2 * n])), Gather(SHARED, w_index, needs(first[:n])),
+                      Gather(SHARED, b_index, needs(first[2 * n:])) if has_bias else None,
+                      rows, columns, where, start, sizes[where])
 
     @staticmethod
     def _place(members: list[Value], where: str, slot: dict, sizes: dict) -> int:
@@ -838,10 +883,9 @@ class Program:
                 buffers.batched_grad[s, row] = gradient
             m = self.m
             with np.errstate(all="ignore"):
-                for kernel in reversed(self.kernels):
+                for kernel in self.backward_kernels:
                     kernel.backward(buffers, m)
-            reached = buffers.shared_grad[:self.fixed_stop]
-            if not (np.isfinite(reached).all() and np.isfinite(buffers.batched_grad).all()):
+            if not np.isfinite(buffers.shared_grad[self.parameter_slots]).all():
                 self._raise_backward_error(buffers)
             self.parameter_reads.add_grads(buffers.shared_grad)
 
