@@ -102,7 +102,7 @@ class CompiledTraining:
 
     def step(self, X: Sequence, y: Sequence) -> tuple[Any, float, Any]:  # noqa: N803
         objective, data_loss, outputs = self.compiled.with_arrays(X, y)
-        return objective, data_loss.data, outputs.tolist()
+        return objective, data_loss.data, _floats(outputs)
 
     def evaluate(self, X: Sequence, y: Sequence) -> tuple[float, Any]:  # noqa: N803
         """The loss's value and the outputs in evaluation mode, without a graph."""
@@ -110,7 +110,16 @@ class CompiledTraining:
 
         with _evaluating(self.model_ref()):
             loss, outputs = self.evaluation.outputs(X, y)
-        return loss, outputs.tolist()
+        return loss, _floats(outputs)
+
+
+def _floats(outputs: Any) -> list:
+    """A minibatch's outputs as fit reads them: a float, or a list of floats, per sample (an
+    array from a program with the batch as an axis; CompiledValues from one traced sample by
+    sample, where a model of the user's loops over the samples itself)."""
+    if hasattr(outputs, "tolist"):
+        return outputs.tolist()
+    return [out.data if not isinstance(out, list) else [v.data for v in out] for out in outputs]
 
 
 _TRAINERS: "weakref.WeakKeyDictionary[Module, tuple]" = weakref.WeakKeyDictionary()
