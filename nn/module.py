@@ -436,7 +436,7 @@ def structure_key(module: Module) -> tuple:
         return cached[1]
     key = tuple((type(m), id(m), m.training,
                  tuple((name, value) for name, value in vars(m).items()
-                       if isinstance(value, (str, int, float, bool, type(None)))),
+                       if name != "training" and isinstance(value, (str, int, float, bool, type(None)))),
                  tuple(id(v) for value in vars(m).values()
                        for v in (value if isinstance(value, (list, tuple)) else (value,)) if isinstance(v, Value)))
                 for m in module.modules())
