@@ -340,6 +340,7 @@ class Buffers:
         self.call = 0
         self.state: dict = {}  # what the kernels kept from the forward pass for the backward
         self.views: dict = {}  # (values, gradients) views of the rows a Gather or Kernel reads or writes
+        self.assigning: frozenset = frozenset()  # the Gathers that assign in this backward pass
 
     def of(self, where: str, grad: bool = False) -> Any:
         if where == SHARED:
@@ -348,9 +349,14 @@ class Buffers:
 
 
 class Gather:
-    """How a kernel reads a block of rows of one buffer (a slice where the rows are
-    consecutive, an index array otherwise), shaped ``(*index.shape, samples)``, and adds
-    gradients back to them."""
+    """How a kernel reads a block of rows of one buffer, shaped ``(*index.shape, samples)``, and
+    gives gradients back to them. Rows that lie in a regular grid (consecutive rows, or a
+    layer's weights: a neuron's inputs side by side, one neuron after the other) are read as a
+    view of the buffer, no copy; others through an index array.
+
+    In a backward pass a Gather either *adds* its contribution to the rows' gradients or, where
+    it is the first to give those rows anything in that pass, *assigns* it (see
+    :class:`BackwardPlan`): then the gradient buffer needs no zeroing first."""
 
     def __init__(self, where: str, index: Any, needs_grad: bool = False) -> None:
         import numpy as np
@@ -359,39 +365,72 @@ class Gather:
         self.needs_grad = needs_grad
         """False where no gradient is wanted (the rows do not lead to any parameter)."""
         self.shape = index.shape
-        flat = index.ravel()
-        consecutive = len(flat) > 0 and bool(np.all(np.diff(flat) == 1))
-        self.index = slice(int(flat[0]), int(flat[-1]) + 1) if consecutive else flat
-        self.repeats = not consecutive and len(np.unique(flat)) < len(flat)
+        self.rows = index.ravel()
+        self.repeats = len(np.unique(self.rows)) < len(self.rows)
+        self.grid = None if self.repeats else _grid(index)
+        """``(first row, strides in rows)`` where the rows form a regular grid, else None."""
+
+    def _views(self, buffers: Buffers) -> tuple | None:
+        views = buffers.views.get(self)
+        if views is None and self.grid is not None:
+            views = buffers.views[self] = (self._view(buffers.of(self.where)),
+                                           self._view(buffers.of(self.where, grad=True)))
+        return views
+
+    def _view(self, values: Any) -> Any:
+        from numpy.lib.stride_tricks import as_strided
+
+        first, strides = self.grid
+        row = values.strides[0]
+        return as_strided(values[first:], shape=(*self.shape, values.shape[1]),
+                          strides=(*(step * row for step in strides), values.strides[1]))
 
     def read(self, buffers: Buffers) -> Any:
-        views = buffers.views.get(self)
+        views = self._views(buffers)
         if views is not None:
             return views[0]
         values = buffers.of(self.where)
-        if not isinstance(self.index, slice):
-            return values[self.index].reshape(*self.shape, values.shape[1])
-        views = buffers.views[self] = (values[self.index].reshape(*self.shape, values.shape[1]),
-                                       buffers.of(self.where, grad=True)[self.index].reshape(*self.shape, -1))
-        return views[0]
+        return values[self.rows].reshape(*self.shape, values.shape[1])
 
-    def add(self, buffers: Buffers, contribution: Any) -> None:
+    def give(self, buffers: Buffers, contribution: Any, assign: bool) -> None:
         """Add ``contribution`` (shaped as :meth:`read` returns, or with every sample where the
-        rows are shared: then the samples' contributions add up) to the rows' gradients."""
+        rows are shared: then the samples' contributions add up) to the rows' gradients, or
+        with ``assign`` make it their gradient."""
         import numpy as np
 
         if not self.needs_grad:
             return
-        views = buffers.views.get(self)
+        views = self._views(buffers)
         grads = views[1] if views is not None else buffers.of(self.where, grad=True)
         if contribution.shape[-1] != grads.shape[-1]:
             contribution = contribution.sum(axis=-1, keepdims=True)
         if views is not None:
-            grads += contribution
+            if assign:
+                grads[...] = contribution
+            else:
+                grads += contribution
         elif self.repeats:
-            np.add.at(grads, self.index, contribution.reshape(-1, grads.shape[1]))
+            np.add.at(grads, self.rows, contribution.reshape(-1, grads.shape[1]))
+        elif assign:
+            grads[self.rows] = contribution.reshape(-1, grads.shape[1])
         else:
-            grads[self.index] += contribution.reshape(-1, grads.shape[1])
+            grads[self.rows] += contribution.reshape(-1, grads.shape[1])
+
+
+def _grid(index: Any) -> tuple | None:
+    """``(first, strides)`` if ``index[i, j, ...] == first + Σ strides[k]·i_k`` (all different), else None."""
+    import numpy as np
+
+    if index.size == 0:
+        return None
+    first = int(index.flat[0])
+    strides = []
+    for axis in range(index.ndim):
+        step = int(np.take(index, 1, axis=axis).flat[0]) - first if index.shape[axis] > 1 else 0
+        strides.append(step)
+    expected = first + sum(np.arange(extent).reshape([-1 if k == axis else 1 for k in range(index.ndim)]) * step
+                           for axis, (extent, step) in enumerate(zip(index.shape, strides)))
+    return (first, tuple(strides)) if np.array_equal(expected, index) and min(strides) >= 0 else None
 
 
 class Kernel:
@@ -468,7 +507,10 @@ class Elementwise(Kernel):
                 block = contributions[positions[0]][None]
             else:
                 block = np.stack([contributions[p] for p in positions])
-            gather.add(buffers, block)
+            gather.give(buffers, block, gather in buffers.assigning)
+
+    def gradient_gathers(self) -> list[Gather]:
+        return [gather for gather, _ in self.reads if gather.needs_grad]
 
     def operands(self, buffers: Buffers, node: int, sample: int) -> tuple:
         args = self._arguments(buffers)
@@ -492,15 +534,16 @@ class MatMul(Kernel):
 
         x = self.inputs.read(buffers)            # (input rows, n, samples)
         w = self.weights.read(buffers)[..., 0]   # (neurons, n)
+        out = self.output(buffers)
         if self.rows == 1:                       # a layer on a batch: (neurons, samples)
-            out = w @ x[0]
+            np.matmul(w, x[0], out=out)
         elif x.shape[-1] == 1:                   # every sample's own row (traced sample by sample)
-            out = (x[..., 0] @ w.T).reshape(-1, 1)
+            out[...] = (x[..., 0] @ w.T).reshape(-1, 1)
         else:
-            out = np.einsum("cj,rjb->rcb", w, x).reshape(self.rows * self.columns, -1)
+            out[...] = np.einsum("cj,rjb->rcb", w, x).reshape(self.rows * self.columns, -1)
         if self.bias is not None:
-            out += np.tile(self.bias.read(buffers), (self.rows, 1))
-        self.output(buffers)[...] = out
+            bias = self.bias.read(buffers)
+            out += bias if self.rows == 1 else np.tile(bias, (self.rows, 1))
         buffers.state[self] = (x, w)
 
     def backward(self, buffers: Buffers, m: Any) -> None:
@@ -508,19 +551,23 @@ class MatMul(Kernel):
 
         x, w = buffers.state[self]
         g = self.output(buffers, grad=True).reshape(self.rows, self.columns, -1)  # (rows, neurons, samples)
-        to_inputs, to_weights = self.inputs.needs_grad, self.weights.needs_grad
+        inputs, weights, bias, assigning = self.inputs, self.weights, self.bias, buffers.assigning
         if self.rows == 1:
-            to_inputs and self.inputs.add(buffers, (w.T @ g[0])[None])
-            to_weights and self.weights.add(buffers, (g[0] @ x[0].T)[..., None])
+            inputs.needs_grad and inputs.give(buffers, (w.T @ g[0])[None], inputs in assigning)
+            weights.needs_grad and weights.give(buffers, (g[0] @ x[0].T)[..., None], weights in assigning)
         elif x.shape[-1] == 1:
             g2 = g[..., 0]
-            to_inputs and self.inputs.add(buffers, (g2 @ w)[..., None])
-            to_weights and self.weights.add(buffers, (g2.T @ x[..., 0])[..., None])
+            inputs.needs_grad and inputs.give(buffers, (g2 @ w)[..., None], inputs in assigning)
+            weights.needs_grad and weights.give(buffers, (g2.T @ x[..., 0])[..., None], weights in assigning)
         else:
-            to_inputs and self.inputs.add(buffers, np.einsum("cj,rcb->rjb", w, g))
-            to_weights and self.weights.add(buffers, np.einsum("rcb,rjb->cj", g, x)[..., None])
-        if self.bias is not None and self.bias.needs_grad:
-            self.bias.add(buffers, g.sum(axis=(0, 2))[:, None])
+            inputs.needs_grad and inputs.give(buffers, np.einsum("cj,rcb->rjb", w, g), inputs in assigning)
+            weights.needs_grad and weights.give(buffers, np.einsum("rcb,rjb->cj", g, x)[..., None],
+                                                weights in assigning)
+        if bias is not None and bias.needs_grad:
+            bias.give(buffers, g.sum(axis=(0, 2))[:, None], bias in assigning)
+
+    def gradient_gathers(self) -> list[Gather]:
+        return [gather for gather in (self.inputs, self.weights, self.bias) if gather is not None and gather.needs_grad]
 
     def operands(self, buffers: Buffers, node: int, sample: int) -> tuple:
         x = self.inputs.read(buffers)
@@ -551,7 +598,11 @@ class SampleSum(Kernel):
         import numpy as np
 
         upstream = self.output(buffers, grad=True)
-        self.source.add(buffers, np.broadcast_to(upstream, (len(upstream), buffers.samples)))
+        self.source.give(buffers, np.broadcast_to(upstream, (len(upstream), buffers.samples)),
+                         self.source in buffers.assigning)
+
+    def gradient_gathers(self) -> list[Gather]:
+        return [self.source] if self.source.needs_grad else []
 
     def operands(self, buffers: Buffers, node: int, sample: int) -> tuple:
         return tuple(map(float, self.source.read(buffers)[node, :6]))
@@ -569,6 +620,9 @@ class Detached(Kernel):
 
     def backward(self, buffers: Buffers, m: Any) -> None:
         pass
+
+    def gradient_gathers(self) -> list[Gather]:
+        return []
 
     def operands(self, buffers: Buffers, node: int, sample: int) -> tuple:
         return ()
@@ -707,6 +761,7 @@ class Program:
         self.parameter_count = len(parameters)
         self.parameter_slots = slice(self.parameter_reads.start, self.parameter_reads.start + len(parameters))
         self._local = threading.local()
+        self._plans: dict[tuple, BackwardPlan] = {}
 
     # -- building ---------------------------------------------------------------------------
 
@@ -831,7 +886,7 @@ class Program:
         with np.errstate(all="ignore"):
             for kernel in self.kernels:
                 kernel.forward(buffers, m)
-        if not (np.isfinite(shared).all() and np.isfinite(rows).all()):
+        if not (_all_finite(shared) and _all_finite(rows)):
             self._raise_forward_error(buffers)
         for slots, effect in self.effects:
             effect([float(shared[s, 0]) for _, s in slots], samples)
@@ -874,16 +929,21 @@ class Program:
         import numpy as np
 
         kind, s, row = where
+        plan = self._plans.get((kind, s))
+        if plan is None:
+            plan = self._plans[(kind, s)] = BackwardPlan(self, kind, s)
         with _pass_lock:
-            buffers.shared_grad.fill(0.0)
-            buffers.batched_grad.fill(0.0)
+            buffers.assigning = plan.assigning
+            for grad_where, rows in plan.zeroed:
+                buffers.of(grad_where, grad=True)[rows] = 0.0
             if kind == SHARED:
                 buffers.shared_grad[s, 0] = gradient
             else:
+                buffers.batched_grad[s] = 0.0
                 buffers.batched_grad[s, row] = gradient
             m = self.m
             with np.errstate(all="ignore"):
-                for kernel in self.backward_kernels:
+                for kernel in plan.kernels:
                     kernel.backward(buffers, m)
             if not np.isfinite(buffers.shared_grad[self.parameter_slots]).all():
                 self._raise_backward_error(buffers)
@@ -917,6 +977,68 @@ class Program:
     def _raise_backward_error(self, buffers: Buffers) -> None:
         raise FloatingPointError(f"backward: a gradient of the compiled function {self.name!r} is not finite "
                                  f"(run it uncompiled to see which op)")
+
+
+class BackwardPlan:
+    """How a backward pass from one output runs: only the kernels it reaches (those between the
+    output and the parameters, last first), with the gradient rows that nothing gives anything
+    zeroed first and each Gather that is the first to give its rows something assigning
+    instead of adding (so the buffer is not cleared and read again every pass)."""
+
+    def __init__(self, program: Program, where: str, slot: int) -> None:
+        producer = {}
+        for kernel in program.kernels:
+            for row in range(kernel.start, kernel.stop):
+                producer[(kernel.where, row)] = kernel
+        reached, stack = set(), [(where, slot)]
+        while stack:
+            kernel = producer.get(stack.pop())
+            if kernel is None or kernel in reached or not kernel.needs_grad:
+                continue
+            reached.add(kernel)
+            stack.extend((gather.where, int(row)) for gather in kernel.gradient_gathers() for row in gather.rows)
+        self.kernels = [kernel for kernel in program.backward_kernels if kernel in reached]
+        given = {(where, slot)}  # the output's gradient is seeded
+        zeroed, assigning = set(), set()
+        for kernel in self.kernels:
+            zeroed.update(row for row in ((kernel.where, r) for r in range(kernel.start, kernel.stop)) if row not in given)
+            for gather in kernel.gradient_gathers():
+                rows = [(gather.where, int(r)) for r in gather.rows]
+                if not gather.repeats and not any(row in given for row in rows):
+                    assigning.add(gather)
+                else:
+                    zeroed.update(row for row in rows if row not in given)
+                given.update(rows)
+        parameters = range(program.parameter_slots.start, program.parameter_slots.stop)
+        zeroed.update((SHARED, r) for r in parameters if (SHARED, r) not in given)
+        zeroed -= {(where, slot)}
+        self.assigning = frozenset(assigning)
+        self.zeroed = [(kind, _runs(sorted(r for w, r in zeroed if w == kind))) for kind in (SHARED, BATCHED)]
+        self.zeroed = [(kind, runs) for kind, runs in self.zeroed for runs in runs]
+
+
+def _runs(rows: list[int]) -> list[Any]:
+    """Sorted row numbers as a few slices of consecutive rows (an index array if there are many)."""
+    import numpy as np
+
+    if not rows:
+        return []
+    runs, first, last = [], rows[0], rows[0]
+    for row in rows[1:]:
+        if row != last + 1:
+            runs.append(slice(first, last + 1))
+            first = row
+        last = row
+    runs.append(slice(first, last + 1))
+    return runs if len(runs) <= 8 else [np.array(rows, dtype=np.intp)]
+
+
+def _all_finite(values: Any) -> bool:
+    """True if no number of ``values`` is infinite or NaN: one sum (a NaN or an infinity makes
+    it non-finite), and only if the sum itself overflowed the precise test."""
+    import numpy as np
+
+    return math.isfinite(np.add.reduce(values, axis=None)) or bool(np.isfinite(values).all())
 
 
 def _nodes(roots: list[Value], detached: dict) -> list[Value]:
