@@ -27,15 +27,17 @@ so that a change traces ``fn`` again. Outside a trace each of these acts at once
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from .ops import OPS
 from .value import Constant, Value, _leaf, apply
 from .value import sum as value_sum
 
 __all__ = ["Samples", "PerSampleCode", "each_sample", "sample_count", "sum_over_samples", "mean_over_samples",
-           "read_on_every_call", "after_every_call", "detach", "check_on_every_call", "guard", "is_tracing"]
+           "read_on_every_call", "draw_on_every_call", "after_every_call", "detach", "check_on_every_call", "guard",
+           "is_tracing"]
 
 
 class PerSampleCode(Exception):
@@ -234,22 +236,18 @@ def check_on_every_call(values: Any, ok: Callable[[Any], Any], message: Callable
 
 def guard(getter: Callable[[], Any]) -> None:
     """The graph being traced depends on ``getter()`` (a mode, a setting): the program is
-    replayed only while ``getter()`` returns what it returned while tracing."""
+    replayed only while ``getter()`` returns what it returned while tracing (and ``fn`` is
+    traced again when it does not)."""
     trace = _active.get()
     if trace is not None:
         trace.guards.append((getter, getter()))
 
 
-def tracing(trace: Trace):
-    """Context manager used by ``compile``: ``trace`` records what the code in the block says."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def active():
-        token = _active.set(trace)
-        try:
-            yield trace
-        finally:
-            _active.reset(token)
-
-    return active()
+@contextmanager
+def tracing(trace: Trace) -> Iterator[Trace]:
+    """Inside the block (``compile`` traces ``fn`` there), ``trace`` records what the code says."""
+    token = _active.set(trace)
+    try:
+        yield trace
+    finally:
+        _active.reset(token)

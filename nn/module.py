@@ -22,6 +22,7 @@ import time
 from typing import Any, Iterator, Mapping, Sequence
 
 import weakref
+from contextvars import ContextVar
 
 from autograd import Parameter, Value
 from autograd.parameter import pack, packed_arrays
@@ -49,6 +50,7 @@ _structure_version = 0
 where this moved, so what is worked out from it can be kept until then."""
 
 _parameter_lists: "weakref.WeakKeyDictionary[Module, tuple]" = weakref.WeakKeyDictionary()
+_inside_a_module: ContextVar[bool] = ContextVar("valuegraph_inside_a_module", default=False)
 _structure_keys: "weakref.WeakKeyDictionary[Module, tuple]" = weakref.WeakKeyDictionary()
 
 
@@ -85,9 +87,16 @@ class Module:
 
     def __call__(self, x: Any) -> Any:
         """``forward(x)`` for one sample, ``forward_batch(x)`` for a list of samples."""
-        if is_tracing():  # autograd.compile: replay only while the model is what it traced
+        if is_tracing() and not _inside_a_module.get():
+            # autograd.compile: replay only while the model is what it traced (its structure
+            # key covers every module inside it, so the modules it calls need no guard of their own)
             model = weakref.ref(self)
             guard(lambda: structure_key(model()) if model() is not None else None)
+            token = _inside_a_module.set(True)
+            try:
+                return self.forward_batch(x) if is_batch(x) else self.forward(x)
+            finally:
+                _inside_a_module.reset(token)
         if is_batch(x):
             return self.forward_batch(x)
         return self.forward(x)
