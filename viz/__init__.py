@@ -20,7 +20,7 @@ True
 
 The modules depend one way: :mod:`viz.graph` reads a graph through the engine's public
 interface; :mod:`viz.gradcheck` computes the overlay from it; :mod:`viz.dot` builds DOT text
-from both; :mod:`viz.render` renders DOT text (and knows nothing of how it was built);
+from both; :mod:`viz.rendering` renders DOT text (and knows nothing of how it was built);
 :mod:`viz.save` joins drawing and rendering for ``render(value, path)``; :mod:`viz.steps`,
 :mod:`viz.html` and :mod:`viz.jupyter` build on those; :mod:`viz.playground` (with
 :mod:`viz.playground_view` drawing it and :mod:`viz.playground_widget` making it live) on ``nn``
@@ -31,7 +31,7 @@ from .dot import COLOURS, DEFAULT_MAX_NODES, MODES, READABLE_VALUES, STYLES, Gra
 from .html import export_html
 from .jupyter import stepper
 from .language import language, set_language
-from .render import BACKENDS, FORMATS, DotNotFoundError, Drawing, render_source, show
+from .rendering import BACKENDS, FORMATS, DotNotFoundError, Drawing, render_source, show
 from .save import render
 from .steps import STEPS_MAX_NODES, Frame, steps
 

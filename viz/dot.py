@@ -1,10 +1,10 @@
-"""Building DOT text: ``draw(root)`` returns a :class:`viz.render.Drawing` (a ``graphviz.Digraph``;
+"""Building DOT text: ``draw(root)`` returns a :class:`viz.Drawing` (a ``graphviz.Digraph``;
 nothing is rendered here).
 
 The graph is read once by :mod:`viz.graph` (the engine's public interface only); node ids come
 from the traversal order (``v0``, ``v1``, ... and ``v5_op`` for the op that made ``v5``, ``v5_in0``
 for the text on the edge into it from its first parent), so the same graph always gives the
-same DOT text. Rendering is :mod:`viz.render`'s job; this module uses it, never the other way.
+same DOT text. Rendering is :mod:`viz.rendering`'s job; this module uses it, never the other way.
 
 Every value is one record ``label | data | grad``; every op is one small node (``+``, ``*``,
 ``relu``, ``dot``...); a constant is a small box holding its number; edges follow parent order,
@@ -26,7 +26,7 @@ from autograd import Value
 
 from .gradcheck import GRADCHECK_TOLERANCE, gradcheck_overlay
 from .graph import GraphInfo, as_float, clean_label, module_path, neuron_names, number_text
-from .render import Drawing
+from .rendering import Drawing
 
 __all__ = ["draw", "build", "annotation_lines", "GraphTooLargeError", "STYLES", "MODES", "RANKDIRS", "COLLAPSE", "DEFAULT_MAX_NODES", "READABLE_VALUES", "COLOURS",
            "XLABEL_ABOVE"]

@@ -17,7 +17,7 @@ from typing import Any
 
 from autograd import Value
 
-from .render import node_sizes, render_many
+from .rendering import node_sizes, render_many
 from .steps import STEPS_MAX_NODES, steps
 
 __all__ = ["export_html", "page", "pinned_frames"]
@@ -158,7 +158,7 @@ def export_html(root: Value, path: str | Path, *, backend: str = "auto", title: 
                 max_nodes: int | None = STEPS_MAX_NODES, style: str = "normal") -> Path:
     """Write the step-through of ``root`` (see :func:`viz.steps`) as one offline HTML file.
 
-    ``backend`` renders the SVG frames (``auto``, ``dot`` or ``wasm``; see :mod:`viz.render`).
+    ``backend`` renders the SVG frames (``auto``, ``dot`` or ``wasm``; see :mod:`viz.rendering`).
     ``style="projector"`` draws large type and thick lines, and sets the page's text large, for
     a wall (see :data:`viz.dot.STYLES`).
     Every frame gets the same layout (node sizes are fixed from the last frame), so the

@@ -11,7 +11,7 @@ from typing import Any
 
 from autograd import Value
 
-from .render import pick_backend, render_source
+from .rendering import pick_backend, render_source
 from .html import pinned_frames
 from .steps import STEPS_MAX_NODES
 
@@ -24,7 +24,7 @@ def stepper(root: Value, *, backend: str = "auto", interval: int = 900, rankdir:
     """An ipywidgets box stepping through ``root``'s forward and backward passes.
 
     Widgets: play/pause (``interval`` milliseconds per frame), a slider, the frame as SVG and
-    the caption of the step. ``backend`` renders the frames (see :mod:`viz.render`);
+    the caption of the step. ``backend`` renders the frames (see :mod:`viz.rendering`);
     ``style="projector"`` draws large type and thick lines for a wall. The
     returned ``VBox`` has attributes ``frames``, ``slider``, ``play``, ``picture`` and ``caption``.
     """

@@ -81,7 +81,7 @@ def steps(root: Value, rankdir: str = "LR", *, params: Any = None, cluster: bool
     ``node_sizes`` ({node id: (width, height)}) fixes every node's size so that all frames share
     exactly one layout (what :func:`viz.export_html` and :func:`viz.stepper` do); it may also be a
     function that takes the last frame's DOT text and returns the sizes (e.g. from
-    :func:`viz.render.node_sizes`), called once before the first frame.
+    :func:`viz.rendering.node_sizes`), called once before the first frame.
     """
     info = GraphInfo.read(root, params)
     sizes_of = node_sizes if callable(node_sizes) else None

@@ -315,7 +315,7 @@ def test_drawing_pipes_and_renders_svg_and_png_without_system_dot(tmp_path, monk
 def test_labels_holding_html_entities_are_drawn_as_written(backend):
     import xml.etree.ElementTree as ET
 
-    from viz.render import has_system_dot, render_source
+    from viz.rendering import has_system_dot, render_source
 
     if backend == "dot" and not has_system_dot():
         pytest.skip("system dot is not installed")

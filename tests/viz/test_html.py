@@ -14,7 +14,7 @@ import pytest
 from autograd import Value
 from viz import export_html, steps
 from viz.html import pinned_frames
-from viz.render import node_sizes
+from viz.rendering import node_sizes
 
 from .graphs import lecture
 
