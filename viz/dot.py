@@ -214,7 +214,7 @@ def _static_fields(info: GraphInfo, i: int) -> tuple[str, str]:
     fields = info.drawn.get("static_fields")
     if fields is None:
         fields = info.drawn["static_fields"] = [
-            (_field(info.names[j] if info.names[j] is not None else f"v{j}"), _field(f"data {number_text(node.data)}"))
+            (_field(info.display_name(j)), _field(f"data {number_text(node.data)}"))
             for j, node in enumerate(info.order)]
     return fields[i]
 
@@ -326,6 +326,9 @@ def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top:
         attrs = {"label": _plain(number_text(node.data)), "shape": "box", "style": "rounded,filled",
                  "fillcolor": COLOURS["constant"], "color": "#94a3b8", "fontsize": str(style["op"] - 1),
                  "margin": "0.04,0.02", "width": "0.3", "height": "0.25", "tooltip": "a constant"}
+        if pending:  # the rule of every value: faint until the forward pass reaches it
+            attrs.update(fillcolor="#ffffff", color=COLOURS["pending"], fontcolor=_PENDING_TEXT,
+                         style="rounded,filled,dashed")
         if active:
             attrs.update(color=COLOURS[state.phase], penwidth=str(3 * style["penwidth"]))
         return [(f"v{i}", attrs)]

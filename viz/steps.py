@@ -139,14 +139,15 @@ def _frames(info: GraphInfo, options: Options, sizes_of: Callable[[str], Mapping
     for step in backward:
         child = info.index[step.node]
         changed = set()
-        for edge in step.edges:
+        edges = _gradient_edges(info, step)
+        for edge in edges:
             parent = info.index[edge.parent]
             running[parent] = float(edge.grad_after)
             shown[parent] = True
             changed.add(parent)
             done.add((child, edge.index))
         state = State(grads=list(running), grads_shown=list(shown), final_grads=final, edges_done=set(done),
-                      active_node=child, active_edges=frozenset((child, e.index) for e in step.edges),
+                      active_node=child, active_edges=frozenset((child, e.index) for e in edges),
                       changed=frozenset(changed))
         yield Frame(index, "backward", step.node, _backward_caption(info, step, name), build(info, options, state),
                     step)
@@ -154,11 +155,16 @@ def _frames(info: GraphInfo, options: Options, sizes_of: Callable[[str], Mapping
 
     # 4. Done: exactly draw(root) after backward().
     state = State(grads=final)
-    leaves = [i for i in range(n) if not info.parents[i] and info.names[i]]
+    leaves = [i for i in range(n) if not info.parents[i] and info.names[i] and info.kinds[i] != "constant"]
     summary = ", ".join(f"∂{name}/∂{info.names[i]} = {number_text(final[i])}" for i in leaves[:8])
     caption = "Done: every gradient is in place" + (f" ({summary}{', ...' if len(leaves) > 8 else ''})."
                                                      if summary else ".")
     yield Frame(index, "done", None, caption, build(info, options, state))
+
+
+def _gradient_edges(info: GraphInfo, step: BackwardStep) -> list:
+    """The edges of ``step`` that carry a gradient: not those into a constant, which has none."""
+    return [edge for edge in step.edges if info.kinds[info.index[edge.parent]] != "constant"]
 
 
 def _seed(backward: list[BackwardStep], final: list[float], root_index: int) -> float:
@@ -205,6 +211,9 @@ def _backward_caption(info: GraphInfo, step: BackwardStep, root_name: str) -> st
              f"upstream ∂{root_name}/∂{name} = {number_text(step.upstream)}."]
     for edge in step.edges[:8]:
         parent = info.display_name(info.index[edge.parent])
+        if info.kinds[info.index[edge.parent]] == "constant":
+            lines.append(f"  {parent}: a constant, it gets no gradient")
+            continue
         lines.append(
             f"  {parent}: local ∂{name}/∂{parent} = {number_text(edge.local_grad)}; "
             f"contribution {number_text(edge.local_grad)} × {number_text(step.upstream)} = {number_text(edge.contribution)}; "

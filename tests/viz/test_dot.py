@@ -34,7 +34,18 @@ def test_lecture_example_values_and_gradients():
     assert [t for t in texts if t.startswith("grad")] == ["grad 2", "grad 2", "grad 2", "grad 1", "grad 1",
                                                           "grad 1"]  # the constant 0 has no gradient cell
     assert ["x", "data -2", "grad 2"] == texts[:3]
-    assert ["v2", "data 1", "grad 2"] == texts[6:9]  # unlabelled values are named by their id
+    assert ["n1", "data 1", "grad 2"] == texts[6:9]  # unlabelled values are numbered n1, n2, ...
+
+
+def test_unlabelled_values_are_numbered_without_clashing_with_the_lectures_v_or_a_label():
+    """The lecture names its values v = x + y and u = zv: a drawing's own names must not read
+    as those (v2, v4, v6 did), nor as a name the user gave."""
+    f, _ = lecture()
+    assert [cell for cell in cells(draw(f).source) if re.fullmatch(r"[a-z]\d", cell)] == ["n1", "n2", "n3"]
+    a = Value(1.0, "n2")
+    b = (a * 2).exp() + a  # unlabelled: a * 2, its exp, the sum
+    names = [cell for cell in cells(draw(b).source) if re.fullmatch(r"n\d", cell)]
+    assert names == ["n2", "n1", "n3", "n4"]  # the label n2 keeps its name; the others skip it
 
 
 def test_a_constant_is_drawn_as_its_number_alone():
@@ -92,7 +103,7 @@ def test_modes():
     assert "grad" not in before and "local" not in before
     f.backward()
     after = draw(f).source  # auto after backward: both
-    assert "grad 2" in after and "local ∂v4/∂v2 = 2" in after and "dir=back" not in after
+    assert "grad 2" in after and "local ∂n2/∂n1 = 2" in after and "dir=back" not in after
     assert "grad" not in draw(f, mode="forward").source
     backward = draw(f, mode="backward").source
     assert "grad 2" in backward and "dir=back" in backward
@@ -104,10 +115,10 @@ def test_edge_labels_are_local_derivative_and_contribution():
     f.backward()
     source = draw(f).source
     # (x + y) -> *: local ∂/∂(x + y) = z = 2, upstream 1, contribution 2, in a text node on the edge
-    assert re.search(r'v4_in0 \[label="local ∂v4/∂v2 = 2\\n× upstream ∂v6/∂v4 = 1\\n= contribution 2"', source)
+    assert re.search(r'v4_in0 \[label="local ∂n2/∂n1 = 2\\n× upstream ∂n3/∂n2 = 1\\n= contribution 2"', source)
     assert re.search(r"^\s*v2 -> v4_in0 \[dir=none\]\n\s*v4_in0 -> v4_op\n", source, flags=re.M)
     # x -> +: local 1, upstream 2, contribution 2
-    assert re.search(r'v2_in0 \[label="local ∂v2/∂x = 1\\n× upstream ∂v6/∂v2 = 2\\n= contribution 2"', source)
+    assert re.search(r'v2_in0 \[label="local ∂n1/∂x = 1\\n× upstream ∂n3/∂n1 = 2\\n= contribution 2"', source)
 
 
 def test_edge_labels_name_long_values_by_their_numbers_only():
@@ -350,7 +361,7 @@ def test_only_the_engines_constants_are_drawn_as_constants():
     out = w * x + 3
     out.backward()
     source = draw(out).source
-    assert 'v0 [label="{v0|data 0.5|grad 2}"' in source
+    assert 'v0 [label="{n1|data 0.5|grad 2}"' in source
     assert [type(n) for n in __import__("autograd").topological_order(out)].count(Constant) == 1
     assert re.search(r"^\s*v3 \[label=3 shape=box", source, flags=re.M)
 

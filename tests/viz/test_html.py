@@ -170,7 +170,7 @@ def test_page_is_self_contained_with_one_frame_per_step(tmp_path):
     assert not re.search(r'(src|href)="(https?:)?//', text)  # nothing fetched from the network
     assert text.count("<script") == 2  # the frames (JSON data) and the player
     assert "<title>max((x + y)z, 0)</title>" in text
-    assert "Backward through v4 = v2 * z = 2" in data["captions"][9]
+    assert "Backward through n2 = n1 * z = 2" in data["captions"][9]
     svgs = ["".join(data["pieces"][k] for k in frame) for frame in data["frames"]]
     for svg in svgs:  # every frame is a whole, well-formed SVG
         assert ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
@@ -187,7 +187,7 @@ def test_page_after_backward_shows_this_roots_gradients(tmp_path):
     f, (x, y, z) = lecture()
     f.backward()
     captions = frames_data(export_html(f, tmp_path / "steps.html", backend="wasm").read_text())["captions"]
-    assert captions[-1] == "Done: every gradient is in place (∂v6/∂x = 2, ∂v6/∂y = 2, ∂v6/∂z = 1)."
+    assert captions[-1] == "Done: every gradient is in place (∂n3/∂x = 2, ∂n3/∂y = 2, ∂n3/∂z = 1)."
     assert "y.grad = 0 + 2 = 2" in captions[-2]
     assert (x.grad, y.grad, z.grad) == (2.0, 2.0, 1.0)
 
@@ -248,7 +248,7 @@ def test_next_button_and_arrow_keys_step_through_the_page(tmp_path, browser):
 
     browser.press("ArrowRight", 39)
     frame, caption, svg = browser.shown()
-    assert frame == 2 and caption == "Forward: v2 = x + y = (-2) + 3 = 1." and svg not in seen
+    assert frame == 2 and caption == "Forward: n1 = x + y = (-2) + 3 = 1." and svg not in seen
     assert browser.js("document.getElementById('slider').value") == "2"
     assert browser.js("document.getElementById('counter').textContent") == "3 / 12"
 
@@ -304,12 +304,12 @@ def test_select_all_on_a_forward_frame_reveals_no_backward_number(tmp_path, brow
     derivative, upstream gradient or contribution, and no value computed later."""
     f, _ = lecture()
     url = export_html(f, tmp_path / "steps.html").resolve().as_uri()
-    browser.open(url + "#frame=2")  # Forward: v2 = x + y = (-2) + 3 = 1
+    browser.open(url + "#frame=2")  # Forward: n1 = x + y = (-2) + 3 = 1
     assert browser.shown()[0] == 2
     selected = browser.js("document.execCommand('selectAll'), window.getSelection().toString()")
-    assert "Forward: v2 = x + y = (-2) + 3 = 1." in selected and "data 1" in selected  # the check can succeed
+    assert "Forward: n1 = x + y = (-2) + 3 = 1." in selected and "data 1" in selected  # the check can succeed
     for word in ("local", "upstream", "contribution", "∂", "data 2", "grad 1", "grad 2"):
         assert word not in selected, word
     browser.press("End", 35)
     selected = browser.js("document.execCommand('selectAll'), window.getSelection().toString()")
-    assert "local ∂v2/∂x = 1" in selected and "= contribution 2" in selected  # ... and can fail
+    assert "local ∂n1/∂x = 1" in selected and "= contribution 2" in selected  # ... and can fail
