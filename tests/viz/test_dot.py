@@ -7,14 +7,14 @@ import pytest
 
 import autograd
 from autograd import Value
-from viz import COLOURS, GraphTooLargeError, draw
+from viz import COLOURS, GraphTooLargeError, draw, steps
 
 from .graphs import lecture, neuron_graph
 
 
 def cells(source):
     """Texts of the value records' fields, in order (labels without escaped characters)."""
-    records = re.findall(r'^\s*v\d+ \[label="\{([^"]*)\}"', source, flags=re.M)
+    records = re.findall(r'^\s*v\d+ \[label="\{?([^"{}]*)\}?"', source, flags=re.M)  # {a|b} left to right
     return [field for record in records for field in record.split("|")]
 
 
@@ -164,7 +164,7 @@ def test_colours_tell_roles_apart():
     assert COLOURS["parameter"] in lines["v7"]    # w
     assert COLOURS["output"] in lines["v8"]
     assert COLOURS["op"] in source
-    assert 'label="{w|' in lines["v7"]
+    assert re.search(r'label="\{?w\|', lines["v7"])
 
 
 def test_labels_are_escaped():
@@ -229,10 +229,10 @@ def test_parameter_names_and_neuron_clusters():
     out, names = neuron_graph()
     out.backward()
     source = draw(out, params=names, cluster=True).source
-    assert 'label="{layers.0.neurons.1.w.2|' in source
+    assert re.search(r'label="\{?layers.0.neurons.1.w.2\|', source)
     assert source.count("subgraph cluster_") == 2
     assert 'label="layers.0.neurons.0"' in source
-    assert "subgraph" not in draw(out, params=names).source
+    assert "subgraph" not in draw(out, params=names, collapse=None).source
 
 
 def test_collapse_neurons_into_single_nodes():
@@ -287,7 +287,7 @@ def test_an_nn_model_names_its_parameters_and_clusters_its_neurons():
     out.backward()
     source = draw(out, params=model, cluster=True).source
     for name, _ in model.named_parameters():
-        assert f'label="{{{name}|' in source
+        assert re.search(rf'label="\{{?{re.escape(name)}\|', source)
     assert source.count("subgraph cluster_") == 4  # three hidden neurons and the output neuron
     collapsed = draw(out, params=model, collapse="neuron").source
     assert collapsed.count("label=\"neurons.") == 4 and "layers.0.neurons.0.w.0" not in collapsed
@@ -361,7 +361,7 @@ def test_only_the_engines_constants_are_drawn_as_constants():
     out = w * x + 3
     out.backward()
     source = draw(out).source
-    assert 'v0 [label="{n1|data 0.5|grad 2}"' in source
+    assert re.search(r'v0 \[label="\{?n1\|data 0.5\|grad 2\}?"', source)
     assert [type(n) for n in __import__("autograd").topological_order(out)].count(Constant) == 1
     assert re.search(r"^\s*v3 \[label=3 shape=box", source, flags=re.M)
 
@@ -387,9 +387,8 @@ def test_a_big_network_is_drawn_neuron_by_neuron_layer_by_layer_by_default():
         assert f"\t\t{chain} [style=invis]" in source
         assert f"subgraph layer_{layer} {{\n\t\trank=same" in source
     assert len(re.findall(r"^\s*v\d+ \[label=", draw(out, params=model, collapse=None).source, flags=re.M)) == 404
-    small = nn.MLP(2, [3, 1], seed=0)
-    small_out = small([0.5, -1.0])
-    assert "g_layers" not in draw(small_out, params=small).source  # small enough to read whole
+    one = nn.MLP(2, [1], seed=0)  # one neuron: drawn whole, there is nothing to collapse it into
+    assert "g_layers" not in draw(one([0.5, -1.0]), params=one).source
 
 
 def test_a_big_network_drawn_without_params_finds_its_neurons_by_itself():
@@ -407,8 +406,8 @@ def test_a_big_network_drawn_without_params_finds_its_neurons_by_itself():
     assert neuron_names(topological_order(out)) == dict(model.named_parameters())
     batch = autograd.sum([model([x0, x1]) for x0, x1 in ((0.5, -1.0), (0.2, 0.3), (-0.7, 0.1))])
     assert neuron_names(topological_order(batch)) == dict(model.named_parameters())
-    small = nn.MLP(2, [3, 1], seed=0)
-    assert "layers." not in draw(small([0.5, -1.0])).source  # small: drawn whole, weights unnamed
+    one = nn.MLP(2, [1], seed=0)
+    assert "layers." not in draw(one([0.5, -1.0])).source  # one neuron: drawn whole, weights unnamed
 
 
 def test_edge_texts_sit_in_their_ops_neuron_box_and_constants_get_no_gradient_arrow():
@@ -421,3 +420,45 @@ def test_edge_texts_sit_in_their_ops_neuron_box_and_constants_get_no_gradient_ar
     f, _ = lecture()
     f.backward()
     assert re.search(r'^\s*v5 -> v6_op \[color="#94a3b8" dir=none\]', draw(f, mode="backward").source, flags=re.M)
+
+
+def width_pt(source):
+    """The width Graphviz lays a drawing out to, in points."""
+    from viz.rendering import render_source
+
+    return float(re.search(r'<svg width="([\d.]+)pt"', render_source(source, "svg").decode()).group(1))
+
+
+@pytest.mark.needs_wasm
+def test_a_drawing_fits_a_notebooks_width_left_to_right_or_else_top_to_bottom():
+    """900 px (675 pt) wide: the lecture's forward graph left to right; after backward() its edge
+    texts make it 1,300 pt that way, so it is drawn top to bottom. rankdir= still decides."""
+    from viz.dot import FIT_WIDTH
+
+    f, _ = lecture()
+    forward = draw(f).source
+    assert "rankdir=LR" in forward and width_pt(forward) <= FIT_WIDTH * 0.75
+    f.backward()
+    both = draw(f).source
+    assert "rankdir=TB" in both and width_pt(both) <= FIT_WIDTH * 0.75
+    assert width_pt(draw(f, rankdir="LR").source) > FIT_WIDTH * 0.75  # what rankdir="auto" avoided
+    assert "rankdir=LR" in draw(f, rankdir="LR").source
+    assert all("rankdir=TB" in frame.source for frame in steps(f))  # the step-through chooses alike
+
+
+@pytest.mark.needs_wasm
+def test_a_network_too_wide_either_way_is_drawn_by_neurons_unless_asked_otherwise():
+    """An MLP's loss, drawn value by value, is thousands of points wide both ways: by default
+    its neurons are collapsed (and it fits); collapse=None, or cluster=True, draw every value."""
+    nn = pytest.importorskip("nn")
+    from viz.dot import FIT_WIDTH
+
+    model = nn.MLP(2, [4, 1], seed=0)
+    loss = (model([0.5, -0.2]) - 1.0) ** 2
+    loss.backward()
+    whole = draw(loss, params=model, collapse=None).source
+    assert min(width_pt(whole), width_pt(draw(loss, params=model, collapse=None, rankdir="TB").source)) > 1500
+    collapsed = draw(loss, params=model).source
+    assert collapsed.count("[label=\"neurons.") == 5 and width_pt(collapsed) <= FIT_WIDTH * 0.75
+    assert draw(loss).source == collapsed  # without params= the neurons are found, as nn names them
+    assert "neurons.0\\nout" not in draw(loss, params=model, cluster=True).source

@@ -33,8 +33,8 @@ def test_forward_frames_follow_topological_order():
     assert frames[6].caption == "Forward: n3 = max(n2, 0) = max(2, 0) = 2."
     # a value not computed yet is drawn faint, without its value; the frame's own value is highlighted
     first = frames[0].source
-    assert re.search(r'v6 \[label="\{n3\|data \?\|grad \?\}"[^\]]*fontcolor="#94a3b8"', first)
-    assert re.search(r'v0 \[label="\{x\|data -2\|grad \?\}"[^\]]*penwidth=3', first)
+    assert re.search(r'v6 \[label="\{?n3\|data \?\|grad \?\}?"[^\]]*fontcolor="#94a3b8"', first)
+    assert re.search(r'v0 \[label="\{?x\|data -2\|grad \?\}?"[^\]]*penwidth=3', first)
 
 
 def test_backward_frames_replay_the_engines_steps():
@@ -80,7 +80,7 @@ def test_running_sum_on_a_reused_value():
 
 def test_gradients_appear_as_the_pass_reaches_them():
     f, _ = lecture()
-    frames = list(steps(f))
+    frames = list(steps(f, "LR"))  # left to right: records read {name|data|grad}
     seed = frames[7]
     assert seed.caption == "Backward pass: start at the output with ∂n3/∂n3 = 1."
     assert 'label="{n3|data 2|grad 1}"' in seed.source and 'label="{x|data -2|grad ?}"' in seed.source
@@ -195,7 +195,7 @@ def test_forward_frames_hold_only_what_the_forward_pass_knows():
     """No local derivative, upstream gradient or contribution, not even invisible, and no value
     that is not computed yet."""
     f, _ = lecture()
-    frames = [fr for fr in steps(f) if fr.phase == "forward"]
+    frames = [fr for fr in steps(f, "LR") if fr.phase == "forward"]
     for frame in frames:
         for word in ("local", "upstream", "contribution", "transparent"):
             assert word not in frame.source, (frame.index, word)
@@ -258,3 +258,35 @@ def test_a_constant_is_inked_by_the_rule_of_every_value_in_the_forward_frames():
         assert "penwidth=3" in line(frames[reached], node) and "dashed" not in line(frames[reached], node)
         assert all("dashed" not in line(fr, node) and 'fontcolor="#94a3b8"' not in line(fr, node)
                    for fr in frames[reached + 1:]), node
+
+
+def test_every_caption_and_edge_text_of_the_step_through_speaks_the_lectures_spanish():
+    from viz.language import using_language
+
+    f, _ = lecture()
+    with using_language("es"):
+        frames = list(steps(f, "LR"))
+    assert [frame.caption for frame in frames] == [
+        "Hacia delante: x = -2 (una entrada).",
+        "Hacia delante: y = 3 (una entrada).",
+        "Hacia delante: n1 = x + y = (-2) + 3 = 1.",
+        "Hacia delante: z = 2 (una entrada).",
+        "Hacia delante: n2 = n1 * z = 1 * 2 = 2.",
+        "Hacia delante: la constante 0.",
+        "Hacia delante: n3 = max(n2, 0) = max(2, 0) = 2.",
+        "Pasada hacia atrás: se empieza por la salida, con ∂n3/∂n3 = 1.",
+        "Hacia atrás por n3 = max(n2, 0) = 2: gradiente entrante ∂n3/∂n3 = 1.\n"
+        "  n2: derivada local ∂n3/∂n2 = 1; contribución 1 × 1 = 1; n2.grad = 0 + 1 = 1\n"
+        "  0: es una constante, no recibe gradiente",
+        "Hacia atrás por n2 = n1 * z = 2: gradiente entrante ∂n3/∂n2 = 1.\n"
+        "  n1: derivada local ∂n2/∂n1 = 2; contribución 2 × 1 = 2; n1.grad = 0 + 2 = 2\n"
+        "  z: derivada local ∂n2/∂z = 1; contribución 1 × 1 = 1; z.grad = 0 + 1 = 1",
+        "Hacia atrás por n1 = x + y = 1: gradiente entrante ∂n3/∂n1 = 2.\n"
+        "  x: derivada local ∂n1/∂x = 1; contribución 1 × 2 = 2; x.grad = 0 + 2 = 2\n"
+        "  y: derivada local ∂n1/∂y = 1; contribución 1 × 2 = 2; y.grad = 0 + 2 = 2",
+        "Listo: todos los gradientes están en su sitio (∂n3/∂x = 2, ∂n3/∂y = 2, ∂n3/∂z = 1).",
+    ]
+    assert 'v2_in0 [label="derivada local ∂n1/∂x = 1\\n× gradiente entrante ∂n3/∂n1 = 2\\n= contribución 2"' \
+        in frames[-1].source
+    assert "upstream" not in frames[-1].source and 'tooltip="una constante"' in frames[-1].source
+    assert list(steps(f, "LR"))[-1].source.count("upstream") == 5  # and English again outside the block
