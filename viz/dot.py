@@ -22,10 +22,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from autograd import Value
+from autograd import Value, data_of
 
 from .gradcheck import GRADCHECK_TOLERANCE, gradcheck_overlay
-from .graph import GraphInfo, as_float, clean_label, module_path, neuron_names, number_text
+from .graph import GraphInfo, clean_label, module_path, neuron_names, number_text
 from .language import Catalog
 from .rendering import Drawing
 
@@ -642,7 +642,7 @@ def draw(root: Value, mode: str = "auto", rankdir: str = "auto", *, params: Any 
                       style=style)
     info = GraphInfo.read(root, params)
     if mode == "auto":
-        options.mode = "both" if as_float(root.grad) != 0.0 else "forward"
+        options.mode = "both" if data_of(root.grad) != 0.0 else "forward"
     if params is None and collapse == "auto" and (len(info.order) > READABLE_VALUES or not fits_width(info, options)):
         found = neuron_names(info.order)  # a network no one named: find its neurons
         if found:
@@ -657,7 +657,7 @@ def draw(root: Value, mode: str = "auto", rankdir: str = "auto", *, params: Any 
             info.replay()
         except FloatingPointError as error:
             info.replay_error = WORDS("no_local_derivatives", error=error)
-    grads = [as_float(node.grad) for node in info.order] if options.mode != "forward" else None
+    grads = [data_of(node.grad) for node in info.order] if options.mode != "forward" else None
     checks = gradcheck_overlay(info) if gradcheck else None
     return build(info, options, State(grads=grads, checks=checks))
 

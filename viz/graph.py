@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import autograd
-from autograd import Value, backward_steps, topological_order
+from autograd import Value, backward_steps, data_of, topological_order
 
-__all__ = ["GraphInfo", "is_constant", "module_path", "clean_label", "as_float"]
+__all__ = ["GraphInfo", "is_constant", "module_path", "clean_label", "number_text", "neuron_names"]
 
 
 def is_constant(node: Value) -> bool:
@@ -65,7 +65,7 @@ class GraphInfo:
         kinds, names = [], []
         for i, node in enumerate(order):
             name = named.get(node) or node.label
-            names.append(clean_label(name) if name is not None else None)
+            names.append(clean_label(name) if name else None)  # "" (no label) as None
             if node is root:
                 kinds.append("output")
             elif node.parents:
@@ -102,14 +102,14 @@ class GraphInfo:
             for node in self.order:
                 node.grad = 0.0
             steps = list(backward_steps(self.root))
-            after = [as_float(node.grad) for node in self.order]
+            after = [data_of(node.grad) for node in self.order]
         finally:
             for node, grad in zip(self.order, saved):
                 node.grad = grad
         for step in steps:
             child = self.index[step.node]
             for edge in step.edges:
-                self.local_grads[(child, edge.index)] = as_float(edge.local_grad)
+                self.local_grads[(child, edge.index)] = data_of(edge.local_grad)
         return steps, after
 
 
@@ -135,10 +135,6 @@ def _shown_names(order: Sequence[Value], kinds: Sequence[str], names: Sequence[s
 def number_text(x: float) -> str:
     """A number as drawn and written in captions: 4 significant digits, ``-0`` shown as ``0``."""
     return "0" if x == 0 else f"{x:.4g}"
-
-
-def as_float(x: Any) -> float:
-    return x.data if isinstance(x, Value) else float(x)
 
 
 def clean_label(text: str, limit: int = 60) -> str:

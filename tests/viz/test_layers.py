@@ -62,3 +62,18 @@ def test_each_public_function_is_defined_in_one_viz_module():
     # reuses these names; nothing else may.
     playground = {"playground_view"}
     assert all(set(modules) - playground and len(set(modules) - playground) == 1 for modules in twice.values()), twice
+
+
+def test_the_number_in_a_value_or_a_number_is_read_by_one_helper():
+    """``x.data if isinstance(x, Value) else float(x)`` was written in five places; it is
+    ``autograd.data_of`` now, the lowest layer that every package may use."""
+    import re
+
+    import autograd
+
+    root = VIZ.parent
+    copies = re.compile(r"(\w+)\.data if isinstance\(\1, Value\) else (?:float\(\1\)|\1)\b")
+    for path in [*sorted(VIZ.glob("*.py")), root / "autograd" / "numeric.py", root / "nn" / "_checks.py"]:
+        assert not copies.search(path.read_text(encoding="utf-8")), path.name
+    assert copies.search((root / "autograd" / "value.py").read_text(encoding="utf-8"))  # the one left: data_of
+    assert autograd.data_of(autograd.Value(2.5)) == 2.5 == autograd.data_of(2.5) and autograd.data_of(2) == 2.0
