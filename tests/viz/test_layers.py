@@ -72,7 +72,7 @@ def test_the_number_in_a_value_or_a_number_is_read_by_one_helper():
     import autograd
 
     root = VIZ.parent
-    copies = re.compile(r"(\w+)\.data if isinstance\(\1, Value\) else (?:float\(\1\)|\1)\b")
+    copies = re.compile(r"(\w+)\.data if isinstance\(\1, Value\) else (?:float\(\1\)|\1\b)")
     for path in [*sorted(VIZ.glob("*.py")), root / "autograd" / "numeric.py", root / "nn" / "_checks.py"]:
         assert not copies.search(path.read_text(encoding="utf-8")), path.name
     assert copies.search((root / "autograd" / "value.py").read_text(encoding="utf-8"))  # the one left: data_of
