@@ -26,7 +26,7 @@ from autograd import Value, data_of
 
 from .gradcheck import GRADCHECK_TOLERANCE, gradcheck_overlay
 from .graph import GraphInfo, clean_label, module_path, neuron_names, number_text
-from .language import Catalog
+from .language import Catalog, language
 from .rendering import Drawing
 
 __all__ = ["draw", "build", "annotation_lines", "GraphTooLargeError", "STYLES", "MODES", "RANKDIRS", "COLLAPSE", "DEFAULT_MAX_NODES", "READABLE_VALUES", "COLOURS",
@@ -447,7 +447,11 @@ def _input_edge(info: GraphInfo, child: int, position: int, state: State, grads:
     if annotate and (child, position) in info.local_grads and info.kinds[parent] != "constant":
         local = info.local_grads[(child, position)]
         upstream = grads[child] if state.final_grads is None else state.final_grads[child]
-        lines = annotation_lines(info, child, position, local, upstream, named=not external_labels)
+        key = (child, position, upstream, not external_labels, language())  # the same text in every frame
+        cache = info.drawn.setdefault("annotations", {})
+        lines = cache.get(key)
+        if lines is None:
+            lines = cache[key] = annotation_lines(info, child, position, local, upstream, named=not external_labels)
         if options.color_by_grad and done:
             contribution = abs(local * upstream)
             attrs["color"] = _grad_colour(contribution, top)
@@ -685,13 +689,18 @@ def fits_width(info: GraphInfo, options: Options) -> bool:
     return widths["LR" if options.rankdir in ("LR", "RL") else "TB"] <= FIT_WIDTH * 0.75
 
 
-_CHAR_WIDTH = {**dict.fromkeys("0123456789abcdeghknopqsuvxyz", 0.556), **dict.fromkeys("fijlrt", 0.3),
-               **dict.fromkeys(" .,:;|()[]-/'", 0.3), "m": 0.833, "w": 0.722}
+class _Widths(dict):
+    def __missing__(self, character: str) -> float:
+        return 0.667
+
+
+_CHAR_WIDTH = _Widths({**dict.fromkeys("0123456789abcdeghknopqsuvxyz", 0.556), **dict.fromkeys("fijlrt", 0.3),
+                       **dict.fromkeys(" .,:;|()[]-/'", 0.3), "m": 0.833, "w": 0.722})
 """Helvetica's advance widths (in ems) of common characters; others count 0.667."""
 
 
 def _text_width(text: str, size: float) -> float:
-    return size * sum(_CHAR_WIDTH.get(c, 0.667) for c in text)
+    return size * sum(map(_CHAR_WIDTH.__getitem__, text))
 
 
 def estimated_widths(info: GraphInfo, options: Options) -> dict[str, float]:
@@ -703,6 +712,13 @@ def estimated_widths(info: GraphInfo, options: Options) -> dict[str, float]:
     the widest rank's nodes side by side. Against Graphviz 2.43 on the lecture's graph, neurons,
     chains, sums and small networks the estimate is within about 15 % left to right, and
     within a factor of 1.5 top to bottom (where edges spread the ranks)."""
+    key = ("widths", options.mode, options.style)  # asked by collapse="auto", then by rankdir="auto"
+    if key not in info.drawn:
+        info.drawn[key] = _estimated_widths(info, options)
+    return info.drawn[key]
+
+
+def _estimated_widths(info: GraphInfo, options: Options) -> dict[str, float]:
     style = STYLES[options.style]
     node_size, note_size = style["node"], style["annotation"]
     annotate = options.mode != "forward" and len(info.order) <= XLABEL_ABOVE
