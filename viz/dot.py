@@ -88,6 +88,12 @@ STYLES = {
 """Type sizes (points) and line widths of the drawing styles: ``normal`` for a screen,
 ``projector`` for a wall (about twice the type, lines twice as thick)."""
 
+EXPLAINED_OPS = ("sum", "dot", "sigmoid", "relu", "leaky_relu", "elu", "softplus", "log1p")
+"""Ops that a drawing explains in a key above the graph (``Σ: Σᵢ xᵢ``, ``softplus: log(1 + eˣ)``,
+their forward formula from the op table), the symbols and names a student may not know at
+sight; arithmetic and the usual functions (``exp``, ``log``, ``tanh``, ``max``...) explain
+themselves."""
+
 _INK = "#0f172a"          # text: near-black, legible on any fill
 _PENDING_TEXT = "#94a3b8"  # text of a value not computed yet ("data ?")
 
@@ -262,7 +268,7 @@ def build(info: GraphInfo, options: Options, state: State) -> Drawing:
     body = [f"\tgraph{_attrs(graph_attrs)}\n",
             f"\tnode{_attrs({'fontname': 'Helvetica', 'fontsize': str(style['node']), 'style': 'filled', 'fontcolor': _INK, 'penwidth': str(style['penwidth'])})}\n",
             f"\tedge{_attrs({'fontname': 'Helvetica', 'fontsize': str(style['annotation']), 'arrowsize': str(style['arrowsize']), 'color': '#475569', 'fontcolor': _INK, 'penwidth': str(style['penwidth'])})}\n"]
-    caption = options.title
+    caption = "\n".join(([options.title] if options.title else []) + op_key(info, collapsed)) or None
     if info.replay_error and mode != "forward":
         caption = (caption + "\n" if caption else "") + info.replay_error
     if info.gradcheck_error and state.checks is not None and info.gradcheck_error != info.replay_error:
@@ -402,6 +408,21 @@ def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top:
             op_attrs.update(color=COLOURS[state.phase], penwidth=str(3 * style["penwidth"]))
         nodes.insert(0, (f"v{i}_op", op_attrs))
     return nodes
+
+
+def op_key(info: GraphInfo, collapsed: Mapping[str, str] | None = None) -> list[str]:
+    """One line per op of :data:`EXPLAINED_OPS` drawn in the graph (not hidden in a collapsed
+    group), in the order they first appear: its symbol and its forward formula."""
+    seen: dict[str, str] = {}
+    for i, node in enumerate(info.order):
+        op = node.op
+        if op is None or op.name not in EXPLAINED_OPS or op.name in seen:
+            continue
+        if collapsed and info.groups[i] is not None and collapsed.get(info.groups[i]):
+            continue
+        name = op.name if "{param}" in op.symbol else op.symbol
+        seen[op.name] = f"{name}: {op.rule.split(';')[0].strip()}"
+    return list(seen.values())
 
 
 def annotation_lines(info: GraphInfo, child: int, position: int, local: float, upstream: float,
@@ -755,4 +776,5 @@ def _estimated_widths(info: GraphInfo, options: Options) -> dict[str, float]:
     ranksep, nodesep, margin = 0.35 * 72, 0.25 * 72, 8.0
     left_right = sum(max(column) for column in columns.values()) + ranksep * (len(columns) - 1) + margin
     top_bottom = max(sum(column) + nodesep * (len(column) - 1) for column in columns.values()) + margin
-    return {"LR": left_right, "TB": top_bottom}
+    key = max((_text_width(line, node_size) + margin for line in op_key(info)), default=0.0)  # the key above
+    return {"LR": max(left_right, key), "TB": max(top_bottom, key)}

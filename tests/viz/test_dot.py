@@ -462,3 +462,17 @@ def test_a_network_too_wide_either_way_is_drawn_by_neurons_unless_asked_otherwis
     assert collapsed.count("[label=\"neurons.") == 5 and width_pt(collapsed) <= FIT_WIDTH * 0.75
     assert draw(loss).source == collapsed  # without params= the neurons are found, as nn names them
     assert "neurons.0\\nout" not in draw(loss, params=model, cluster=True).source
+
+
+def test_ops_a_student_may_not_know_at_sight_are_explained_in_a_key():
+    """A loss drawn whole shows Σ, softplus, dot and relu nodes: the key above the graph gives
+    each one's formula from the op table; +, * and max need none."""
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [2, 1], seed=0)
+    loss = nn.losses.bce_with_logits([model([0.5, -1.0])], [1.0])
+    source = draw(loss, params=model, collapse=None).source
+    key = re.search(r'graph \[label="([^"]*)" labelloc=t\]', source).group(1).split("\\n")
+    assert key == ["dot: Σᵢ wᵢxᵢ + b", "relu: max(0, x)", "softplus: log(1 + eˣ)", "Σ: Σᵢ xᵢ"]
+    f, _ = lecture()
+    assert "labelloc" not in draw(f).source
+    assert draw(loss, params=model, collapse=None, title="one sample").source.count('labelloc=t') == 1
