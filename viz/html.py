@@ -127,7 +127,6 @@ _SCRIPT = """
       answer.blur();
     }
     score.textContent = scoreText();
-    document.body.setAttribute("data-score", String(Object.keys(outcome).filter(function (k) { return outcome[k] === "right"; }).length));
   }
   function show(i) {
     i = Math.max(0, Math.min(count - 1, frontier(), i));
