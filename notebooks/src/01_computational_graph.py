@@ -43,6 +43,8 @@ import matplotlib.pyplot as plt
 from IPython.display import SVG, display
 
 import viz
+from viz.quiz import is_right   # how the step-through's quiz judges an answer: within 1 % or 0.001
+#es: from viz.quiz import is_right   # cómo juzga una respuesta el cuestionario del paso a paso: con un error de hasta 1 % o 0.001
 from autograd import OPS, Value, backward_steps, gradients, topological_order
 
 viz.set_language("en")      # captions and widgets in English ("es": in Spanish)
@@ -57,10 +59,6 @@ def show(drawing):
     graph.graph_attr["size"] = "9.3,100"
     display(SVG(viz.render_source(graph.source, "svg").decode("utf-8")))
 
-
-def is_right(answer, value):
-    """True when a numeric answer is within 1 % (or 0.001) of the value: how the exercises judge."""
-    return answer is not None and abs(answer - value) <= max(0.01 * abs(value), 0.001)
 
 # %% [markdown]
 # ## 1. Biological motivation

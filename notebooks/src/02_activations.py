@@ -38,6 +38,10 @@ from matplotlib.colors import LinearSegmentedColormap
 
 import nn
 import viz
+from viz.palette import CLASS_COLOURS, NEUTRAL   # TensorFlow Playground's colours: class 0 orange, class 1 blue
+#es: from viz.palette import CLASS_COLOURS, NEUTRAL   # los colores de TensorFlow Playground: clase 0 naranja, clase 1 azul
+from viz.quiz import is_right   # how the step-through's quiz judges an answer: within 1 % or 0.001
+#es: from viz.quiz import is_right   # cómo juzga una respuesta el cuestionario del paso a paso: con un error de hasta 1 % o 0.001
 from autograd import OPS, Value, gradients
 
 viz.set_language("en")      # captions and widgets in English ("es": in Spanish)
@@ -45,14 +49,8 @@ viz.set_language("en")      # captions and widgets in English ("es": in Spanish)
 plt.rcParams.update({"figure.dpi": 90, "axes.grid": True, "grid.alpha": 0.3})
 VALUE, GRADIENT = viz.COLOURS["forward"], viz.COLOURS["backward"]   # values blue, gradients red, as in the drawings
 #es: VALUE, GRADIENT = viz.COLOURS["forward"], viz.COLOURS["backward"]   # valores en azul, gradientes en rojo, como en los dibujos
-CLASS_COLOURS = ("#f59322", "#0877bd")       # TensorFlow Playground's: class 0 orange, class 1 blue
-#es: CLASS_COLOURS = ("#f59322", "#0877bd")       # los de TensorFlow Playground: clase 0 naranja, clase 1 azul
-PLAYGROUND = LinearSegmentedColormap.from_list("playground", [CLASS_COLOURS[0], "#e8eaeb", CLASS_COLOURS[1]])
+PLAYGROUND = LinearSegmentedColormap.from_list("playground", [CLASS_COLOURS[0], NEUTRAL, CLASS_COLOURS[1]])
 
-
-def is_right(answer, value):
-    """True when a numeric answer is within 1 % (or 0.001) of the value: how the exercises judge."""
-    return answer is not None and abs(answer - value) <= max(0.01 * abs(value), 0.001)
 
 # %% [markdown]
 # ## The formulas, as the engine knows them

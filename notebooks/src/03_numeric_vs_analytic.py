@@ -47,10 +47,6 @@ viz.set_language("en")      # captions and widgets in English ("es": in Spanish)
 plt.rcParams.update({"figure.dpi": 90, "axes.grid": True, "grid.alpha": 0.3})
 
 
-def is_right(answer, value):
-    """True when a numeric answer is within 1 % (or 0.001) of the value: how the exercises judge."""
-    return answer is not None and abs(answer - value) <= max(0.01 * abs(value), 0.001)
-
 # %% [markdown]
 # ## One function, three derivatives
 #

@@ -26,14 +26,14 @@ from matplotlib.colors import LinearSegmentedColormap
 
 import nn
 import viz
+from viz.palette import CLASS_COLOURS, NEUTRAL   # TensorFlow Playground's colours: class 0 orange, class 1 blue
+#es: from viz.palette import CLASS_COLOURS, NEUTRAL   # los colores de TensorFlow Playground: clase 0 naranja, clase 1 azul
 from autograd import Value, dot
 
 viz.set_language("en")      # captions and widgets in English ("es": in Spanish)
 #es: viz.set_language("es")      # leyendas y widgets en español ("en": en inglés)
 plt.rcParams.update({"figure.dpi": 90})
-CLASS_COLOURS = ("#f59322", "#0877bd")       # TensorFlow Playground's: class 0 orange, class 1 blue
-#es: CLASS_COLOURS = ("#f59322", "#0877bd")       # los de TensorFlow Playground: clase 0 naranja, clase 1 azul
-PLAYGROUND = LinearSegmentedColormap.from_list("playground", [CLASS_COLOURS[0], "#e8eaeb", CLASS_COLOURS[1]])
+PLAYGROUND = LinearSegmentedColormap.from_list("playground", [CLASS_COLOURS[0], NEUTRAL, CLASS_COLOURS[1]])
 
 # %% [markdown]
 # ## The error function: binary cross-entropy
@@ -296,8 +296,8 @@ plt.show()
 
 # %% [markdown]
 # With about the same number of parameters and the same 100 epochs, the deeper networks fit the
-# spiral better: the training loss ends at [[0.165]] with one layer, [[0.026]] with two and
-# [[0.011]] with three. Each layer folds the plane that the next layer cuts.
+# spiral better: the training loss ends at [[0.166]] with one layer, [[0.026]] with two and
+# [[0.012]] with three. Each layer folds the plane that the next layer cuts.
 #
 # ## The playground
 #
@@ -306,8 +306,8 @@ plt.show()
 # add `noise=` to the datasets above.
 # %% [markdown es]
 # Con más o menos la misma cantidad de parámetros y las mismas 100 épocas, las redes más profundas
-# ajustan mejor el espiral: la pérdida de entrenamiento termina en [[0.165]] con una capa, [[0.026]]
-# con dos y [[0.011]] con tres. Cada capa dobla el plano que la capa siguiente corta.
+# ajustan mejor el espiral: la pérdida de entrenamiento termina en [[0.166]] con una capa, [[0.026]]
+# con dos y [[0.012]] con tres. Cada capa dobla el plano que la capa siguiente corta.
 #
 # ## El playground
 #
@@ -379,10 +379,14 @@ plt.show()
 # * **low**: the loss falls, but almost linearly and slowly (from [[0.788]] to [[0.462]]): more
 #   epochs or a larger α.
 # * **good**: a fast fall, then a slow approach to 0 (down to [[0.034]]).
-# * **high**: a fast start that stalls at a worse level ([[0.380]]), with bumps: steps overshoot.
+# * **high**: a fast start, then the loss jumps up and down around 1 and never settles (it ends at
+#   [[1.061]], above the low α's): the steps overshoot.
 # * **very high**: the first steps throw the weights far away, where the tanh units saturate: the
 #   first epoch's loss is already [[7.132]], ten times that of a coin toss ($\log 2 \approx 0.69$),
-#   and it stays high ([[5.943]]). Reduce α.
+#   and it stays high, jumping between about 2 and 10 ([[3.099]] at the end). Reduce α.
+#
+# These two runs are chaotic: the smallest difference (the order in which a minibatch's losses are
+# added, say) sends them elsewhere, so their exact numbers mean little; their shape is the lesson.
 #
 # ($\alpha = 1$ is large compared with the $0.001$ to $0.1$ usual for Adam: plain SGD's good range depends
 # on the scale of the gradients, which is why the curve, not a rule, decides.)
@@ -390,11 +394,16 @@ plt.show()
 # * **bajo**: la pérdida baja, pero casi en línea recta y despacio (de [[0.788]] a [[0.462]]): más
 #   épocas o un α más grande.
 # * **bueno**: una caída rápida, y después un acercamiento lento a 0 (hasta [[0.034]]).
-# * **alto**: un comienzo rápido que se estanca en un nivel peor ([[0.380]]), con saltos: los pasos
-#   se pasan de largo.
+# * **alto**: un comienzo rápido, y después la pérdida salta arriba y abajo alrededor de 1 sin
+#   asentarse nunca (termina en [[1.061]], por encima de la del α bajo): los pasos se pasan de largo.
 # * **muy alto**: los primeros pasos tiran los pesos lejos, donde las unidades tanh se saturan: la
 #   pérdida de la primera época ya es [[7.132]], diez veces la de tirar una moneda
-#   ($\log 2 \approx 0.69$), y se queda alta ([[5.943]]). Hay que bajar α.
+#   ($\log 2 \approx 0.69$), y se queda alta, saltando entre 2 y 10 más o menos ([[3.099]] al final).
+#   Hay que bajar α.
+#
+# Estas dos corridas son caóticas: la menor diferencia (el orden en que se suman las pérdidas de un
+# minibatch, por ejemplo) las manda a otro lado, así que sus números exactos dicen poco; su forma es
+# la lección.
 #
 # ($\alpha = 1$ es grande comparado con los $0.001$ a $0.1$ habituales para Adam: el buen rango de SGD simple
 # depende de la escala de los gradientes, y por eso decide la curva, no una regla.)
@@ -489,16 +498,16 @@ plt.show()
 #
 # With $z = \beta z + \nabla f$, a gradient that keeps its direction is added up step after step:
 # $z$ grows to $\nabla f / (1 - \beta)$, ten times the gradient for $\beta = 0.9$. The step
-# $\alpha z$ is then that of a learning rate ten times larger, $\alpha = 10$, with the same bumps.
-# Momentum and learning rate go together: with momentum $0.9$, $\alpha = 0.1$ gives back the good
-# curve.
+# $\alpha z$ is then that of a learning rate up to ten times larger, and the curve turns bumpy and
+# ends higher, like the high learning rates' curves. Momentum and learning rate go together: with
+# momentum $0.9$, $\alpha = 0.1$ gives back the good curve.
 # </details>
 # %% [markdown es]
 # <details><summary><b>Por qué</b> (ábrelo después de ejecutar la celda de arriba)</summary>
 #
 # Con $z = \beta z + \nabla f$, un gradiente que mantiene su dirección se va sumando paso tras paso:
 # $z$ crece hasta $\nabla f / (1 - \beta)$, diez veces el gradiente para $\beta = 0.9$. El paso
-# $\alpha z$ es entonces el de un learning rate diez veces más grande, $\alpha = 10$, con los mismos
-# saltos. Momentum y learning rate van juntos: con momentum $0.9$, $\alpha = 0.1$ devuelve la curva
-# buena.
+# $\alpha z$ es entonces el de un learning rate hasta diez veces más grande, y la curva se llena de
+# saltos y termina más arriba, como las de los learning rates altos. Momentum y learning rate van
+# juntos: con momentum $0.9$, $\alpha = 0.1$ devuelve la curva buena.
 # </details>

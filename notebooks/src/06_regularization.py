@@ -50,17 +50,15 @@ from matplotlib.colors import LinearSegmentedColormap
 
 import nn
 import viz
+from viz.palette import CLASS_COLOURS, NEUTRAL, TRAIN, VALIDATION   # TensorFlow Playground's colours: class 0 orange, class 1 blue
+#es: from viz.palette import CLASS_COLOURS, NEUTRAL, TRAIN, VALIDATION   # los colores de TensorFlow Playground: clase 0 naranja, clase 1 azul
 import viz.plots
 from autograd import Value
 
 viz.set_language("en")      # captions and widgets in English ("es": in Spanish)
 #es: viz.set_language("es")      # leyendas y widgets en español ("en": en inglés)
 plt.rcParams.update({"figure.dpi": 90})
-CLASS_COLOURS = ("#f59322", "#0877bd")       # TensorFlow Playground's: class 0 orange, class 1 blue
-#es: CLASS_COLOURS = ("#f59322", "#0877bd")       # los de TensorFlow Playground: clase 0 naranja, clase 1 azul
-PLAYGROUND = LinearSegmentedColormap.from_list("playground", [CLASS_COLOURS[0], "#e8eaeb", CLASS_COLOURS[1]])
-TRAIN, VALIDATION = "#2563eb", "#dc2626"    # the curves' colours, as viz.plots draws them (validation or test: red)
-#es: TRAIN, VALIDATION = "#2563eb", "#dc2626"    # los colores de las curvas, como los dibuja viz.plots (validación o test: rojo)
+PLAYGROUND = LinearSegmentedColormap.from_list("playground", [CLASS_COLOURS[0], NEUTRAL, CLASS_COLOURS[1]])
 
 
 def noisy_xor(n, seed):
