@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import math
 import sys
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from . import __version__
+from .files import json_text, write_atomic
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -300,6 +302,7 @@ def run_graph(args: argparse.Namespace) -> int:
     if leaves and failure is None:  # fresh leaves, so .grad is ∂output/∂leaf
         print("   ".join(f"∂{name}/∂{var} = {leaf.grad:.6g}" for var, leaf in leaves.items()))
     mode = args.mode if failure is None else "forward"
+    _make_folder(Path(args.output).parent)
     try:  # a format the backend cannot write, a graph too large to draw: the user's choice
         path = viz.render(output, args.output, backend=args.backend, mode=mode, rankdir=args.rankdir,
                           gradcheck=args.gradcheck, max_nodes=args.max_nodes or viz.DEFAULT_MAX_NODES,
@@ -311,6 +314,7 @@ def run_graph(args: argparse.Namespace) -> int:
     suffix = "" if path.suffix == ".dot" else f", {_backend_name(args.backend)}"
     print(f"wrote {path} ({mode}{' only: the backward pass failed' if mode != args.mode else ''}{suffix})")
     if args.html:
+        _make_folder(Path(args.html).parent)
         try:
             page = viz.export_html(output, args.html, backend=args.backend, rankdir=args.rankdir,
                                    title=args.expression if assigned else f"{name} = {args.expression}",
@@ -354,7 +358,7 @@ def run_demo(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
     from viz import plots
 
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    _make_folder(out)
     started = time.perf_counter()
     backend = _backend_name(args.backend)
     print(f"1. The lecture's f = max((x + y)z, 0) at x = -2, y = 3, z = 2 (drawn with {backend})")
@@ -390,6 +394,15 @@ def run_demo(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
     return EXIT_OK
 
 
+def _make_folder(folder: Path) -> None:
+    """Create ``folder`` and the folders above it: the command makes the folders of the paths it
+    is given (``--out``, ``-o``, ``--html``), where the library's writers create none."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise NotADirectoryError(f"cannot write into {str(folder)!r}: it is a file, not a folder") from None
+
+
 def _write_training(history: Any, model: Any, X: Any, labels: Any, out: Path, title: str,  # noqa: N803
                     boundary_title: str) -> str:
     """Write history.json/.csv, model.json and (when there is at least one epoch) history.png and
@@ -408,14 +421,16 @@ def _write_training(history: Any, model: Any, X: Any, labels: Any, out: Path, ti
 
 
 def _write_history(history: Any, out: Path) -> None:
-    document = history.to_dict()
-    (out / "history.json").write_text(json.dumps(document, indent=1, allow_nan=False), encoding="utf-8")
+    path = out / "history.json"
+    write_atomic(path, json_text(history.to_dict(), caller=f"write {path}", kind="history file", indent=1),
+                 caller="valuegraph")
     columns = ("epoch", "train_loss", "train_acc", "val_loss", "val_acc", "lr")
-    with open(out / "history.csv", "w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(columns)
-        for record in history:
-            writer.writerow(["" if getattr(record, c) is None else getattr(record, c) for c in columns])
+    table = io.StringIO(newline="")
+    writer = csv.writer(table)
+    writer.writerow(columns)
+    for record in history:
+        writer.writerow(["" if getattr(record, c) is None else getattr(record, c) for c in columns])
+    write_atomic(out / "history.csv", table.getvalue(), caller="valuegraph")
 
 
 def _optimizer(name: str, params: list, lr: float) -> Any:
@@ -490,8 +505,8 @@ def run_train(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
                      batch_size=args.batch_size, validation_split=args.val_split, l2=args.l2,
                      patience=args.early_stopping, max_loss=args.max_loss, seed=args.seed,
                      progress=not args.no_progress, callbacks=callbacks)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
+    _make_folder(out)
+    write_atomic(out / "config.json", json.dumps(config, indent=1), caller="valuegraph")
     wrote = _write_training(history, model, X, labels, out, f"{args.dataset}: {args.activation}, {args.optimizer}",
                             f"{args.dataset}: decision boundary") + ", config.json"
     if len(history):

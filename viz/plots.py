@@ -7,6 +7,7 @@ not ``pyplot``, so nothing opens a window and nothing depends on the global back
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from pathlib import Path
@@ -16,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from autograd import Value, grad
+from valuegraph.files import write_atomic
 
 __all__ = ["plot_history", "plot_decision_boundary", "plot_activations", "plot_optimizer_paths",
            "LECTURE_ACTIVATIONS", "ravine", "RAVINE_FORMULA", "RAVINE_MINIMUM", "LOG_LOSS_DECADES"]
@@ -36,10 +38,16 @@ LECTURE_ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
 
 
 def _save(figure: Figure, path: str | Path | None) -> Figure:
+    """Save ``figure`` to ``path`` (if given) in the format of its suffix, through the project's one
+    file writer (:func:`valuegraph.files.write_atomic`): atomically, keeping an existing file's
+    permissions; the folder must exist."""
     if path is not None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(path, dpi=120, bbox_inches="tight")
+        import matplotlib
+
+        suffix = Path(path).suffix.lower().lstrip(".")
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format=suffix or matplotlib.rcParams["savefig.format"], dpi=120, bbox_inches="tight")
+        write_atomic(path, buffer.getvalue(), caller="savefig")
     return figure
 
 
