@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import io
 import json
 import math
+import re
 import sys
 import time
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, NoReturn, Sequence
 
 from . import __version__
 from .files import json_text, write_atomic
@@ -47,7 +49,7 @@ def activations() -> tuple[str, ...]:
     """The ``--activation`` choices: ``nn.ACTIVATIONS``, plus ``maxout`` (``nn.Maxout`` layers)."""
     import nn
 
-    return tuple(nn.ACTIVATIONS) + (("maxout",) if hasattr(nn, "Maxout") else ())
+    return (*nn.ACTIVATIONS, "maxout")
 
 
 def optimizers() -> dict[str, tuple[type, dict]]:
@@ -70,9 +72,32 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
     return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors are one line (``valuegraph train: error: ...``, no
+    usage block first: ``--help`` shows it) and suggest the nearest choice, subcommand or option
+    for a mistyped one (``valuegraph grpah`` -> ``did you mean graph?``)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {' '.join(message.split())}{self._suggestion(message)}\n")
+
+    def _suggestion(self, message: str) -> str:
+        """``; did you mean X?`` for the nearest of the valid words, or ``""``."""
+        choice = re.search(r"invalid choice: '?(.*?)'? \(choose from (.*)\)$", message)
+        if choice:
+            typed, offered = choice.group(1), [word.strip(" '\"") for word in choice.group(2).split(",")]
+        else:
+            unknown = re.search(r"unrecognized arguments: (.*)$", message)
+            typed = next((word for word in (unknown.group(1).split() if unknown else []) if word.startswith("-")), "")
+            offered = [option for action in self._actions for option in action.option_strings
+                       if option.startswith("--")]
+            typed = typed.split("=", 1)[0]
+        nearest = difflib.get_close_matches(typed, offered, n=1, cutoff=0.75) if typed else []
+        return f"; did you mean {nearest[0]}?" if nearest else ""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``valuegraph`` and its subcommands."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="valuegraph", formatter_class=_formatter,
         description="Watch backpropagation: draw a computational graph, step through it, train a tiny network.",
         epilog="examples:\n  valuegraph demo\n  valuegraph graph \"max((x + y) * z, 0)\" x=-2 y=3 z=2 -o graph.svg "
@@ -106,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  valuegraph graph \"max((x + y) * z, 0)\" x=-2 y=3 z=2 -o graph.svg --html steps.html\n"
                "  valuegraph graph \"q = x + y; f = max(q * z, 0)\" x=-2 y=3 z=2 -o graph.svg\n\n" + EXIT_CODES)
     parser.graph_parser = graph  # for _expression_may_start_with_minus
+    parser.subcommands = commands.choices
     graph.add_argument("expression", help='the expression, quoted: "max((x + y) * z, 0)"; name intermediate '
                                           'values with statements: "q = x + y; f = max(q * z, 0)"; it may '
                                           'start with a minus: "-x * y"')
@@ -272,18 +298,16 @@ def _too_large(error: Any, what: str) -> UsageError:
 def run_graph(args: argparse.Namespace) -> int:
     """``valuegraph graph``: parse, backpropagate, draw (and the step-through page)."""
     import viz
-    from autograd import topological_order
-    from viz.expression import parse_expression, statements
+    from viz.expression import parse_expression
 
     variables = _assignments(args.variables)
     _output_format(args.output, args.backend)
     try:
-        output, leaves = parse_expression(args.expression, variables)
+        output, leaves, statements = parse_expression(args.expression, variables)
     except ValueError as error:  # ExpressionError
         raise UsageError(str(error)) from None
-    named = statements(args.expression)
-    assigned = {name for name, _ in named if name is not None}
-    if output.label is None and output.parents:
+    assigned = {statement.name for statement in statements if statement.name is not None}
+    if not output.label and output.parents:
         output.label = "f" if "f" not in assigned else "out"
     try:
         output.backward()
@@ -291,14 +315,10 @@ def run_graph(args: argparse.Namespace) -> int:
     except FloatingPointError as error:  # sqrt(0): the value exists, its derivative does not
         failure = " ".join(str(error).split())
     name = output.label or "f"
-    text = " ".join(args.expression.split())
-    if assigned:  # one line per statement: q = x + y = 1, then f = max(q * z, 0) = 2
-        values = {node.label: node for node in topological_order(output) if node.label in assigned}
-        values[name] = output
-        for target, source in named:
-            print(f"{target or name} = {source} = {values[target or name].data:.6g}")
-    else:
-        print(f"{name} = {text} = {output.data:.6g}" if output.parents else f"{text} = {output.data:.6g}")
+    for statement in statements:  # each with its own value: q = x + y = 1, then f = max(q * z, 0) = 2
+        text = " ".join(statement.source.split())
+        label = statement.name or (name if statement.value is output and output.parents else None)
+        print(f"{label} = {text} = {statement.value.data:.6g}" if label else f"{text} = {statement.value.data:.6g}")
     if leaves and failure is None:  # fresh leaves, so .grad is ∂output/∂leaf
         print("   ".join(f"∂{name}/∂{var} = {leaf.grad:.6g}" for var, leaf in leaves.items()))
     mode = args.mode if failure is None else "forward"
@@ -571,7 +591,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = _expression_may_start_with_minus(list(sys.argv[1:] if argv is None else argv), parser.graph_parser)
     try:
-        args = parser.parse_args(argv)
+        args, unknown = parser.parse_known_args(argv)
+        if unknown:  # said by the subcommand's parser: its name, and its options to suggest from
+            (parser.subcommands.get(args.command) or parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     except SystemExit as exit_:  # argparse: --help/--version (0) or a usage error (2, already printed)
         return int(exit_.code or 0)
     if args.command is None:

@@ -136,7 +136,7 @@ def test_named_intermediates_label_their_values():
 
 def test_statements_may_be_on_lines_and_end_with_a_bare_expression():
     out, _ = parse_expression("a = x * 2\nb = a + 1\nb * 3", {"x": 1.0})
-    assert out.label is None and out.data == 9.0
+    assert out.label == "" and out.data == 9.0
     assert out.parents[0].label == "b" and out.parents[0].parents[0].label == "a"
 
 
