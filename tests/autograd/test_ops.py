@@ -7,6 +7,7 @@ the table without test points fails ``test_every_op_in_the_table_has_test_cases`
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -356,6 +357,45 @@ def test_a_domain_reads_the_same_on_floats_and_arrays_and_names_the_sample(name,
     on_arrays = str(op.domain_error(outside, param, sample=1))
     assert on_arrays == f"sample 1: {on_floats}"
     assert f"{name}(" in on_floats and repr(float(outside[0])) in on_floats and op.domain_text in on_floats
+
+
+PYTHON_MATH = {  # the same float math in Python: the operator where it raises, else math's function
+    "div": (operator.truediv, [(1.0, 0.0), (-2.5, 0.0), (0.0, 0.0)]),
+    "pow": (operator.pow, [(0.0, -1.0), (0.0, -0.5), (0.0, -2.0)]),
+    "power": (operator.pow, [(0.0, -1.0), (0.0, -3.5)]),
+    "log": (math.log, [(0.0,), (-1.0,)]),
+    "log1p": (math.log1p, [(-1.0,), (-2.0,)]),
+    "sqrt": (math.sqrt, [(-4.0,), (-1e-300,)]),
+}
+"""For each op with a domain, Python's own function for it and inputs outside the domain."""
+NEGATIVE_BASE = [(-8.0, 0.5), (-1.0, -1.5)]
+"""``(-8.0) ** 0.5`` is a complex number in Python; ``math.pow``, the float function, raises."""
+
+
+def test_every_op_with_a_domain_states_its_python_equivalent():
+    assert set(PYTHON_MATH) == {name for name, op in OPS.items() if op.domain is not None}
+
+
+@pytest.mark.parametrize("name, operands", [pytest.param(name, operands, id=f"{name}{operands}")
+                                            for name, (_, points) in PYTHON_MATH.items() for operands in points]
+                         + [pytest.param(name, operands, id=f"{name}{operands}")
+                            for name in ("pow", "power") for operands in NEGATIVE_BASE])
+def test_a_domain_error_has_the_type_python_raises_for_the_same_floats(name, operands):
+    function = PYTHON_MATH[name][0] if operands not in NEGATIVE_BASE else math.pow
+    with pytest.raises(Exception) as python:
+        function(*operands)
+    op = OPS[name]
+    values = [Value(x) for x in operands]
+    with pytest.raises(Exception) as ours:
+        if name == "pow":
+            values[0] ** operands[1]
+        else:
+            autograd.apply(op, values)
+    assert type(ours.value) is type(python.value), (python.value, ours.value)
+    assert str(ours.value).startswith(f"{name}(") and "outside its domain" in str(ours.value)
+    param = operands[1] if name == "pow" else None
+    args = operands[:1] if name == "pow" else operands
+    assert type(op.domain_error(args, param, sample=3)) is type(python.value)  # the compiled kernels' too
 
 
 def test_domain_errors_from_values_use_the_same_words():
