@@ -58,7 +58,7 @@ class GraphInfo:
         named = _parameter_names(params)
         kinds, names = [], []
         for i, node in enumerate(order):
-            name = named.get(node) or node.label
+            name = named.get(node) or node.label or None  # "" is no label
             names.append(clean_label(name) if name is not None else None)
             if node is root:
                 kinds.append("output")
