@@ -71,14 +71,21 @@ class Optimizer:
     def step(self) -> None:
         """Update every parameter once from its current gradient.
 
-        A non-finite gradient raises ``FloatingPointError`` naming the parameter before
-        anything changes: the parameters, the state and ``steps`` stay as they were.
+        A non-finite gradient, or an update that would make a parameter or the optimizer's
+        state infinite or NaN (a learning rate far too large: ``SGD(lr=1e307)``), raises
+        ``FloatingPointError`` naming the parameter before anything changes: the parameters,
+        the state and ``steps`` stay as they were, so infinity never reaches the weights.
         """
         grads = self._grads()
         step = self.steps + 1
         data = [p.data for p in self.params]
         state = {key: list(values) for key, values in self.state.items()}
-        self._update(data, grads, state, step)
+        try:
+            self._update(data, grads, state, step)
+        except OverflowError as error:  # a float ** that overflows (the others give inf)
+            raise FloatingPointError(f"{type(self).__name__}.step: the update overflows ({error}); "
+                                     f"nothing was changed") from None
+        self._check_finite(data, grads, state)
         for p, value in zip(self.params, data):
             p.data = value
         self.state, self.steps = state, step
@@ -87,6 +94,21 @@ class Optimizer:
         """Apply update number ``step`` to ``data`` (the parameters' values) and ``state``
         (copies, written back by :meth:`step`)."""
         raise NotImplementedError
+
+    def _check_finite(self, data: list[float], grads: list[float], state: dict[str, list[float]]) -> None:
+        """``FloatingPointError`` naming the first parameter whose new value or state is not finite."""
+        for i, value in enumerate(data):
+            if not math.isfinite(value):
+                raise FloatingPointError(
+                    f"{type(self).__name__}.step: params[{i}] would become {value!r} (it is "
+                    f"{self.params[i].data!r}, its gradient {grads[i]!r}, lr {self.lr!r}): the step is too large "
+                    f"for a float; nothing was changed (try a smaller learning rate)")
+        for key, values in state.items():
+            for i, value in enumerate(values):
+                if not math.isfinite(value):
+                    raise FloatingPointError(
+                        f"{type(self).__name__}.step: state[{key!r}] of params[{i}] would become {value!r} "
+                        f"(its gradient is {grads[i]!r}); nothing was changed")
 
     def _grads(self) -> list[float]:
         grads = []
