@@ -169,7 +169,7 @@ class CompiledTraining:
 
     def evaluate(self, X: list, y: list) -> tuple[float, list]:  # noqa: N803
         """The loss's value and the outputs (floats) in evaluation mode, without a graph."""
-        from .training import _evaluating
+        from .modes import evaluating as _evaluating
 
         with _evaluating(self.model_ref()):
             loss, outputs = self.evaluation(X, self._targets(y), *_running_arguments(self.norms))
@@ -229,7 +229,7 @@ def predict_grid(model: Module, points: Any, *, per_layer: bool = False, chunk: 
     """
     import numpy as np
 
-    from .training import _evaluating
+    from .modes import evaluating as _evaluating
 
     if not isinstance(model, Module):
         raise TypeError(f"predict_grid: expected an nn Module, got {type(model).__name__}")
