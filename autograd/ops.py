@@ -19,8 +19,15 @@ on all three. Signatures::
 
 ``args`` are the op's inputs in order (a sequence: a list of floats, a tuple of Values or of
 arrays), ``out`` its output and ``param`` the constant that
-configures it (an exponent, a slope, ...) or ``None``. Adding an op means adding one entry to
-``_TABLE``, one method on ``Value`` and one row of test cases; nothing else changes.
+configures it (an exponent, a slope, ...) or ``None``.
+
+Adding an op takes: one entry in ``_TABLE``; one line on ``Value`` (:mod:`autograd.value`)
+when it is written as a method (``a.log1p()``); its test cases, one row of ``CASES`` in
+``tests/autograd/test_ops.py`` (and, for an op with a restricted domain, Python's own function
+for it in ``PYTHON_MATH`` there); and the docs' op table printed again by ``python -m
+autograd``. Everything else is derived from the table: the chain rule and the drawings, the
+expression language and the command's help, the compiled kernels, the property tests. A test
+holds each part of this to the code.
 """
 
 from __future__ import annotations
