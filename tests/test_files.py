@@ -190,3 +190,41 @@ def test_the_helper_needs_only_the_standard_library(tmp_path):
     imported = {line.split()[1].split(".")[0] for line in Path(files.__file__).read_text().splitlines()
                 if line.startswith(("import ", "from "))}
     assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
+
+
+# -- the reader, for every file the project loads ------------------------------------------------
+
+READERS = {
+    "Module.load": lambda path: nn.MLP(2, [2, 1], seed=0).load(path),
+    "Playground.load": lambda path: __import__("viz").Playground.load(path),
+    "plot_history": lambda path: __import__("viz.plots").plots.plot_history(path),
+}
+"""Every function of the project that loads a file the user names."""
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or sys.platform == "win32", reason="POSIX FIFOs and /dev/zero")
+@pytest.mark.parametrize("reader", list(READERS))
+@pytest.mark.parametrize("kind", ["folder", "named pipe", "/dev/zero", "missing", "not UTF-8", "NaN", "nested"])
+def test_every_reader_refuses_what_is_not_its_file_naming_it(tmp_path, reader, kind):
+    path = tmp_path / "file.json"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "named pipe":
+        os.mkfifo(path)
+    elif kind == "/dev/zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "not UTF-8":
+        path.write_bytes(b'{"a": "caf\xe9"}')
+    elif kind == "NaN":
+        path.write_text('{"a": NaN}')
+    elif kind == "nested":
+        path.write_text("[" * 30_000 + "]" * 30_000)  # small enough for a model file's size limit
+    expected = {"folder": IsADirectoryError, "missing": FileNotFoundError}.get(kind, ValueError)
+    with pytest.raises(expected) as raised:
+        READERS[reader](path)
+    message = str(raised.value)
+    assert str(path) in message and message.count(str(path)) <= 2, message
+    words = {"folder": "is a folder", "named pipe": "named pipe (FIFO), not a regular file",
+             "/dev/zero": "character device, not a regular file", "missing": "no such file",
+             "not UTF-8": "not UTF-8 text", "NaN": "NaN is not a finite number", "nested": "nested too deeply"}[kind]
+    assert words in message and message.startswith((f"[Errno", reader, f"{reader.split('.')[-1]}(")), message

@@ -8,7 +8,6 @@ not ``pyplot``, so nothing opens a window and nothing depends on the global back
 from __future__ import annotations
 
 import io
-import json
 import math
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -17,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from autograd import Value, grad
-from valuegraph.files import write_atomic
+from valuegraph.files import read_json, write_atomic
 
 __all__ = ["plot_history", "plot_decision_boundary", "plot_activations", "plot_optimizer_paths",
            "LECTURE_ACTIVATIONS", "ravine", "RAVINE_FORMULA", "RAVINE_MINIMUM", "LOG_LOSS_DECADES"]
@@ -51,10 +50,15 @@ def _save(figure: Figure, path: str | Path | None) -> Figure:
     return figure
 
 
+MAX_HISTORY_BYTES = 64 * 1024 * 1024
+""":func:`plot_history` refuses a history file larger than this before reading it (an epoch
+takes about 200 bytes)."""
+
+
 def _history_columns(history: Any) -> dict:
     """A History, its ``to_dict()`` or the path of its JSON, as a dict of columns."""
-    if isinstance(history, (str, Path)):
-        history = json.loads(Path(history).read_text(encoding="utf-8"))
+    if isinstance(history, (str, Path)):  # read by the project's one file reader: bounded and checked
+        history = read_json(history, MAX_HISTORY_BYTES, caller="plot_history", kind="history file")
     if hasattr(history, "to_dict"):
         history = history.to_dict()
     if not isinstance(history, Mapping) or "train_loss" not in history:
