@@ -43,7 +43,6 @@ import json
 import math
 import os
 import re
-import secrets
 import stat
 import time
 from pathlib import Path
@@ -99,7 +98,7 @@ def _create_temporary(directory: str, name: str, path: Path, caller: str) -> tup
     makes a file (mode ``0o666`` less the umask); errors name the user's path, not it."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
     for _ in range(100):
-        random_part = "".join(secrets.choice(_NAME_CHARACTERS) for _ in range(8))
+        random_part = "".join(_NAME_CHARACTERS[byte % len(_NAME_CHARACTERS)] for byte in os.urandom(8))
         temporary = os.path.join(directory, f".{_temporary_stem(name)}.{random_part}.tmp")
         try:
             return os.open(temporary, flags, 0o666), temporary
