@@ -14,7 +14,7 @@ import warnings
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Sequence
 
-from autograd import Value
+from autograd import Value, no_grad
 
 from ._checks import as_float, flag, number
 from .callbacks import (STOP_PRECEDENCE, BestEpoch, Callback, Divergence, EarlyStopping, FitRun, FunctionCallback,
@@ -574,22 +574,41 @@ def _check_batch_size(samples: int, batch_size: int | None, drop_last: bool, bat
 
 
 def _check_targets(model: Any, loss_function: Callable, sample: Any, targets: list, what: str) -> None:
-    """Run nn's loss on every target at once, on outputs of the model's shape (its output for
-    one training ``sample``, in evaluation mode), so a bad target (NaN, a string, a class out of
-    range) is an error naming the sample before training starts. A model that fails on the
-    sample is left for training to report, with the epoch and step."""
+    """Run nn's loss on every target, on an output of the model's shape (its output for one
+    training ``sample``, in evaluation mode), so a bad target (NaN, a string, a class out of
+    range) is an error naming the sample before training starts. Each distinct target is
+    checked once, at its first place (labels take a few values: two for 0/1 labels). A model
+    that fails on the sample is left for training to report, with the epoch and step."""
     try:
         with evaluating(model):
             first = model([list(sample) if hasattr(sample, "__len__") else sample])[0]
     except Exception:
         return
-    width = len(first) if isinstance(first, (list, tuple)) else None
     neutral = 0.5  # a probability, a logit, a score: within every loss's outputs
-    outputs = [[neutral] * width if width is not None else neutral for _ in targets]
+    output = [neutral] * len(first) if isinstance(first, (list, tuple)) else neutral
+    places: dict[Any, int] = {}
+    for index, target in enumerate(targets):
+        places.setdefault(_target_key(target), index)
+    with no_grad():
+        for index in places.values():  # in the order of the targets: the first bad one is named
+            try:
+                loss_function([output], [targets[index]])
+            except (TypeError, ValueError) as error:  # the loss names targets[0], the one target it saw
+                message = str(error).replace("targets[0]", f"targets[{index}]", 1)
+                raise type(error)(f"fit({what}): {message}") from None
+
+
+def _target_key(target: Any) -> Any:
+    """What makes two targets the same for a loss's checks: their types and values (``True`` is
+    not ``1``; a list of class probabilities by its entries); an unhashable target is its own."""
+    if isinstance(target, (list, tuple)):
+        return type(target), tuple(_target_key(entry) if not isinstance(entry, (list, tuple)) else id(entry)
+                                   for entry in target)
     try:
-        loss_function(outputs, targets)
-    except (TypeError, ValueError) as error:
-        raise type(error)(f"fit({what}): {error}") from None
+        hash(target)
+    except TypeError:
+        return "unhashable", id(target)
+    return type(target), target
 
 
 def _steps_for(model: Any, loss: Any, loss_function: Callable, loss_name: str | None, params: list[Value],

@@ -639,3 +639,15 @@ def test_the_progress_bar_is_closed_and_the_model_left_as_is_on_an_error(where, 
             nn.fit(model, X, y, loss=loss, validation_data=(X_val, y), epochs=3, patience=1, progress=False,
                    callbacks=[failing] if where == "a callback" else [])
     assert closed == [{"a step": "ValueError", "validation": "ValueError", "a callback": "RuntimeError"}[where]]
+
+
+def test_each_distinct_target_is_checked_and_the_first_bad_one_named():
+    X, y = nn.datasets.xor(n=30, seed=0)
+    model = nn.MLP(2, [4, 1], seed=0)
+    y = [1, 0] * 15
+    y[7], y[12], y[20] = True, 5.0, 5.0  # True looks like 1 to a dict, but a bool is not a number here
+    with pytest.raises(TypeError, match=r"fit\(y\): bce_with_logits: targets\[7\] must be a number, got bool"):
+        nn.fit(model, X, y, epochs=1, progress=False)
+    y[7] = 1
+    with pytest.raises(ValueError, match=r"fit\(y\): bce_with_logits: targets\[12\] = 5.0 must be in \[0, 1\]"):
+        nn.fit(model, X, y, epochs=1, progress=False)
