@@ -32,5 +32,5 @@ __all__ = [
     "Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW",
     "LRSchedule", "StepLR", "ExponentialLR", "CosineAnnealingLR",
     "datasets", "init", "train_test_split", "batches",
-    "fit", "evaluate", "predict", "predict_grid", "accuracy", "History", "EpochRecord",
+    "fit", "evaluate", "predict", "predict_grid", "accuracy", "History", "EpochRecord", "evaluating",
 ]
