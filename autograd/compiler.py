@@ -57,7 +57,7 @@ import threading
 from collections import OrderedDict
 from typing import Any, Callable
 
-from .graph import _pass_lock, topological_order
+from .graph import pass_lock, topological_order
 from .ops import OPS
 from .parameter import Parameter
 from .tracing import PerSampleCode, Samples, Trace, tracing
@@ -932,7 +932,7 @@ class Program:
         plan = self._plans.get((kind, s))
         if plan is None:
             plan = self._plans[(kind, s)] = BackwardPlan(self, kind, s)
-        with _pass_lock:
+        with pass_lock:
             buffers.assigning = plan.assigning
             for grad_where, rows in plan.zeroed:
                 buffers.of(grad_where, grad=True)[rows] = 0.0
@@ -1038,7 +1038,9 @@ def _all_finite(values: Any) -> bool:
     it non-finite), and only if the sum itself overflowed the precise test."""
     import numpy as np
 
-    return math.isfinite(np.add.reduce(values, axis=None)) or bool(np.isfinite(values).all())
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.add.reduce(values, axis=None)
+    return math.isfinite(total) or bool(np.isfinite(values).all())
 
 
 def _nodes(roots: list[Value], detached: dict) -> list[Value]:
