@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import reprlib
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Iterable, Iterator
@@ -406,6 +407,19 @@ def _number(x: Any, comparison: str) -> float:
         raise TypeError(f"'{comparison}' compares a Value with a Value or a real number, "
                         f"got {type(x).__name__}: {x!r}")
     return x
+
+
+def short_repr(value: Any) -> str:
+    """``repr(value)`` for a message, shortened: an int of hundreds of digits to its ends and
+    its length, anything else to a few items and levels (``reprlib``, which never recurses deep)."""
+    if isinstance(value, int):
+        text = repr(value)
+        return text if len(text) <= 40 else f"{text[:12]}...{text[-4:]} ({len(text)} digits)"
+    return _SHORT_REPR.repr(value)
+
+
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = 40
 
 
 def _check_label(label: Any) -> str:

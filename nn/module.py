@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import numbers
 import os
-import reprlib
 from typing import Any, Iterator, Mapping, Sequence
 
 import weakref
@@ -21,6 +20,7 @@ from contextvars import ContextVar
 
 from autograd import Parameter, Value
 from autograd.parameter import pack, packed_arrays
+from autograd.value import short_repr
 from autograd.tracing import Samples, each_sample, guard, is_tracing
 from valuegraph.files import json_text, read_json, write_atomic
 
@@ -229,9 +229,9 @@ class Module:
                 continue
             value = state[key]
             if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                problems.append(f"{key}: expected a number, got {type_name(value)}: {_short(value)}")
+                problems.append(f"{key}: expected a number, got {type_name(value)}: {short_repr(value)}")
             elif not _is_finite(value):
-                problems.append(f"{key}: expected a finite number, got {_short(value)}")
+                problems.append(f"{key}: expected a finite number, got {short_repr(value)}")
             elif ".running_var." in f".{key}" and value < 0:
                 problems.append(f"{key}: a variance cannot be negative, got {value!r}")
         if problems:
@@ -290,19 +290,6 @@ def _is_finite(value: numbers.Real) -> bool:
         return math.isfinite(value)
     except OverflowError:  # math.isfinite(10**400)
         return False
-
-
-def _short(value: Any) -> str:
-    """``repr(value)`` for a message, shortened: an int of hundreds of digits to its ends and
-    its length, anything else to a few items and levels (``reprlib``, which never recurses deep)."""
-    if isinstance(value, int):
-        text = repr(value)
-        return text if len(text) <= 40 else f"{text[:12]}...{text[-4:]} ({len(text)} digits)"
-    return _SHORT_REPR.repr(value)
-
-
-_SHORT_REPR = reprlib.Repr()
-_SHORT_REPR.maxstring = _SHORT_REPR.maxother = 40
 
 
 def _some(keys: list[str], limit: int = 5) -> str:
