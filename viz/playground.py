@@ -49,7 +49,7 @@ from autograd import Value
 from .playground_view import export_html as replay_page
 from .playground_view import neuron_name, render, snapshot
 
-__all__ = ["Playground", "Setting", "SETTINGS", "DEFAULTS", "FEATURES", "PROBLEMS", "DATASETS", "ACTIVATIONS",
+__all__ = ["Playground", "Setting", "SETTINGS", "check_settings", "parse_settings", "DEFAULTS", "FEATURES", "PROBLEMS", "DATASETS", "ACTIVATIONS",
            "LOSSES", "OPTIMIZERS", "TRAINING_SETTINGS", "VIEW_SETTINGS", "FILE_FORMAT", "FILE_VERSION"]
 
 
@@ -237,7 +237,7 @@ def _training_points(n: int, train_ratio: float) -> int:
     return len(nn.train_test_split(list(range(n)), [0] * n, test_size=1.0 - train_ratio)[0])
 
 
-def _check_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+def check_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     """Every setting checked and normalised; the one place they are checked. Settings that
     could never train together are refused here, before anything is built."""
     unknown = [key for key in settings if key not in SETTINGS]
@@ -375,7 +375,7 @@ class Playground:
         self.version = 0
         """Counts every change of state (a trained epoch, a setting, a reset, a loaded run), so
         that a view can tell it has something new to show."""
-        self._build(_check_settings(settings))
+        self._build(check_settings(settings))
 
     @classmethod
     def from_settings(cls, text: str) -> "Playground":
@@ -423,7 +423,7 @@ class Playground:
             return self._configure(changes)
 
     def _configure(self, changes: Mapping[str, Any]) -> bool:
-        new = _check_settings({**self.settings, **_dependent_changes(self.settings, changes), **changes})
+        new = check_settings({**self.settings, **_dependent_changes(self.settings, changes), **changes})
         changed = {key for key in new if new[key] != self.settings[key]}
         if changed - set(TRAINING_SETTINGS) - set(VIEW_SETTINGS):
             self._build(new)
@@ -726,7 +726,7 @@ class Playground:
         for i, layer in enumerate(model.layers[first:layer_index], first + 1):
             batch = layer.forward_rows(batch)
             for k, value in enumerate(batch[0]):
-                value.label = self.neuron_name(i, k)
+                _name_inside(value, self.neuron_name(i, k))
         root = batch[0][neuron_index]
         if neuron == "loss":
             root = nn.LOSSES[self.settings["loss"]]([root], self._targets([self.y_train[sample]]))
@@ -870,6 +870,19 @@ class Playground:
     def export_html(self, path: str | os.PathLike, *, max_frames: int = 150, title: str | None = None) -> Path:
         """One offline page replaying the recorded run with a slider (see :mod:`viz.playground_view`)."""
         return replay_page(self, path, max_frames=max_frames, title=title)
+
+
+def _name_inside(output: Value, name: str) -> None:
+    """Label a neuron's output with the picture's name, and the values inside the neuron that have
+    no name (its weighted sum z before the activation, the sum w·x before the bias) after it, so
+    that a drawing says "z (layer 1, neuron 2)" where it would say ``v6``."""
+    output.label = name
+    inner = [parent for parent in output.parents if not parent.label and parent.parents]
+    for parent, word in zip(inner, ("z",)):
+        parent.label = f"{word} ({name})"
+        for grandparent in parent.parents:
+            if not grandparent.label and grandparent.parents:
+                grandparent.label = f"w·x ({name})"
 
 
 def _reject(message: str) -> Any:

@@ -316,7 +316,7 @@ def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, i
                          f'data-neuron="{j}" data-name="{html.escape(names[i][j])}"'
                          f'{dead_mark}>'
                          f'<title>{html.escape(hint)}</title>{picture}'
-                         f'<rect class="pg-frame" x="{x:.1f}" y="{y:.1f}" width="{box}" height="{box}" fill="none" '
+                         f'<rect class="pg-frame" x="{x:.1f}" y="{y:.1f}" width="{box}" height="{box}" fill="none" pointer-events="all" '
                          f'stroke="{"#dc2626" if is_dead else "#475569"}" stroke-width="{3 if is_dead else 1}"/>')
             if is_dead:
                 parts.append(f'<path d="M{x:.1f},{y:.1f} l{box},{box} m0,-{box} l-{box},{box}" stroke="#dc2626" '
@@ -368,8 +368,9 @@ def _boundary_svg(s: Mapping[str, Any], size: int, points: str) -> str:
                       f'font-size="13">{t:g}</text>' for t in (-e, 0, e))
     y_ticks = "".join(f'<text class="pg-ytick" x="-5" y="{(e - t) / (2 * e) * size + 4:.0f}" text-anchor="end" '
                       f'font-size="13">{t:g}</text>' for t in (-e, 0, e))
-    names = (f'<text x="{size - 2}" y="{size + 30}" text-anchor="end" font-size="13" font-style="italic">x1</text>'
-             f'<text x="-5" y="-2" text-anchor="end" font-size="13" font-style="italic">x2</text>')
+    names = (f'<text x="{size * 0.75:.0f}" y="{size + 16}" text-anchor="middle" font-size="13" '
+             f'font-style="italic">x1</text><text x="-5" y="{size * 0.25 + 4:.0f}" text-anchor="end" font-size="13" '
+             f'font-style="italic">x2</text>')
     return (f'<svg class="pg-boundary" width="{size + 44}" height="{size + 36}" xmlns="http://www.w3.org/2000/svg">'
             f'<g transform="translate(36, 12)">'
             f'<image class="pg-big" href="{_output_picture(s)}" x="0" y="0" width="{size}" height="{size}" '

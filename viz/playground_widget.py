@@ -35,7 +35,7 @@ import traitlets
 from .dot import GraphTooLargeError
 from .html import pinned_frames
 from .language import Catalog
-from .playground import (DATASETS, DEFAULTS, LOSSES, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, SETTINGS,
+from .playground import (DATASETS, LOSSES, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, SETTINGS, check_settings,
                          parse_settings)
 from .playground_view import render, snapshot
 from .render import pick_backend, render_source
@@ -122,10 +122,6 @@ WORDS = Catalog({
                          "atrás (cada arista: derivada local × gradiente que llega)."},
     "too large": {"en": "{error}. Click a neuron in the picture to see its own graph.",
                   "es": "{error}. Haz clic en una neurona del dibujo para ver su propio grafo."},
-    "first": {"en": "⏮", "es": "⏮"},
-    "previous": {"en": "◀", "es": "◀"},
-    "next": {"en": "▶", "es": "▶"},
-    "last": {"en": "⏭", "es": "⏭"},
     "frame": {"en": "step {index} of {count}", "es": "paso {index} de {count}"},
 })
 """Every word the widget shows, in English and Spanish (``viz.set_language("es")``)."""
@@ -256,9 +252,9 @@ export default { render };
 _STEPS_JS = """
 function render({ model, el }) {
   el.innerHTML = '<div class="pg-steps-bar" style="display:flex; gap:6px; align-items:center; margin:4px 0">' +
-    '<button class="pg-steps-first">⏮</button><button class="pg-steps-previous">◀</button>' +
+    '<button class="pg-steps-first">|◀</button><button class="pg-steps-previous">◀</button>' +
     '<input class="pg-steps-slider" type="range" min="0" step="1" style="flex: 1; max-width: 520px">' +
-    '<button class="pg-steps-next">▶</button><button class="pg-steps-last">⏭</button>' +
+    '<button class="pg-steps-next">▶</button><button class="pg-steps-last">▶|</button>' +
     '<span class="pg-steps-count" style="font-size: 15px"></span></div>' +
     '<pre class="pg-steps-caption" style="white-space: pre-wrap; padding: 0.4em 0.7em; margin: 0.3em 0; ' +
     'font-size: 15px"></pre>' +
@@ -420,7 +416,8 @@ class PlaygroundWidget(widgets.VBox):
         for name, control in self.controls.items():
             control.description = WORDS(name)
             control.style = _STYLE
-            control.layout.width = control.layout.width or "auto"
+            control.layout.width = control.layout.width or (
+                "300px" if isinstance(control, widgets.SelectionSlider) else "auto")
             control.add_class(f"pg-{name.replace('_', '-')}")
         self.feature_buttons = {name: widgets.ToggleButton(description=name, layout=widgets.Layout(width="82px"))
                                 for name in playground.CHOICES["features"]}
@@ -604,11 +601,11 @@ class PlaygroundWidget(widgets.VBox):
         if self._syncing or text == self.playground.settings_text():
             return
         try:
-            settings = parse_settings(text)
+            settings = check_settings(parse_settings(text))  # every setting: those left out take their defaults
         except (TypeError, ValueError) as error:
             self._say(WORDS("invalid", error=str(error)), error=True)
             return
-        self._apply({**DEFAULTS, **settings}, replace=True)
+        self._apply(settings, replace=True)
 
     def _apply(self, changes: dict[str, Any], replace: bool = False) -> None:
         """Apply the user's change (with any earlier change that was not valid yet); on an error
