@@ -313,7 +313,7 @@ def _read_value(setting: Setting, text: str, part: str) -> Any:
         return None
     if setting.kind in ("features", "layers", "names"):
         items = [item.strip() for item in text.split(",") if item.strip()]
-        return [_read_value(Setting("", 1, "int"), item, part) for item in items] if setting.kind == "layers" else items
+        return [_read_value(Setting(setting.name, 1, "int"), item, part) for item in items] if setting.kind == "layers" else items
     if setting.kind == "flag":
         if text.lower() not in ("true", "false"):
             raise ValueError(f"Playground.from_settings: {part!r}: {setting.name} is true or false")
@@ -538,7 +538,8 @@ class Playground:
                 raise OverflowError(f"the loss is {record.train_loss!r} (test {record.val_loss!r})")
             self._record(record)
         except BaseException as error:
-            self._back_to_last_epoch(optimizer_state, dropouts)
+            if len(self.history) < trying or len(self.weights) <= trying:  # this epoch is not (fully) recorded
+                self._back_to_last_epoch(optimizer_state, dropouts)
             if isinstance(error, (OverflowError, FloatingPointError, ZeroDivisionError)):
                 raise type(error)(f"Playground: epoch {trying} diverged ({error}); the network is back at epoch "
                                   f"{self.epoch}: try a lower learning rate") from None
@@ -566,6 +567,16 @@ class Playground:
             self.version += 1
 
     def _back_to_last_epoch(self, optimizer_state: dict, dropouts: list) -> None:
+        """The network, the optimizer and dropout's random state as they were after the last
+        recorded epoch (the history and the weights cut to the same length first, should the
+        interruption have come between recording one and the other)."""
+        history = self.history
+        recorded = min(len(history), len(self.weights) - 1)
+        del history.epochs[recorded:], self.weights[recorded + 1:]
+        history.best_epoch = history.best_value = None
+        for record in history:
+            if history.best_value is None or record.val_loss < history.best_value:
+                history.best_value, history.best_epoch = record.val_loss, record.epoch
         self.model.load_state_dict(self.weights[-1])
         self.optimizer.load_state_dict(optimizer_state)
         for module, state in zip((m for m in self.model.modules() if isinstance(m, nn.Dropout)), dropouts):

@@ -263,8 +263,9 @@ def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, i
     parts = [f'<svg class="pg-net" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
              f'xmlns="http://www.w3.org/2000/svg"><defs><image id="{sprite_id}" href="{sprite}" width="{side}" '
              f'height="{side * sum(sizes[:-1])}" preserveAspectRatio="none"/></defs>']
-    titles = [WORDS("features"), *[WORDS("neurons", n=n) if n > 1 else WORDS("neuron") for n in sizes[1:-1]],
-              WORDS("output")]
+    wide = g["gap"] >= 110  # room for "8 neurons" over each layer; else just "8"
+    titles = [WORDS("features"), *[(WORDS("neurons", n=n) if n > 1 else WORDS("neuron")) if wide else str(n)
+                                   for n in sizes[1:-1]], WORDS("output")]
     for i, title in enumerate(titles):
         parts.append(f'<text x="{x_of[i] + box / 2:.1f}" y="{18 if interactive and 0 < i < len(sizes) - 1 else 22}" '
                      f'text-anchor="middle" font-size="14" font-weight="600">{html.escape(title)}</text>')

@@ -487,6 +487,8 @@ class PlaygroundWidget(widgets.VBox):
         started = time.perf_counter()
         pg = self.playground
         picture = snapshot(pg)
+        if picture["settings"] != self._shown_settings:  # changed from code (configure, a loaded file)
+            self._sync_controls()
         selected = tuple(self.view.selected) if len(self.view.selected) == 2 else None
         html_text = render(picture, interactive="hidden" not in pg.settings["hide"], selected=selected,
                            invalid=self._invalid)
@@ -506,6 +508,7 @@ class PlaygroundWidget(widgets.VBox):
     def _sync_controls(self) -> None:
         """Every control shows the playground's setting (and offers it), without acting on it."""
         s = self.playground.settings
+        self._shown_settings = dict(s)
         self._syncing = True
         try:
             c = self.controls

@@ -43,7 +43,7 @@ def serve(notebook, port, app="voila"):
     else:
         command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
                    "--ServerApp.port_retries=0", "--IdentityProvider.token=", "--ServerApp.password=",
-                   "--ServerApp.disable_check_xsrf=True", "--LabApp.news_url=", f"--ServerApp.root_dir={notebook.parent}"]
+                   "--ServerApp.disable_check_xsrf=True", "--ServerApp.allow_root=True", "--LabApp.news_url=", f"--ServerApp.root_dir={notebook.parent}"]
     return subprocess.Popen(command, cwd=notebook.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)
 
