@@ -30,11 +30,14 @@ import numpy as np
 from .html import json_for_script
 from .language import Catalog
 
-__all__ = ["snapshot", "render", "export_html", "page", "RESOLUTION", "WORDS", "layout"]
+__all__ = ["snapshot", "render", "export_html", "page", "RESOLUTION", "PLAYING_RESOLUTION", "WORDS", "layout"]
 
 RESOLUTION = 48
 """Grid points per side of the output picture; each neuron's heatmap uses every other one
 (24 × 24). The browser smooths the pictures when it scales them up."""
+
+PLAYING_RESOLUTION = 32
+"""The grid while the widget plays: a coarser picture, drawn in half the time, ten times a second."""
 
 BOUNDARY_SIZE = 300
 """Side of the output picture, in pixels."""
@@ -216,7 +219,7 @@ _CSS = """
 .pg.pg-invalid .pg-row { opacity: 0.35; filter: grayscale(0.8); }
 .pg .pg-neuron, .pg .pg-edge, .pg .pg-button { cursor: pointer; }
 .pg .pg-neuron.pg-selected > rect.pg-frame { stroke: #111827; stroke-width: 4; }
-.pg .pg-edge:hover { stroke-opacity: 1; }
+.pg .pg-edge:hover, .pg .pg-edge.pg-near { stroke-opacity: 1; }
 """.replace("NETWORK", str(NETWORK_WIDTH)).replace("SIDE", str(SIDE_WIDTH))
 
 
@@ -248,8 +251,10 @@ def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, i
     box, row, top, width, height = g["box"], g["row"], g["top"], g["width"], g["height"]
     x_of = [g["left"] + g["gap"] * i for i in range(len(sizes))]
 
+    tallest = max(sizes)
+
     def y_of(layer: int, index: int) -> float:
-        return top + (max(sizes) - sizes[layer]) * row / 2 + index * row
+        return top + (tallest - sizes[layer]) * row / 2 + index * row
 
     def name(layer: int, index: int) -> str:
         return neuron_name(sizes, s["features"], layer, index)
@@ -290,11 +295,6 @@ def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, i
                              f'data-weight="{w!r}" d="M{x0:.1f},{y0:.1f} C{mid:.1f},{y0:.1f} {mid:.1f},{y1:.1f} '
                              f'{x1:.1f},{y1:.1f}" fill="none" stroke="{colour}" stroke-width="{width_px:.2f}" '
                              f'stroke-opacity="0.75"><title>{html.escape(tip)}</title></path>')
-                if interactive:  # a wider, invisible path: easier to hit with the mouse
-                    parts.append(f'<path class="pg-edge pg-edge-hit" data-layer="{i + 1}" data-neuron="{j}" '
-                                 f'data-input="{k}" data-weight="{w!r}" d="M{x0:.1f},{y0:.1f} C{mid:.1f},{y0:.1f} '
-                                 f'{mid:.1f},{y1:.1f} {x1:.1f},{y1:.1f}" fill="none" stroke="transparent" '
-                                 f'stroke-width="9"><title>{html.escape(tip)}</title></path>')
     last = len(sizes) - 1
     tile = 0
     for i, size in enumerate(sizes):

@@ -37,7 +37,7 @@ from .html import pinned_frames
 from .language import Catalog
 from .playground import (DATASETS, LOSSES, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, SETTINGS, check_settings,
                          parse_settings)
-from .playground_view import render, snapshot
+from .playground_view import PLAYING_RESOLUTION, RESOLUTION, render, snapshot
 from .render import pick_backend, render_source
 
 __all__ = ["PlaygroundWidget", "PlaygroundView", "StepThrough", "LEARNING_RATES", "REGULARIZATION_RATES", "WORDS"]
@@ -179,6 +179,23 @@ function render({ model, el }) {
     showSelection();
   }
   function closeEditor() { if (editor) { editor.remove(); editor = null; } }
+  function nearestEdge(event) {  // a connection within a few pixels of the click: thin ones are hard to hit
+    const svg = view.querySelector(".pg-net");
+    if (!svg || !svg.contains(event.target)) { return null; }
+    const matrix = svg.getScreenCTM();
+    if (!matrix) { return null; }
+    const point = svg.createSVGPoint();
+    point.x = event.clientX; point.y = event.clientY;
+    const local = point.matrixTransform(matrix.inverse());
+    for (const path of svg.querySelectorAll(".pg-edge")) {
+      const width = path.getAttribute("stroke-width");
+      path.setAttribute("stroke-width", "10");
+      const hit = path.isPointInStroke(local);
+      path.setAttribute("stroke-width", width);
+      if (hit) { return path; }
+    }
+    return null;
+  }
   view.addEventListener("mouseover", (event) => {
     const neuron = neuronAt(event.target);
     if (!neuron) { return; }
@@ -208,7 +225,7 @@ function render({ model, el }) {
       showSelection();
       return;
     }
-    const edge = target.closest(".pg-edge");
+    const edge = target.closest(".pg-edge") || nearestEdge(event);
     if (edge) {
       closeEditor();
       editor = document.createElement("div");
@@ -352,12 +369,20 @@ class StepThrough(anywidget.AnyWidget):
             self.svg = self._svgs[index]
 
 
+OFF = "off"
+"""What a menu holds for a setting that is None (ipywidgets reads a None value as "nothing chosen")."""
+
+
 def _options(choices: tuple, value: Any) -> list:
     """A menu's choices with the playground's own value among them (never replaced by a near one)."""
     values = list(choices) + ([value] if value not in choices else [])
-    ordered = sorted((v for v in values if v is not None)) + ([None] if None in values else [])
-    return [(WORDS("off") if v is None else f"{v:g}" if isinstance(v, float) else str(v), v)
-            for v in ([None] if None in values else []) + [v for v in ordered if v is not None]]
+    ordered = sorted(v for v in values if v is not None)
+    return ([(WORDS("off"), OFF)] if None in values else []) + [
+        (f"{v:g}" if isinstance(v, float) else str(v), v) for v in ordered]
+
+
+def _shown(value: Any) -> Any:
+    return OFF if value is None else value
 
 
 class PlaygroundWidget(widgets.VBox):
@@ -486,13 +511,14 @@ class PlaygroundWidget(widgets.VBox):
         """Draw the playground as it is now; returns the seconds it took."""
         started = time.perf_counter()
         pg = self.playground
-        picture = snapshot(pg)
+        playing = self.play_button.value
+        picture = snapshot(pg, resolution=PLAYING_RESOLUTION if playing else RESOLUTION)
         if picture["settings"] != self._shown_settings:  # changed from code (configure, a loaded file)
             self._sync_controls()
         selected = tuple(self.view.selected) if len(self.view.selected) == 2 else None
         html_text = render(picture, interactive="hidden" not in pg.settings["hide"], selected=selected,
                            invalid=self._invalid)
-        state = "stopped" if picture["stopped"] else "playing" if self.play_button.value else "paused"
+        state = "stopped" if picture["stopped"] else "playing" if playing else "paused"
         train, test = picture["train_loss"], picture["test_loss"]
         loss = (f" · {WORDS('train loss')} <span class='pg-train-loss'>{train[-1]:.4f}</span> · {WORDS('test loss')} "
                 f"<span class='pg-test-loss'>{test[-1]:.4f}</span>" if train else "")
@@ -522,8 +548,8 @@ class PlaygroundWidget(widgets.VBox):
                 if list(c[name].options) != options:
                     c[name].options = options
             for name, control in c.items():
-                if control.value != s[name]:
-                    control.value = s[name]
+                if control.value != _shown(s[name]):
+                    control.value = _shown(s[name])
             for name, feature in self.feature_buttons.items():
                 feature.value = name in s["features"]
             c["momentum"].disabled = s["optimizer"] not in ("sgd", "nesterov")
@@ -587,7 +613,7 @@ class PlaygroundWidget(widgets.VBox):
             self._say(WORDS("diverged", error=f"{type(error).__name__}: {error}"), error=True)
         finally:
             self.play_button.value = False
-            self._shown_version = -1  # the counter says "paused" now
+            self._shown_version = -1  # the counter says "paused" now, the picture is drawn finely again
 
     def _say(self, text: str, error: bool = False) -> None:
         colour = "#b91c1c" if error else "#0f766e"
@@ -598,7 +624,7 @@ class PlaygroundWidget(widgets.VBox):
     def _on_control(self, name: str, value: Any) -> None:
         if self._syncing:
             return
-        self._apply({name: value})
+        self._apply({name: None if value == OFF else value})
 
     def _on_settings_text(self, text: str) -> None:
         if self._syncing or text == self.playground.settings_text():

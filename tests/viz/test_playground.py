@@ -338,7 +338,7 @@ def test_the_picture_has_a_heatmap_per_neuron_a_path_per_weight_and_the_points()
     pg.step(2)
     html = pg.view_html()
     assert html.count('class="pg-neuron"') == 3 + 3 + 1
-    assert html.count('<path class="pg-edge"') == 3 * 3 + 3 and "pg-edge-hit" not in html  # no clicks off the widget
+    assert html.count('<path class="pg-edge"') == 3 * 3 + 3 and "pg-neurons-button" not in html  # no + off the widget
     assert html.count("<circle") == 50 and html.count('stroke="white"') == 50  # the training points only...
     both = pg.with_settings(show_test=True)
     both.step(2)

@@ -125,6 +125,16 @@ def click(browser, selector):
     browser.click(selector)
 
 
+def click_edge(browser, layer, neuron, source):
+    """A real click on a connection, at a point on its curve (a thin line: its middle may be under another)."""
+    x, y = browser.js(f"(function () {{ var p = document.querySelector(\".pg-live .pg-edge[data-layer='{layer}']"
+                      f"[data-neuron='{neuron}'][data-input='{source}']\"); p.scrollIntoView({{block: 'center'}});"
+                      " var at = p.getPointAtLength(p.getTotalLength() * 0.3), m = p.getScreenCTM();"
+                      " return [at.x * m.a + at.y * m.c + m.e, at.x * m.b + at.y * m.d + m.f]; })()")
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.send("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1})
+
+
 def epoch(browser):
     return int(browser.js("document.querySelector('.pg-epoch-counter').textContent"))
 
@@ -216,7 +226,7 @@ def test_the_widget_in_voila_by_clicks(voila_page):
                       "   && r.bottom <= box.bottom + 1; })()"), "the active node is in view"
     screenshot(browser, "voila-graph")
 
-    click(browser, ".pg-live .pg-edge-hit[data-layer='1'][data-neuron='0'][data-input='0']")  # edit a weight
+    click_edge(browser, 1, 0, 0)  # edit a weight
     wait_for(browser, lambda: browser.js("!!document.querySelector('.pg-weight-input')"), "the weight editor")
     browser.js("document.querySelector('.pg-weight-input').value = '-2.5'")
     browser.press("Enter", 13)

@@ -27,6 +27,7 @@ def test_controls_show_every_setting_as_given_and_never_change_one_the_user_did_
     widget = pg.widget()
     for name, control in widget.controls.items():
         assert control.value == given[name], name  # no control clamps or rounds what it was given (issue 21)
+    assert Playground().widget().controls["momentum"].label == "off"  # None is shown as "off", not as a blank
     widget.controls["activation"].value = "relu"  # the user changes one setting...
     assert {k: v for k, v in pg.settings.items() if v != given[k]} == {"activation": "relu"}  # ...and only it changes
 
@@ -39,6 +40,9 @@ def test_a_training_setting_goes_on_and_a_network_setting_starts_again_and_says_
     widget.controls["lr"].value = 0.3
     assert pg.epoch == 2 and pg.settings["lr"] == 0.3
     assert "learning rate changed at epoch 2: training goes on with the same network" in widget.message.value
+    widget.controls["momentum"].value = 0.9
+    widget.controls["momentum"].value = "off"
+    assert pg.settings["momentum"] is None and pg.epoch == 2
     widget.controls["activation"].value = "relu"
     assert pg.epoch == 0 and "activation changed: a new network, started again at epoch 0" in widget.message.value
 
