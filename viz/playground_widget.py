@@ -35,7 +35,7 @@ import traitlets
 from .dot import GraphTooLargeError
 from .html import pinned_frames
 from .language import Catalog
-from .playground import (DATASETS, LOSSES, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, SETTINGS, check_settings,
+from .playground_settings import (DATASETS, LOSSES, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, SETTINGS, check_settings,
                          parse_settings)
 from .playground_view import PLAYING_RESOLUTION, RESOLUTION, render, snapshot
 from .render import pick_backend, render_source
