@@ -460,7 +460,25 @@ def render(s: Mapping[str, Any], *, points: str | None = None, boundary_size: in
 
 # -- the replay page ------------------------------------------------------------------------------
 
-_SCRIPT = """
+SHOW_BIG_SCRIPT = """
+function showBig(view, neuron) {  // a neuron's output, large, in place of the network's output (no neuron: the output)
+  const big = view.querySelector(".pg-big"), title = view.querySelector(".pg-big-title");
+  const old = view.querySelector(".pg-big-copy");
+  if (old) { old.remove(); }
+  if (!big) { return; }
+  const isOutput = !neuron || !neuron.querySelector("svg");
+  big.style.visibility = isOutput ? "visible" : "hidden";
+  if (title) { title.textContent = neuron ? neuron.getAttribute("data-name") : ""; }
+  if (isOutput) { return; }
+  const copy = neuron.querySelector("svg").cloneNode(true);
+  copy.setAttribute("class", "pg-big-copy");
+  for (const k of ["x", "y", "width", "height"]) { copy.setAttribute(k, big.getAttribute(k)); }
+  big.parentNode.insertBefore(copy, big.nextSibling);
+}
+"""
+"""Shows a hovered neuron's output large: the same in the widget and in the replay page."""
+
+_SCRIPT = SHOW_BIG_SCRIPT + """
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("frames").textContent);
@@ -479,6 +497,8 @@ _SCRIPT = """
     playButton.textContent = data.words.pause;
     timer = setInterval(function () { if (current >= data.frames.length - 1) { play(); } else { show(current + 1); } }, 120);
   }
+  view.addEventListener("mouseover", function (event) { showBig(view, event.target.closest(".pg-neuron")); });
+  view.addEventListener("mouseout", function () { showBig(view, null); });
   slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
   playButton.addEventListener("click", play);
   document.addEventListener("keydown", function (event) {

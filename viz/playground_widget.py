@@ -37,7 +37,7 @@ from .html import pinned_frames
 from .language import Catalog
 from .playground_settings import (DATASETS, LOSSES, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, SETTINGS, check_settings,
                          parse_settings)
-from .playground_view import PLAYING_RESOLUTION, RESOLUTION, render, snapshot
+from .playground_view import PLAYING_RESOLUTION, RESOLUTION, SHOW_BIG_SCRIPT, render, snapshot
 from .render import pick_backend, render_source
 
 __all__ = ["PlaygroundWidget", "PlaygroundView", "StepThrough", "LEARNING_RATES", "REGULARIZATION_RATES", "WORDS"]
@@ -138,7 +138,7 @@ _CSS = """<style>
 .pg-widget .pg-settings-text input { font-family: ui-monospace, monospace; font-size: 12px; color: #334155; }
 </style>"""
 
-_VIEW_JS = """
+_VIEW_JS = SHOW_BIG_SCRIPT + """
 function render({ model, el }) {
   const view = document.createElement("div");
   view.className = "pg-live";
@@ -146,21 +146,6 @@ function render({ model, el }) {
   let updates = 0, hovered = null, editor = null;
   const picked = () => model.get("selected");
   function neuronAt(target) { return target.closest ? target.closest(".pg-neuron") : null; }
-  function showBig(neuron) {  // a neuron's output, large, in place of the network's output
-    const big = view.querySelector(".pg-big"), title = view.querySelector(".pg-big-title");
-    const old = view.querySelector(".pg-big-copy");
-    if (old) { old.remove(); }
-    if (!big) { return; }
-    const isOutput = !neuron || !neuron.querySelector("svg");
-    big.style.visibility = isOutput ? "visible" : "hidden";
-    if (title) { title.textContent = neuron ? neuron.getAttribute("data-name") : ""; }
-    if (isOutput) { return; }
-    const copy = neuron.querySelector("svg").cloneNode(true);
-    copy.setAttribute("class", "pg-big-copy");
-    for (const k of ["x", "y"]) { copy.setAttribute(k, big.getAttribute(k)); }
-    for (const k of ["width", "height"]) { copy.setAttribute(k, big.getAttribute(k)); }
-    big.parentNode.insertBefore(copy, big.nextSibling);
-  }
   function find(layer, index) {
     return view.querySelector('.pg-neuron[data-layer="' + layer + '"][data-neuron="' + index + '"]');
   }
@@ -169,7 +154,7 @@ function render({ model, el }) {
     view.querySelectorAll(".pg-neuron.pg-selected").forEach((n) => n.classList.remove("pg-selected"));
     const neuron = s && s.length === 2 ? find(s[0], s[1]) : null;
     if (neuron) { neuron.classList.add("pg-selected"); }
-    showBig(hovered ? find(hovered[0], hovered[1]) : neuron);
+    showBig(view, hovered ? find(hovered[0], hovered[1]) : neuron);
   }
   function draw() {
     view.innerHTML = model.get("html");

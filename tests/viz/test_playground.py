@@ -428,6 +428,13 @@ def test_the_replay_page_shows_each_epoch_as_the_slider_moves(tmp_path):
         browser.js("(function () { var s = document.getElementById('slider'); s.value = '0';"
                    " s.dispatchEvent(new Event('input')); })()")
         assert shown() == 0 and browser.js("document.querySelector('#view .pg-train-value').textContent") == "–"
+        browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": 0, "y": 0})
+        browser.js("document.querySelector('#view .pg-neuron[data-layer=\"1\"] .pg-frame').scrollIntoView()")
+        x, y = browser.js("(function () { var r = document.querySelector('#view .pg-neuron[data-layer=\"1\"] .pg-frame')"
+                          ".getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()")
+        browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y})  # hover a neuron
+        assert browser.js("document.querySelector('#view .pg-big-title').textContent") == "layer 1, neuron 1"
+        assert browser.js("!!document.querySelector('#view .pg-big-copy')")  # its output, large
         assert browser.page_errors() == []
     finally:
         browser.close()
