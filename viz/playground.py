@@ -218,6 +218,7 @@ class Playground:
         self._probe = self._make_model().eval()
         """A second network, kept in evaluation mode, that reads other epochs' weights (and
         computes gradients on the side); kept so that its compiled programs are reused."""
+        self._parameters, self._probe_parameters = self.model.parameters(), self._probe.parameters()
         self._training_loss = autograd.compile(self._loss_of_probe)
         self.stopped = False
         """True once early stopping (``patience``) ended the run; ``step`` then does nothing."""
@@ -356,7 +357,12 @@ class Playground:
         """Each neuron's mean |∂L/∂w| over its weights and bias, ``[hidden or output layer][neuron]``,
         where L is the data loss on the whole training set in evaluation mode. Near 0 in the first
         layers of a deep sigmoid network: the vanishing gradient, made visible."""
-        model = self._probe.load_state_dict(weights if weights is not None else self.model.state_dict())
+        if weights is not None or self.settings["batch_norm"]:  # (batch norm's running estimates are no parameters)
+            model = self._probe.load_state_dict(weights if weights is not None else self.model.state_dict())
+        else:  # this epoch's network: its parameters' values are all there is to copy
+            model = self._probe
+            for source, target in zip(self._parameters, self._probe_parameters):
+                target.data = source.data
         targets = self._targets(self.y_train)
         if self.settings["batch_norm"]:  # a trace would freeze batch norm's running estimates: scalar graph
             loss = self._loss_of_probe(self.inputs_train, targets)

@@ -113,7 +113,6 @@ def _snapshot(playground: Any, epoch: int | None, resolution: int) -> dict[str, 
     current = epoch is None or epoch == playground.epoch
     weights = None if current else playground.weights[epoch]
     epoch = playground.epoch if epoch is None else epoch
-    state = playground.model.state_dict() if weights is None else weights
     settings = playground.settings
     sizes = playground.layer_sizes
     records = playground.history.epochs[:epoch]
@@ -128,8 +127,10 @@ def _snapshot(playground: Any, epoch: int | None, resolution: int) -> dict[str, 
         "version": playground.version, "epoch": epoch, "sizes": sizes, "features": list(settings["features"]), "extent": playground.extent,
         "settings": settings, "resolution": resolution, "regression": playground.regression,
         "outputs": playground.neuron_outputs(resolution, weights),
-        "weights": [[[state[f"layers.{i}.neurons.{j}.w.{k}"] for k in range(sizes[i])] for j in range(sizes[i + 1])]
-                    for i in range(len(sizes) - 1)],
+        "weights": ([[[w.data for w in neuron.w] for neuron in layer.neurons] for layer in playground.model.layers]
+                    if weights is None else
+                    [[[weights[f"layers.{i}.neurons.{j}.w.{k}"] for k in range(sizes[i])] for j in range(sizes[i + 1])]
+                     for i in range(len(sizes) - 1)]),
         "gradients": gradients,
         "dead": playground.dead_neurons(weights),
         "train_loss": [r.train_loss for r in records], "test_loss": [r.val_loss for r in records],
@@ -342,8 +343,7 @@ def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, i
 
 
 def _range(values: Any) -> str:
-    array = np.asarray(values, dtype=float)
-    return f"{_fmt(float(array.min()))} … {_fmt(float(array.max()))}"
+    return f"{_fmt(float(np.min(values)))} … {_fmt(float(np.max(values)))}"
 
 
 def points_svg(s: Mapping[str, Any], size: int) -> str:
