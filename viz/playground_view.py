@@ -291,11 +291,13 @@ def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, i
                 width_px = 0.5 + 6.0 * min(abs(w) / max(biggest, 1.0), 1.0)
                 colour = _BLUE if w >= 0 else _ORANGE
                 mid = (x0 + x1) / 2
-                tip = WORDS("weight", source=names[i][k], target=names[i + 1][j], value=f"{w:.4g}")
+                tip = ("" if interactive else  # the widget writes it when the mouse comes: less to send 10 times a second
+                       f'<title>{html.escape(WORDS("weight", source=names[i][k], target=names[i + 1][j], value=f"{w:.4g}"))}'
+                       f'</title>')
                 parts.append(f'<path class="pg-edge" data-layer="{i + 1}" data-neuron="{j}" data-input="{k}" '
                              f'data-weight="{w!r}" d="M{x0:.1f},{y0:.1f} C{mid:.1f},{y0:.1f} {mid:.1f},{y1:.1f} '
                              f'{x1:.1f},{y1:.1f}" fill="none" stroke="{colour}" stroke-width="{width_px:.2f}" '
-                             f'stroke-opacity="0.75"><title>{html.escape(tip)}</title></path>')
+                             f'stroke-opacity="0.75">{tip}</path>')
     last = len(sizes) - 1
     tile = 0
     for i, size in enumerate(sizes):

@@ -14,10 +14,10 @@ its gradient, and the step-through of its computational graph for the chosen tra
 :class:`StepThrough`), clicking a connection edits its weight, + and − add and remove neurons
 and layers. Below, the step-through, and a button for the graph of the loss.
 
-Playing trains in a background thread, one epoch at a time; another thread redraws whenever the
-playground has changed, however it was changed (by the buttons, by ``pg.step()`` or
-``pg.configure()`` in another cell), at most every ``redraw_every`` seconds. Both hold the
-playground's lock while they touch it.
+Playing trains in a background thread, one epoch at a time, and draws between two epochs every
+``redraw_every`` seconds; otherwise another thread redraws whenever the playground has changed,
+however it was changed (by the buttons, by ``pg.step()`` or ``pg.configure()`` in another cell).
+Both hold the playground's lock while they touch it.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from .language import Catalog
 from .playground_settings import (DATASETS, LOSSES, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, SETTINGS, check_settings,
                          parse_settings)
 from .playground_view import PLAYING_RESOLUTION, RESOLUTION, SHOW_BIG_SCRIPT, render, snapshot
+from .playground_view import WORDS as VIEW_WORDS
 from .render import pick_backend, render_source
 
 __all__ = ["PlaygroundWidget", "PlaygroundView", "StepThrough", "LEARNING_RATES", "REGULARIZATION_RATES", "WORDS"]
@@ -181,7 +182,19 @@ function render({ model, el }) {
     }
     return null;
   }
+  function edgeName(edge) {  // w(source → target), in the picture's words
+    const layer = parseInt(edge.getAttribute("data-layer"), 10);
+    const source = find(layer - 1, edge.getAttribute("data-input")), target = find(layer, edge.getAttribute("data-neuron"));
+    return model.get("weight_word").replace("{source}", source.getAttribute("data-name"))
+      .replace("{target}", target.getAttribute("data-name"));
+  }
   view.addEventListener("mouseover", (event) => {
+    const edge = event.target.closest ? event.target.closest(".pg-edge") : null;
+    if (edge && !edge.querySelector("title")) {
+      const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+      title.textContent = edgeName(edge) + " = " + Number(edge.getAttribute("data-weight")).toPrecision(4);
+      edge.appendChild(title);
+    }
     const neuron = neuronAt(event.target);
     if (!neuron) { return; }
     hovered = [neuron.getAttribute("data-layer"), neuron.getAttribute("data-neuron")];
@@ -220,7 +233,7 @@ function render({ model, el }) {
       editor.style.left = (event.clientX + 8) + "px";
       editor.style.top = (event.clientY + 8) + "px";
       const label = document.createElement("div");
-      label.textContent = edge.querySelector("title").textContent.split(" = ")[0] + " =";
+      label.textContent = edgeName(edge) + " =";
       const input = document.createElement("input");
       input.type = "number"; input.step = "any"; input.style.width = "9em"; input.style.fontSize = "15px";
       input.value = String(Number(edge.getAttribute("data-weight")));
@@ -319,6 +332,8 @@ class PlaygroundView(anywidget.AnyWidget):
     _esm = _VIEW_JS
     html = traitlets.Unicode("").tag(sync=True)
     version = traitlets.Int(0).tag(sync=True)
+    weight_word = traitlets.Unicode("").tag(sync=True)
+    """How a connection is named ("w({source} → {target})"), in the language in use."""
     selected = traitlets.List([]).tag(sync=True)
 
 
@@ -438,7 +453,8 @@ class PlaygroundWidget(widgets.VBox):
                                           layout=widgets.Layout(width="100%"))
         self.settings_text.add_class("pg-settings-text")
 
-        self.view = PlaygroundView()
+        self.view = PlaygroundView(weight_word=VIEW_WORDS("weight", source="{source}", target="{target}",
+                                                          value="").rsplit(" =", 1)[0])
         self.view.add_class("pg-view")
         self.view.on_msg(self._on_message)
         self.view.observe(lambda change: self._on_select(), names="selected")
@@ -588,10 +604,15 @@ class PlaygroundWidget(widgets.VBox):
             self._thread.start()
 
     def _train(self) -> None:
+        """Train until paused; this thread also draws, every ``redraw_every`` seconds, between two
+        epochs (one thread doing both runs faster than two taking turns at Python's lock)."""
+        drawn = 0.0
         try:
             while self.play_button.value and not self.playground.stopped and not self._invalid:
                 self.playground.step(1)
-                time.sleep(0)  # let the drawing thread take the lock between two epochs
+                if time.perf_counter() - drawn >= self.redraw_every:
+                    drawn = time.perf_counter()
+                    self.redraw()
         except (OverflowError, FloatingPointError, ZeroDivisionError) as error:  # shown, never lost in a thread
             self._say(WORDS("diverged", error=str(error)), error=True)
         except Exception as error:
@@ -745,8 +766,9 @@ def _watch(reference: Any) -> None:
         if widget is None or widget.comm is None:
             return
         wait = widget.redraw_every
+        playing = widget._thread is not None and widget._thread.is_alive()  # then the training thread draws
         try:
-            if widget.playground.version != widget._shown_version:
+            if not playing and widget.playground.version != widget._shown_version:
                 took = widget.redraw()
                 wait = max(wait - took, 0.2 * took, 0.005)
         except Exception:  # never let the drawing thread die: the next change draws again
