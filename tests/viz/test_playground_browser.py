@@ -135,6 +135,19 @@ def click_edge(browser, layer, neuron, source):
         browser.send("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1})
 
 
+def click_text(browser, selector, text):
+    """A real click on the element matching ``selector`` whose text is ``text``."""
+    browser.js(f"[].find.call(document.querySelectorAll({json.dumps(selector)}), function (e) {{"
+               f" return e.textContent.trim() === {json.dumps(text)}; }}).classList.add('pg-test-target')")
+    x, y = browser.js("(function () { var r = document.querySelector('.pg-test-target').getBoundingClientRect();"
+                      " return [r.x + r.width / 2, r.y + r.height / 2]; })()")
+    browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y})  # menus follow the mouse
+    time.sleep(0.2)
+    browser.click(".pg-test-target")
+    browser.js("document.querySelectorAll('.pg-test-target').forEach(function (e) {"
+               " e.classList.remove('pg-test-target'); })")
+
+
 def epoch(browser):
     return int(browser.js("document.querySelector('.pg-epoch-counter').textContent"))
 
@@ -293,10 +306,9 @@ def test_jupyterlab_shows_the_playground_as_code_left_it_and_it_fits(tmp_path):
         wait_until(browser, server, "document.querySelectorAll('.jp-Notebook .jp-Cell').length === 2 && "
                                     "!!document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=\"idle\"]')",
                    "the notebook opening with its kernel idle")
-        click(browser, ".jp-Notebook .jp-Cell .jp-InputArea-editor")
-        for _ in range(2):  # run both cells with Shift+Enter, as a student does
-            enter(browser, modifiers=8)
-            time.sleep(0.5)
+        click_text(browser, ".lm-MenuBar-itemLabel", "Run")  # Run > Run All Cells, as the issue's student did
+        wait_for(browser, lambda: browser.js("!!document.querySelector('.lm-Menu')"), "the Run menu")
+        click_text(browser, ".lm-Menu-itemLabel", "Run All Cells")
         wait_until(browser, server, "!!document.querySelector('.pg-epoch-counter')", "the widget showing")
         wait_for(browser, lambda: epoch(browser) == 45, "the widget showing the 45 epochs trained from code", 60)
         assert "lr=0.1" in browser.js("document.querySelector('.pg-settings-text input').value")
