@@ -29,6 +29,7 @@ Displayed in Jupyter, a Playground is a live widget (see :mod:`viz.playground_wi
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 import os
@@ -59,6 +60,16 @@ FILE_FORMAT = "valuegraph.viz.playground"
 FILE_VERSION = 2
 """Version 2 added the changes made during a run (``changes``); version 1 files load too."""
 
+
+
+def _locked(method: Any) -> Any:
+    """The method holds the playground's lock: a widget may be training the same playground in a thread."""
+    @functools.wraps(method)
+    def locked(self: "Playground", *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return locked
 
 
 class Playground:
@@ -270,6 +281,7 @@ class Playground:
                                   f"{self.epoch}: try a lower learning rate") from None
             raise
 
+    @_locked
     def set_weight(self, layer: int, neuron: int, source: int, value: float) -> None:
         """Set one weight of the network as it is now (the connection from neuron ``source`` of
         layer ``layer - 1`` to neuron ``neuron`` of ``layer``; layers from 1, neurons from 0, as
@@ -283,13 +295,10 @@ class Playground:
             raise ValueError(f"Playground.set_weight: no connection to neuron {neuron} of layer {layer} from neuron "
                              f"{source}; the layers are {sizes} (layer 0 the features)")
         value = Setting("weight", 0.0, "float").number("Playground.set_weight(value)", value)
-        with self.lock:
-            key = f"layers.{layer - 1}.neurons.{neuron}.w.{source}"
-            state = self.model.state_dict()
-            state[key] = value
-            self.model.load_state_dict(state)
-            self.weights[-1] = {**self.weights[-1], key: value}
-            self.version += 1
+        key = f"layers.{layer - 1}.neurons.{neuron}.w.{source}"
+        self.model.layers[layer - 1].neurons[neuron].w[source].data = value
+        self.weights[-1] = {**self.weights[-1], key: value}
+        self.version += 1
 
     def _back_to_last_epoch(self, optimizer_state: dict, dropouts: list) -> None:
         """The network, the optimizer and dropout's random state as they were after the last
@@ -337,6 +346,7 @@ class Playground:
             self._grids[resolution] = np.stack([FEATURES[name](a, b) for name in self.settings["features"]], axis=1)
         return self._grids[resolution]
 
+    @_locked
     def neuron_outputs(self, points: Sequence[Sequence[float]] | int, weights: Mapping[str, float] | None = None
                        ) -> list[Any]:
         """Every neuron's output at each point, layer by layer: ``[layer][neuron][point]``, the
@@ -353,6 +363,7 @@ class Playground:
         outputs = nn.predict_grid(model, rows, per_layer=True)
         return [[list(column) for column in zip(*rows)]] + [layer.T.tolist() for layer in outputs]
 
+    @_locked
     def neuron_gradients(self, weights: Mapping[str, float] | None = None) -> list[list[float]]:
         """Each neuron's mean |∂L/∂w| over its weights and bias, ``[hidden or output layer][neuron]``,
         where L is the data loss on the whole training set in evaluation mode. Near 0 in the first
@@ -376,6 +387,7 @@ class Playground:
     def _loss_of_probe(self, inputs: list, targets: list) -> Value:
         return nn.LOSSES[self.settings["loss"]](self._probe(inputs), targets)
 
+    @_locked
     def dead_neurons(self, weights: Mapping[str, float] | None = None) -> list[list[bool]]:
         """``[hidden layer][neuron]``: True for a ReLU neuron whose output is 0 on every training
         point (it gets no gradient from any of them, so it can never come back)."""
@@ -384,6 +396,7 @@ class Playground:
         outputs = self.neuron_outputs(self.X_train, weights)[1:-1]
         return [[all(v == 0.0 for v in neuron) for neuron in layer] for layer in outputs]
 
+    @_locked
     def optimizer_state(self) -> dict[str, Any]:
         """The optimizer in numbers: its name, step count, learning rate and, for each state it
         keeps and uses (momentum buffer, Adam's moments...), the root mean square over the
@@ -396,6 +409,7 @@ class Playground:
             summary[key] = math.sqrt(sum(v * v for v in values) / len(values))
         return summary
 
+    @_locked
     def accuracy(self) -> tuple[float | None, float | None]:
         """(training accuracy, test accuracy) of the current model, in evaluation mode (the share
         of points on the right side of the boundary); ``(None, None)`` for regression."""
@@ -429,6 +443,7 @@ class Playground:
                 names[f"b({target})"] = neuron.b
         return names
 
+    @_locked
     def graph(self, neuron: Any = "loss", sample: int = 0, *, inputs: str = "network") -> tuple[Value, dict]:
         """The computational graph of one neuron's output (``(layer, index)``, layers counted
         from 1 for the first hidden layer, neurons from 0) or of the loss (``"loss"``) for
@@ -481,6 +496,7 @@ class Playground:
 
     # -- saving --------------------------------------------------------------------------------
 
+    @_locked
     def to_dict(self) -> dict[str, Any]:
         """Settings, weights after every epoch, the optimizer, the history, the changes made
         during the run and the random state of dropout: everything needed to go on exactly
