@@ -1,4 +1,4 @@
-"""``python -m autograd``: print the op table as Markdown, the "Ops" table of the README."""
+"""``python -m autograd``: print the op table as Markdown, the "Ops" table of docs/engine.md."""
 
 from .ops import markdown_table
 

@@ -254,7 +254,7 @@ OPS: dict[str, Op] = {op.name: op for op in _TABLE}
 
 
 def markdown_table() -> str:
-    """The README's op table, made from the table itself (``python -m autograd`` prints it)."""
+    """The op table of docs/engine.md, made from the table itself (``python -m autograd`` prints it)."""
     rows = ["| op | how you write it | rule | defined for |", "|---|---|---|---|"]
     rows += [f"| `{op.name}` | `{op.usage}` | {op.rule} | {op.domain_text or 'all reals'} |" for op in _TABLE]
     return "\n".join(rows)

@@ -109,7 +109,7 @@ def compile_plan(plan: list[tuple], lines_per_function: int = 1000) -> Callable:
 def notebook_heap(size: int) -> list:
     """Objects for the garbage collector to track during the measurement, as a session's modules
     give it: functions, held in tuples and dicts, so that the process tracks about ``size``
-    objects in all. (``--import`` measures a real session's instead; the README compares them.)"""
+    objects in all. (``--import`` measures a real session's instead; docs/performance.md compares them.)"""
     gc.collect()
     held = []
     for k in range(max(0, size - len(gc.get_objects())) // 3):

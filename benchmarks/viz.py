@@ -1,7 +1,7 @@
 """How long drawing takes: a 2,000-value graph to SVG with each backend, and the step-through
 of a 100-value graph (frames, then the HTML page with each backend).
 
-    python benchmarks/viz.py            # the README's figures
+    python benchmarks/viz.py            # the figures of docs/performance.md
     python benchmarks/viz.py --repeat 1 # quicker
 
 Each figure is the best of ``--repeat`` runs (wall clock). Backends that are not available

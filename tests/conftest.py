@@ -63,7 +63,7 @@ def missing_tools_line(reasons: list[str]) -> str | None:
     if not counted:
         return None
     return ("valuegraph: skipped for missing optional tools: " + "; ".join(counted)
-            + ". A run with all of them skips none (README, Testing; pytest -rs lists each skip).")
+            + ". A run with all of them skips none (docs/testing.md; pytest -rs lists each skip).")
 
 
 def pytest_terminal_summary(terminalreporter):

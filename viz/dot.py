@@ -53,7 +53,7 @@ DEFAULT_MAX_NODES = 600
 """Largest number of values ``draw`` lays out one by one (``max_nodes=None`` lifts the limit).
 Above it, a graph whose parameters are named (``params=model``) is drawn with its neurons, or
 else its layers, collapsed into single nodes; otherwise :class:`GraphTooLargeError` says how to
-get a drawing. System ``dot`` lays out 2,000 values in a few seconds (see the README)."""
+get a drawing. System ``dot`` lays out 2,000 values in a few seconds (see docs/performance.md)."""
 
 COLOURS = {
     "input": "#dbeafe",       # leaves with a label: x, y, z

@@ -731,7 +731,7 @@ def _layered_graph(layers: int, width: int, seed: int = 0) -> Value:
 def test_ctrl_c_at_any_moment_follows_the_documented_rule(call, size):
     """A real interruption (KeyboardInterrupt from a signal handler, as Ctrl-C) at random
     moments: CPython raises it between any two bytecodes, also where a test could not inject
-    an exception. The README's rule: a walk changes no gradient; after an interrupted backward
+    an exception. The rule of docs/engine.md (Errors): a walk changes no gradient; after an interrupted backward
     pass, ``zero_grad`` and a new pass give exactly the gradients of an uninterrupted one (no
     mark or partial sum is left behind that could spoil it)."""
     import signal

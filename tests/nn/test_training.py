@@ -107,9 +107,8 @@ def test_with_patience_and_validation_the_best_weights_are_restored_even_without
     assert nn.evaluate(model, X, y_opposite)[0] == pytest.approx(history.best.val_loss, rel=1e-12)
 
 
-def test_the_readme_snippet_saves_the_best_epochs_model(tmp_path, monkeypatch):
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("<!-- nn:start -->")[1].split("<!-- nn:end -->")[0]
+def test_the_docs_first_example_saves_the_best_epochs_model(tmp_path, monkeypatch):
+    section = (Path(__file__).resolve().parents[2] / "docs" / "nn.md").read_text(encoding="utf-8")
     snippet = re.search(r"```python\n(.*?)```", section, re.S).group(1).replace("patience=5", "patience=5, progress=False")
     monkeypatch.chdir(tmp_path)
     namespace = {}
@@ -484,9 +483,8 @@ def test_after_early_stopping_history_best_describes_the_restored_weights():
     assert nn.History("val_loss").best is None
 
 
-def test_the_readme_names_every_public_nn_function_and_class():
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("<!-- nn:start -->")[1].split("<!-- nn:end -->")[0]
+def test_the_docs_name_every_public_nn_function_and_class():
+    section = (Path(__file__).resolve().parents[2] / "docs" / "nn.md").read_text(encoding="utf-8")
     internal = {"RowModule", "MaxoutUnit", "Optimizer", "LRSchedule", "EpochRecord", "LOSSES", "parameters_to_vector"}
     assert [name for name in nn.__all__ if name not in internal and not re.search(rf"\b{name}\b", section)] == []
     assert [name for name in nn.datasets.DATASETS if not re.search(rf"`(nn\.datasets\.)?{name}`", section)] == []

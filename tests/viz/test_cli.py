@@ -314,7 +314,7 @@ def test_help_for_each_command_lists_exit_codes(command, capsys):
 
 @pytest.mark.parametrize("command", ["demo", "graph", "train"])
 def test_help_shows_every_options_default(command, capsys):
-    """The README promises that COMMAND --help shows every option with its default."""
+    """docs/drawing.md promises that COMMAND --help shows every option with its default."""
     import argparse
 
     subcommands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
