@@ -489,7 +489,7 @@ class Playground:
             root.label = "loss"
         root.backward()
         params = self.parameter_names(model)
-        if first:
+        if inputs == "neuron" and neuron != "loss":  # only the weights this neuron's graph holds
             own = {id(p) for p in model.layers[layer_index - 1].neurons[neuron_index].parameters()}
             params = {name: p for name, p in params.items() if id(p) in own}
         return root, params

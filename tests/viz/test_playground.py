@@ -702,6 +702,8 @@ def test_one_naming_everywhere_the_pictures_words():
                                                    "z (layer 2, neuron 2)", "layer 2, neuron 2"}
     assert sorted(params) == ["b(layer 2, neuron 2)", "w(layer 1, neuron 1 → layer 2, neuron 2)",
                               "w(layer 1, neuron 2 → layer 2, neuron 2)", "w(layer 1, neuron 3 → layer 2, neuron 2)"]
+    assert sorted(pg.graph((1, 0), sample=0, inputs="neuron")[1]) == [
+        "b(layer 1, neuron 1)", "w(x1 → layer 1, neuron 1)", "w(x2 → layer 1, neuron 1)"]
     html = pg.view_html()
     assert 'data-name="layer 1, neuron 2"' in html and "w(x1 → layer 1, neuron 1) = " in html
     assert "layers.0" not in html
