@@ -219,6 +219,7 @@ _CSS = """
 .pg .pg-invalid-mark { color: #b91c1c; font-weight: 700; font-size: 18px; }
 .pg.pg-invalid .pg-row { opacity: 0.35; filter: grayscale(0.8); }
 .pg .pg-neuron, .pg .pg-edge, .pg .pg-button { cursor: pointer; }
+.pg .pg-edge { fill: none; stroke-opacity: 0.75; }
 .pg .pg-neuron.pg-selected > rect.pg-frame { stroke: #111827; stroke-width: 4; }
 .pg .pg-edge:hover, .pg .pg-edge.pg-near { stroke-opacity: 1; }
 """.replace("NETWORK", str(NETWORK_WIDTH)).replace("SIDE", str(SIDE_WIDTH))
@@ -295,9 +296,8 @@ def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, i
                        f'<title>{html.escape(WORDS("weight", source=names[i][k], target=names[i + 1][j], value=f"{w:.4g}"))}'
                        f'</title>')
                 parts.append(f'<path class="pg-edge" data-layer="{i + 1}" data-neuron="{j}" data-input="{k}" '
-                             f'data-weight="{w!r}" d="M{x0:.1f},{y0:.1f} C{mid:.1f},{y0:.1f} {mid:.1f},{y1:.1f} '
-                             f'{x1:.1f},{y1:.1f}" fill="none" stroke="{colour}" stroke-width="{width_px:.2f}" '
-                             f'stroke-opacity="0.75">{tip}</path>')
+                             f'data-weight="{w:.6g}" d="M{x0:.0f},{y0:.0f}C{mid:.0f},{y0:.0f} {mid:.0f},{y1:.0f} '
+                             f'{x1:.0f},{y1:.0f}" stroke="{colour}" stroke-width="{width_px:.1f}">{tip}</path>')
     last = len(sizes) - 1
     tile = 0
     for i, size in enumerate(sizes):

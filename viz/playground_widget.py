@@ -37,7 +37,8 @@ from .html import pinned_frames
 from .language import Catalog
 from .playground_settings import (DATASETS, LOSSES, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, SETTINGS, check_settings,
                          parse_settings)
-from .playground_view import PLAYING_RESOLUTION, RESOLUTION, SHOW_BIG_SCRIPT, render, snapshot
+from .playground_view import (BOUNDARY_SIZE, PLAYING_RESOLUTION, RESOLUTION, SHOW_BIG_SCRIPT, points_svg, render,
+                              snapshot)
 from .playground_view import WORDS as VIEW_WORDS
 from .render import pick_backend, render_source
 
@@ -157,8 +158,18 @@ function render({ model, el }) {
     if (neuron) { neuron.classList.add("pg-selected"); }
     showBig(view, hovered ? find(hovered[0], hovered[1]) : neuron);
   }
+  let points = null, pointsText = null;  // the data's points: parsed once, moved into each new picture
   function draw() {
     view.innerHTML = model.get("html");
+    const holder = view.querySelector(".pg-points");
+    if (holder && model.get("points")) {
+      if (pointsText !== model.get("points")) {
+        pointsText = model.get("points");
+        points = document.createElementNS("http://www.w3.org/2000/svg", "g");
+        points.innerHTML = pointsText;
+      }
+      holder.appendChild(points);
+    }
     updates += 1;
     el.setAttribute("data-updates", String(updates));
     el.setAttribute("data-version", String(model.get("version")));
@@ -257,6 +268,7 @@ function render({ model, el }) {
     }
   });
   model.on("change:html", draw);
+  model.on("change:points", draw);
   model.on("change:selected", showSelection);
   draw();
   return () => closeEditor();
@@ -332,6 +344,8 @@ class PlaygroundView(anywidget.AnyWidget):
     _esm = _VIEW_JS
     html = traitlets.Unicode("").tag(sync=True)
     version = traitlets.Int(0).tag(sync=True)
+    points = traitlets.Unicode("").tag(sync=True)
+    """The data's points (SVG), sent when they change: the picture has a place for them."""
     weight_word = traitlets.Unicode("").tag(sync=True)
     """How a connection is named ("w({source} → {target})"), in the language in use."""
     selected = traitlets.List([]).tag(sync=True)
@@ -502,6 +516,7 @@ class PlaygroundWidget(widgets.VBox):
         ])
         self.add_class("pg-widget")
         self._shown_version = -1
+        self._points_key: Any = None
         self.redraw()
         self._watcher = threading.Thread(target=_watch, args=(weakref.ref(self),), name="playground-view", daemon=True)
         self._watcher.start()
@@ -517,7 +532,11 @@ class PlaygroundWidget(widgets.VBox):
         if picture["settings"] != self._shown_settings:  # changed from code (configure, a loaded file)
             self._sync_controls()
         selected = tuple(self.view.selected) if len(self.view.selected) == 2 else None
-        html_text = render(picture, interactive="hidden" not in pg.settings["hide"], selected=selected,
+        key = (id(pg.X_train), pg.settings["show_test"])  # the points change with the data only
+        if key != self._points_key:
+            self._points_key, self._points = key, points_svg(picture, BOUNDARY_SIZE)
+        points = self._points
+        html_text = render(picture, points="", interactive="hidden" not in pg.settings["hide"], selected=selected,
                            invalid=self._invalid)
         state = "stopped" if picture["stopped"] else "playing" if playing else "paused"
         train, test = picture["train_loss"], picture["test_loss"]
@@ -527,6 +546,8 @@ class PlaygroundWidget(widgets.VBox):
             self.counter.value = (f"<div style='font-size: 22px; padding: 4px 10px'>{WORDS('epoch')} "
                                   f"<b class='pg-epoch-counter'>{picture['epoch']}</b> <span style='color:#64748b; "
                                   f"font-size: 16px'>({WORDS(state)}){loss}</span></div>")
+            if self.view.points != points:
+                self.view.points = points
             self.view.html = html_text
             self.view.version = picture["version"]
         self._shown_version = picture["version"]
