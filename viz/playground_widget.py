@@ -626,14 +626,16 @@ class PlaygroundWidget(widgets.VBox):
 
     def _train(self) -> None:
         """Train until paused; this thread also draws, every ``redraw_every`` seconds, between two
-        epochs (one thread doing both runs faster than two taking turns at Python's lock)."""
-        drawn = 0.0
+        epochs (one thread doing both runs faster than two taking turns at Python's lock), and
+        never spends more than 40 % of its time drawing."""
+        due = 0.0
         try:
             while self.play_button.value and not self.playground.stopped and not self._invalid:
                 self.playground.step(1)
-                if time.perf_counter() - drawn >= self.redraw_every:
-                    drawn = time.perf_counter()
-                    self.redraw()
+                now = time.perf_counter()
+                if now >= due:  # keep the cadence (a late drawing does not push the next ones back), but
+                    took = self.redraw()  # never spend more than 40 % of the time drawing
+                    due = max(due + self.redraw_every, now + 2.5 * took)
         except (OverflowError, FloatingPointError, ZeroDivisionError) as error:  # shown, never lost in a thread
             self._say(WORDS("diverged", error=str(error)), error=True)
         except Exception as error:
