@@ -13,10 +13,11 @@ from .graph import (BackwardEdge, BackwardStep, backward, backward_steps, gradie
                     topological_order, zero_grad)
 from .numeric import GradcheckError, grad, gradcheck, numeric_grad
 from .ops import OPS, Op
+from .parameter import Parameter, ParameterArrays, pack
 from .value import Constant, Value, apply, dot, enable_grad, is_grad_enabled, no_grad, sum
 
 __all__ = [
-    "Value", "Constant", "Op", "OPS", "apply", "sum", "dot",
+    "Value", "Constant", "Parameter", "ParameterArrays", "pack", "Op", "OPS", "apply", "sum", "dot",
     "no_grad", "enable_grad", "is_grad_enabled",
     "topological_order", "backward", "backward_steps", "BackwardStep", "BackwardEdge",
     "gradients", "zero_grad",

@@ -2,43 +2,46 @@
 
 A scalar graph is the clearest way to see backpropagation and the slowest way to train: every
 step the interpreter visits thousands of nodes one at a time, for a graph whose shape never
-changes. ``compile(fn)`` records the graph once and replays it as a few numpy kernels
-(*operation autobatching*: Neubig, Goldberg and Dyer 2017; Looks et al. 2017)::
+changes. ``compile(fn)`` records the graph once and replays it as a few numpy kernels::
 
-    step = autograd.compile(lambda X, y: hinge(model(X), y))
+    step = autograd.compile(lambda X, y: nn.hinge(model(X), y))
     loss = step(X, y)          # first call: traces fn on Values and builds the program
     model.zero_grad()
     loss.backward()            # parameters get .grad exactly as on the scalar graph
     optimizer.step()
-    loss = step(X2, y2)        # same structure: replayed, no Value graph is built
+    loss = step(X2, y2)        # replayed: no Value graph is built
 
-How the program is built:
+**Trace once per model, not per sample** (JAX's ``vmap``; DyNet's and TensorFlow Fold's
+autobatching for what is left). An argument with a row per sample reaches ``fn`` as
+:class:`~autograd.tracing.Samples`: one sample whose numbers stand for every row, so ``nn``'s
+layers and losses record *one sample's worth* of graph and the batch is an array axis
+(see :mod:`autograd.tracing`). Code that loops over the samples itself is traced sample by
+sample instead, exact but growing with the batch. Either way the graph is then *grouped*:
+nodes at the same depth applying the same op (with the same constant, on inputs of the same
+kind) run as one kernel, so a layer's 64 neurons are one kernel, not 64.
 
-1. **Trace.** The numbers in the arguments become input leaves, ``fn`` runs on ``Value``s,
-   and the graph is walked from what ``fn`` returns. Every other leaf is either a constant
-   (an ``autograd.Constant``, a number written in ``fn``: frozen) or a *parameter*, a Value
-   that existed before the call: read fresh on every call, so an optimizer that changes
-   ``p.data`` between calls just works.
-2. **Group.** Nodes are grouped by (depth, op, param, number of inputs): every node of a
-   group can be computed at once, since its inputs are all shallower. For a minibatch that
-   is one group per layer and op (every neuron of a layer, across every sample).
-3. **Replay.** Every node has a slot in one float64 buffer. A group gathers its inputs with
-   one index array computed at build time, runs the op table's own rule
-   (``op.forward(m, args, param)`` with ``m = namespaces.array_math()``), and writes its
-   outputs to a contiguous range. Backward visits the groups deepest first, multiplies the
-   table's ``op.local_grads`` by the upstream gradients and scatter-adds them to the inputs.
-   The only special cases are in how arguments are gathered and scattered: ``dot`` groups
-   run as matrix products when they form one (a layer: every neuron × every sample), a long
-   ``sum`` is added as a sum of partial sums (through the same rule), and contributions that
-   land on the same slot are added with one ``bincount``.
+**The program** is a list of kernels of four kinds, each a small class below:
 
-**The trace caveat** (as ``jax.jit``'s): ``fn`` runs once, on the first arguments of a
-structure. A Python ``if`` on ``.data`` inside ``fn`` (``if x.data > 0: ...``), a value read
-with ``float()``, a random draw, or any side effect happens at trace time only and is frozen
-into the program. Ops that branch (``relu``, ``max``, ``abs``, ``where``-style rules) are not
-frozen: they are evaluated on every call. Pass what changes between calls (data, dropout
-masks) as arguments. Arguments of a new structure (another shape) trace again; a small cache
-keeps the last few programs.
+* :class:`Elementwise`: an op of the table, ``op.forward(m, args, param)`` and
+  ``op.local_grads`` with numpy as ``m``; the derivative rules exist only in the op table.
+* :class:`MatMul`: ``dot`` nodes that form a layer (every neuron × every input row) as one
+  matrix product, its weights read as a matrix straight from the parameters' array.
+* :class:`SampleSum`: a sum over the batch axis (a loss's mean, batch norm's statistics).
+* :class:`Detached`: a number copied from another node, with no gradient (``detach``).
+
+Values live in two buffers: ``shared`` (one number per node: parameters, constants, whatever
+does not depend on a sample) and ``batched`` (one row per sample). A kernel reads its
+arguments through a :class:`Gather` (a slice where it can, an index array where it must) and
+writes a contiguous range. Parameters are :class:`~autograd.Parameter`\\ s in a few arrays,
+copied in with one array copy per call and given their gradients with one array addition.
+
+**The trace caveat** (as ``jax.jit``'s): ``fn`` runs once. A Python ``if`` on ``.data``, a
+``float(v)``, a random draw or any other side effect happens while tracing and is frozen
+(inside a trace, values computed from a batch hold the first sample's numbers). Ops that branch
+(``relu``, ``max``, ``abs``) are evaluated on every call, and code built on the engine says
+what must not be frozen through :mod:`autograd.tracing` (``nn``'s dropout masks, batch norm's
+statistics, the checks of a loss's targets). A new argument shape (other than the number of
+samples) traces again; each compiled function keeps its last few programs.
 
 numpy is imported here only, when a function is first compiled: ``import autograd`` does not
 need it.
@@ -46,29 +49,26 @@ need it.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import math
 import numbers
+import operator
+import threading
 from collections import OrderedDict
-from itertools import chain
 from typing import Any, Callable
 
+from .graph import _pass_lock, topological_order
 from .ops import OPS
-
-SUM = OPS["sum"]
-from .graph import topological_order
+from .parameter import Parameter
+from .tracing import PerSampleCode, Samples, Trace, tracing
 from .value import Constant, Value, enable_grad
-from .value import sum as value_sum
 
 __all__ = ["compile", "CompiledFunction", "CompiledValue"]
 
-LONG_SUM = 32
-"""A ``sum`` of this many terms or more is added as a sum of partial sums (the rule's Python
-loop would otherwise run once per term)."""
-
 CACHE_SIZE = 8
 """How many programs (argument structures) a compiled function keeps, least recently used out."""
+
+DOT, SUM = OPS["dot"], OPS["sum"]
 
 
 def compile(fn: Callable | None = None, *, cache_size: int = CACHE_SIZE) -> Any:  # noqa: A001 - torch's name
@@ -76,17 +76,19 @@ def compile(fn: Callable | None = None, *, cache_size: int = CACHE_SIZE) -> Any:
     kernels. Usable as ``autograd.compile(fn)`` or as the decorator ``@autograd.compile``.
 
     The arguments are numbers, (regular) nested lists or tuples of numbers, or numpy arrays;
-    they are the inputs of the graph. ``fn`` returns a ``Value``, a number, or lists, tuples
-    and dicts of them; the call returns the same structure with each Value replaced by a
-    :class:`CompiledValue` (``.data``, ``float()``, ``.backward()``). Calling ``.backward()``
-    on one gives every parameter (a Value that existed before the call) the gradient that
-    ``out.backward()`` on the scalar graph gives it, accumulated into ``.grad``.
+    they are the inputs of the graph. ``fn`` returns a ``Value``, a number, a minibatch's
+    outputs (``model(X)``), or lists, tuples and dicts of them; the call returns the same
+    structure with each Value replaced by a :class:`CompiledValue` (``.data``, ``float()``,
+    ``.backward()``). ``.backward()`` on one gives every parameter (a Value that existed before
+    the call) the gradient ``out.backward()`` on the scalar graph gives it, accumulated into
+    ``.grad``.
 
-    The first call with arguments of a new structure traces ``fn`` (runs it once on Values);
-    later calls with the same structure replay the program without building any Value. What
-    ``fn`` decides in Python from ``.data`` is frozen at trace time (see the module's notes).
-    Domain errors and overflow raise the scalar engine's errors, naming the op and, when the
-    node belongs to one row of the first argument, which sample.
+    Arguments with one row per sample (the same number of rows each) are carried as a batch
+    axis when ``fn`` lets them (see the module's notes); then the same program serves every
+    number of samples. What ``fn`` decides in Python from ``.data`` is frozen at trace time.
+    Domain errors and overflow raise the scalar engine's errors, naming the op and, where the
+    node belongs to one sample, which. Calls from several threads are safe: each thread has its
+    own buffers.
     """
     if fn is None:
         return functools.partial(compile, cache_size=cache_size)
@@ -99,76 +101,114 @@ def compile(fn: Callable | None = None, *, cache_size: int = CACHE_SIZE) -> Any:
 
 class CompiledFunction:
     """What :func:`compile` returns: call it as ``fn``. ``traces`` counts how many times ``fn``
-    has been traced (one per new argument structure, and again after eviction)."""
+    has been traced; ``batched`` tells whether its newest program carries the batch as an axis."""
 
     def __init__(self, fn: Callable, cache_size: int = CACHE_SIZE) -> None:
         functools.update_wrapper(self, fn)
         self.fn = fn
         self.cache_size = cache_size
         self.traces = 0
+        self.batched: bool | None = None
         self._programs: OrderedDict = OrderedDict()
+        self._lock = threading.RLock()
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        program, flat = self._program_for(args, kwargs)
-        return program.run(flat)
+        program, arguments = self._program_for(args, kwargs)
+        return program.run(arguments)
 
-    def forward_array(self, *args: Any, **kwargs: Any) -> Any:
-        """The values of every Value ``fn`` returns, flattened in order into one numpy array
-        instead of ``CompiledValue`` objects: the fast path for inference over many samples
-        (a decision-boundary grid)."""
-        program, flat = self._program_for(args, kwargs)
-        return program.forward(flat).copy()
+    def with_arrays(self, *args: Any, **kwargs: Any) -> Any:
+        """As calling it, but a minibatch's outputs come as one numpy array (a row per sample)
+        instead of a CompiledValue each: what a training loop needs of them, fast."""
+        program, arguments = self._program_for(args, kwargs)
+        return program.run(arguments, samples_as_arrays=True)
 
-    def _program_for(self, args: tuple, kwargs: dict) -> tuple[Program, Any]:
-        key, flat, shapes = _flatten_arguments(args, kwargs)
-        program = self._programs.get(key)
-        if program is None:
-            program = self._trace(args, kwargs, shapes)
-            self._programs[key] = program
-            if len(self._programs) > self.cache_size:
-                self._programs.popitem(last=False)
-        else:
-            self._programs.move_to_end(key)
-        return program, flat
+    def outputs(self, *args: Any, **kwargs: Any) -> Any:
+        """``fn``'s result with every Value as a float and every minibatch's outputs as a numpy
+        array (a row per sample): the fast path for inference, no :class:`CompiledValue` made."""
+        program, arguments = self._program_for(args, kwargs)
+        return program.outputs(arguments)
 
-    def _trace(self, args: tuple, kwargs: dict, shapes: list) -> Program:
-        inputs: list[Value] = []
-        traced_args = [_leaves_like(arg, shape, inputs) for arg, shape in zip(args, shapes)]
-        traced_kwargs = {name: _leaves_like(kwargs[name], shape, inputs)
-                         for name, shape in zip(sorted(kwargs), shapes[len(args):])}
-        with enable_grad():
+    def _program_for(self, args: tuple, kwargs: dict) -> tuple[Program, Arguments]:
+        arguments = Arguments(args, kwargs)
+        with self._lock:
+            for key in arguments.keys():
+                entry = self._programs.get(key)
+                if entry is None or entry is _PER_SAMPLE:
+                    continue
+                for program in entry:
+                    if program.still_valid():
+                        self._programs.move_to_end(key)
+                        return program, arguments
+            return self._trace(arguments), arguments
+
+    def _trace(self, arguments: Arguments) -> Program:
+        if arguments.batch_size is not None and self._programs.get(arguments.batch_key) is not _PER_SAMPLE:
+            try:
+                program = self._traced(arguments, batched=True)
+            except PerSampleCode:
+                self._programs[arguments.batch_key] = _PER_SAMPLE
+            else:
+                self._remember(arguments.batch_key, program)
+                return program
+        program = self._traced(arguments, batched=False)
+        self._remember(arguments.key, program)
+        return program
+
+    def _traced(self, arguments: Arguments, batched: bool) -> Program:
+        trace = Trace()
+        leaves = arguments.leaves(trace, batched)
+        traced_args, traced_kwargs = arguments.rebuild(leaves)
+        with enable_grad(), tracing(trace):
             result = self.fn(*traced_args, **traced_kwargs)
         self.traces += 1
-        first = shapes[0] if shapes else ()
-        batch_rows = first[0] if first else 0
-        first_size = 1
-        for extent in first:
-            first_size *= extent
-        return Program(inputs, result, batch_rows=batch_rows, first_argument_size=first_size,
-                       name=getattr(self.fn, "__name__", "fn"))
+        self.batched = batched
+        return Program(trace, leaves, result, arguments, name=getattr(self.fn, "__name__", "fn"))
+
+    def _remember(self, key: tuple, program: Program) -> None:
+        """Keep ``program`` for arguments of this key, beside those whose guards differ (a model
+        in training and in evaluation mode); beyond ``cache_size`` programs, the least recently
+        used go."""
+        entry = self._programs.get(key)
+        self._programs[key] = [program, *(entry if isinstance(entry, list) else [])]
+        self._programs.move_to_end(key)
+        while sum(len(e) for e in self._programs.values() if isinstance(e, list)) > self.cache_size:
+            oldest = next(k for k, e in self._programs.items() if isinstance(e, list))
+            self._programs[oldest].pop()
+            if not self._programs[oldest]:
+                del self._programs[oldest]
 
     def __repr__(self) -> str:
         return f"compile({getattr(self.fn, '__qualname__', self.fn)!r}, {len(self._programs)} programs)"
 
 
+_PER_SAMPLE = object()
+"""Kept under a batch key once a function has turned out to loop over the samples itself."""
+
+
 class CompiledValue:
     """One value returned by a compiled function: ``.data`` (a float), ``float(v)``, comparisons
     with numbers, and ``.backward(gradient=1.0)``, which runs the program's backward pass from
-    this value (valid until the compiled function is called again, as the buffers are reused)."""
+    this value (valid until the compiled function is called again in this thread, as the
+    buffers are reused)."""
 
-    __slots__ = ("data", "_program", "_slot", "_call")
+    __slots__ = ("data", "_program", "_buffers", "_call", "_where")
 
-    def __init__(self, data: float, program: Program, slot: int, call: int) -> None:
+    def __init__(self, data: float, program: Program, buffers: Buffers, where: tuple) -> None:
         self.data = data
         self._program = program
-        self._slot = slot
-        self._call = call
+        self._buffers = buffers
+        self._call = buffers.call
+        self._where = where
 
     def backward(self, gradient: float = 1.0) -> None:
         """Add ∂self/∂p · gradient to every parameter's ``.grad``, as ``Value.backward`` does."""
         if not isinstance(gradient, numbers.Real) or isinstance(gradient, bool):
             raise TypeError(f"backward(gradient) must be a real number, got {type(gradient).__name__}: {gradient!r}")
-        self._program.backward(self._slot, float(gradient), self._call)
+        if self._call != self._buffers.call:
+            raise RuntimeError("backward: the compiled function has been called again (in this thread) since this "
+                               "value was computed, and its buffers now hold the newer call; call backward() before "
+                               "the next call")
+        self._program.backward(self._buffers, self._where, float(gradient))
 
     def __float__(self) -> float:
         return self.data
@@ -190,45 +230,85 @@ class CompiledValue:
 
 
 # --------------------------------------------------------------------------------------------
-# Arguments: numbers in, one flat float64 array and a structure key out.
+# Arguments: numbers in, float64 arrays and the keys of the programs that may take them out.
 # --------------------------------------------------------------------------------------------
 
-def _flatten_arguments(args: tuple, kwargs: dict) -> tuple[tuple, Any, list]:
-    import numpy as np
+class Arguments:
+    """A call's arguments as float64 arrays, and which of them have a row per sample."""
 
-    arrays, shapes = [], []
-    named = [(index, arg) for index, arg in enumerate(args)] + [(name, kwargs[name]) for name in sorted(kwargs)]
-    for where, arg in named:
-        array = _as_float_array(arg, where)
-        arrays.append(array.ravel())
-        shapes.append(array.shape)
-    flat = arrays[0] if len(arrays) == 1 else np.concatenate(arrays) if arrays else np.empty(0)
-    if not np.isfinite(flat).all():
-        for (where, _), array, shape in zip(named, arrays, shapes):
-            bad = np.flatnonzero(~np.isfinite(array))
-            if len(bad):
-                index = "".join(f"[{i}]" for i in np.unravel_index(int(bad[0]), shape))
+    def __init__(self, args: tuple, kwargs: dict) -> None:
+        import numpy as np
+
+        self.count, self.names = len(args), tuple(sorted(kwargs))
+        named = [(index, arg) for index, arg in enumerate(args)] + [(name, kwargs[name]) for name in self.names]
+        self.arrays = [_as_float_array(arg, where) for where, arg in named]
+        for (where, _), array in zip(named, self.arrays):
+            if not np.isfinite(array).all():
+                bad = np.flatnonzero(~np.isfinite(array))[0]
+                index = "".join(f"[{i}]" for i in np.unravel_index(int(bad), array.shape))
                 raise ValueError(f"compile: argument {where!r}{index} must be a finite number, "
-                                 f"got {float(array[bad[0]])!r}")
-    key = (len(args), tuple(sorted(kwargs)), tuple(shapes))
-    return key, flat, shapes
+                                 f"got {float(array.flat[bad])!r}")
+        shapes = tuple(array.shape for array in self.arrays)
+        self.key = ("per sample", self.count, self.names, shapes)
+        rows = {shape[0] for shape in shapes if shape}
+        self.batch_size = rows.pop() if len(rows) == 1 and min(rows, default=0) > 0 else None
+        self.batch_key = ("batched", self.count, self.names,
+                          tuple((None,) + shape[1:] if shape else shape for shape in shapes))
+
+    def keys(self) -> list[tuple]:
+        """The keys of the programs that can run these arguments, the batched one first."""
+        return [self.batch_key, self.key] if self.batch_size is not None else [self.key]
+
+    def leaves(self, trace: Trace, batched: bool) -> list:
+        """For each argument, its input leaves (a nested list like the array, or one leaf): of
+        the first row only for an argument carried as a batch, of every number otherwise."""
+        import numpy as np
+
+        def build(array: Any, is_batched: bool) -> Any:
+            if array.ndim == 0:
+                return trace.new_leaf(float(array), is_batched)
+            return [build(sub, is_batched) for sub in array]
+
+        self.batched = [batched and array.ndim > 0 for array in self.arrays]
+        return [build(np.asarray(array[0]), True) if is_batched else build(array, False)
+                for array, is_batched in zip(self.arrays, self.batched)]
+
+    def rebuild(self, leaves: list) -> tuple[list, dict]:
+        """The arguments ``fn`` is traced with: Samples for batched ones, the leaves otherwise."""
+        values = [Samples(leaf, len(array)) if is_batched else leaf
+                  for array, leaf, is_batched in zip(self.arrays, leaves, self.batched)]
+        return values[:self.count], dict(zip(self.names, values[self.count:]))
 
 
 def _as_float_array(arg: Any, where: Any) -> Any:
     import numpy as np
 
     what = f"argument {where!r}" if isinstance(where, str) else f"argument {where}"
-    if isinstance(arg, Value) or isinstance(arg, (str, bytes, dict, set)) or arg is None:
+    if isinstance(arg, (Value, Samples)) or isinstance(arg, (str, bytes, dict, set)) or arg is None:
         raise TypeError(f"compile: {what} must be a number or a nested list of numbers, got "
-                        f"{type(arg).__name__}: {arg!r} (to use other objects in fn, close over them)")
+                        f"{type(arg).__name__}: {_short(arg)} (to use other objects in fn, close over them)")
     try:
         array = np.asarray(arg)
     except ValueError:
         array = None
+    if array is not None and array.dtype == object:  # ints too large for int64, mixed kinds
+        try:
+            array = np.vectorize(_float_or_inf, otypes=[np.float64])(array)
+        except (TypeError, ValueError):
+            array = None
     if array is None or array.dtype.kind not in "biuf":
         raise TypeError(f"compile: {what} must be a number or a regular nested list of numbers (every row of "
                         f"the same length), got {_short(arg)}")
     return array.astype(np.float64, copy=False)
+
+
+def _float_or_inf(x: Any) -> float:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError
+    try:
+        return float(x)
+    except OverflowError:  # 10**400: a number, but not a finite float; the finite check says so
+        return math.inf if x > 0 else -math.inf
 
 
 def _short(x: Any) -> str:
@@ -236,384 +316,864 @@ def _short(x: Any) -> str:
     return f"{type(x).__name__}: {text if len(text) <= 60 else text[:57] + '...'}"
 
 
-def _leaves_like(arg: Any, shape: tuple, inputs: list) -> Any:
-    """A structure like ``arg``'s (lists for every level) of new input leaves, appended to
-    ``inputs`` in the flattening order."""
+# --------------------------------------------------------------------------------------------
+# The program: slots in two buffers, and the kernels that fill them.
+# --------------------------------------------------------------------------------------------
+
+SHARED, BATCHED = "shared", "batched"
+
+
+class Buffers:
+    """One thread's numbers for one call, a row per node: ``shared`` (``(slots, 1)``: nodes that
+    are the same for every sample) and ``batched`` (``(slots, samples)``), with their gradients.
+    Every array a kernel sees has the samples on its last axis (1 for shared ones), so numpy
+    broadcasts the two kinds together; ``call`` counts the calls the buffers have served."""
+
+    def __init__(self, shared_size: int, batched_size: int, samples: int) -> None:
+        import numpy as np
+
+        self.samples = samples
+        self.shared = np.zeros((shared_size, 1))
+        self.batched = np.zeros((batched_size, samples))
+        self.shared_grad = np.zeros((shared_size, 1))
+        self.batched_grad = np.zeros((batched_size, samples))
+        self.call = 0
+        self.state: dict = {}  # what the kernels kept from the forward pass for the backward
+        self.views: dict = {}  # (values, gradients) views of the rows a Gather or Kernel reads or writes
+        self.assigning: frozenset = frozenset()  # the Gathers that assign in this backward pass
+
+    def of(self, where: str, grad: bool = False) -> Any:
+        if where == SHARED:
+            return self.shared_grad if grad else self.shared
+        return self.batched_grad if grad else self.batched
+
+
+class Gather:
+    """How a kernel reads a block of rows of one buffer, shaped ``(*index.shape, samples)``, and
+    gives gradients back to them. Rows that lie in a regular grid (consecutive rows, or a
+    layer's weights: a neuron's inputs side by side, one neuron after the other) are read as a
+    view of the buffer, no copy; others through an index array.
+
+    In a backward pass a Gather either *adds* its contribution to the rows' gradients or, where
+    it is the first to give those rows anything in that pass, *assigns* it (see
+    :class:`BackwardPlan`): then the gradient buffer needs no zeroing first."""
+
+    def __init__(self, where: str, index: Any, needs_grad: bool = False) -> None:
+        import numpy as np
+
+        self.where = where
+        self.needs_grad = needs_grad
+        """False where no gradient is wanted (the rows do not lead to any parameter)."""
+        self.shape = index.shape
+        self.rows = index.ravel()
+        self.repeats = len(np.unique(self.rows)) < len(self.rows)
+        self.grid = None if self.repeats else _grid(index)
+        """``(first row, strides in rows)`` where the rows form a regular grid, else None."""
+
+    def _views(self, buffers: Buffers) -> tuple | None:
+        views = buffers.views.get(self)
+        if views is None and self.grid is not None:
+            views = buffers.views[self] = (self._view(buffers.of(self.where)),
+                                           self._view(buffers.of(self.where, grad=True)))
+        return views
+
+    def _view(self, values: Any) -> Any:
+        from numpy.lib.stride_tricks import as_strided
+
+        first, strides = self.grid
+        row = values.strides[0]
+        return as_strided(values[first:], shape=(*self.shape, values.shape[1]),
+                          strides=(*(step * row for step in strides), values.strides[1]))
+
+    def read(self, buffers: Buffers) -> Any:
+        views = self._views(buffers)
+        if views is not None:
+            return views[0]
+        values = buffers.of(self.where)
+        return values[self.rows].reshape(*self.shape, values.shape[1])
+
+    def give(self, buffers: Buffers, contribution: Any, assign: bool) -> None:
+        """Add ``contribution`` (shaped as :meth:`read` returns, or with every sample where the
+        rows are shared: then the samples' contributions add up) to the rows' gradients, or
+        with ``assign`` make it their gradient."""
+        import numpy as np
+
+        if not self.needs_grad:
+            return
+        views = self._views(buffers)
+        grads = views[1] if views is not None else buffers.of(self.where, grad=True)
+        if contribution.shape[-1] != grads.shape[-1]:
+            contribution = contribution.sum(axis=-1, keepdims=True)
+        if views is not None:
+            if assign:
+                grads[...] = contribution
+            else:
+                grads += contribution
+        elif self.repeats:
+            np.add.at(grads, self.rows, contribution.reshape(-1, grads.shape[1]))
+        elif assign:
+            grads[self.rows] = contribution.reshape(-1, grads.shape[1])
+        else:
+            grads[self.rows] += contribution.reshape(-1, grads.shape[1])
+
+
+def _grid(index: Any) -> tuple | None:
+    """``(first, strides)`` if ``index[i, j, ...] == first + Σ strides[k]·i_k`` (all different), else None."""
     import numpy as np
 
-    array = np.asarray(arg, dtype=np.float64)
-    if not shape:
-        leaf = Value(float(array))
-        inputs.append(leaf)
-        return leaf
-
-    def build(a: Any) -> Any:
-        if a.ndim == 1:
-            row = [Value(x) for x in a.tolist()]
-            inputs.extend(row)
-            return row
-        return [build(sub) for sub in a]
-
-    return build(array)
+    if index.size == 0:
+        return None
+    first = int(index.flat[0])
+    strides = []
+    for axis in range(index.ndim):
+        step = int(np.take(index, 1, axis=axis).flat[0]) - first if index.shape[axis] > 1 else 0
+        strides.append(step)
+    expected = first + sum(np.arange(extent).reshape([-1 if k == axis else 1 for k in range(index.ndim)]) * step
+                           for axis, (extent, step) in enumerate(zip(index.shape, strides)))
+    return (first, tuple(strides)) if np.array_equal(expected, index) and min(strides) >= 0 else None
 
 
-# --------------------------------------------------------------------------------------------
-# The program.
-# --------------------------------------------------------------------------------------------
+class Kernel:
+    """One step of the program: computes a group of nodes, rows ``start:stop`` of buffer ``where``."""
 
-def _graph_nodes(roots: list[Value]) -> list[Value]:
-    """Every node reachable from ``roots``, parents before children: the engine's own
-    ``topological_order``, from one extra node that lists every root."""
-    if len(roots) == 1:
-        return topological_order(roots[0])
-    with enable_grad():
-        return topological_order(value_sum(roots))[:-1]
+    where: str
+    start: int
+    stop: int
+    op: Any = None
+    param: Any = None
+    needs_grad = True
+    """False where no gradient is wanted (nothing it computes leads to a parameter)."""
+
+    def output(self, buffers: Buffers, grad: bool = False) -> Any:
+        views = buffers.views.get(self)
+        if views is None:
+            rows = slice(self.start, self.stop)
+            views = buffers.views[self] = (buffers.of(self.where)[rows], buffers.of(self.where, grad=True)[rows])
+        return views[grad]
+
+    def forward(self, buffers: Buffers, m: Any) -> None:
+        raise NotImplementedError
+
+    def backward(self, buffers: Buffers, m: Any) -> None:
+        raise NotImplementedError
+
+    def operands(self, buffers: Buffers, node: int, sample: int) -> tuple:
+        """The inputs of one node of the group for one sample (for an error message)."""
+        raise NotImplementedError
 
 
-def _output_structure(result: Any, found: list) -> Any:
-    """``result`` with each Value replaced by its index in ``found`` (appended), numbers kept."""
-    if isinstance(result, Value):
-        found.append(result)
-        return ("value", len(found) - 1)
-    if isinstance(result, numbers.Real):
-        return ("number", result)
-    if isinstance(result, (list, tuple)):
-        return (type(result), [_output_structure(item, found) for item in result])
-    if isinstance(result, dict):
-        return (dict, [(key, _output_structure(item, found)) for key, item in result.items()])
-    raise TypeError(f"compile: fn must return Values, numbers, or lists, tuples and dicts of them; got "
-                    f"{type(result).__name__}: {result!r}")
+class Elementwise(Kernel):
+    """Nodes applying one op of the table: the op's own ``forward`` and ``local_grads`` rules,
+    run on arrays (``m`` is numpy's namespace). The arguments are read in blocks, one per
+    buffer they come from; with a single block the rule gets one array with the argument axis
+    first, which the table's n-ary rules (``sum``, ``dot``) reduce in one call."""
+
+    def __init__(self, op: Any, param: Any, reads: list[tuple[Gather, list[int]]], nargs: int,
+                 where: str, start: int, stop: int) -> None:
+        self.op, self.param, self.reads, self.nargs = op, param, reads, nargs
+        self.where, self.start, self.stop = where, start, stop
+
+    def _arguments(self, buffers: Buffers) -> Any:
+        if len(self.reads) == 1:
+            return self.reads[0][0].read(buffers)  # (arguments, nodes, samples)
+        args: list = [None] * self.nargs
+        for gather, positions in self.reads:
+            block = gather.read(buffers)
+            for j, position in enumerate(positions):
+                args[position] = block[j]
+        return args
+
+    def forward(self, buffers: Buffers, m: Any) -> None:
+        args = self._arguments(buffers)
+        self.output(buffers)[...] = self.op.forward(m, args, self.param)
+        buffers.state[self] = args
+
+    def backward(self, buffers: Buffers, m: Any) -> None:
+        import numpy as np
+
+        args = buffers.state[self]
+        upstream = self.output(buffers, grad=True)
+        local = self.op.local_grads(m, args, self.output(buffers), self.param)
+        if isinstance(local, np.ndarray):  # one row per argument already
+            contributions = local * upstream
+        else:
+            contributions = [item * upstream for item in local]
+        for gather, positions in self.reads:
+            if not gather.needs_grad:
+                continue
+            if isinstance(contributions, np.ndarray):
+                block = contributions if len(self.reads) == 1 else contributions[positions]
+            elif len(positions) == 1:
+                block = contributions[positions[0]][None]
+            else:
+                block = np.stack([contributions[p] for p in positions])
+            gather.give(buffers, block, gather in buffers.assigning)
+
+    def gradient_gathers(self) -> list[Gather]:
+        return [gather for gather, _ in self.reads if gather.needs_grad]
+
+    def operands(self, buffers: Buffers, node: int, sample: int) -> tuple:
+        args = self._arguments(buffers)
+        return tuple(float(a[node, sample if a.shape[-1] > 1 else 0]) for a in args)
 
 
-class _Group:
-    """Nodes applying one op (with one param and one number of inputs) at one depth."""
+class MatMul(Kernel):
+    """``dot`` nodes that form a layer: every weight row (a neuron's weights and bias) with
+    every input row, as one matrix product ``W @ X + b``. The weights are the same for every
+    sample (parameters), read as a ``(neurons, inputs)`` matrix."""
 
-    __slots__ = ("op", "param", "start", "stop", "index", "kind", "scatter", "gathered", "out",
-                 "rows", "cols", "n", "has_bias", "w_index", "x_index", "b_index",
-                 "w_scatter", "x_scatter", "b_scatter", "w", "x", "depth", "contributions")
+    def __init__(self, inputs: Gather, weights: Gather, bias: Gather | None, rows: int, columns: int,
+                 where: str, start: int, stop: int) -> None:
+        self.op, self.param = DOT, inputs.shape[-1]
+        self.inputs, self.weights, self.bias = inputs, weights, bias
+        self.rows, self.columns = rows, columns
+        self.where, self.start, self.stop = where, start, stop
+
+    def forward(self, buffers: Buffers, m: Any) -> None:
+        import numpy as np
+
+        x = self.inputs.read(buffers)            # (input rows, n, samples)
+        w = self.weights.read(buffers)[..., 0]   # (neurons, n)
+        out = self.output(buffers)
+        if self.rows == 1:                       # a layer on a batch: (neurons, samples)
+            np.matmul(w, x[0], out=out)
+        elif x.shape[-1] == 1:                   # every sample's own row (traced sample by sample)
+            out[...] = (x[..., 0] @ w.T).reshape(-1, 1)
+        else:
+            out[...] = np.einsum("cj,rjb->rcb", w, x).reshape(self.rows * self.columns, -1)
+        if self.bias is not None:
+            bias = self.bias.read(buffers)
+            out += bias if self.rows == 1 else np.tile(bias, (self.rows, 1))
+        buffers.state[self] = (x, w)
+
+    def backward(self, buffers: Buffers, m: Any) -> None:
+        import numpy as np
+
+        x, w = buffers.state[self]
+        g = self.output(buffers, grad=True).reshape(self.rows, self.columns, -1)  # (rows, neurons, samples)
+        inputs, weights, bias, assigning = self.inputs, self.weights, self.bias, buffers.assigning
+        if self.rows == 1:
+            inputs.needs_grad and inputs.give(buffers, (w.T @ g[0])[None], inputs in assigning)
+            weights.needs_grad and weights.give(buffers, (g[0] @ x[0].T)[..., None], weights in assigning)
+        elif x.shape[-1] == 1:
+            g2 = g[..., 0]
+            inputs.needs_grad and inputs.give(buffers, (g2 @ w)[..., None], inputs in assigning)
+            weights.needs_grad and weights.give(buffers, (g2.T @ x[..., 0])[..., None], weights in assigning)
+        else:
+            inputs.needs_grad and inputs.give(buffers, np.einsum("cj,rcb->rjb", w, g), inputs in assigning)
+            weights.needs_grad and weights.give(buffers, np.einsum("rcb,rjb->cj", g, x)[..., None],
+                                                weights in assigning)
+        if bias is not None and bias.needs_grad:
+            bias.give(buffers, g.sum(axis=(0, 2))[:, None], bias in assigning)
+
+    def gradient_gathers(self) -> list[Gather]:
+        return [gather for gather in (self.inputs, self.weights, self.bias) if gather is not None and gather.needs_grad]
+
+    def operands(self, buffers: Buffers, node: int, sample: int) -> tuple:
+        x = self.inputs.read(buffers)
+        w = self.weights.read(buffers)[..., 0]
+        row, neuron = divmod(node, self.columns)
+        xs = x[row, :, sample if x.shape[-1] > 1 else 0]
+        bias = (float(self.bias.read(buffers)[neuron, 0]),) if self.bias is not None else ()
+        return (*map(float, w[neuron]), *map(float, xs), *bias)
+
+
+class SampleSum(Kernel):
+    """Σ over the samples of per-sample nodes (a loss's mean, batch norm's statistics): the
+    batch axis reduced; backward gives every sample the upstream gradient (∂Σ/∂xᵢ = 1)."""
+
+    def __init__(self, source: Gather, start: int, stop: int) -> None:
+        self.op = SUM
+        self.source = source
+        self.where, self.start, self.stop = SHARED, start, stop
+
+    def forward(self, buffers: Buffers, m: Any) -> None:
+        values = self.source.read(buffers)
+        if self.source.where == SHARED:  # the same number for every sample: n times it
+            self.output(buffers)[...] = values * buffers.samples
+        else:
+            self.output(buffers)[...] = values.sum(axis=-1, keepdims=True)
+
+    def backward(self, buffers: Buffers, m: Any) -> None:
+        import numpy as np
+
+        upstream = self.output(buffers, grad=True)
+        self.source.give(buffers, np.broadcast_to(upstream, (len(upstream), buffers.samples)),
+                         self.source in buffers.assigning)
+
+    def gradient_gathers(self) -> list[Gather]:
+        return [self.source] if self.source.needs_grad else []
+
+    def operands(self, buffers: Buffers, node: int, sample: int) -> tuple:
+        return tuple(map(float, self.source.read(buffers)[node, :6]))
+
+
+class Detached(Kernel):
+    """Numbers copied from other nodes, through which no gradient flows (``detach``)."""
+
+    def __init__(self, source: Gather, where: str, start: int, stop: int) -> None:
+        self.source = source
+        self.where, self.start, self.stop = where, start, stop
+
+    def forward(self, buffers: Buffers, m: Any) -> None:
+        self.output(buffers)[...] = self.source.read(buffers)
+
+    def backward(self, buffers: Buffers, m: Any) -> None:
+        pass
+
+    def gradient_gathers(self) -> list[Gather]:
+        return []
+
+    def operands(self, buffers: Buffers, node: int, sample: int) -> tuple:
+        return ()
+
+
+class ParameterReads:
+    """How a program reads its parameters on every call and gives them their gradients: for
+    each run of parameters sharing one :class:`~autograd.ParameterArrays`, one array copy in
+    and one array addition out; plain Value leaves one by one."""
+
+    def __init__(self, parameters: list[Value], start: int) -> None:
+        self.parameters, self.start = parameters, start
+        self._plan()
+
+    def _plan(self) -> None:
+        import numpy as np
+
+        self.runs: list[tuple[Any, Any, slice]] = []
+        self.plain: list[tuple[int, Value]] = []
+        i, count = 0, len(self.parameters)
+        while i < count:
+            p = self.parameters[i]
+            if not isinstance(p, Parameter):
+                self.plain.append((self.start + i, p))
+                i += 1
+                continue
+            j = i
+            while j < count and isinstance(self.parameters[j], Parameter) and self.parameters[j].arrays is p.arrays:
+                j += 1
+            index = np.array([q.index for q in self.parameters[i:j]], dtype=np.intp)
+            if len(index) and bool(np.all(np.diff(index) == 1)):
+                index = slice(int(index[0]), int(index[-1]) + 1)
+            self.runs.append((p.arrays, index, slice(self.start + i, self.start + j)))
+            i = j
+
+    def read(self, shared: Any) -> None:
+        if any(not arrays.intact for arrays, _, _ in self.runs):
+            self._plan()  # a parameter was packed into other arrays since: find them there
+        for arrays, index, slots in self.runs:
+            shared[slots, 0] = arrays.numpy()[0][index]
+        for slot, p in self.plain:
+            shared[slot, 0] = p.data
+
+    def add_grads(self, grads: Any) -> None:
+        for arrays, index, slots in self.runs:
+            arrays.numpy()[1][index] += grads[slots, 0]
+        for slot, p in self.plain:
+            p.grad += float(grads[slot, 0])
 
 
 class Program:
-    """A traced graph as groups of array kernels over one buffer (built by :func:`compile`)."""
+    """A traced graph as kernels over two buffers (built by :func:`compile`)."""
 
-    def __init__(self, inputs: list[Value], result: Any, *, batch_rows: int = 0, first_argument_size: int = 0,
-                 name: str = "fn") -> None:
+    def __init__(self, trace: Trace, leaves: list, result: Any, arguments: Arguments, name: str = "fn") -> None:
         import numpy as np
 
         from . import namespaces
 
         self.m = namespaces.array_math()
         self.name = name
+        self.guards = trace.guards
+        self.batched_arguments = list(arguments.batched)
+        batched_run = any(arguments.batched)
         outputs: list[Value] = []
-        self.structure = _output_structure(result, outputs)
-        self.batch_rows = batch_rows
-        self.first_argument_size = first_argument_size
-        nodes = _graph_nodes(outputs)
-        input_set = set(inputs)
-        parameters, constants, computed = [], [], []
+        self.structure = _output_structure(result, outputs, trace, batched_run)
+        escaped = _values_outside_samples(self.structure)
+
+        input_leaves = [leaf for structure in leaves for leaf in _flatten(structure)]
+        read_leaves = [leaf for read_leaves_, _, _ in trace.reads for leaf in read_leaves_]
+        extra_roots = [v for values, _ in trace.effects for v in values]
+        extra_roots += [v for values, _, _ in trace.checks for v in values]
+        nodes = _nodes(outputs + extra_roots + input_leaves + read_leaves, trace.detached)
+
+        batched = set(trace.batched_leaves)
         for node in nodes:
-            if node.op is not None:
-                computed.append(node)
-            elif node in input_set:
-                continue
-            elif isinstance(node, Constant):
-                constants.append(node)
-            else:
-                parameters.append(node)
-        self.parameters = parameters
-        # Slots: inputs, parameters, constants, then each group's outputs, contiguous.
-        slot: dict[Value, int] = {}
-        for node in [*inputs, *parameters, *constants]:
-            slot.setdefault(node, len(slot))
-        self.input_stop = len(inputs)
-        self.parameter_stop = self.input_stop + len(parameters)
-        depth: dict[Value, int] = dict.fromkeys(slot, 0)
+            if node.parents and node not in trace.reductions and any(p in batched for p in node.parents):
+                batched.add(node)
+            elif node in trace.detached and trace.detached[node] in batched:
+                batched.add(node)
+        if any(outputs[i] in batched for i in escaped):
+            raise PerSampleCode("fn returned a value of one sample outside its minibatch")
+        inputs = set(input_leaves) | set(read_leaves)
+        parameters = [n for n in nodes if not n.parents and n not in inputs and not isinstance(n, Constant)]
+        constants = [n for n in nodes if isinstance(n, Constant) and n not in trace.detached]
+        parameters = _parameter_order(parameters)
+        needs_grad = set(parameters)  # a gradient is worked out only where it can reach a parameter
+        for node in nodes:
+            if node.parents and node not in trace.detached and any(p in needs_grad for p in node.parents):
+                needs_grad.add(node)
+        self.needs_grad = needs_grad
+
+        # Slots. Shared: unbatched inputs, parameters, constants, then groups; batched likewise.
+        slot: dict[Value, tuple[str, int]] = {}
+        sizes = {SHARED: 0, BATCHED: 0}
+
+        def place(node: Value) -> None:
+            where = BATCHED if node in batched else SHARED
+            slot[node] = (where, sizes[where])
+            sizes[where] += 1
+
+        for node in [*input_leaves, *read_leaves]:
+            if node not in slot:
+                place(node)
+        self.shared_inputs = sizes[SHARED]
+        self.parameter_reads = ParameterReads(parameters, sizes[SHARED])
+        for node in [*parameters, *constants]:
+            place(node)
+        self.fixed_stop = sizes[SHARED]  # what precedes the groups' outputs in the shared buffer
+        self.argument_slots = [[slot[leaf] for leaf in _flatten(structure)] for structure in leaves]
+        self.reads = [([slot[leaf] for leaf in leaves_], read, per_sample) for leaves_, read, per_sample in trace.reads]
+
+        # Groups: nodes at one depth doing the same thing on the same kinds of input.
+        depth: dict[Value, int] = {}
         groups: dict[tuple, list[Value]] = {}
-        for node in computed:
-            d = depth[node] = 1 + max(map(depth.__getitem__, node.parents))
-            groups.setdefault((d, node.op.name, _param_key(node.param), len(node.parents)), []).append(node)
-        self.groups: list[_Group] = []
-        for key in sorted(groups, key=lambda k: (k[0], k[1], repr(k[2]), k[3])):
-            members = groups[key]
-            members.sort(key=lambda node: slot[node.parents[0]])  # follow the input layout
-            self.groups.append(self._build_group(members, slot, key[0]))
-        self.size = len(slot)
-        self.values = np.zeros(self.size)
-        self.grads = np.zeros(self.size)
-        for node in constants:
-            self.values[slot[node]] = node.data
+        for node in nodes:
+            if node in slot:
+                depth[node] = 0
+                continue
+            sources = (trace.detached[node],) if node in trace.detached else node.parents
+            depth[node] = 1 + max(depth[s] for s in sources)
+            kind = "detached" if node in trace.detached else "sample sum" if node in trace.reductions else "op"
+            key = (depth[node], kind, node.op.name if node.op else "", _param_key(node.param), len(sources),
+                   tuple((s in batched, s in needs_grad) for s in sources), node in batched)
+            groups.setdefault(key, []).append(node)
+        self.kernels: list[Kernel] = []
+        for key in sorted(groups, key=lambda k: (k[0], k[1], k[2], repr(k[3]), k[4], k[5], k[6])):
+            self.kernels.append(self._kernel(groups[key], key[1], slot, sizes, batched, trace))
+        self.backward_kernels = [kernel for kernel in reversed(self.kernels) if kernel.needs_grad]
+        self.shared_size, self.batched_size = sizes[SHARED], sizes[BATCHED]
+        self.constant_values = np.array([c.data for c in constants])
+        self.constant_slots = slice(self.parameter_reads.start + len(parameters), self.fixed_stop)
         self.output_slots = [slot[v] for v in outputs]
-        self.group_starts = [group.start for group in self.groups]
-        # No Value of the trace is kept (the collector would walk them all, every full collection):
-        # the index arrays say everything the errors need.
-        self.calls = 0
-        self._read_parameter_data = _attribute_reader(np, parameters, "data")
+        self.effects = [([slot[v] for v in values], effect) for values, effect in trace.effects]
+        self.checks = [([slot[v] for v in values], ok, error) for values, ok, error in trace.checks]
+        self.sample_of = _samples_of(nodes, slot, leaves, arguments) if not batched_run else {}
+        self.parameter_count = len(parameters)
+        self.parameter_slots = slice(self.parameter_reads.start, self.parameter_reads.start + len(parameters))
+        self._local = threading.local()
+        self._plans: dict[tuple, BackwardPlan] = {}
 
     # -- building ---------------------------------------------------------------------------
 
-    def _build_group(self, members: list[Value], slot: dict[Value, int], depth: int) -> _Group:
+    def _kernel(self, members: list[Value], kind: str, slot: dict, sizes: dict, batched: set, trace: Trace) -> Kernel:
         import numpy as np
 
-        group = _Group()
-        group.depth = depth
-        first = members[0]
-        group.op, group.param = first.op, first.param
-        group.kind = "elementwise"
-        nargs = len(first.parents)
-        lookup = slot.__getitem__
-        index = np.fromiter(chain.from_iterable(map(lookup, node.parents) for node in members), dtype=np.intp,
-                            count=len(members) * nargs).reshape(-1, nargs)
-        if first.op.name == "dot":
-            order = self._try_matrix_product(group, index, first.param)
-            if order is not None:
-                members = [members[i] for i in order.tolist()]
-                index = index[order]
-        group.start = len(slot)
-        slot.update(zip(members, range(group.start, group.start + len(members))))
-        group.stop = len(slot)
-        if group.kind == "matmul":
-            cols, n = group.cols, group.n
-            group.x_index = index[::cols, n:2 * n]          # one row of inputs per output row
-            group.w_index = index[:cols, :n]                # one row of weights per output column
-            group.b_index = index[:cols, 2 * n] if group.has_bias else None
-            group.x_scatter = _scatter_plan(np, group.x_index.ravel())
-            group.w_scatter = _scatter_plan(np, group.w_index.ravel())
-            group.b_scatter = _scatter_plan(np, group.b_index) if group.has_bias else None
+        where = BATCHED if members[0] in batched else SHARED
+        if kind in ("detached", "sample sum"):
+            sources = [trace.detached[n] if kind == "detached" else n.parents[0] for n in members]
+            source_where = slot[sources[0]][0]
+            index = np.array([slot[s][1] for s in sources], dtype=np.intp)
+            start = self._place(members, where, slot, sizes)
+            if kind == "detached":
+                kernel: Kernel = Detached(Gather(source_where, index), where, start, sizes[where])
+            else:
+                kernel = SampleSum(Gather(source_where, index, sources[0] in self.needs_grad), start, sizes[where])
         else:
-            group.index = np.ascontiguousarray(index.T)     # (nargs, k): one row per argument
-            group.contributions = np.empty(group.index.shape)
-            group.scatter = _scatter_plan(np, group.index.ravel())
-            if first.op.name == "sum" and nargs >= LONG_SUM:  # associative: may be added in blocks
-                group.kind = "blocked_sum"
-                group.cols = math.isqrt(nargs)
-                group.rows = nargs // group.cols
-        return group
+            first = members[0]
+            kernel = self._matmul(members, where, slot, sizes) if first.op is DOT else None
+            if kernel is None:
+                members.sort(key=lambda node: slot[node.parents[0]][1])  # follow the inputs' layout
+                reads = []
+                for source_where in (SHARED, BATCHED):
+                    for needs in (False, True):
+                        positions = [j for j, p in enumerate(first.parents)
+                                     if slot[p][0] == source_where and (p in self.needs_grad) == needs]
+                        if positions:
+                            index = np.array([[slot[node.parents[j]][1] for node in members] for j in positions],
+                                             dtype=np.intp)
+                            reads.append((Gather(source_where, index, needs), positions))
+                start = self._place(members, where, slot, sizes)
+                kernel = Elementwise(first.op, first.param, reads, len(first.parents), where, start, sizes[where])
+        kernel.needs_grad = members[0] in self.needs_grad
+        return kernel
 
-    def _try_matrix_product(self, group: _Group, index: Any, n: int) -> Any:
-        """If the dot nodes (their input slots in ``index``, one row per node) are every (input
-        row, weight row) pair once, mark the group a matrix product and return the order that
-        lays the nodes out as the product's cells, row-major; else None."""
+    def _matmul(self, members: list[Value], where: str, slot: dict, sizes: dict) -> MatMul | None:
+        """A MatMul for these dot nodes if they are every (input row, weight row) pair once
+        with weights that are the same for every sample; None otherwise."""
         import numpy as np
 
-        k, nargs = index.shape
-        has_bias = nargs > 2 * n
-        weight_row, cols = _row_ids(np, index[:, :n])
-        input_row, rows = _row_ids(np, index[:, n:2 * n])
-        if rows * cols != k or k == 1 and n < 4:
-            return None
-        cell = input_row * cols + weight_row
-        order = np.empty(k, dtype=np.intp)
-        order[cell] = np.arange(k)
-        if not np.array_equal(np.sort(cell), np.arange(k)):
-            return None
-        if has_bias:  # one bias per weight row
-            bias = np.full(cols, -1, dtype=np.intp)
-            bias[weight_row] = index[:, 2 * n]
-            if not np.array_equal(bias[weight_row], index[:, 2 * n]):
+        n = members[0].param
+        weight_rows: dict[tuple, int] = {}
+        input_rows: dict[tuple, int] = {}
+        cells = {}
+        for node in members:
+            parents = node.parents
+            weights = tuple(slot[p] for p in parents[:n]) + tuple(slot[p] for p in parents[2 * n:])
+            inputs = tuple(slot[p] for p in parents[n:2 * n])
+            if any(w[0] != SHARED for w in weights) or len({x[0] for x in inputs}) != 1:
                 return None
-        group.kind, group.rows, group.cols, group.n, group.has_bias = "matmul", rows, cols, n, has_bias
-        return order
+            cell = (input_rows.setdefault(inputs, len(input_rows)), weight_rows.setdefault(weights, len(weight_rows)))
+            if cell in cells:
+                return None
+            cells[cell] = node
+        rows, columns = len(input_rows), len(weight_rows)
+        if rows * columns != len(members):
+            return None
+        ordered = [cells[(r, c)] for r in range(rows) for c in range(columns)]
+        first = members[0].parents
+        has_bias = len(first) > 2 * n
+        inputs_where = next(iter(input_rows))[0][0]
+        x_index = np.array([[s for _, s in key] for key in input_rows], dtype=np.intp)
+        w_index = np.array([[s for _, s in key[:n]] for key in weight_rows], dtype=np.intp)
+        b_index = np.array([key[n][1] for key in weight_rows], dtype=np.intp) if has_bias else None
+        start = self._place(ordered, where, slot, sizes)
+        def needs(parents: tuple) -> bool:  # the group's members agree (it is part of their key)
+            return any(p in self.needs_grad for p in parents)
+
+        return MatMul(Gather(inputs_where, x_index, needs(first[n:2 * n])), Gather(SHARED, w_index, needs(first[:n])),
+                      Gather(SHARED, b_index, needs(first[2 * n:])) if has_bias else None,
+                      rows, columns, where, start, sizes[where])
+
+    @staticmethod
+    def _place(members: list[Value], where: str, slot: dict, sizes: dict) -> int:
+        start = sizes[where]
+        for i, node in enumerate(members):
+            slot[node] = (where, start + i)
+        sizes[where] = start + len(members)
+        return start
+
+    def still_valid(self) -> bool:
+        """False once a guard of the trace (a module's mode, a setting) reads differently."""
+        return all(getter() == value for getter, value in self.guards)
 
     # -- running ----------------------------------------------------------------------------
 
-    def run(self, flat: Any) -> Any:
-        """Forward on new inputs; the outputs in ``fn``'s structure, as CompiledValues."""
-        values = self.forward(flat)
-        call = self.calls
-        outputs = [CompiledValue(x, self, slot, call) for x, slot in zip(values.tolist(), self.output_slots)]
-        return _rebuild(self.structure, outputs)
+    def _buffers(self, samples: int) -> Buffers:
+        buffers = getattr(self._local, "buffers", None)
+        if buffers is None or buffers.samples != samples:
+            buffers = Buffers(self.shared_size, self.batched_size, samples)
+            buffers.shared[self.constant_slots, 0] = self.constant_values
+            self._local.buffers = buffers
+        return buffers
 
-    def forward(self, flat: Any) -> Any:
-        """Fill the buffer from the inputs and the parameters' current data; the outputs' values."""
+    def forward(self, arguments: Arguments) -> Buffers:
+        """Fill the buffers from the arguments and the parameters and run every kernel."""
         import numpy as np
 
-        self.calls += 1
-        values = self.values
-        values[:self.input_stop] = flat
-        if self.parameters:
-            values[self.input_stop:self.parameter_stop] = self._read_parameter_data()
+        samples = arguments.batch_size if any(self.batched_arguments) else 1
+        buffers = self._buffers(samples)
+        buffers.call += 1
+        buffers.state = {}
+        shared, rows = buffers.shared, buffers.batched
+        for array, slots, is_batched in zip(arguments.arrays, self.argument_slots, self.batched_arguments):
+            if not slots:
+                continue
+            if is_batched:
+                rows[slots[0][1]:slots[-1][1] + 1] = array.reshape(samples, -1).T
+            else:
+                shared[slots[0][1]:slots[-1][1] + 1, 0] = array.reshape(-1)
+        for slots, read, per_sample in self.reads:
+            first, last = slots[0][1], slots[-1][1] + 1
+            numbers = np.asarray(read(samples), dtype=np.float64)
+            if per_sample:
+                rows[first:last] = numbers.reshape(samples, -1).T
+            else:
+                shared[first:last, 0] = numbers.reshape(-1)
+        self.parameter_reads.read(shared)
+        for slots, ok, error in self.checks:
+            self._check(buffers, slots, ok, error)
         m = self.m
         with np.errstate(all="ignore"):
-            for group in self.groups:
-                kind = group.kind
-                if kind == "matmul":
-                    x = group.x = values[group.x_index]
-                    w = group.w = values[group.w_index]
-                    out = values[group.start:group.stop].reshape(group.rows, group.cols)
-                    np.matmul(x, w.T, out=out)
-                    if group.has_bias:
-                        out += values[group.b_index]
-                else:
-                    gathered = values[group.index]
-                    if group.kind == "blocked_sum":
-                        # a long sum as a sum of √n partial sums: the rule's loop runs 2√n times, not n
-                        rows, block = group.rows, group.cols
-                        partial = group.op.forward(m, gathered[:rows * block].reshape(rows, -1), None)
-                        args = np.concatenate([partial.reshape(block, -1), gathered[rows * block:]])
-                        group.out = group.op.forward(m, args, None)
-                        group.gathered = gathered
-                    else:
-                        # a sum takes the (nargs, k) array as its sequence of arguments; every other
-                        # rule (dot slices and joins its arguments) a tuple of rows
-                        args = group.gathered = gathered if group.op is SUM else tuple(gathered)
-                        group.out = group.op.forward(m, args, group.param)
-                    values[group.start:group.stop] = group.out
-        if not np.isfinite(values).all():
-            self._raise_forward_error()
-        return values[self.output_slots]
+            for kernel in self.kernels:
+                kernel.forward(buffers, m)
+        if not (_all_finite(shared) and _all_finite(rows)):
+            self._raise_forward_error(buffers)
+        for slots, effect in self.effects:
+            effect([float(shared[s, 0]) for _, s in slots], samples)
+        return buffers
 
-    def backward(self, root_slot: int, gradient: float, call: int) -> None:
-        """Chain rule over the groups, deepest first; the parameters' ``.grad`` accumulate."""
+    def _check(self, buffers: Buffers, slots: list, ok: Callable, error: Callable) -> None:
+        """A check of the trace on this call's numbers: the first that fails raises, naming its
+        sample (its column, or its place among the values checked)."""
         import numpy as np
 
-        if call != self.calls:
-            raise RuntimeError("backward: the compiled function has been called again since this value was "
-                               "computed, and its buffers now hold the newer call; call backward() before the "
-                               "next call")
-        grads = self.grads
-        grads.fill(0.0)
-        grads[root_slot] = gradient
-        m = self.m
-        with np.errstate(all="ignore"):
-            for group in reversed(self.groups):
-                upstream = grads[group.start:group.stop]
-                kind = group.kind
-                if kind == "matmul":
-                    g = upstream.reshape(group.rows, group.cols)
-                    _scatter(grads, group.x_scatter, (g @ group.w).ravel())
-                    _scatter(grads, group.w_scatter, (g.T @ group.x).ravel())
-                    if group.has_bias:
-                        _scatter(grads, group.b_scatter, g.sum(axis=0))
-                else:
-                    local = group.op.local_grads(m, group.gathered, group.out, group.param)
-                    contributions = group.contributions
-                    if group.op is SUM and all(type(item) is float for item in local):
-                        np.multiply(np.array(local)[:, None], upstream, out=contributions)
-                    else:
-                        for item, row in zip(local, contributions):
-                            np.multiply(item, upstream, out=row)
-                    _scatter(grads, group.scatter, contributions.reshape(-1))
-        parameter_grads = grads[self.input_stop:self.parameter_stop]
-        if not (np.isfinite(parameter_grads).all() and np.isfinite(grads[:self.input_stop]).all()):
-            self._raise_backward_error()
-        for parameter, grad in zip(self.parameters, parameter_grads.tolist()):
-            parameter.grad += grad
+        for position, (where, s) in enumerate(slots):
+            values = buffers.of(where)[s]
+            good = np.broadcast_to(np.asarray(ok(values), dtype=bool), values.shape)
+            if not good.all():
+                if where == SHARED:
+                    raise error(position, float(values[0]))
+                sample = int(np.flatnonzero(~good)[0])
+                raise error(sample, float(values[sample]))
 
-    @property
-    def input_grads(self) -> Any:
-        """The inputs' gradients from the last backward pass, flattened in argument order."""
-        return self.grads[:self.input_stop].copy()
+    def run(self, arguments: Arguments, samples_as_arrays: bool = False) -> Any:
+        """Forward on new arguments; ``fn``'s result with CompiledValues (a minibatch's outputs
+        as numpy arrays with ``samples_as_arrays``)."""
+        buffers = self.forward(arguments)
+
+        def value(where: tuple, row: int | None) -> CompiledValue:
+            kind, s = where
+            number = buffers.shared[s, 0] if kind == SHARED else buffers.batched[s, row]
+            return CompiledValue(float(number), self, buffers, (kind, s, row))
+
+        arrays = (lambda structure: _rebuild_numbers(structure, self.output_slots, buffers)) if samples_as_arrays else None
+        return _rebuild(self.structure, self.output_slots, value, buffers.samples, arrays=arrays)
+
+    def outputs(self, arguments: Arguments) -> Any:
+        """Forward on new arguments; ``fn``'s result as floats and arrays (no CompiledValue)."""
+        buffers = self.forward(arguments)
+        return _rebuild_numbers(self.structure, self.output_slots, buffers)
+
+    def backward(self, buffers: Buffers, where: tuple, gradient: float) -> None:
+        """Chain rule over the kernels, last first; the parameters' ``.grad`` accumulate."""
+        import numpy as np
+
+        kind, s, row = where
+        plan = self._plans.get((kind, s))
+        if plan is None:
+            plan = self._plans[(kind, s)] = BackwardPlan(self, kind, s)
+        with _pass_lock:
+            buffers.assigning = plan.assigning
+            for grad_where, rows in plan.zeroed:
+                buffers.of(grad_where, grad=True)[rows] = 0.0
+            if kind == SHARED:
+                buffers.shared_grad[s, 0] = gradient
+            else:
+                buffers.batched_grad[s] = 0.0
+                buffers.batched_grad[s, row] = gradient
+            m = self.m
+            with np.errstate(all="ignore"):
+                for kernel in plan.kernels:
+                    kernel.backward(buffers, m)
+            if not np.isfinite(buffers.shared_grad[self.parameter_slots]).all():
+                self._raise_backward_error(buffers)
+            self.parameter_reads.add_grads(buffers.shared_grad)
 
     # -- errors -----------------------------------------------------------------------------
 
-    def _parent_slots(self, slot: int) -> list[int]:
-        """The slots of the inputs of the node in ``slot`` (none for a leaf)."""
-        if slot < (self.groups[0].start if self.groups else self.size):
-            return []
-        group = self.groups[bisect.bisect_right(self.group_starts, slot) - 1]
-        j = slot - group.start
-        if group.kind == "matmul":
-            row, col = divmod(j, group.cols)
-            parents = [*group.w_index[col], *group.x_index[row]]
-            return parents + [group.b_index[col]] if group.has_bias else parents
-        return list(group.index[:, j])
-
-    def _sample_of(self, slot: int) -> int | None:
-        """The row of the first argument that the node in ``slot`` depends on, if only one."""
-        if not self.batch_rows:
-            return None
-        per_row = max(1, self.first_argument_size // self.batch_rows)
-        rows: set[int] = set()
-        stack, seen = [slot], set()
-        while stack:
-            current = stack.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            if current < self.first_argument_size:
-                rows.add(current // per_row)
-            stack.extend(int(p) for p in self._parent_slots(current))
-        return rows.pop() if len(rows) == 1 else None
-
-    def _raise_forward_error(self) -> None:
+    def _raise_forward_error(self, buffers: Buffers) -> None:
         import numpy as np
 
-        values, m = self.values, self.m
-        bad_input = ~np.isfinite(values[:self.parameter_stop])
-        if bad_input.any():  # a parameter's data was set to nan or inf between calls
-            slot = int(np.flatnonzero(bad_input)[0])
-            raise ValueError(f"compile: a parameter's data is {values[slot]!r} (parameter {slot - self.input_stop} "
-                             f"of {len(self.parameters)}, in the order fn first used them); it must be finite")
-        for group in self.groups:
-            outputs = values[group.start:group.stop]
-            if group.kind == "elementwise" and group.op.domain is not None:
-                args = group.gathered
-                defined = group.op.domain(m, args, group.param)
-                if not np.all(defined):
-                    j = int(np.flatnonzero(~np.broadcast_to(defined, outputs.shape))[0])
-                    raise group.op.domain_error(tuple(float(a[j]) for a in args), group.param,
-                                                sample=self._sample_of(group.start + j))
-            finite = np.isfinite(outputs)
-            if not finite.all():
-                j = int(np.flatnonzero(~finite)[0])
-                operands = tuple(float(values[p]) for p in self._parent_slots(group.start + j))
-                raise group.op.overflow_error(operands, group.param, sample=self._sample_of(group.start + j))
+        from .namespaces import FLOAT_MATH
 
-    def _raise_backward_error(self) -> None:
+        fixed = buffers.shared[:self.fixed_stop, 0]
+        if not np.isfinite(fixed).all():  # a parameter's data was set to nan or inf between calls
+            slot = int(np.flatnonzero(~np.isfinite(fixed))[0])
+            index = slot - self.parameter_reads.start
+            raise ValueError(f"compile: a parameter's data is {fixed[slot]!r} (parameter {index} of "
+                             f"{self.parameter_count}, in the order fn first used them); it must be finite")
+        for kernel in self.kernels:
+            finite = np.isfinite(kernel.output(buffers))
+            if finite.all():
+                continue
+            node, column = (int(i) for i in np.argwhere(~finite)[0])
+            sample = column if kernel.where == BATCHED else self.sample_of.get(kernel.start + node)
+            operands = kernel.operands(buffers, node, column)
+            op = kernel.op
+            if op.domain is not None and not op.domain(FLOAT_MATH, operands, kernel.param):
+                raise op.domain_error(operands, kernel.param, sample=sample)
+            raise op.overflow_error(operands, kernel.param, sample=sample)
+
+    def _raise_backward_error(self, buffers: Buffers) -> None:
         raise FloatingPointError(f"backward: a gradient of the compiled function {self.name!r} is not finite "
                                  f"(run it uncompiled to see which op)")
 
 
-def _row_ids(np: Any, rows: Any) -> tuple[Any, int]:
-    """For each row of an int matrix, the number of its distinct value (rows equal ⇔ same
-    number), and how many distinct rows there are."""
-    contiguous = np.ascontiguousarray(rows)
-    as_bytes = contiguous.view(np.dtype((np.void, contiguous.dtype.itemsize * contiguous.shape[1]))).ravel()
-    _, first, ids = np.unique(as_bytes, return_index=True, return_inverse=True)
-    return ids.ravel(), len(first)
+class BackwardPlan:
+    """How a backward pass from one output runs: only the kernels it reaches (those between the
+    output and the parameters, last first), with the gradient rows that nothing gives anything
+    zeroed first and each Gather that is the first to give its rows something assigning
+    instead of adding (so the buffer is not cleared and read again every pass)."""
+
+    def __init__(self, program: Program, where: str, slot: int) -> None:
+        producer = {}
+        for kernel in program.kernels:
+            for row in range(kernel.start, kernel.stop):
+                producer[(kernel.where, row)] = kernel
+        reached, stack = set(), [(where, slot)]
+        while stack:
+            kernel = producer.get(stack.pop())
+            if kernel is None or kernel in reached or not kernel.needs_grad:
+                continue
+            reached.add(kernel)
+            stack.extend((gather.where, int(row)) for gather in kernel.gradient_gathers() for row in gather.rows)
+        self.kernels = [kernel for kernel in program.backward_kernels if kernel in reached]
+        given = {(where, slot)}  # the output's gradient is seeded
+        zeroed, assigning = set(), set()
+        for kernel in self.kernels:
+            zeroed.update(row for row in ((kernel.where, r) for r in range(kernel.start, kernel.stop)) if row not in given)
+            for gather in kernel.gradient_gathers():
+                rows = [(gather.where, int(r)) for r in gather.rows]
+                if not gather.repeats and not any(row in given for row in rows):
+                    assigning.add(gather)
+                else:
+                    zeroed.update(row for row in rows if row not in given)
+                given.update(rows)
+        parameters = range(program.parameter_slots.start, program.parameter_slots.stop)
+        zeroed.update((SHARED, r) for r in parameters if (SHARED, r) not in given)
+        zeroed -= {(where, slot)}
+        self.assigning = frozenset(assigning)
+        self.zeroed = [(kind, _runs(sorted(r for w, r in zeroed if w == kind))) for kind in (SHARED, BATCHED)]
+        self.zeroed = [(kind, runs) for kind, runs in self.zeroed for runs in runs]
+
+
+def _runs(rows: list[int]) -> list[Any]:
+    """Sorted row numbers as a few slices of consecutive rows (an index array if there are many)."""
+    import numpy as np
+
+    if not rows:
+        return []
+    runs, first, last = [], rows[0], rows[0]
+    for row in rows[1:]:
+        if row != last + 1:
+            runs.append(slice(first, last + 1))
+            first = row
+        last = row
+    runs.append(slice(first, last + 1))
+    return runs if len(runs) <= 8 else [np.array(rows, dtype=np.intp)]
+
+
+def _all_finite(values: Any) -> bool:
+    """True if no number of ``values`` is infinite or NaN: one sum (a NaN or an infinity makes
+    it non-finite), and only if the sum itself overflowed the precise test."""
+    import numpy as np
+
+    return math.isfinite(np.add.reduce(values, axis=None)) or bool(np.isfinite(values).all())
+
+
+def _nodes(roots: list[Value], detached: dict) -> list[Value]:
+    """Every node reachable from ``roots`` (through parents, and from a detached constant to the
+    value it copies), each once, everything a node needs before it: the order of the engine's
+    ``topological_order``, for several roots at once."""
+    order: list[Value] = []
+    visited: set[Value] = set()
+    for root in roots:
+        stack: list[Value | None] = [root]
+        while stack:
+            node = stack.pop()
+            if node is None:
+                order.append(stack.pop())
+            elif node not in visited:
+                visited.add(node)
+                stack.append(node)
+                stack.append(None)
+                sources = (detached[node],) if node in detached else node.parents
+                for parent in reversed(sources):
+                    if parent not in visited:
+                        stack.append(parent)
+    return order
+
+
+def _parameter_order(parameters: list[Value]) -> list[Value]:
+    """Parameters side by side as they lie in their arrays (so that a layer's weights are a
+    grid of the buffer), the arrays in the order ``fn`` first used them; plain Values last."""
+    first_use: dict[Any, int] = {}
+    for p in parameters:
+        if isinstance(p, Parameter):
+            first_use.setdefault(id(p.arrays), len(first_use))
+    return sorted(parameters, key=lambda p: (first_use[id(p.arrays)], p.index) if isinstance(p, Parameter)
+                  else (len(first_use), 0))
+
+
+def _flatten(structure: Any) -> list[Value]:
+    if isinstance(structure, list):
+        return [leaf for item in structure for leaf in _flatten(item)]
+    return [structure]
+
+
+def _samples_of(nodes: list[Value], slot: dict, leaves: list, arguments: Arguments) -> dict[int, int]:
+    """For a program traced sample by sample: the shared slot of each node that depends on
+    exactly one row of the first argument, and that row."""
+    sample: dict[Value, int | None] = {}
+    if leaves and arguments.arrays[0].ndim:
+        for row, structure in enumerate(leaves[0]):
+            for leaf in _flatten(structure):
+                sample[leaf] = row
+    result = {}
+    for node in nodes:
+        if node.parents:
+            found = {sample.get(p) for p in node.parents} - {None}
+            sample[node] = found.pop() if len(found) == 1 else (-1 if found else None)
+        s = sample.get(node)
+        if s is not None and s >= 0 and node in slot and slot[node][0] == SHARED:
+            result[slot[node][1]] = s
+    return result
 
 
 def _param_key(param: Any) -> Any:
     return param if param is None or isinstance(param, (int, float, str)) else repr(param)
 
 
-def _attribute_reader(np: Any, objects: list, name: str) -> Callable:
-    import operator
-
-    getter = operator.attrgetter(name)
-    count = len(objects)
-    return lambda: np.fromiter(map(getter, objects), dtype=np.float64, count=count)
-
-
-def _scatter_plan(np: Any, index: Any) -> tuple:
-    """How to add an array of contributions to ``grads`` at ``index`` (slots may repeat)."""
-    if len(index) and index[-1] - index[0] == len(index) - 1 and np.all(np.diff(index) == 1):
-        return ("slice", slice(int(index[0]), int(index[-1]) + 1))
-    unique, inverse = np.unique(index, return_inverse=True)
-    if len(unique) == len(index):
-        return ("unique", index)
-    return ("repeated", unique, inverse.ravel(), len(unique))
-
-
-def _scatter(grads: Any, plan: tuple, contributions: Any) -> None:
-    import numpy as np
-
-    kind = plan[0]
-    if kind == "slice":
-        grads[plan[1]] += contributions
-    elif kind == "unique":
-        grads[plan[1]] += contributions
-    else:
-        grads[plan[1]] += np.bincount(plan[2], weights=contributions, minlength=plan[3])
+def _output_structure(result: Any, found: list, trace: Trace, batched_run: bool) -> Any:
+    """``result`` with each Value replaced by its index in ``found`` (appended), numbers kept,
+    a minibatch's outputs marked."""
+    if isinstance(result, Samples):
+        return ("samples", _output_structure(result.sample, found, trace, batched_run))
+    if isinstance(result, Value):
+        found.append(result)
+        return ("value", len(found) - 1)
+    if isinstance(result, numbers.Real):
+        return ("number", result)
+    if isinstance(result, (list, tuple)):
+        return (type(result), [_output_structure(item, found, trace, batched_run) for item in result])
+    if isinstance(result, dict):
+        return (dict, [(key, _output_structure(item, found, trace, batched_run)) for key, item in result.items()])
+    raise TypeError(f"compile: fn must return Values, numbers, or lists, tuples and dicts of them; got "
+                    f"{type(result).__name__}: {result!r}")
 
 
-def _rebuild(structure: Any, outputs: list) -> Any:
+def _values_outside_samples(structure: Any) -> list[int]:
     kind, content = structure
     if kind == "value":
-        return outputs[content]
+        return [content]
+    if kind in ("number", "samples"):
+        return []
+    items = [item for _, item in content] if kind is dict else content
+    return [i for item in items for i in _values_outside_samples(item)]
+
+
+def _rebuild(structure: Any, slots: list, value: Callable, samples: int, row: int | None = None,
+             arrays: Callable | None = None) -> Any:
+    kind, content = structure
+    if kind == "value":
+        return value(slots[content], row)
     if kind == "number":
         return content
+    if kind == "samples":
+        if arrays is not None:
+            return arrays(structure)
+        return [_rebuild(content, slots, value, samples, r) for r in range(samples)]
     if kind is dict:
-        return {key: _rebuild(item, outputs) for key, item in content}
-    items = [_rebuild(item, outputs) for item in content]
+        return {key: _rebuild(item, slots, value, samples, row, arrays) for key, item in content}
+    items = [_rebuild(item, slots, value, samples, row, arrays) for item in content]
     return items if kind is list else kind(items) if kind is tuple else kind(*items)
+
+
+def _rebuild_numbers(structure: Any, slots: list, buffers: Buffers) -> Any:
+    import numpy as np
+
+    kind, content = structure
+    if kind == "value":
+        where, s = slots[content]
+        return float(buffers.shared[s, 0]) if where == SHARED else buffers.batched[s].copy()
+    if kind == "number":
+        return content
+    if kind == "samples":
+        columns = _leaf_slots(content, slots)
+        table = np.empty((buffers.samples, len(columns)))
+        for j, (where, s) in enumerate(columns):
+            table[:, j] = buffers.shared[s, 0] if where == SHARED else buffers.batched[s]
+        return table[:, 0] if content[0] == "value" else table
+    if kind is dict:
+        return {key: _rebuild_numbers(item, slots, buffers) for key, item in content}
+    items = [_rebuild_numbers(item, slots, buffers) for item in content]
+    return items if kind is list else kind(items) if kind is tuple else kind(*items)
+
+
+def _leaf_slots(structure: Any, slots: list) -> list:
+    kind, content = structure
+    if kind == "value":
+        return [slots[content]]
+    if kind in (list, tuple):
+        return [s for item in content for s in _leaf_slots(item, slots)]
+    raise TypeError("compile: a minibatch's outputs must be Values or lists of Values per sample")

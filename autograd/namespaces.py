@@ -20,6 +20,7 @@ identity, so a rule tests ``m.data(x) == 0`` for a number.
 from __future__ import annotations
 
 import math
+import operator
 from types import SimpleNamespace
 from typing import Any, Callable
 
@@ -43,6 +44,25 @@ def _sign(x: float) -> float:
     return 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0
 
 
+# The n-ary ops (sum, dot) reduce over their arguments. On numbers the sum runs left to right,
+# as Python's sum; on a stack of arrays (one row per argument) it is one numpy call.
+
+def _total(args: Any) -> Any:
+    return sum(args[1:], args[0])
+
+
+def _dot(weights: Any, inputs: Any, start: Any) -> Any:
+    return sum(map(operator.mul, weights, inputs), start)
+
+
+def _ones(args: Any) -> tuple:
+    return (1.0,) * len(args)
+
+
+def _joined(*parts: Any) -> tuple:
+    return tuple(item for part in parts for item in part)
+
+
 FLOAT_MATH = SimpleNamespace(
     exp=math.exp, log=math.log, log1p=math.log1p, expm1=math.expm1, sqrt=math.sqrt,
     sin=math.sin, cos=math.cos, tanh=math.tanh, sigmoid=_sigmoid, softplus=_softplus,
@@ -52,6 +72,7 @@ FLOAT_MATH = SimpleNamespace(
     is_integer=lambda x: float(x).is_integer(),
     data=lambda x: x,
     nan=math.nan,
+    total=_total, dot=_dot, ones=_ones, joined=_joined,
 )
 """The namespace for floats: the forward pass and first-order ``backward()``."""
 
@@ -75,6 +96,7 @@ VALUE_MATH = SimpleNamespace(
     is_integer=lambda x: float(VALUE_MATH.data(x)).is_integer(),
     data=lambda x: x if isinstance(x, (int, float)) else x.data,
     nan=math.nan,
+    total=_total, dot=_dot, ones=_ones, joined=_joined,
 )
 """The namespace for Values: ``backward(create_graph=True)``."""
 
@@ -92,6 +114,26 @@ def array_math() -> SimpleNamespace:
             e = np.exp(-np.abs(x))  # never overflows
             return np.where(x >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
 
+        def stacked(*parts):  # every part an array with one row per argument
+            return all(isinstance(part, np.ndarray) for part in parts)
+
+        def total(args):
+            return np.add.reduce(args, axis=0) if stacked(args) else _total(args)
+
+        def dot(weights, inputs, start):
+            if stacked(weights, inputs):
+                return np.add.reduce(weights * inputs, axis=0) + start
+            return _dot(weights, inputs, start)
+
+        def ones(args):
+            return np.ones((len(args),) + (1,) * (args.ndim - 1)) if stacked(args) else _ones(args)
+
+        def joined(*parts):
+            if not stacked(*parts):
+                return _joined(*parts)
+            shape = max((part.shape[1:] for part in parts), key=len)
+            return np.concatenate([np.broadcast_to(part, (len(part), *shape)) for part in parts])
+
         _ARRAY_MATH = SimpleNamespace(
             exp=np.exp, log=np.log, log1p=np.log1p, expm1=np.expm1, sqrt=np.sqrt,
             sin=np.sin, cos=np.cos, tanh=np.tanh, sigmoid=sigmoid,
@@ -100,5 +142,6 @@ def array_math() -> SimpleNamespace:
             is_integer=lambda x: np.floor(x) == x,
             data=lambda x: x,
             nan=math.nan,
+            total=total, dot=dot, ones=ones, joined=joined,
         )
     return _ARRAY_MATH

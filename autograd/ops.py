@@ -133,12 +133,12 @@ def _min_local_grads(m: Any, args: tuple, out: Any, _param: None) -> tuple:
 def _dot(m: Any, args: tuple, n: int) -> Any:
     # args = (w₁..wₙ, x₁..xₙ[, b]); added left to right from b, as micrograd's neuron does.
     bias = args[2 * n] if len(args) > 2 * n else 0.0
-    return sum(map(operator.mul, args[:n], args[n:2 * n]), bias)
+    return m.dot(args[:n], args[n:2 * n], bias)
 
 
 def _dot_local_grads(m: Any, args: tuple, out: Any, n: int) -> tuple:
     # ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1
-    return (*args[n:2 * n], *args[:n], *(1.0,) * (len(args) - 2 * n))
+    return m.joined(args[n:2 * n], args[:n], m.ones(args[2 * n:]))
 
 
 # --------------------------------------------------------------------------------------------
@@ -240,8 +240,8 @@ _TABLE = [
     Op("min", "min", 2, lambda m, a, p: m.minimum(a[0], a[1]), _min_local_grads,
        "min(a, b);  ∂/∂a = 1{a < b},  ∂/∂b = 1{b < a}, ½ each on a tie",
        usage="a.min(b)"),
-    Op("sum", "Σ", None, lambda m, a, p: sum(a[1:], a[0]),
-       lambda m, a, out, p: (1.0,) * len(a),
+    Op("sum", "Σ", None, lambda m, a, p: m.total(a),
+       lambda m, a, out, p: m.ones(a),
        "Σᵢ xᵢ;  ∂/∂xᵢ = 1",
        usage="autograd.sum(values)"),
     Op("dot", "dot", None, _dot, _dot_local_grads,

@@ -22,6 +22,7 @@ from .optim import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
 from .schedules import CosineAnnealingLR, ExponentialLR, LRSchedule, StepLR
 from .training import EpochRecord, History, accuracy, evaluate, fit, predict
 from .compiled import predict_grid
+from .torch_bridge import from_torch
 
 __all__ = [
     "Module", "RowModule", "Neuron", "Layer", "MLP", "Sequential", "Maxout", "MaxoutUnit", "Dropout", "BatchNorm",
@@ -32,4 +33,5 @@ __all__ = [
     "LRSchedule", "StepLR", "ExponentialLR", "CosineAnnealingLR",
     "datasets", "init", "train_test_split", "batches",
     "fit", "evaluate", "predict", "predict_grid", "accuracy", "History", "EpochRecord",
+    "from_torch",
 ]

@@ -1,179 +1,125 @@
 """nn on ``autograd.compile``: training steps and predictions replayed as array kernels.
 
-:func:`fit` (``compiled=True``, the default) traces one training step per minibatch shape and
-replays it: the graph of ``model(X)``, the loss and the penalties is recorded once, and every
-later step with the same shape runs as a few numpy kernels, with the same losses and gradients
-as the scalar graph. What the trace would freeze is passed in and out instead:
+:func:`fit` (``compiled=True``, the default) compiles one training step: the model's outputs
+for a minibatch, the loss and the penalties. ``nn``'s layers and losses tell the trace that the
+minibatch is one axis (``autograd.tracing``), so the step is traced once, one sample's worth of
+graph, and replayed for every minibatch whatever its size. What a trace would freeze is said
+in the layers themselves: dropout's masks are drawn again on every call, batch norm's running
+estimates are read on every call in evaluation mode and updated after every training step,
+and the loss's targets are checked on every call.
 
-* the minibatch and its targets are the compiled function's arguments;
-* dropout masks are drawn every step (from the layer's own random source, in the order the
-  scalar path draws them) and passed in as arguments;
-* batch norm's batch means and variances are returned, and the running estimates updated from
-  them after each step.
+A model is compiled only when the compiler can replay it exactly: one made of ``nn``'s own
+modules, with one of :data:`COMPILED_LOSSES`. A module or loss of your own may decide things in
+Python from ``.data`` (a trace would freeze them), so :func:`fit` trains it on the scalar graph
+after a one-line warning, unless you pass ``compiled=True`` (then it is compiled as it is, and
+what it decides in Python while tracing holds for every step).
 
-:func:`predict_grid` runs a model over many points (a decision-boundary grid) by tracing one
-chunk of points and replaying it chunk after chunk.
+:func:`predict_grid` runs a model over many points (a decision-boundary grid) in one call.
 """
 
 from __future__ import annotations
 
+import threading
 import weakref
-from contextlib import ExitStack, contextmanager
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 import autograd
 from autograd import Value
 
 from .layers import MLP, BatchNorm, Dropout, Layer, Maxout, MaxoutUnit, Neuron, Sequential
+from .losses import LOSSES, l1_penalty, l2_penalty
 from .module import Module
 
-__all__ = ["predict_grid", "CompiledTraining", "training_for", "compile_unsupported"]
+__all__ = ["predict_grid", "CompiledTraining", "training_for", "compile_unsupported", "COMPILED_LOSSES"]
 
 COMPILED_LOSSES = ("mse", "hinge", "bce_with_logits", "cross_entropy")
 """Losses whose graph does not depend on the numbers it is computed on (binary_cross_entropy
-clamps its logs by a Python test on ``.data``, which a trace would freeze). cross_entropy's
-targets are passed as one-hot rows (a class index would pick a logit at trace time); the
-shift it subtracts before ``exp`` is read at trace time, which changes no value (any shift
-gives the same loss) unless the logits later move ~700 away from it (then ``exp`` overflows
-and the error says so)."""
+clamps its logs by a Python test on each ``.data``, which a trace would freeze)."""
+
+_NN_MODULES = (Sequential, MLP, Layer, Maxout, MaxoutUnit, Neuron, Dropout, BatchNorm)
+"""The modules whose graphs a trace replays exactly (nothing in them branches on ``.data``)."""
 
 
-def _numpy_missing() -> bool:
-    try:
-        import numpy  # noqa: F401
-    except ImportError:
-        return True
-    return False
+def _own_modules_only(model: Any) -> bool:
+    return isinstance(model, Module) and all(type(m) in _NN_MODULES for m in model.modules())
 
 
-def compile_unsupported(model: Any, loss_name: str | None) -> str | None:
-    """Why a :func:`fit` run cannot be compiled (one line), or ``None`` if it can."""
-    if _numpy_missing():
-        return "numpy is not installed"
+def compile_unsupported(model: Any, loss: Any, explicit: bool = False) -> str | None:
+    """Why a :func:`fit` run is not compiled (one line), or ``None`` if it is. With ``explicit``
+    (``fit(compiled=True)``), a model or loss function of the user's is compiled as it is."""
+    loss_name = loss if isinstance(loss, str) else None
     if not isinstance(model, Module):
         return f"the model is a {type(model).__name__}, not an nn Module"
+    if loss_name is not None and loss_name not in COMPILED_LOSSES:
+        return f"the {loss_name} loss branches on .data (only {', '.join(COMPILED_LOSSES)} compile)"
+    if explicit:
+        return None
     if loss_name is None:
         return "the loss is a function of yours, which may branch on .data (a trace would freeze that)"
-    if loss_name not in COMPILED_LOSSES:
-        return f"the {loss_name} loss branches on .data (only {', '.join(COMPILED_LOSSES)} compile)"
-    try:
-        dropout_widths(model)
-    except TypeError as error:
-        return str(error)
-    if loss_name == "cross_entropy" and not isinstance(model, Sequential):
-        return f"cross_entropy needs the number of classes of a Sequential or MLP, not of a {type(model).__name__}"
+    if not _own_modules_only(model):
+        kinds = sorted({type(m).__name__ for m in model.modules() if type(m) not in _NN_MODULES})
+        return (f"the model has modules of your own ({', '.join(kinds)}), which may branch on .data (a trace "
+                f"would freeze that); fit(compiled=True) compiles them anyway")
     return None
-
-
-def dropout_widths(model: Module) -> list[tuple[Dropout, int]]:
-    """The model's active dropout layers in the order they run, each with its number of
-    features; ``TypeError`` when a dropout's width cannot be known before running the model."""
-    if not any(isinstance(m, Dropout) and m.p > 0 for m in model.modules()):
-        return []
-    if not isinstance(model, Sequential):
-        raise TypeError(f"dropout inside a {type(model).__name__} (compiled steps need it in a Sequential or MLP)")
-    found: list[tuple[Dropout, int]] = []
-
-    def walk(layers: Sequence[Module], width: int | None) -> int | None:
-        for layer in layers:
-            if isinstance(layer, Layer):
-                width = len(layer.neurons)
-                dropout = getattr(layer, "dropout", None)
-                if dropout is not None and dropout.p > 0:
-                    found.append((dropout, width))
-            elif isinstance(layer, Maxout):
-                width = len(layer.units)
-            elif isinstance(layer, BatchNorm):
-                width = len(layer.weight)
-            elif isinstance(layer, Sequential):
-                width = walk(layer.layers, width)
-            elif isinstance(layer, Dropout):
-                if layer.p > 0:
-                    if width is None:
-                        raise TypeError("a Dropout first in a Sequential (its width is the input's)")
-                    found.append((layer, width))
-            else:
-                raise TypeError(f"dropout beside a {type(layer).__name__} layer")
-        return width
-
-    walk(model.layers, None)
-    return found
-
-
-def _floats(outputs: Any) -> Any:
-    """Compiled outputs (one per sample, or a list per sample) as floats."""
-    return [out.data if not isinstance(out, list) else [v.data for v in out] for out in outputs]
 
 
 class CompiledTraining:
     """One compiled training step for :func:`fit`: ``step(Xb, yb)`` returns the objective (call
-    ``.backward()`` on it), the data loss's value and the outputs as floats."""
+    ``.backward()`` on it), the data loss's value and the outputs (a float, or a list of
+    floats, per sample); ``evaluate(X, y)`` the loss and outputs in evaluation mode."""
 
     def __init__(self, model: Module, loss_function: Callable, params: list[Value], l1: float, l2: float) -> None:
-        from .losses import cross_entropy, l1_penalty, l2_penalty
-
-        # cross_entropy picks a logit by class index: a trace would freeze which one
-        self.classes = _layer_widths(model)[-1] if loss_function is cross_entropy else None
-        self.loss_function = loss_function
-
-        # The model is held weakly: trainers are cached per model (training_for) and must not
-        # keep it alive. Its layers (dropouts, norms) are held as they are.
+        # The model is held weakly: trainers are kept per model (training_for) and must not
+        # keep it alive.
         model_ref = weakref.ref(model)
         self.model_ref = model_ref
-        self.dropouts = dropout_widths(model)
-        self.norms = _batch_norms(model)
+        self.loss_function = loss_function
 
-        def training_step(X: list, y: list, *masks: list) -> tuple:  # noqa: N803
-            with ExitStack() as stack:
-                for (dropout, _), mask in zip(self.dropouts, masks):
-                    stack.enter_context(dropout.using_masks(mask))
-                collected = [stack.enter_context(norm.collecting_statistics()) for norm in self.norms]
-                outputs = model_ref()(X)
+        def training_step(X: Any, y: Any) -> tuple:  # noqa: N803
+            outputs = model_ref()(X)
             data_loss = loss_function(outputs, y)
             objective = data_loss
             if l1:
                 objective = objective + l1 * l1_penalty(params)
             if l2:
                 objective = objective + l2 * l2_penalty(params)
-            statistics = [[(means, variances) for means, variances, _ in calls] for calls in collected]
-            return objective, data_loss, outputs, statistics
+            return objective, data_loss, outputs
 
-        self.compiled = autograd.compile(training_step)
-
-        def evaluation(X: list, y: list, *running: list) -> tuple:  # noqa: N803
-            with _running_given(self.norms, running):
-                outputs = model_ref()(X)
+        def evaluation(X: Any, y: Any) -> tuple:  # noqa: N803
+            outputs = model_ref()(X)
             return loss_function(outputs, y), outputs
 
-        self.evaluation = autograd.compile(evaluation, cache_size=2)
+        self.compiled = autograd.compile(training_step)
+        self.evaluation = autograd.compile(evaluation)
 
-    def check_targets(self, y: list) -> None:
-        """Run the loss's own checks on every target once (a trace checks only its first
-        minibatch's), on outputs of the right shape."""
-        outputs = [[0.0] * self.classes for _ in y] if self.classes is not None else [0.0] * len(y)
+    def check_targets(self, y: Sequence) -> None:
+        """Run the loss's own checks on every target at once, before training changes anything
+        (each compiled step checks its minibatch's too)."""
+        model = self.model_ref()
+        width = _output_width(model)
+        outputs = [[0.0] * width for _ in y] if width > 1 else [0.0] * len(y)
         self.loss_function(outputs, y)
 
-    def _targets(self, y: list) -> list:
-        """The targets as arguments: one-hot rows for cross_entropy's class indices."""
-        if self.classes is None:
-            return y
-        return [[1.0 if j == t else 0.0 for j in range(self.classes)] for t in y]
-
-    def step(self, X: list, y: list) -> tuple[Any, float, list]:  # noqa: N803
-        masks = [dropout.draw_masks(len(X), width) for dropout, width in self.dropouts]
-        objective, data_loss, outputs, statistics = self.compiled(X, self._targets(y), *masks)
-        for norm, calls in zip(self.norms, statistics):
-            for means, variances in calls:
-                norm.update_running([v.data for v in means], [v.data for v in variances], len(X))
+    def step(self, X: Sequence, y: Sequence) -> tuple[Any, float, Any]:  # noqa: N803
+        objective, data_loss, outputs = self.compiled.with_arrays(X, y)
         return objective, data_loss.data, _floats(outputs)
 
-    def evaluate(self, X: list, y: list) -> tuple[float, list]:  # noqa: N803
-        """The loss's value and the outputs (floats) in evaluation mode, without a graph."""
+    def evaluate(self, X: Sequence, y: Sequence) -> tuple[float, Any]:  # noqa: N803
+        """The loss's value and the outputs in evaluation mode, without a graph."""
         from .training import _evaluating
 
         with _evaluating(self.model_ref()):
-            loss, outputs = self.evaluation(X, self._targets(y), *_running_arguments(self.norms))
-        return loss.data, _floats(outputs)
+            loss, outputs = self.evaluation.outputs(X, y)
+        return loss, _floats(outputs)
+
+
+def _floats(outputs: Any) -> list:
+    """A minibatch's outputs as fit reads them: a float, or a list of floats, per sample (an
+    array from a program with the batch as an axis; CompiledValues from one traced sample by
+    sample, where a model of the user's loops over the samples itself)."""
+    if hasattr(outputs, "tolist"):
+        return outputs.tolist()
+    return [out.data if not isinstance(out, list) else [v.data for v in out] for out in outputs]
 
 
 _TRAINERS: "weakref.WeakKeyDictionary[Module, tuple]" = weakref.WeakKeyDictionary()
@@ -182,11 +128,7 @@ _TRAINERS: "weakref.WeakKeyDictionary[Module, tuple]" = weakref.WeakKeyDictionar
 def training_for(model: Module, loss_function: Callable, params: list[Value], l1: float, l2: float) -> CompiledTraining:
     """The model's compiled trainer for this loss and these penalties, kept between
     :func:`fit` calls (a playground calling ``fit(epochs=1)`` per frame traces once)."""
-    modules = list(model.modules())
-    # what a trace freezes besides the graph's shape: which dropouts are on, batch norm's eps
-    settings = tuple((m.p > 0) if isinstance(m, Dropout) else m.eps if isinstance(m, BatchNorm) else None
-                     for m in modules)
-    key = (loss_function, l1, l2, tuple(map(id, params)), tuple(map(id, modules)), settings)
+    key = (loss_function, l1, l2, tuple(map(id, params)))
     cached = _TRAINERS.get(model)
     if cached is not None and cached[0] == key:
         return cached[1]
@@ -198,34 +140,18 @@ def training_for(model: Module, loss_function: Callable, params: list[Value], l1
 # -- predictions over many points ----------------------------------------------------------------
 
 _PREDICTORS: "weakref.WeakKeyDictionary[Module, dict]" = weakref.WeakKeyDictionary()
-
-GRID_CHUNK = 256
-"""How many points :func:`predict_grid` traces at once (and then replays per chunk)."""
+_PREDICTORS_LOCK = threading.Lock()
 
 
-def _running_arguments(norms: list[BatchNorm]) -> list:
-    """Batch norm's evaluation constants, as arguments of a compiled function: read fresh on
-    every call, where a trace would freeze them."""
-    return [list(norm.evaluation_constants()) for norm in norms]
-
-
-@contextmanager
-def _running_given(norms: list[BatchNorm], running: Sequence) -> Iterator[None]:
-    with ExitStack() as stack:
-        for norm, (means, inverse_stds) in zip(norms, running):
-            stack.enter_context(norm.using_running(means, inverse_stds))
-        yield
-
-
-def predict_grid(model: Module, points: Any, *, per_layer: bool = False, chunk: int = GRID_CHUNK) -> Any:
+def predict_grid(model: Module, points: Any, *, per_layer: bool = False) -> Any:
     """The model's outputs at many points, in evaluation mode, as a numpy array of shape
-    ``(len(points), outputs)``, without building a scalar graph per point: one chunk of points
-    is traced once (per model, kept while the model lives) and replayed for every chunk.
+    ``(len(points), outputs)``, without building a scalar graph per point: the model is traced
+    once (kept while it lives) and run on every point at once.
 
     ``per_layer=True`` returns a list with one array per layer of a ``Sequential`` / ``MLP``
     instead, each ``(len(points), width)``: every neuron's output (after its activation), as
-    the heatmaps of a playground show. Parameters are read fresh on every call, so this can
-    follow a model while it trains; so are batch norm's running estimates.
+    the heatmaps of a playground show. Parameters and batch norm's running estimates are read
+    on every call, so this can follow a model while it trains (from another thread too).
     """
     import numpy as np
 
@@ -235,55 +161,60 @@ def predict_grid(model: Module, points: Any, *, per_layer: bool = False, chunk: 
         raise TypeError(f"predict_grid: expected an nn Module, got {type(model).__name__}")
     if per_layer and not isinstance(model, Sequential):
         raise TypeError(f"predict_grid(per_layer=True) needs a Sequential or MLP, got {type(model).__name__}")
-    if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
-        raise ValueError(f"predict_grid(chunk) must be a positive int, got {chunk!r}")
     X = np.asarray(points, dtype=np.float64)  # noqa: N806
     if X.ndim != 2 or len(X) == 0:
         raise ValueError(f"predict_grid: points must be a non-empty list of samples (rows), got shape {X.shape}")
-    size = min(chunk, len(X))
-    key = (per_layer, size, X.shape[1])
-    predictors = _PREDICTORS.setdefault(model, {})
-    compiled = predictors.get(key)
-    if compiled is None:
-        predictors.clear()  # only the newest trace of a model is kept
-        compiled = predictors[key] = autograd.compile(_traced_outputs(weakref.ref(model), per_layer), cache_size=1)
-    pieces = []
-    running = _running_arguments(_batch_norms(model))
+    with _PREDICTORS_LOCK:
+        predictors = _PREDICTORS.setdefault(model, {})
+        compiled = predictors.get(per_layer)
+        if compiled is None:
+            compiled = predictors[per_layer] = autograd.compile(_traced_outputs(weakref.ref(model), per_layer))
     with _evaluating(model):
-        for start in range(0, len(X), size):
-            block = X[start:start + size]
-            if len(block) < size:  # the same traced shape: pad, then drop the padding
-                block = np.concatenate([block, np.zeros((size - len(block), X.shape[1]))])
-            flat = compiled.forward_array(block, *running)
-            pieces.append(flat.reshape(size, -1) if not per_layer else flat)
+        result = compiled.outputs(X)
     if not per_layer:
-        return np.concatenate(pieces)[:len(X)]
-    widths = _layer_widths(model)
-    layers = []
-    offset = 0
-    for width in widths:  # each chunk's output is layer 1 (size × w1), then layer 2, ...
-        layers.append(np.concatenate([p[offset:offset + size * width].reshape(size, width) for p in pieces])[:len(X)])
-        offset += size * width
-    return layers
+        return result.reshape(len(X), -1)
+    return [layer.reshape(len(X), -1) for layer in result]
 
 
-def _batch_norms(model: Any) -> list:
-    """The model's BatchNorm layers, in order: their running statistics are the compiled graph's
-    extra arguments."""
-    return [m for m in model.modules() if isinstance(m, BatchNorm)]
+def _traced_outputs(model_ref: Callable, per_layer: bool) -> Callable:
+    """The function to compile: the model's outputs per sample, or every layer's (the model is
+    held weakly, so that the cache of predictors does not keep it alive)."""
+    def outputs(rows: Any) -> Any:
+        model = model_ref()
+        if not per_layer:
+            return model(rows)
+        layers, batch = [], rows
+        for layer in model.layers:
+            batch = layer.forward_rows(batch)
+            layers.append(batch)
+        return layers
+    return outputs
+
+
+def _output_width(model: Module) -> int:
+    """How many outputs a sample gets from a Sequential / MLP (1 for another model)."""
+    if not isinstance(model, Sequential):
+        return 1
+    for layer in reversed(model.layers):
+        if isinstance(layer, Layer):
+            return len(layer.neurons)
+        if isinstance(layer, Maxout):
+            return len(layer.units)
+        if isinstance(layer, BatchNorm):
+            return len(layer.weight)
+        if isinstance(layer, Sequential):
+            return _output_width(layer)
+    return 1
 
 
 COMPILED_PREDICT_MIN = 512
 """:func:`nn.predict` compiles from this many samples on (below, the scalar graph is as fast)."""
 
-_TRACEABLE = (Sequential, Layer, Maxout, MaxoutUnit, Neuron, Dropout, BatchNorm)
-
 
 def compiled_inference_supported(model: Any) -> bool:
     """True for a ``Sequential`` / ``MLP`` made only of nn's own layers (whose evaluation-mode
-    graph never branches on ``.data`` in Python), when numpy is installed."""
-    return (isinstance(model, Sequential) and all(type(m) in _TRACEABLE or type(m) is MLP for m in model.modules())
-            and not _numpy_missing())
+    graph never branches on ``.data`` in Python)."""
+    return isinstance(model, Sequential) and _own_modules_only(model)
 
 
 def predict_rows(model: Sequential, X: Sequence) -> list:  # noqa: N803
@@ -293,34 +224,3 @@ def predict_rows(model: Sequential, X: Sequence) -> list:  # noqa: N803
     if model.unwrap_single and outputs.shape[1] == 1:
         return outputs[:, 0].tolist()
     return outputs.tolist()
-
-
-def _traced_outputs(model_ref: Callable, per_layer: bool) -> Callable:
-    """The function to compile: the model's outputs per sample, or every layer's (the model is
-    held weakly, so that the cache of predictors does not keep it alive)."""
-    def outputs(rows: list, *running: list) -> list:
-        model = model_ref()
-        with _running_given(_batch_norms(model), running):
-            if not per_layer:
-                return [out if isinstance(out, list) else [out] for out in model(rows)]
-            layers, batch = [], rows
-            for layer in model.layers:
-                batch = layer.forward_rows(batch)
-                layers.append(batch)
-            return layers
-    return outputs
-
-
-def _layer_widths(model: Sequential) -> list[int]:
-    widths, width = [], None
-    for layer in model.layers:
-        if isinstance(layer, Layer):
-            width = len(layer.neurons)
-        elif isinstance(layer, Maxout):
-            width = len(layer.units)
-        elif isinstance(layer, BatchNorm):
-            width = len(layer.weight)
-        elif isinstance(layer, Sequential):
-            width = _layer_widths(layer)[-1]
-        widths.append(width)
-    return widths

@@ -7,7 +7,11 @@ initialisations, ``BatchNorm`` before the activation and ``Dropout`` after it.
 
 Layers work on *rows*: ``forward_rows(batch)`` takes a minibatch (a list of samples) and
 returns a list of lists of Values, so that batch norm sees the whole minibatch. Calling a
-module on one sample or on a minibatch is built on it.
+module on one sample or on a minibatch is built on it. Inside ``autograd.compile`` the
+minibatch is one sample standing for every row (:class:`autograd.tracing.Samples`), so each
+layer says what it does to *a* sample with ``each_sample`` and what it does across samples
+with ``mean_over_samples``; what a trace must not freeze (dropout's masks, batch norm's running
+estimates) goes through :mod:`autograd.tracing` too.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ import math
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
-from autograd import Value, dot
-from autograd import sum as value_sum
+from autograd import Parameter, Value, dot
+from autograd.tracing import (Samples, after_every_call, draw_on_every_call, each_sample, mean_over_samples,
+                              read_on_every_call, sample_count)
 
 from ._checks import as_value, flag, number
 from .init import check_init, make_rng, sample_weights
@@ -51,6 +56,10 @@ def check_activation(activation: Any) -> str:
     return activation
 
 
+def _first_sample(batch: Any) -> Any:
+    return batch.sample if isinstance(batch, Samples) else batch[0]
+
+
 def activate(values: list[Value], activation: str) -> list[Value]:
     """``values`` passed through the activation named ``activation``."""
     function = ACTIVATIONS[activation]
@@ -82,7 +91,7 @@ class RowModule(Module):
         """Outputs for every sample of a minibatch."""
         if not is_batch(batch):
             return self.forward(batch)
-        return [self._unwrap(row) for row in self.forward_rows(list(batch))]
+        return each_sample(self._unwrap, self.forward_rows(batch if isinstance(batch, Samples) else list(batch)))
 
 
 class Neuron(Module):
@@ -100,8 +109,9 @@ class Neuron(Module):
         random_source = make_rng(seed, rng)
         if activation is None:
             activation = "relu" if nonlin else "linear"
-        self.w = [Value(w) for w in sample_weights(init, nin, fan_out, random_source)]
-        self.b = Value(0.0)
+        self.w = tuple(Parameter(w) for w in sample_weights(init, nin, fan_out, random_source))
+        self.b = Parameter(0.0)
+        self.parameters()  # side by side in one array (a layer or model made of it packs them again)
         self.activation = check_activation(activation)
         self.nonlin = self.activation != "linear"
 
@@ -138,29 +148,32 @@ class Layer(RowModule):
             activation = "relu" if nonlin else "linear"
         self.activation = check_activation(activation)
         neuron_activation = "linear" if batch_norm else self.activation
-        self.neurons = [Neuron(nin, activation=neuron_activation, init=init, rng=random_source, fan_out=nout)
-                        for _ in range(nout)]
+        self.neurons = tuple(Neuron(nin, activation=neuron_activation, init=init, rng=random_source, fan_out=nout)
+                             for _ in range(nout))
         if batch_norm:
             self.norm = BatchNorm(nout)
         if dropout:
             self.dropout = Dropout(dropout, rng=random_source)
+        self.parameters()
 
     def forward_rows(self, batch: list) -> list[list[Value]]:
         """The layer's outputs (a list of ``nout`` Values) for every sample of ``batch``."""
         nin = len(self.neurons[0].w)
         weights = [(n.w, n.b) for n in self.neurons]
-        rows = []
-        for x in batch:
+
+        def weighted_sums(x: Sequence[Any]) -> list[Value]:
             if len(x) != nin:
                 raise ValueError(f"{type(self).__name__}({nin}, {len(self.neurons)}) expects {nin} inputs, got {len(x)}")
             x = [v if type(v) is Value else as_value(v, "a layer's input") for v in x]  # one leaf per input, shared
-            rows.append([dot(w, x, b) for w, b in weights])
+            return [dot(w, x, b) for w, b in weights]
+
+        rows = each_sample(weighted_sums, batch)
         norm = getattr(self, "norm", None)
         if norm is not None:
             rows = norm.forward_rows(rows)
         function = ACTIVATIONS[self.activation]
         if function is not None:
-            rows = [[function(v) for v in row] for row in rows]
+            rows = each_sample(lambda row: [function(v) for v in row], rows)
         dropout = getattr(self, "dropout", None)
         if dropout is not None:
             rows = dropout.forward_rows(rows)
@@ -184,7 +197,7 @@ class MaxoutUnit(Module):
 
     def __init__(self, nin: int, k: int = 2, *, init: str = "uniform", rng: Any = None, fan_out: int = 1) -> None:
         k = number("Maxout(k)", k, integer=True, minimum=2)
-        self.pieces = [Neuron(nin, activation="linear", init=init, rng=rng, fan_out=fan_out) for _ in range(k)]
+        self.pieces = tuple(Neuron(nin, activation="linear", init=init, rng=rng, fan_out=fan_out) for _ in range(k))
 
     def forward(self, x: Sequence[Any]) -> Value:
         """The largest of the pieces' values for one sample."""
@@ -206,11 +219,12 @@ class Maxout(RowModule):
         nout = number("Maxout(nout)", nout, integer=True, minimum=1)
         random_source = make_rng(seed, rng)
         init = check_init(init)
-        self.units = [MaxoutUnit(nin, k, init=init, rng=random_source, fan_out=nout) for _ in range(nout)]
+        self.units = tuple(MaxoutUnit(nin, k, init=init, rng=random_source, fan_out=nout) for _ in range(nout))
+        self.parameters()
 
     def forward_rows(self, batch: list) -> list[list[Value]]:
         """The units' outputs for every sample."""
-        return [[unit.forward(x) for unit in self.units] for x in batch]
+        return each_sample(lambda x: [unit.forward(x) for unit in self.units], batch)
 
     def __repr__(self) -> str:
         return f"Maxout({len(self.units[0].pieces[0].w)}, {len(self.units)}, k={len(self.units[0].pieces)})"
@@ -228,20 +242,13 @@ class Dropout(RowModule):
         self.rng = make_rng(seed, rng)
 
     def forward_rows(self, batch: list) -> list[list[Value]]:
-        """Each sample with its own random mask (training) or unchanged (evaluation)."""
+        """Each sample with its own random mask (training) or unchanged (evaluation). Compiled,
+        the masks are drawn again on every call, in the order the scalar graph draws them."""
         if not self.training or self.p == 0.0:
-            return [list(row) for row in batch]
-        masks = self.given_masks
-        if masks is None:
-            masks = self.draw_masks(len(batch), len(batch[0]) if batch else 0)
-        elif len(masks) != len(batch):
-            raise ValueError(f"{self!r}: {len(masks)} given masks for a minibatch of {len(batch)} samples")
-        return [[v * factor for v, factor in zip(row, mask)] for row, mask in zip(batch, masks)]
-
-    given_masks = None
-    """Masks to use instead of drawing them (one list of factors per sample), set by
-    :meth:`using_masks`: a compiled training step passes them in as inputs, so that each
-    step has fresh masks (a draw made while tracing would be frozen into the program)."""
+            return each_sample(list, batch)
+        width = len(_first_sample(batch))
+        masks = draw_on_every_call(batch, width, self.draw_masks)
+        return each_sample(lambda row, mask: [v * factor for v, factor in zip(row, mask)], batch, masks)
 
     def draw_masks(self, rows: int, features: int) -> list[list[float]]:
         """``rows`` masks of ``features`` factors, each ``1 / (1 - p)`` (kept, with probability
@@ -250,15 +257,6 @@ class Dropout(RowModule):
         scale = 1.0 / keep if keep > 0.0 else 0.0
         random = self.rng.random
         return [[scale if random() < keep else 0.0 for _ in range(features)] for _ in range(rows)]
-
-    @contextmanager
-    def using_masks(self, masks: list) -> Iterator[None]:
-        """Inside the block, training-mode calls multiply by ``masks`` instead of drawing."""
-        self.given_masks = masks
-        try:
-            yield
-        finally:
-            self.given_masks = None
 
     def __repr__(self) -> str:
         return f"Dropout(p={self.p:g})"
@@ -281,70 +279,47 @@ class BatchNorm(RowModule):
         num_features = number("BatchNorm(num_features)", num_features, integer=True, minimum=1)
         eps = number("BatchNorm(eps)", eps, above=0)
         momentum = number("BatchNorm(momentum)", momentum, minimum=0, maximum=1)
-        self.weight = [Value(1.0) for _ in range(num_features)]
-        self.bias = [Value(0.0) for _ in range(num_features)]
+        self.weight = tuple(Parameter(1.0) for _ in range(num_features))
+        self.bias = tuple(Parameter(0.0) for _ in range(num_features))
         self.eps = eps
         self.momentum = momentum
         self.running_mean = [0.0] * num_features
         self.running_var = [1.0] * num_features
+        self.parameters()
 
     def forward_rows(self, batch: list) -> list[list[Value]]:
         """Normalise every feature over the minibatch (training) or with the running
         estimates (evaluation)."""
         features = len(self.weight)
-        for row in batch:
+
+        def checked(row: Sequence[Any]) -> list[Value]:
             if len(row) != features:
                 raise ValueError(f"BatchNorm({features}) expects {features} values per sample, got {len(row)}")
-        size = len(batch)
-        columns = []
-        if self.training:
-            if size < 2:
-                raise ValueError(f"BatchNorm in training mode needs a minibatch of at least 2 samples, got {size} "
-                                 f"(call the model on a list of samples, or call model.eval() first)")
-            means, variances = [], []
-            for f in range(features):
-                column = [as_value(row[f], "BatchNorm's input") for row in batch]
-                mean = value_sum(column) * (1.0 / size)
-                centred = [x - mean for x in column]
-                variance = dot(centred, centred) * (1.0 / size)
-                inverse_std = (variance + self.eps) ** -0.5
-                columns.append([dot([self.weight[f]], [c * inverse_std], self.bias[f]) for c in centred])
-                means.append(mean)
-                variances.append(variance)
-            if self.collected_statistics is not None:
-                self.collected_statistics.append((means, variances, size))
-            else:
-                self.update_running([v.data for v in means], [v.data for v in variances], size)
-        else:
-            means, inverse_stds = self.given_running or self.evaluation_constants()
-            for f in range(features):
-                columns.append([dot([self.weight[f]], [(row[f] - means[f]) * inverse_stds[f]], self.bias[f])
-                                for row in batch])
-        return [list(row) for row in zip(*columns)]
+            return [as_value(x, "BatchNorm's input") for x in row]
+
+        batch = each_sample(checked, batch)
+        if not self.training:
+            running = read_on_every_call(lambda: [x for pair in zip(*self.evaluation_constants()) for x in pair])
+            means, inverse_stds = running[0::2], running[1::2]
+            return each_sample(lambda row: [dot([self.weight[f]], [(row[f] - means[f]) * inverse_stds[f]], self.bias[f])
+                                            for f in range(features)], batch)
+        size = sample_count(batch)
+        if size < 2:
+            raise ValueError(f"BatchNorm in training mode needs a minibatch of at least 2 samples, got {size} "
+                             f"(call the model on a list of samples, or call model.eval() first)")
+        means = [mean_over_samples(each_sample(lambda row, f=f: row[f], batch)) for f in range(features)]
+        centred = each_sample(lambda row: [x - mean for x, mean in zip(row, means)], batch)
+        variances = [mean_over_samples(each_sample(lambda row, f=f: row[f] * row[f], centred)) for f in range(features)]
+        inverse_stds = [(variance + self.eps) ** -0.5 for variance in variances]
+        after_every_call([*means, *variances], lambda numbers, samples: self.update_running(
+            numbers[:features], numbers[features:], samples), batch)
+        return each_sample(lambda row: [dot([self.weight[f]], [row[f] * inverse_stds[f]], self.bias[f])
+                                        for f in range(features)], centred)
 
     def evaluation_constants(self) -> tuple[list[float], list[float]]:
         """What evaluation mode applies per feature: the running means and
         ``1 / √(running variance + eps)``."""
         return list(self.running_mean), [1.0 / math.sqrt(v + self.eps) for v in self.running_var]
-
-    given_running = None
-    """Set by :meth:`using_running`: ``(means, inverse_stds)`` to use in evaluation mode instead
-    of :meth:`evaluation_constants` (a compiled prediction passes them in as inputs, since a
-    trace would freeze numbers read from the running estimates)."""
-
-    @contextmanager
-    def using_running(self, means: Sequence[Any], inverse_stds: Sequence[Any]) -> Iterator[None]:
-        """Inside the block, evaluation-mode calls use these means and inverse deviations."""
-        self.given_running = (means, inverse_stds)
-        try:
-            yield
-        finally:
-            self.given_running = None
-
-    collected_statistics = None
-    """While :meth:`collecting_statistics` is active: the batch means and variances (Values) of
-    each training-mode call, for the caller to pass to :meth:`update_running` (a compiled
-    step returns them, since an update made while tracing would happen only once)."""
 
     def update_running(self, means: Sequence[float], variances: Sequence[float], size: int) -> None:
         """Move the running estimates towards one minibatch's ``means`` and biased
@@ -353,16 +328,6 @@ class BatchNorm(RowModule):
         for f, (mean, variance) in enumerate(zip(means, variances)):
             self.running_mean[f] = (1.0 - m) * self.running_mean[f] + m * mean
             self.running_var[f] = (1.0 - m) * self.running_var[f] + m * variance * size / (size - 1)
-
-    @contextmanager
-    def collecting_statistics(self) -> Iterator[list]:
-        """Inside the block, training-mode calls append ``(means, variances, size)`` to the
-        list yielded instead of updating the running estimates."""
-        self.collected_statistics = collected = []
-        try:
-            yield collected
-        finally:
-            self.collected_statistics = None
 
     def __repr__(self) -> str:
         return f"BatchNorm({len(self.weight)}, eps={self.eps:g}, momentum={self.momentum:g})"
@@ -377,7 +342,8 @@ class Sequential(RowModule):
             if not hasattr(layer, "forward_rows"):
                 raise TypeError(f"Sequential: layers[{index}] ({type(layer).__name__}) cannot be chained "
                                 f"(expected Layer, Maxout, Dropout, BatchNorm or Sequential)")
-        self.layers = list(layers)
+        self.layers = tuple(layers)
+        self.parameters()  # the model's parameters side by side in one array, in this order
 
     def forward_rows(self, batch: list) -> list[list[Value]]:
         """Every sample through every layer."""

@@ -21,7 +21,12 @@ import tempfile
 import time
 from typing import Any, Iterator, Mapping, Sequence
 
-from autograd import Value
+import weakref
+from contextvars import ContextVar
+
+from autograd import Parameter, Value
+from autograd.parameter import pack, packed_arrays
+from autograd.tracing import Samples, each_sample, guard, is_tracing
 
 from ._checks import as_number, flag, type_name
 
@@ -40,13 +45,39 @@ STALE_TEMPORARY_SECONDS = 600
 once it is this old (a save under way in another process is never this slow)."""
 
 
+_structure_version = 0
+"""Counts the changes of any module's attributes: what a module holds can only have changed
+where this moved, so what is worked out from it can be kept until then."""
+
+_parameter_lists: "weakref.WeakKeyDictionary[Module, tuple]" = weakref.WeakKeyDictionary()
+_inside_a_module: ContextVar[bool] = ContextVar("valuegraph_inside_a_module", default=False)
+_structure_keys: "weakref.WeakKeyDictionary[Module, tuple]" = weakref.WeakKeyDictionary()
+
+
 class Module:
-    """Base class of layers and models (``Neuron``, ``Layer``, ``MLP``, ``BatchNorm``...).
+    r"""Base class of layers and models (``Neuron``, ``Layer``, ``MLP``, ``BatchNorm``...).
 
     Subclasses set their parameters and sub-modules as attributes and define ``forward(x)``
     for one sample; calling the module on a minibatch (a list of samples) calls
     ``forward_batch``, which by default runs ``forward`` on each sample.
+
+    Parameters are :class:`~autograd.Parameter`\ s where ``nn`` makes them; a model's
+    :meth:`parameters` lie side by side in one array, so that an optimizer, ``zero_grad`` and
+    ``autograd.compile`` work on all of them at once. Parameters, sub-modules and their
+    containers are held in attributes, as tuples in ``nn``'s own modules (a list works too,
+    but then ``parameters()`` walks the model on every call, since a list can change
+    without the model knowing).
     """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        global _structure_version
+        object.__setattr__(self, name, value)
+        _structure_version += 1
+
+    def __delattr__(self, name: str) -> None:
+        global _structure_version
+        object.__delattr__(self, name)
+        _structure_version += 1
 
     training = True
     """True in training mode (dropout drops, batch norm uses batch statistics)."""
@@ -56,6 +87,16 @@ class Module:
 
     def __call__(self, x: Any) -> Any:
         """``forward(x)`` for one sample, ``forward_batch(x)`` for a list of samples."""
+        if is_tracing() and not _inside_a_module.get():
+            # autograd.compile: replay only while the model is what it traced (its structure
+            # key covers every module inside it, so the modules it calls need no guard of their own)
+            model = weakref.ref(self)
+            guard(lambda: structure_key(model()) if model() is not None else None)
+            token = _inside_a_module.set(True)
+            try:
+                return self.forward_batch(x) if is_batch(x) else self.forward(x)
+            finally:
+                _inside_a_module.reset(token)
         if is_batch(x):
             return self.forward_batch(x)
         return self.forward(x)
@@ -65,8 +106,8 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def forward_batch(self, batch: Sequence[Any]) -> list:
-        """The outputs for a minibatch, one per sample."""
-        return [self.forward(x) for x in batch]
+        """The outputs for a minibatch, one per sample (``forward`` on each)."""
+        return each_sample(self.forward, batch)
 
     # -- parameters and children -----------------------------------------------------------
 
@@ -104,8 +145,20 @@ class Module:
                         yield from item.named_parameters(f"{prefix}{name}.{index}.")
 
     def parameters(self) -> list[Value]:
-        """Every parameter as one flat list (micrograd's ``model.parameters()``)."""
-        return [p for _, p in self.named_parameters()]
+        r"""Every parameter as one flat list (micrograd's ``model.parameters()``), each once.
+
+        The first call packs the model's :class:`~autograd.Parameter`\ s side by side into one
+        array, in this order; later calls return the list kept from it until the model
+        changes (microseconds, not a walk over the model)."""
+        cached = _parameter_lists.get(self)
+        if cached is not None and cached[0] == _structure_version:
+            return list(cached[1])
+        found = tuple(dict.fromkeys(p for _, p in self.named_parameters()))
+        if found and all(isinstance(p, Parameter) for p in found) and packed_arrays(found) is None:
+            pack(found)
+        if _holds_no_list(self):
+            _parameter_lists[self] = (_structure_version, found)
+        return list(found)
 
     def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, list, int]]:
         """``(dotted name, list, index)`` for every buffer entry (``norm.running_mean.0``)."""
@@ -118,7 +171,12 @@ class Module:
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 (gradients accumulate until zeroed)."""
-        for p in self.parameters():
+        params = self.parameters()
+        arrays = packed_arrays(params)
+        if arrays is not None:
+            arrays.zero_grad()
+            return
+        for p in params:
             p.grad = 0.0
 
     # -- modes -----------------------------------------------------------------------------
@@ -135,6 +193,16 @@ class Module:
         """Evaluation mode (``train(False)``): dropout off, batch norm uses its running
         estimates. Returns ``self``."""
         return self.train(False)
+
+    # -- PyTorch ---------------------------------------------------------------------------
+
+    def to_torch(self, dtype: Any = None) -> Any:
+        """This model as a ``torch.nn.Module``: the same architecture, weights, running estimates
+        and modes, in float64 unless ``dtype`` says otherwise; ``nn.from_torch`` brings it back.
+        Needs PyTorch (an ``ImportError`` says how to install it); see :mod:`nn.torch_bridge`."""
+        from .torch_bridge import to_torch
+
+        return to_torch(self, dtype)
 
     # -- state -----------------------------------------------------------------------------
 
@@ -371,9 +439,36 @@ def _some(keys: list[str], limit: int = 5) -> str:
     return shown + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
 
 
+def _holds_no_list(module: Module) -> bool:
+    """True if no module in ``module`` keeps parameters or modules in a list (which could
+    change in place, unseen)."""
+    return not any(isinstance(value, list) and any(isinstance(item, (Value, Module)) for item in value)
+                   for m in module.modules() for value in vars(m).values())
+
+
+def structure_key(module: Module) -> tuple:
+    """Everything about ``module`` that decides the graph it builds: each module's type, mode and
+    settings, and which parameters it holds. A compiled function replays a trace only while
+    the key is unchanged (it is worked out again only after some module's attributes changed)."""
+    cached = _structure_keys.get(module)
+    if cached is not None and cached[0] == _structure_version:
+        return cached[1]
+    key = tuple((type(m), id(m), m.training,
+                 tuple((name, value) for name, value in vars(m).items()
+                       if name != "training" and isinstance(value, (str, int, float, bool, type(None)))),
+                 tuple(id(v) for value in vars(m).values()
+                       for v in (value if isinstance(value, (list, tuple)) else (value,)) if isinstance(v, Value)))
+                for m in module.modules())
+    if _holds_no_list(module):
+        _structure_keys[module] = (_structure_version, key)
+    return key
+
+
 def is_batch(x: Any) -> bool:
-    """True if ``x`` is a minibatch (a sequence of samples), False for one sample (a
-    sequence of numbers or Values)."""
+    """True if ``x`` is a minibatch (a sequence of samples, or the one that stands for them
+    all inside ``autograd.compile``), False for one sample (a sequence of numbers or Values)."""
+    if isinstance(x, Samples):
+        return True
     if isinstance(x, (Value, numbers.Real)):
         return False
     try:

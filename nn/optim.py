@@ -5,22 +5,41 @@ schedule may change), and per-parameter state. ``step()`` applies one update fro
 gradients in ``p.grad``; ``zero_grad()`` sets them to 0. The rules are PyTorch's, operation
 for operation, so trajectories match ``torch.optim`` in float64.
 
+A rule is written once, on whole arrays: ``data``, ``grads`` and each state entry hold one
+number per parameter (numpy arrays). For a model's parameters, which lie side by side in one
+array (:class:`autograd.Parameter`), those arrays *are* the parameters' numbers, so a step is a
+few array operations however many parameters there are; other Values are read into arrays and
+written back.
+
 Everything that can be checked is checked before anything changes: ``step()`` checks every
-gradient, then computes the update on copies and only then writes the parameters, the state
-and the step count; ``load_state_dict`` checks every entry (with the constructor's checks)
-before it sets any. A failed call leaves the optimizer and the parameters as they were.
+gradient, then computes the update on copies, checks that every new number is finite, and only
+then writes the parameters, the state and the step count; ``load_state_dict`` checks every
+entry (with the constructor's checks) before it sets any. A failed call leaves the optimizer and
+the parameters as they were: no infinity or NaN ever reaches a weight.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any, Callable, Iterable
 
 from autograd import Value
+from autograd.parameter import packed_arrays
 
 from ._checks import as_float, flag, number
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW"]
+
+
+def _zeros(count: int) -> Any:
+    import numpy as np
+
+    return np.zeros(count)
+
+
+def _array(values: list[float]) -> Any:
+    import numpy as np
+
+    return np.array(values, dtype=np.float64)
 
 
 class Optimizer:
@@ -56,7 +75,8 @@ class Optimizer:
         for key in self.hyperparameters:
             setattr(self, key, checked[key])
         self.steps = 0
-        self.state: dict[str, list[float]] = {key: [0.0] * len(self.params) for key in self.state_names}
+        self.state: dict[str, Any] = {key: _zeros(len(self.params)) for key in self.state_names}
+        """Per-parameter state, one numpy array per entry (``state_dict()`` gives lists)."""
 
     def _checked_settings(self, settings: dict[str, Any], label: Callable[[str], str]) -> dict[str, Any]:
         """``settings`` (one value per hyperparameter) checked and converted; ``label(key)``
@@ -65,44 +85,59 @@ class Optimizer:
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0."""
+        arrays = packed_arrays(self.params)
+        if arrays is not None:
+            arrays.zero_grad()
+            return
         for p in self.params:
             p.grad = 0.0
 
     def step(self) -> None:
         """Update every parameter once from its current gradient.
 
-        A non-finite gradient raises ``FloatingPointError`` naming the parameter before
-        anything changes: the parameters, the state and ``steps`` stay as they were.
+        A non-finite gradient, or an update that would make a parameter non-finite (a learning
+        rate far too large), raises ``FloatingPointError`` naming the parameter before anything
+        changes: the parameters, the state and ``steps`` stay as they were.
         """
-        grads = self._grads()
+        import numpy as np
+
+        arrays = packed_arrays(self.params)
+        if arrays is not None and not arrays.graph_grads:
+            data, grads = arrays.numpy()
+        else:
+            data = np.fromiter((p.data for p in self.params), dtype=np.float64, count=len(self.params))
+            grads = np.array([as_float(p.grad) for p in self.params], dtype=np.float64)
+        name = type(self).__name__
+        if not np.isfinite(grads).all():
+            i = int(np.flatnonzero(~np.isfinite(grads))[0])
+            raise FloatingPointError(f"{name}.step: params[{i}].grad is {float(grads[i])!r}; nothing was changed")
         step = self.steps + 1
-        data = [p.data for p in self.params]
-        state = {key: list(values) for key, values in self.state.items()}
-        self._update(data, grads, state, step)
-        for p, value in zip(self.params, data):
-            p.data = value
+        new = data.copy()
+        state = {key: values.copy() for key, values in self.state.items()}
+        with np.errstate(all="ignore"):
+            self._update(new, grads.copy(), state, step)
+        if not np.isfinite(new).all():
+            i = int(np.flatnonzero(~np.isfinite(new))[0])
+            raise FloatingPointError(f"{name}.step: the update would make params[{i}] {float(new[i])!r} (from "
+                                     f"{float(data[i])!r}, gradient {float(grads[i])!r}, lr={self.lr!r}); nothing "
+                                     f"was changed (try a smaller learning rate)")
+        if arrays is not None and not arrays.graph_grads:
+            data[:] = new
+        else:
+            for p, value in zip(self.params, new.tolist()):
+                p.data = value
         self.state, self.steps = state, step
 
-    def _update(self, data: list[float], grads: list[float], state: dict[str, list[float]], step: int) -> None:
-        """Apply update number ``step`` to ``data`` (the parameters' values) and ``state``
-        (copies, written back by :meth:`step`)."""
+    def _update(self, data: Any, grads: Any, state: dict[str, Any], step: int) -> None:
+        """Apply update number ``step`` to ``data`` (the parameters' values) and ``state``,
+        numpy arrays with one number per parameter (copies, written back by :meth:`step`)."""
         raise NotImplementedError
-
-    def _grads(self) -> list[float]:
-        grads = []
-        for i, p in enumerate(self.params):
-            g = as_float(p.grad)
-            if not math.isfinite(g):
-                raise FloatingPointError(f"{type(self).__name__}.step: params[{i}].grad is {g!r}; "
-                                         f"nothing was changed")
-            grads.append(g)
-        return grads
 
     def state_dict(self) -> dict[str, Any]:
         """The optimizer's settings, step count and per-parameter state (a copy)."""
         return {"type": type(self).__name__, "lr": self.lr, "steps": self.steps,
                 **{name: getattr(self, name) for name in self.hyperparameters},
-                "state": {key: list(values) for key, values in self.state.items()}}
+                "state": {key: values.tolist() for key, values in self.state.items()}}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore what :meth:`state_dict` returned.
@@ -137,7 +172,7 @@ class Optimizer:
                                  f"(one per parameter), got {size}")
             minimum = 0 if key in self.squared_state else None
             lists[key] = [number(f"{where}: state[{key!r}][{i}]", v, minimum=minimum) for i, v in enumerate(values)]
-        self.lr, self.steps, self.state = lr, steps, lists
+        self.lr, self.steps, self.state = lr, steps, {key: _array(values) for key, values in lists.items()}
         for key, value in settings.items():
             setattr(self, key, value)
 
@@ -166,16 +201,14 @@ class SGD(Optimizer):
             raise ValueError(f"{label('nesterov=True')} needs momentum > 0, got momentum={settings['momentum']!r}")
         return checked
 
-    def _update(self, data: list[float], grads: list[float], state: dict[str, list[float]], step: int) -> None:
+    def _update(self, data: Any, grads: Any, state: dict[str, Any], step: int) -> None:
         lr, beta, decay = self.lr, self.momentum, self.weight_decay
-        z = state["momentum_buffer"]
-        for i, g in enumerate(grads):
-            if decay:
-                g = g + decay * data[i]
-            if beta:
-                z[i] = g if step == 1 else beta * z[i] + g
-                g = g + beta * z[i] if self.nesterov else z[i]
-            data[i] -= lr * g
+        g = grads + decay * data if decay else grads
+        if beta:
+            z = state["momentum_buffer"]
+            z[:] = g if step == 1 else beta * z + g
+            g = g + beta * z if self.nesterov else z
+        data -= lr * g
 
 
 class Adagrad(Optimizer):
@@ -189,19 +222,19 @@ class Adagrad(Optimizer):
                  weight_decay: float = 0.0, initial_accumulator_value: float = 0.0, eps: float = 1e-10) -> None:
         super().__init__(params, lr, lr_decay=lr_decay, weight_decay=weight_decay, eps=eps)
         initial = number("Adagrad(initial_accumulator_value)", initial_accumulator_value, minimum=0)
-        self.state["sum"] = [initial] * len(self.params)
+        self.state["sum"] = _array([initial] * len(self.params))
 
     def _checked_settings(self, settings: dict[str, Any], label: Callable[[str], str]) -> dict[str, Any]:
         return {key: number(label(key), settings[key], minimum=0) for key in self.hyperparameters}
 
-    def _update(self, data: list[float], grads: list[float], state: dict[str, list[float]], step: int) -> None:
+    def _update(self, data: Any, grads: Any, state: dict[str, Any], step: int) -> None:
+        import numpy as np
+
         clr = self.lr / (1 + (step - 1) * self.lr_decay)
         s = state["sum"]
-        for i, g in enumerate(grads):
-            if self.weight_decay:
-                g = g + self.weight_decay * data[i]
-            s[i] = s[i] + g * g
-            data[i] = data[i] - clr * (g / (math.sqrt(s[i]) + self.eps))
+        g = grads + self.weight_decay * data if self.weight_decay else grads
+        s[:] = s + g * g
+        data[:] = data - clr * (g / (np.sqrt(s) + self.eps))
 
 
 class RMSprop(Optimizer):
@@ -230,23 +263,23 @@ class RMSprop(Optimizer):
         checked["centered"] = flag(label("centered"), settings["centered"])
         return checked
 
-    def _update(self, data: list[float], grads: list[float], state: dict[str, list[float]], step: int) -> None:
+    def _update(self, data: Any, grads: Any, state: dict[str, Any], step: int) -> None:
+        import numpy as np
+
         a = self.alpha
         v, m, buf = state["square_avg"], state["grad_avg"], state["momentum_buffer"]
-        for i, g in enumerate(grads):
-            if self.weight_decay:
-                g = g + self.weight_decay * data[i]
-            v[i] = v[i] * a + (1 - a) * g * g
-            if self.centered:
-                m[i] = m[i] + (1 - a) * (g - m[i]) if (1 - a) < 0.5 else g - (g - m[i]) * a
-                avg = math.sqrt(max(v[i] - m[i] * m[i], 0.0)) + self.eps  # √variance, rounding clamped
-            else:
-                avg = math.sqrt(v[i]) + self.eps
-            if self.momentum > 0:
-                buf[i] = buf[i] * self.momentum + g / avg
-                data[i] = data[i] - self.lr * buf[i]
-            else:
-                data[i] = data[i] - self.lr * (g / avg)
+        g = grads + self.weight_decay * data if self.weight_decay else grads
+        v[:] = v * a + (1 - a) * g * g
+        if self.centered:
+            m[:] = m + (1 - a) * (g - m) if (1 - a) < 0.5 else g - (g - m) * a
+            avg = np.sqrt(np.maximum(v - m * m, 0.0)) + self.eps  # √variance, rounding clamped
+        else:
+            avg = np.sqrt(v) + self.eps
+        if self.momentum > 0:
+            buf[:] = buf * self.momentum + g / avg
+            data[:] = data - self.lr * buf
+        else:
+            data[:] = data - self.lr * (g / avg)
 
 
 class Adam(Optimizer):
@@ -272,7 +305,9 @@ class Adam(Optimizer):
                 "weight_decay": number(label("weight_decay"), settings["weight_decay"], minimum=0),
                 "amsgrad": flag(label("amsgrad"), settings["amsgrad"])}
 
-    def _update(self, data: list[float], grads: list[float], state: dict[str, list[float]], step: int) -> None:
+    def _update(self, data: Any, grads: Any, state: dict[str, Any], step: int) -> None:
+        import numpy as np
+
         beta1, beta2 = self.betas
         lr, decay = self.lr, self.weight_decay
         m, v, v_max = state["exp_avg"], state["exp_avg_sq"], state["max_exp_avg_sq"]
@@ -280,20 +315,20 @@ class Adam(Optimizer):
         bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
         step_size = lr / bias_correction1
         weight = 1 - beta1
-        for i, g in enumerate(grads):
-            if decay and self.decoupled:
-                data[i] = data[i] * (1 - lr * decay)
-            elif decay:
-                g = g + decay * data[i]
-            # torch's lerp: m + w(g - m) for w < 0.5, else g - (g - m)(1 - w)
-            m[i] = m[i] + weight * (g - m[i]) if weight < 0.5 else g - (g - m[i]) * (1 - weight)
-            v[i] = v[i] * beta2 + (1 - beta2) * g * g
-            if self.amsgrad:
-                v_max[i] = max(v_max[i], v[i])
-                denom = math.sqrt(v_max[i]) / bias_correction2_sqrt + self.eps
-            else:
-                denom = math.sqrt(v[i]) / bias_correction2_sqrt + self.eps
-            data[i] = data[i] + (-step_size) * (m[i] / denom)
+        g = grads
+        if decay and self.decoupled:
+            data[:] = data * (1 - lr * decay)
+        elif decay:
+            g = g + decay * data
+        # torch's lerp: m + w(g - m) for w < 0.5, else g - (g - m)(1 - w)
+        m[:] = m + weight * (g - m) if weight < 0.5 else g - (g - m) * (1 - weight)
+        v[:] = v * beta2 + (1 - beta2) * g * g
+        if self.amsgrad:
+            v_max[:] = np.maximum(v_max, v)
+            denom = np.sqrt(v_max) / bias_correction2_sqrt + self.eps
+        else:
+            denom = np.sqrt(v) / bias_correction2_sqrt + self.eps
+        data[:] = data + (-step_size) * (m / denom)
 
 
 class AdamW(Adam):

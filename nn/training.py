@@ -280,7 +280,7 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
         l1: float = 0.0, l2: float = 0.0, patience: int | None = None, min_delta: float = 0.0,
         restore_best: bool = True, max_loss: float | None = None, schedule: Any = None, callbacks: Sequence[Callable] = (),
         shuffle: bool = True, drop_last: bool = False, seed: int | None = 0, progress: bool = True,
-        compiled: bool = True) -> History:
+        compiled: bool | None = None) -> History:
     """Train ``model`` on ``(X, y)`` and return the :class:`History`.
 
     * ``loss``: a name (``"bce_with_logits"``, ``"binary_cross_entropy"``, ``"hinge"``,
@@ -320,13 +320,17 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     * ``progress``: show a tqdm progress bar (``False`` for none), whose postfix is the loss
       and validation metrics of the epoch just finished; it ends with one final line.
 
-    * ``compiled``: train with :func:`autograd.compile` (the default): each minibatch shape is
-      traced once and replayed as array kernels, with the same losses as the scalar graph
-      (dropout masks are drawn every step, batch norm's running estimates updated from each
-      step's statistics). ``compiled=False`` builds the scalar graph every step, as the lecture
-      draws it. What cannot be compiled (a loss function of your own, ``binary_cross_entropy``,
-      which branches on ``.data``, a model that is not an nn Module, no numpy) trains on the
-      scalar graph after a one-line ``UserWarning`` saying why.
+    * ``compiled``: train with :func:`autograd.compile` (``None``, the default, where it can be
+      proved exact): one training step is traced once, the minibatch an array axis, and
+      replayed for every minibatch, with the same losses and gradients as the scalar graph
+      (dropout's masks drawn every step, batch norm's running estimates updated from each
+      step's statistics, the targets checked every step). ``compiled=False`` builds the scalar
+      graph every step, as the lecture draws it. A model with modules of your own or a loss
+      function of your own may decide things in Python from ``.data``, which a trace would
+      freeze: by default those train on the scalar graph after a one-line ``UserWarning``
+      saying why; ``compiled=True`` compiles them anyway (what they decide in Python while
+      tracing then holds for every step). ``binary_cross_entropy`` (it clamps its logs by each
+      sample's number) always trains on the scalar graph.
 
     Ctrl-C stops cleanly and returns the history so far. A loss that cannot be computed
     (overflow, a domain error, a non-finite gradient: NaN or infinity never reach the weights)
@@ -352,8 +356,10 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     if batch_size is not None:
         number("fit(batch_size)", batch_size, integer=True, minimum=1, accepted="at least 1 (or None)")
     for name, value in (("shuffle", shuffle), ("drop_last", drop_last), ("restore_best", restore_best),
-                        ("progress", progress), ("compiled", compiled)):
+                        ("progress", progress)):
         flag(f"fit({name})", value)
+    if compiled is not None:
+        flag("fit(compiled)", compiled)
     make_rng(seed, what="fit(seed)")  # checked now, not after the split
     if callable(callbacks) or isinstance(callbacks, (str, bytes)):
         raise TypeError(f"fit(callbacks) must be a list of functions, got {callbacks!r} (for one: callbacks=[f])")
@@ -412,8 +418,9 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     targets = _targets_for(loss_name, y)
     trainer = None
     val_targets = _targets_for(loss_name, y_val) if X_val is not None else None
-    if compiled:
-        reason = compile_unsupported(model, loss_name)
+    if compiled is not False:
+        reason = compile_unsupported(model, loss_name if loss_name is not None else loss_function,
+                                     explicit=compiled is True)
         if reason is None:
             trainer = training_for(model, loss_function, params, l1, l2)
             trainer.check_targets(targets)

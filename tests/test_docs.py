@@ -13,7 +13,9 @@ How a page's blocks are read (docs/testing.md says the same for writers):
 * An HTML comment on the line before a block, invisible on GitHub, changes that:
   ``<!-- test: output -->`` before a ```` ```text ```` block: the whole output of the block
   before it; ``<!-- test: excerpt PATH -->``: the block is a quotation of the file PATH;
-  ``<!-- test: skip REASON -->``: the block is not run, for the reason given.
+  ``<!-- test: skip REASON -->``: the block is not run, for the reason given;
+  ``<!-- test: requires MODULE -->``: the block runs where MODULE imports and skips elsewhere
+  (``torch``, which the suite treats as an optional tool).
 
 Drawings are made as on a fresh machine: with WebAssembly Graphviz installed, Graphviz's ``dot``
 program is hidden from the blocks (``PATH`` holds no program), so every drawing in the docs is
@@ -44,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SHELLS = ("bash", "sh", "shell", "console")
 MARKER = re.compile(r"<!-- test: (\w+)(?: (.*?))? -->")
-KINDS = {"output": False, "excerpt": True, "skip": True}  # marker -> whether it needs an argument
+KINDS = {"output": False, "excerpt": True, "skip": True, "requires": True}  # marker -> whether it needs an argument
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,8 @@ class PageRun:
         self.run(block, monkeypatch, path)
 
     def run(self, block: Block, monkeypatch, path: str | None) -> None:
+        if block.marker == "requires":
+            pytest.importorskip(block.argument)  # (and so the blocks after it on the page skip too)
         self.done[block.line] = "failed"
         with monkeypatch.context() as patch:
             patch.chdir(self.folder)
@@ -222,7 +226,9 @@ def run_command(command: str, folder: Path, path: str | None) -> subprocess.Comp
     """Run one ``valuegraph ...`` command line as a shell would (quotes, ``# comments``), in ``folder``."""
     argv = shlex.split(command, comments=True)
     assert argv[0] == "valuegraph", f"only valuegraph commands are run, not {command!r}"
-    program = shutil.which("valuegraph") or pytest.fail("the valuegraph command is not installed: pip install -e .")
+    beside_python = Path(sys.executable).parent  # the environment's scripts, also when it is not activated
+    program = (shutil.which("valuegraph", path=str(beside_python)) or shutil.which("valuegraph")
+               or pytest.fail("the valuegraph command is not installed: pip install -e .", pytrace=False))
     env = dict(os.environ, PYTHONUNBUFFERED="1", COLUMNS="100")
     if path is not None:
         env["PATH"] = path

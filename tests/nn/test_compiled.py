@@ -57,17 +57,15 @@ def test_compiled_dropout_draws_fresh_masks_every_step_as_the_scalar_path_does()
     assert close_lists([p.data for p in b.parameters()], [p.data for p in a.parameters()], 1e-10)
 
 
-def test_frozen_masks_would_show_compiled_dropout_is_really_fresh():
-    # The same run with the masks drawn once and reused differs: the test above can fail.
+def test_compiled_dropout_draws_as_many_masks_as_the_scalar_path_and_they_matter():
+    # The same run draws the same random numbers compiled and not (the trace draws none itself),
+    # and the masks change the losses: equal losses above are not a run without dropout.
     X, y = nn.datasets.circle(n=40, noise=0.1, seed=2)  # noqa: N806
-    model = nn.MLP(2, [8, 8, 1], dropout=0.4, seed=5)
-    dropout = model.layers[0].dropout
-    masks = dropout.draw_masks(8, 8)
-    first = dropout.forward_rows([[Value(1.0)] * 8] * 8)
-    with dropout.using_masks(masks):
-        again = dropout.forward_rows([[Value(1.0)] * 8] * 8)
-    assert [[v.data for v in row] for row in again] == masks
-    assert [[v.data for v in row] for row in first] != masks
+    (scalar, a), (compiled, b) = train_both(lambda: nn.MLP(2, [8, 8, 1], dropout=0.4, seed=5), X, y,
+                                            epochs=3, batch_size=8)
+    assert a.layers[0].dropout.rng.getstate() == b.layers[0].dropout.rng.getstate()
+    (without, _), _ = train_both(lambda: nn.MLP(2, [8, 8, 1], dropout=0.0, seed=5), X, y, epochs=3, batch_size=8)
+    assert not close_lists(without.train_loss, compiled.train_loss, 1e-3)
 
 
 def test_compiled_batch_norm_matches_the_scalar_statistics_and_running_averages():
@@ -132,11 +130,11 @@ def test_a_domain_error_in_a_compiled_step_names_the_op_epoch_and_step():
 def test_predict_grid_gives_the_scalar_outputs_and_every_layers_outputs():
     model = nn.MLP(2, [5, 3, 2], activation="tanh", seed=0)
     points = [[x / 7.0, (x * x) % 5 - 2.0] for x in range(-40, 43)]
-    outputs = nn.predict_grid(model, points, chunk=32)  # 83 points: the last chunk is padded
+    outputs = nn.predict_grid(model, points)
     expected = nn.predict(model, points, compiled=False)
     assert outputs.shape == (83, 2)
     assert close_lists(outputs.ravel().tolist(), [v for row in expected for v in row], 1e-13)
-    layers = nn.predict_grid(model, points, per_layer=True, chunk=32)
+    layers = nn.predict_grid(model, points, per_layer=True)
     assert [layer.shape for layer in layers] == [(83, 5), (83, 3), (83, 2)]
     assert np.array_equal(layers[-1], outputs)
     hidden = [[v.data for v in row] for row in model.layers[0].forward_rows(points)]
@@ -199,3 +197,79 @@ def test_turning_dropout_on_between_fit_calls_traces_a_step_with_masks():
         dropout.rng = random.Random(3)
         losses.append(nn.fit(model, X, y, epochs=2, batch_size=10, progress=False, compiled=compiled).train_loss)
     assert close_lists(losses[0], losses[1])
+
+
+# -- nothing silently different from the scalar graph ------------------------------------------------
+
+@pytest.mark.parametrize("targets", ["probabilities", "one-hot"])
+def test_compiled_cross_entropy_with_rows_of_targets_matches_the_scalar_path(targets):
+    X, labels = nn.datasets.spiral(n=40, classes=3, seed=1)  # noqa: N806
+    y = ([[0.2, 0.3, 0.5]] * len(X) if targets == "probabilities"
+         else [[1.0 if j == t else 0.0 for j in range(3)] for t in labels])
+    (scalar, a), (compiled, b) = train_both(lambda: nn.MLP(2, [4, 3], seed=0), X, y, loss="cross_entropy",
+                                            epochs=2, batch_size=10)
+    assert close_lists(compiled.train_loss, scalar.train_loss)
+    assert min(compiled.train_loss) > 0.5  # trained on: not the zeros rows compared with indices gave
+    assert close_lists([p.data for p in b.parameters()], [p.data for p in a.parameters()], 1e-10)
+
+
+class Branching(nn.RowModule):
+    """A layer of the user's that decides in Python from each sample's number."""
+
+    def __init__(self) -> None:
+        self.inner = nn.Layer(2, 1, activation="linear", seed=0)
+
+    def forward_rows(self, batch):
+        rows = self.inner.forward_rows(batch)
+        return [[v * 2.0 if v.data > 0 else v * -1.0 for v in row] for row in rows]
+
+
+def test_a_module_of_the_users_trains_on_the_scalar_graph_after_one_warning_unless_compiled_is_asked_for():
+    X, y = nn.datasets.moons(n=30, noise=0.1, seed=0)  # noqa: N806
+    scalar_model, default_model = nn.Sequential(Branching()), nn.Sequential(Branching())
+    expected = nn.fit(scalar_model, X, y, loss="mse", epochs=3, progress=False, compiled=False).train_loss
+    with pytest.warns(UserWarning, match=r"not compiled: the model has modules of your own \(Branching\)"):
+        got = nn.fit(default_model, X, y, loss="mse", epochs=3, progress=False).train_loss
+    assert close_lists(got, expected)
+    asked = nn.fit(nn.Sequential(Branching()), X, y, loss="mse", epochs=3, progress=False, compiled=True).train_loss
+    assert not close_lists(asked, expected, 1e-6)  # compiled as asked: its Python branch is frozen
+
+
+def test_predict_numbers_the_sample_of_an_error_among_all_points():
+    model = nn.MLP(1, [1], activation="linear", seed=0)
+    model.layers[0].neurons[0].w[0].data = 1e300
+    points = [[1.0]] * 300 + [[1e10]] + [[1.0]] * 299
+    with pytest.raises(OverflowError, match="^sample 300: "):
+        nn.predict(model, points)
+
+
+def test_predict_grid_from_two_threads_gives_every_grid_right():
+    import threading
+
+    model = nn.MLP(2, [8, 8, 1], activation="tanh", seed=0)
+    grids = [np.random.default_rng(i).uniform(-2, 2, size=(300 + 7 * i, 2)) for i in range(4)]
+    expected = [nn.predict_grid(model, grid) for grid in grids]
+    wrong = []
+
+    def work(index):
+        for _ in range(10):
+            if not np.array_equal(nn.predict_grid(model, grids[index]), expected[index]):
+                wrong.append(index)
+
+    threads = [threading.Thread(target=work, args=(i % 4,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
+
+
+def test_a_model_is_traced_once_whatever_the_minibatch_size():
+    X, y = nn.datasets.moons(n=73, noise=0.1, seed=0)  # noqa: N806
+    model = nn.MLP(2, [8, 8, 1], seed=0)
+    nn.fit(model, X, y, epochs=2, batch_size=10, validation_split=0.2, progress=False)  # 58 training: 5 x 10 + 8
+    from nn.compiled import _TRAINERS
+
+    trainer = _TRAINERS[model][1]
+    assert trainer.compiled.traces == 1 and trainer.compiled.batched
+    assert trainer.evaluation.traces == 1

@@ -165,7 +165,7 @@ def test_one_neuron_is_one_dot_node_plus_its_activation():
     assert out.op.name == "relu"
     (pre,) = out.parents
     assert pre.op.name == "dot" and pre.param == 3
-    assert list(pre.parents[:3]) == neuron.w and pre.parents[-1] is neuron.b
+    assert pre.parents[:3] == neuron.w and pre.parents[-1] is neuron.b
     assert len(topological_order(out)) == 3 + 3 + 1 + 2
 
 

@@ -402,3 +402,56 @@ def test_saving_over_a_private_file_keeps_it_private_also_through_a_link(tmp_pat
     assert target.stat().st_mode & 0o777 == 0o600
     nn.MLP(2, [1], seed=0).save(link)
     assert target.stat().st_mode & 0o777 == 0o600 and link.is_symlink()
+
+
+# -- parameters side by side in one array -----------------------------------------------------------
+
+def test_a_models_parameters_lie_in_one_array_that_is_their_numbers():
+    from autograd import Parameter
+
+    model = nn.MLP(2, [3, 1], seed=0)
+    params = model.parameters()
+    assert all(isinstance(p, Parameter) for p in params)
+    arrays = params[0].arrays
+    assert arrays.owners == tuple(params) and [p.index for p in params] == list(range(len(params)))
+    data, grad = arrays.numpy()
+    data[0] = 0.25  # the array is the parameter's number: no copy to keep in step
+    assert params[0].data == 0.25
+    params[1].grad = 2.0
+    assert grad[1] == 2.0
+    model.zero_grad()
+    assert [p.grad for p in params] == [0.0] * len(params)
+
+
+def test_parameters_is_kept_until_the_model_changes_and_never_walks_the_model_meanwhile(monkeypatch):
+    model = nn.MLP(2, [4, 4, 1], seed=0)
+    first = model.parameters()
+    walked = []
+    monkeypatch.setattr(nn.Module, "named_parameters", lambda self, prefix="": walked.append(1) or iter(()))
+    assert model.parameters() == first and model.parameters() is not first  # a new list each time
+    assert walked == []
+    monkeypatch.undo()
+    model.layers[0].neurons[0].b = nn.Neuron(1, seed=1).b  # the model changed: found again
+    assert model.parameters()[2] is model.layers[0].neurons[0].b
+
+
+def test_a_module_that_keeps_parameters_in_a_list_is_walked_every_time_so_a_change_in_place_is_seen():
+    class Listed(nn.Module):
+        def __init__(self):
+            self.weights = [Value(1.0), Value(2.0)]
+
+    module = Listed()
+    assert len(module.parameters()) == 2
+    module.weights.append(Value(3.0))  # no attribute was set: only a walk can see it
+    assert [p.data for p in module.parameters()] == [1.0, 2.0, 3.0]
+
+
+def test_an_optimizer_step_that_would_make_a_weight_infinite_changes_nothing():
+    model = nn.MLP(2, [2, 1], activation="linear", seed=0)
+    before = [p.data for p in model.parameters()]
+    X, y = [[1.0, 2.0], [3.0, -1.0]], [1e5, -1e5]  # noqa: N806
+    with pytest.raises(FloatingPointError, match="would make params"):
+        nn.fit(model, X, y, loss="mse", optimizer=nn.SGD(model.parameters(), lr=1e307), epochs=3, progress=False)
+    after = [p.data for p in model.parameters()]
+    assert all(math.isfinite(v) for v in after)
+    assert after == before

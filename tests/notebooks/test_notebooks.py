@@ -17,7 +17,9 @@ import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 EXPECTED = ["01_computational_graph", "02_activations", "03_numeric_vs_analytic", "04_gradient_descent",
-            "05_training_mlps", "06_regularization", "07_playground"]
+            "05_training_mlps", "06_regularization", "07_playground", "08_from_valuegraph_to_pytorch"]
+NEEDS = {"08_from_valuegraph_to_pytorch": "torch"}
+"""Notebooks that import an optional package: executing them skips without it."""
 SECONDS_PER_NOTEBOOK = 120
 
 
@@ -66,6 +68,8 @@ _folders = {}
 
 def _execute(name, tmp_path_factory):
     """Execute a copy of the committed notebook once per test session; (notebook, seconds)."""
+    if name in NEEDS:
+        pytest.importorskip(NEEDS[name])
     if name not in _executed:
         folder = tmp_path_factory.mktemp(name)
         copy = folder / f"{name}.ipynb"
