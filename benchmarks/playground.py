@@ -26,6 +26,7 @@ times a second in the browser.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -96,6 +97,31 @@ def in_process(args: argparse.Namespace) -> None:
           f"{budget * statistics.median(rates):.0f} epochs/s at step()'s speed")
 
 
+def cpu_seconds(roots: list[int]) -> dict[str, float]:
+    """CPU seconds used so far by the processes under ``roots`` (themselves and their descendants),
+    by kind: the kernel, the Jupyter server, Chromium (Linux /proc)."""
+    parent, used_by, commands = {}, {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            commands[int(stat.parent.name)] = Path(stat.parent, "cmdline").read_bytes().decode("utf-8", "replace")
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parent[pid] = int(fields[1])
+        used_by[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    for pid in used_by:
+        ancestor = pid
+        while ancestor not in roots and ancestor > 1:
+            ancestor = parent.get(ancestor, 1)
+        if ancestor in roots:
+            command = commands[pid]
+            kind = "kernel" if "ipykernel" in command else "chromium" if "chrom" in command else "server"
+            used[kind] = used.get(kind, 0.0) + used_by[pid]
+    return used
+
+
 def in_browser(args: argparse.Namespace) -> bool:
     """The widget served by Voilà and played in headless Chromium; False when either is missing."""
     try:
@@ -126,15 +152,20 @@ def in_browser(args: argparse.Namespace) -> bool:
         while now()[1] < 5:  # the first epochs trace the programs
             assert time.monotonic() - start[0] < 60, "play did not start"
             time.sleep(0.2)
-        epoch_rates, update_rates = [], []
+        epoch_rates, update_rates, shares = [], [], []
         for _ in range(args.repeats):
-            first = now()
+            roots = [server.pid, browser._process.pid]
+            first, cpu_first = now(), cpu_seconds(roots)
             time.sleep(args.browser_seconds)
-            last = now()
+            last, cpu_last = now(), cpu_seconds(roots)
+            shares.append({kind: (cpu_last[kind] - cpu_first.get(kind, 0.0)) / (last[0] - first[0]) for kind in cpu_last})
             seconds = last[0] - first[0]
             epoch_rates.append((last[1] - first[1]) / seconds)
             update_rates.append((last[2] - first[2]) / seconds)
         click(browser, ".pg-play")
+        share = {kind: statistics.median(s.get(kind, 0.0) for s in shares) for kind in ("kernel", "server", "chromium")}
+        print("CPU used while playing, in cores: " + ", ".join(f"{kind} {value:.2f}" for kind, value in share.items())
+              + f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
         print(f"in the browser : {statistics.median(epoch_rates):.1f} epochs/s (min {min(epoch_rates):.1f}, max "
               f"{max(epoch_rates):.1f}) while the picture and counter update {statistics.median(update_rates):.1f} "
               f"times/s (min {min(update_rates):.1f}, max {max(update_rates):.1f}); {args.repeats} windows of "

@@ -144,19 +144,28 @@ def _snapshot(playground: Any, epoch: int | None, resolution: int) -> dict[str, 
 
 # -- pixels ---------------------------------------------------------------------------------------
 
-def _colours(values: np.ndarray) -> np.ndarray:
-    """Values in [-1, 1] as RGB: orange (-1), light grey (0), blue (+1)."""
-    t = np.clip(values, -1.0, 1.0)[..., None]
+def _palette() -> np.ndarray:
+    t = np.linspace(-1.0, 1.0, 511)[:, None]
     rgb = np.where(t < 0, MIDDLE + (NEGATIVE - MIDDLE) * -t, MIDDLE + (POSITIVE - MIDDLE) * t)
     return rgb.round().astype(np.uint8)
+
+
+_PALETTE = _palette()
+"""511 colours from orange (-1) through light grey (0) to blue (+1): a value's colour is looked up."""
+
+
+def _colours(values: np.ndarray) -> np.ndarray:
+    """Values in [-1, 1] as RGB: orange (-1), light grey (0), blue (+1)."""
+    index = np.rint((np.clip(values, -1.0, 1.0) + 1.0) * 255.0).astype(np.intp)
+    return _PALETTE[index]
 
 
 def _hex(value: float) -> str:
     return "#%02x%02x%02x" % tuple(_colours(np.asarray([value]))[0])
 
 
-def _png(rgb: np.ndarray) -> str:
-    """An RGB array (height, width, 3) as a PNG data URI."""
+def _png(rgb: np.ndarray, level: int = 6) -> str:
+    """An RGB array (height, width, 3) as a PNG data URI (``level``: zlib's compression, 1 fastest)."""
     height, width, _ = rgb.shape
     raw = np.concatenate([np.zeros((height, 1), np.uint8), rgb.reshape(height, width * 3)], axis=1).tobytes()
 
@@ -164,7 +173,7 @@ def _png(rgb: np.ndarray) -> str:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-           + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+           + chunk(b"IDAT", zlib.compress(raw, level)) + chunk(b"IEND", b""))
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
@@ -180,7 +189,12 @@ def _sprite(s: Mapping[str, Any]) -> tuple[str, int]:
     tiles = [tile / max(1.0, float(np.abs(tile).max())) for tile in tiles]
     padded = np.pad(np.stack(tiles), ((0, 0), (1, 1), (1, 1)), mode="edge")
     side = padded.shape[1]
-    return _png(_colours(padded.reshape(-1, side))), side
+    return _png(_colours(padded.reshape(-1, side)), _level(s)), side
+
+
+def _level(s: Mapping[str, Any]) -> int:
+    """zlib's level for the snapshot's pictures: fastest while playing (the coarse grid), smallest otherwise."""
+    return 1 if s["resolution"] < RESOLUTION else 6
 
 
 def output_score(values: Any, loss: str, regression: bool = False) -> np.ndarray:
@@ -200,7 +214,7 @@ def _output_picture(s: Mapping[str, Any]) -> str:
     score = output_score(s["outputs"][-1][0], s["settings"]["loss"], s["regression"])
     if s["settings"]["discretize"]:
         score = np.where(score >= 0, 1.0, -1.0)
-    return _png(_colours(score.reshape(s["resolution"], s["resolution"])))
+    return _png(_colours(score.reshape(s["resolution"], s["resolution"])), _level(s))
 
 
 # -- the picture ----------------------------------------------------------------------------------
@@ -246,7 +260,7 @@ def layout(sizes: Sequence[int]) -> dict[str, Any]:
     return {"box": box, "left": left, "gap": gap, "row": row, "top": top, "width": width, "height": height}
 
 
-def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, int] | None) -> str:
+def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, int] | None, output: str) -> str:
     sizes, outputs, weights = s["sizes"], s["outputs"], s["weights"]
     gradients, dead = s["gradients"], s["dead"]
     g = layout(sizes)
@@ -262,6 +276,8 @@ def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, i
         return neuron_name(sizes, s["features"], layer, index)
 
     sprite, side = _sprite(s)
+    ranges = [[f"{_fmt(float(low))} … {_fmt(float(high))}" for low, high in zip(np.min(layer, axis=1), np.max(layer, axis=1))]
+              for layer in (np.asarray(values, dtype=float) for values in outputs)]
     inner = side - 2
     sprite_id = f"pg-sprite-{zlib.crc32(sprite.encode('ascii')):08x}"  # one per picture in a notebook's page
     names = [[name(i, j) for j in range(size)] for i, size in enumerate(sizes)]
@@ -303,9 +319,8 @@ def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, i
     for i, size in enumerate(sizes):
         for j in range(size):
             x, y = x_of[i], y_of(i, j)
-            values = outputs[i][j]
             if i == last:
-                picture = (f'<image href="{_output_picture(s)}" x="{x:.1f}" y="{y:.1f}" width="{box}" height="{box}" '
+                picture = (f'<image href="{output}" x="{x:.1f}" y="{y:.1f}" width="{box}" height="{box}" '
                            f'preserveAspectRatio="none"/>')
             else:  # this neuron's tile of the sprite
                 picture = (f'<svg x="{x:.1f}" y="{y:.1f}" width="{box}" height="{box}" '
@@ -314,7 +329,7 @@ def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, i
                 tile += 1
             is_dead = 0 < i < last and dead[i - 1][j]
             gradient = gradients[i - 1][j] if gradients is not None and i > 0 else None
-            hint = WORDS("neuron hint", name=names[i][j], value=_range(values), gradient=_fmt(gradient))
+            hint = WORDS("neuron hint", name=names[i][j], value=ranges[i][j], gradient=_fmt(gradient))
             dead_mark = ' data-dead="1"' if is_dead else ""
             parts.append(f'<g class="pg-neuron{" pg-selected" if (i, j) == selected else ""}" data-layer="{i}" '
                          f'data-neuron="{j}" data-name="{html.escape(names[i][j])}"'
@@ -344,10 +359,6 @@ def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, i
     return "".join(parts)
 
 
-def _range(values: Any) -> str:
-    return f"{_fmt(float(np.min(values)))} … {_fmt(float(np.max(values)))}"
-
-
 def points_svg(s: Mapping[str, Any], size: int) -> str:
     """The training points (white rim) and, with ``show_test``, the test points (black rim) on a
     ``size``-pixel plane; coloured by class, or by value for regression."""
@@ -365,7 +376,7 @@ def points_svg(s: Mapping[str, Any], size: int) -> str:
     return "".join(parts)
 
 
-def _boundary_svg(s: Mapping[str, Any], size: int, points: str) -> str:
+def _boundary_svg(s: Mapping[str, Any], size: int, points: str, output: str) -> str:
     e = s["extent"]
     x_ticks = "".join(f'<text x="{(t + e) / (2 * e) * size:.0f}" y="{size + 16}" text-anchor="middle" '
                       f'font-size="13">{t:g}</text>' for t in (-e, 0, e))
@@ -376,7 +387,7 @@ def _boundary_svg(s: Mapping[str, Any], size: int, points: str) -> str:
              f'font-style="italic">x2</text>')
     return (f'<svg class="pg-boundary" width="{size + 44}" height="{size + 36}" xmlns="http://www.w3.org/2000/svg">'
             f'<g transform="translate(36, 12)">'
-            f'<image class="pg-big" href="{_output_picture(s)}" x="0" y="0" width="{size}" height="{size}" '
+            f'<image class="pg-big" href="{output}" x="0" y="0" width="{size}" height="{size}" '
             f'preserveAspectRatio="none"/>'
             f'<rect x="0" y="0" width="{size}" height="{size}" fill="none" stroke="#475569"/>'
             f'<g class="pg-points">{points}</g>{x_ticks}{y_ticks}{names}'
@@ -443,6 +454,7 @@ def render(s: Mapping[str, Any], *, points: str | None = None, boundary_size: in
     ``invalid`` (a message) greys the picture out and says why."""
     if points is None:
         points = points_svg(s, boundary_size)
+    output = _output_picture(s)
     accuracy = (" · " + WORDS("accuracy", train=f"{s['train_acc']:.0%}", test=f"{s['test_acc']:.0%}")
                 if s["train_acc"] is not None and s["test_acc"] is not None else "")
     stopped = f" · <span style='color:#b45309'>{WORDS('stopped')}</span>" if s["stopped"] else ""
@@ -455,8 +467,8 @@ def render(s: Mapping[str, Any], *, points: str | None = None, boundary_size: in
                          for d, key in ((1, "add layer"), (-1, "remove layer")))
     return (f'<div class="pg{" pg-invalid" if invalid else ""}" data-epoch="{s["epoch"]}"><style>{_CSS}</style>{mark}'
             f'<div class="pg-head">{WORDS("epoch")} <b class="pg-epoch">{s["epoch"]}</b>{accuracy}{stopped}{layers}</div>'
-            f'<div class="pg-row"><div class="pg-netbox">{_network_svg(s, interactive, selected)}</div>'
-            f'<div class="pg-side">{_boundary_svg(s, boundary_size, points)}{_loss_svg(s, SIDE_WIDTH, 170)}</div></div>'
+            f'<div class="pg-row"><div class="pg-netbox">{_network_svg(s, interactive, selected, output)}</div>'
+            f'<div class="pg-side">{_boundary_svg(s, boundary_size, points, output)}{_loss_svg(s, SIDE_WIDTH, 170)}</div></div>'
             f'{_optimizer_text(s["optimizer"])}{_changes_text(s["changes"])}</div>')
 
 
