@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from .graph import gradients
-from .value import Value, enable_grad, no_grad
+from .value import Value, data_of, enable_grad, no_grad
 
 __all__ = ["grad", "numeric_grad", "gradcheck", "GradcheckError"]
 
@@ -46,7 +46,7 @@ def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..
 def _evaluate(f: Callable[..., Any], point: Sequence[float]) -> float:
     with no_grad():
         result = f(*[Value(x) for x in point])
-    return result.data if isinstance(result, Value) else float(result)
+    return data_of(result)
 
 
 def numeric_grad(f: Callable[..., Any], inputs: Sequence[float], h: float = 1e-6,
@@ -62,7 +62,7 @@ def numeric_grad(f: Callable[..., Any], inputs: Sequence[float], h: float = 1e-6
         raise ValueError(f"numeric_grad: unknown method {method!r} (must be one of {', '.join(_METHODS)})")
     if not (isinstance(h, (int, float)) and h > 0):
         raise ValueError(f"numeric_grad: h must be a positive number, got {h!r}")
-    point = [x.data if isinstance(x, Value) else float(x) for x in inputs]
+    point = [data_of(x) for x in inputs]
     base = _evaluate(f, point) if method == "forward" else None
     estimates = []
     for i in range(len(point)):
@@ -96,7 +96,7 @@ def gradcheck(f: Callable[..., Any], inputs: Sequence[float], h: float = 1e-6, a
     the analytic gradient. Raises :class:`GradcheckError` naming the input, both values and
     the relative error, or returns False if ``raise_exception=False``; True when all agree.
     """
-    point = [x.data if isinstance(x, Value) else float(x) for x in inputs]
+    point = [data_of(x) for x in inputs]
     analytic = _analytic_grad(f, point)
     numeric = numeric_grad(f, point, h=h, method="central")
     checks = [(f"∂f/∂x{i}", a, n) for i, (a, n) in enumerate(zip(analytic, numeric))]
@@ -110,7 +110,7 @@ def gradcheck(f: Callable[..., Any], inputs: Sequence[float], h: float = 1e-6, a
             second_numeric = numeric_grad(partial, point, h=h, method="central")
             checks += [(f"∂²f/∂x{i}∂x{j}", a, n) for j, (a, n) in enumerate(zip(second, second_numeric))]
     for name, a, n in checks:
-        a = a.data if isinstance(a, Value) else a
+        a = data_of(a)
         if not abs(a - n) <= atol + rtol * abs(n):
             if not raise_exception:
                 return False

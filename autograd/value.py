@@ -216,6 +216,12 @@ class Constant(Value):
     __slots__ = ()
 
 
+def data_of(x: Any) -> float:
+    """The number in ``x``: its ``.data`` for a :class:`Value`, else ``float(x)`` (a gradient,
+    a float or an int). Unchecked: use it on numbers your code made, not on a user's input."""
+    return x.data if isinstance(x, Value) else float(x)
+
+
 ADD, SUB, MUL, DIV, NEG = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"], OPS["neg"]
 POW, POWER, ABS, EXP, LOG, LOG1P = OPS["pow"], OPS["power"], OPS["abs"], OPS["exp"], OPS["log"], OPS["log1p"]
 SQRT, SIN, COS, TANH, SIGMOID, RELU = OPS["sqrt"], OPS["sin"], OPS["cos"], OPS["tanh"], OPS["sigmoid"], OPS["relu"]

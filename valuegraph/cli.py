@@ -231,7 +231,7 @@ def _assignments(items: Sequence[str]) -> dict[str, float]:
 def _backend(backend: str) -> str:
     """The ``--backend`` choice resolved to ``dot`` or ``wasm``; RuntimeError (exit 1) in the
     command line's words when ``--backend dot`` has no ``dot`` program."""
-    from viz.render import has_system_dot, has_wasm_graphviz, pick_backend
+    from viz.rendering import has_system_dot, has_wasm_graphviz, pick_backend
 
     if backend == "dot" and not has_system_dot():
         also = ("; --backend wasm (or auto) needs nothing more" if has_wasm_graphviz()
@@ -247,7 +247,7 @@ def _backend_name(backend: str) -> str:
 
 def _output_format(output: str, backend: str) -> str:
     """The format ``-o FILE`` asks for (by its suffix), or UsageError naming the options to use."""
-    from viz.render import FORMATS, backend_formats
+    from viz.rendering import FORMATS, backend_formats
 
     suffix = Path(output).suffix.lower().lstrip(".")
     format = "dot" if suffix == "gv" else suffix

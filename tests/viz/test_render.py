@@ -1,4 +1,4 @@
-"""viz.render: both backends write valid SVG; formats and errors are explicit."""
+"""viz.rendering (and the function viz.render): both backends write valid SVG; formats and errors are explicit."""
 
 import io
 import re
@@ -12,7 +12,7 @@ import pytest
 
 from autograd import Value
 from viz import draw, render, render_source
-from viz.render import backend_formats, pick_backend, rasterize, render_many
+from viz.rendering import backend_formats, pick_backend, rasterize, render_many
 
 from .graphs import lecture
 
