@@ -29,6 +29,7 @@ import numpy as np
 
 from .html import json_for_script
 from .language import Catalog
+from .palette import BLUE, NEUTRAL, ORANGE, TRAIN, VALIDATION
 
 __all__ = ["snapshot", "render", "export_html", "page", "RESOLUTION", "PLAYING_RESOLUTION", "WORDS", "layout"]
 
@@ -47,10 +48,12 @@ NETWORK_WIDTH = 560
 """The widest the network is drawn: with the side column, the picture fits 920 pixels (JupyterLab's
 output area at 1,400 px with the file browser open is about 950)."""
 
-NEGATIVE = np.array([245, 147, 34], dtype=float)   # TensorFlow Playground's orange
-MIDDLE = np.array([232, 234, 235], dtype=float)
-POSITIVE = np.array([8, 119, 189], dtype=float)    # and its blue
-_ORANGE, _BLUE = "#f59322", "#0877bd"
+def _rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[k:k + 2], 16) for k in (1, 3, 5)], dtype=float)
+
+
+NEGATIVE, MIDDLE, POSITIVE = _rgb(ORANGE), _rgb(NEUTRAL), _rgb(BLUE)  # TensorFlow Playground's, as every viz picture
+_ORANGE, _BLUE = ORANGE, BLUE
 
 WORDS = Catalog({
     "features": {"en": "features", "es": "entradas"},
@@ -411,9 +414,9 @@ def _loss_svg(s: Mapping[str, Any], width: int, height: int) -> str:
         return f'<polyline class="pg-{name}" points="{points}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
 
     return (f'<svg class="pg-loss-chart" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
-            f'<text x="4" y="19" font-size="15"><tspan fill="#2563eb" font-weight="600">{WORDS("train loss")} '
+            f'<text x="4" y="19" font-size="15"><tspan fill="{TRAIN}" font-weight="600">{WORDS("train loss")} '
             f'<tspan class="pg-train-value">{_fmt(train[-1] if train else None)}</tspan></tspan>'
-            f'<tspan dx="12" fill="#dc2626" font-weight="600">{WORDS("test loss")} '
+            f'<tspan dx="12" fill="{VALIDATION}" font-weight="600">{WORDS("test loss")} '
             f'<tspan class="pg-test-value">{_fmt(test[-1] if test else None)}</tspan></tspan></text>'
             f'<rect x="{left}" y="30" width="{inner_w}" height="{inner_h}" fill="#f8fafc" stroke="#cbd5e1"/>'
             f'<text x="{left - 5}" y="40" text-anchor="end" font-size="12">{_fmt(top) if values else ""}</text>'
@@ -422,7 +425,7 @@ def _loss_svg(s: Mapping[str, Any], width: int, height: int) -> str:
             f'font-style="italic">{WORDS("loss axis")}</text>'
             f'<text x="{left + inner_w}" y="{height - 5}" text-anchor="end" font-size="12">'
             f'{WORDS("epoch axis", n=len(train))}</text>'
-            f'{line(train, "#2563eb", "train")}{line(test, "#dc2626", "test")}</svg>')
+            f'{line(train, TRAIN, "train")}{line(test, VALIDATION, "test")}</svg>')
 
 
 def _optimizer_text(state: Mapping[str, Any] | None) -> str:

@@ -40,7 +40,7 @@ from .playground_settings import (DATASETS, LOSSES, MAX_LAYERS, MAX_NEURONS, OPT
 from .playground_view import (BOUNDARY_SIZE, PLAYING_RESOLUTION, RESOLUTION, SHOW_BIG_SCRIPT, points_svg, render,
                               snapshot)
 from .playground_view import WORDS as VIEW_WORDS
-from .render import pick_backend, render_source
+from .rendering import pick_backend, render_source
 
 __all__ = ["PlaygroundWidget", "PlaygroundView", "StepThrough", "LEARNING_RATES", "REGULARIZATION_RATES", "WORDS"]
 
