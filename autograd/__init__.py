@@ -9,12 +9,11 @@
 """
 
 from .compiler import CompiledFunction, CompiledValue, compile
-from .graph import (BackwardEdge, BackwardStep, backward, backward_steps, gradients,
-                    topological_order, zero_grad)
-from .numeric import GradcheckError, grad, gradcheck, numeric_grad
+from .graph import BackwardEdge, BackwardStep, backward_steps, topological_order, zero_grad
+from .numeric import GradcheckError, grad, gradcheck, gradients, numeric_grad
 from .ops import OPS, Op
 from .parameter import Parameter, ParameterArrays, pack
-from .value import Constant, Value, apply, data_of, dot, enable_grad, is_grad_enabled, no_grad, sum
+from .value import Constant, Value, apply, backward, data_of, dot, enable_grad, is_grad_enabled, no_grad, sum
 
 __all__ = [
     "Value", "Constant", "Parameter", "ParameterArrays", "pack", "Op", "OPS", "apply", "sum", "dot",

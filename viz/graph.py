@@ -64,8 +64,8 @@ class GraphInfo:
         named = _parameter_names(params)
         kinds, names = [], []
         for i, node in enumerate(order):
-            name = named.get(node) or node.label
-            names.append(clean_label(name) if name else None)  # "" (no label) as None
+            name = named.get(node) or node.label or None  # "" is no label
+            names.append(clean_label(name) if name is not None else None)
             if node is root:
                 kinds.append("output")
             elif node.parents:

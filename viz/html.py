@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd import Value
+from valuegraph.files import write_atomic
 
 from .language import Catalog, language
 from .quiz import ABSOLUTE_TOLERANCE, ANSWER_PATTERN, RELATIVE_TOLERANCE, REVEAL
@@ -350,7 +351,9 @@ def export_html(root: Value, path: str | Path, *, backend: str = "auto", title: 
     ``style="projector"`` draws large type and thick lines, and sets the page's text large, for
     a wall (see :data:`viz.dot.STYLES`).
     Every frame gets the same layout (node sizes are fixed from the last frame), so the
-    picture holds still while stepping. Returns the path written.
+    picture holds still while stepping. Written by the project's one file writer
+    (:func:`valuegraph.files.write_atomic`): atomically, keeping an existing file's permissions;
+    the folder must exist. Returns the path written.
 
     ``quiz=True`` ("predict first") makes the page ask, before it shows each computed value
     and each gradient, what it will be: the student types a number and presses Enter (or
@@ -361,13 +364,12 @@ def export_html(root: Value, path: str | Path, *, backend: str = "auto", title: 
     does not step past an open question (prev, and frames already reached, stay open). The
     page's words follow :func:`viz.set_language`.
     """
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"export_html(title) must be a str or None, got {type(title).__name__}: {title!r}")
     frames = pinned_frames(root, backend, rankdir=rankdir, params=params, cluster=cluster,
                            color_by_grad=color_by_grad, max_nodes=max_nodes, style=style, quiz=quiz)
     svgs = render_many([frame.source for frame in frames], format="svg", backend=backend)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page(frames, svgs, title, style), encoding="utf-8")
-    return path
+    return write_atomic(path, page(frames, svgs, title, style), caller="export_html")
 
 
 def pinned_frames(root: Value, backend: str = "auto", **options: Any) -> list:

@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 import math
 import os
-import tempfile
+import random
+import reprlib
 import threading
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -43,6 +43,7 @@ import numpy as np
 import autograd
 import nn
 from autograd import Value
+from valuegraph.files import json_text, read_json, write_atomic
 
 from .playground_settings import (ACTIVATIONS, DATASETS, DEFAULTS, FEATURES, LOSSES, MAX_LAYERS, MAX_NEURONS,
                                   OPTIMIZERS, PROBLEMS, SETTINGS, SPIRAL_TURNS, TRAINING_SETTINGS, VIEW_SETTINGS,
@@ -53,7 +54,7 @@ from .playground_view import neuron_name, render, snapshot
 
 __all__ = ["Playground", "Setting", "SETTINGS", "check_settings", "parse_settings", "DEFAULTS", "FEATURES", "PROBLEMS", "DATASETS", "ACTIVATIONS",
            "LOSSES", "OPTIMIZERS", "TRAINING_SETTINGS", "VIEW_SETTINGS", "MAX_LAYERS", "MAX_NEURONS", "FILE_FORMAT",
-           "FILE_VERSION"]
+           "FILE_VERSION", "MAX_FILE_BYTES"]
 
 
 FILE_FORMAT = "valuegraph.viz.playground"
@@ -511,41 +512,38 @@ class Playground:
                 "dropout_rng": [[state[0], list(state[1]), state[2]] for state in dropouts]}
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the experiment (see :meth:`to_dict`) as JSON to ``path``, atomically; returns the path."""
-        path = Path(path)
-        if not path.parent.is_dir():
-            raise FileNotFoundError(f"Playground.save: the folder {str(path.parent)!r} does not exist "
-                                    f"(save() does not create folders)")
-        text = json.dumps(self.to_dict(), allow_nan=False)
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.write(text)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        return path
+        """Write the experiment (see :meth:`to_dict`) as JSON to ``path`` and return the path.
+
+        Written by the project's one file writer (:func:`valuegraph.files.write_atomic`):
+        atomically, keeping an existing file's permissions (a shared 644 file stays readable
+        by colleagues; a new file gets ``open()``'s mode), writing through a symbolic link to
+        the file it points to. The folder must exist (``FileNotFoundError`` naming it). A NaN
+        or infinite number (a weight after training diverged) is a ``ValueError`` naming it and
+        the file; nothing is written then."""
+        text = json_text(self.to_dict(), caller=f"Playground.save({os.fspath(path)!r})", kind="playground file")
+        return write_atomic(path, text, caller="Playground.save")
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Playground":
-        """A Playground saved by :meth:`save`, ready to go on training. The file is checked in
-        full (JSON, format and version, every setting as the constructor checks it, every
-        weight as ``Module.load_state_dict`` does, the optimizer's state and the history);
-        on any problem ``ValueError`` (or ``TypeError``) names the file and what is wrong."""
+        """A Playground saved by :meth:`save`, ready to go on training.
+
+        Read by the project's one file reader (:func:`valuegraph.files.read_json`): a named
+        pipe, a device or a file larger than :data:`MAX_FILE_BYTES` is refused before anything
+        is read, a folder is an ``IsADirectoryError``, and JSON nested thousands of levels deep
+        a ``ValueError``. Then the file is checked in full (format and version, every setting
+        as the constructor checks it, every weight as ``Module.load_state_dict`` does, the
+        optimizer's state, the history's values and dropout's random states); on any problem
+        ``ValueError`` (or ``TypeError``) names the file and the field."""
         where = f"Playground.load({os.fspath(path)!r})"
-        try:
-            document = json.loads(Path(path).read_text(encoding="utf-8"),
-                                  parse_constant=lambda name: _reject(f"{name} is not a finite number"))
-        except (UnicodeDecodeError, ValueError) as error:
-            raise ValueError(f"{where}: not a valid playground file: {error}") from None
+        document = read_json(path, MAX_FILE_BYTES, caller="Playground.load", kind="playground file",
+                             shape="a playground file is a JSON object of settings, weights and history")
         if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
             raise ValueError(f"{where}: not a valid playground file: expected a JSON object with "
                              f"\"format\": \"{FILE_FORMAT}\"")
         if type(document.get("version")) is not int or document["version"] not in (1, FILE_VERSION):
             raise ValueError(f"{where}: unsupported version {document.get('version')!r} "
                              f"(this code reads versions 1 to {FILE_VERSION})")
-        document.setdefault("changes", [])
+        document.setdefault("changes", [])  # version 1 had no changes during a run
         missing = [k for k in ("settings", "weights", "current", "optimizer", "history", "stopped", "dropout_rng")
                    if k not in document]
         if missing:
@@ -560,44 +558,44 @@ class Playground:
         return playground
 
     def _restore(self, document: dict[str, Any]) -> None:
+        """Set the run from a loaded file's ``document``: everything is checked before the
+        playground's history, weights and random states are replaced."""
         weights, records = document["weights"], document["history"]
         if not isinstance(weights, list) or not isinstance(records, list) or len(weights) != len(records) + 1:
             raise ValueError("weights must be a list with one state per epoch and one before training "
                              f"({len(records) + 1 if isinstance(records, list) else '?'} states)")
-        fields = [f.name for f in dataclasses.fields(nn.EpochRecord)]
         history = nn.History("val_loss")
-        for index, record in enumerate(records, 1):
-            if not isinstance(record, dict) or sorted(record) != sorted(fields):
-                raise ValueError(f"history[{index - 1}] must be an object with the keys {fields}")
-            for key, value in record.items():
-                if value is not None or key in ("epoch", "train_loss", "val_loss", "lr", "seconds"):
-                    Setting(key, 0, "float").number(f"history[{index - 1}].{key}", value)
-            if record["epoch"] != index:
-                raise ValueError(f"history[{index - 1}].epoch must be {index}, got {record['epoch']!r}")
-            history.epochs.append(nn.EpochRecord(**record))
+        for index, record in enumerate(records):
+            history.epochs.append(_epoch_record(record, index))
         for index, state in enumerate(weights):
             try:
                 self.model.load_state_dict(state)
             except (TypeError, ValueError) as error:
                 raise type(error)(f"weights[{index}]: {error}") from None
-        self.model.load_state_dict(document["current"])
-        self.optimizer.load_state_dict(document["optimizer"])
-        SETTINGS["batch_norm"].check(document["stopped"])
+        try:
+            self.model.load_state_dict(document["current"])
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"current: {error}") from None
+        try:
+            self.optimizer.load_state_dict(document["optimizer"])
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"optimizer: {error}") from None
+        if type(document["stopped"]) is not bool:
+            raise TypeError(f"stopped must be true or false, got {_SHORT.repr(document['stopped'])}")
         changes = document["changes"]
         if not isinstance(changes, list) or not all(
-                isinstance(c, list) and len(c) == 2 and isinstance(c[0], int) and 0 <= c[0] <= len(records)
+                isinstance(c, list) and len(c) == 2 and type(c[0]) is int and 0 <= c[0] <= len(records)
                 and isinstance(c[1], dict) and set(c[1]) <= set(TRAINING_SETTINGS) for c in changes):
             raise ValueError(f"changes must be a list of [epoch, {{training setting: value}}] pairs, epochs "
                              f"0 to {len(records)}")
         dropouts = [m for m in self.model.modules() if isinstance(m, nn.Dropout)]
         states = document["dropout_rng"]
         if not isinstance(states, list) or len(states) != len(dropouts):
-            raise ValueError(f"dropout_rng must be a list of {len(dropouts)} random states")
-        for module, state in zip(dropouts, states):
-            try:
-                module.rng.setstate((state[0], tuple(state[1]), state[2]))
-            except (TypeError, ValueError, IndexError) as error:
-                raise ValueError(f"dropout_rng: not a random state ({error})") from None
+            raise ValueError(f"dropout_rng must be a list of {len(dropouts)} random states (one per dropout "
+                             f"layer), got {_SHORT.repr(states)}")
+        random_states = [_random_state(state, index) for index, state in enumerate(states)]
+        for module, state in zip(dropouts, random_states):
+            module.rng.setstate(state)
         for record in history:
             if history.best_value is None or record.val_loss < history.best_value:
                 history.best_value, history.best_epoch = record.val_loss, record.epoch
@@ -642,5 +640,59 @@ def _name_inside(output: Value, name: str) -> None:
                 grandparent.label = f"w·x ({name})"
 
 
-def _reject(message: str) -> Any:
-    raise ValueError(message)
+MAX_FILE_BYTES = 256 * 1024 * 1024
+""":meth:`Playground.load` refuses a larger file before reading it. The largest network (6 hidden
+layers of 8 neurons, every feature, batch norm) saves about 30 kB per epoch, so this holds
+thousands of epochs of it, and far more of a usual one."""
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 40
+
+
+def _epoch_record(record: Any, index: int) -> nn.EpochRecord:
+    """``history[index]`` of a file as an ``nn.EpochRecord``, every field checked: an epoch
+    ``index + 1``, losses and times finite and not negative, accuracies in [0, 1] (or None), a
+    positive learning rate."""
+    where = f"history[{index}]"
+    fields = [f.name for f in dataclasses.fields(nn.EpochRecord)]
+    if not isinstance(record, dict) or sorted(record) != sorted(fields):
+        raise ValueError(f"{where} must be an object with the keys {fields}")
+    if record["epoch"] != index + 1 or type(record["epoch"]) is not int:
+        raise ValueError(f"{where}.epoch must be {index + 1}, got {_SHORT.repr(record['epoch'])}")
+    checked = {"epoch": index + 1}
+    for key in ("train_loss", "val_loss", "seconds"):
+        checked[key] = _number(f"{where}.{key}", record[key], 0)
+    for key in ("train_acc", "val_acc"):
+        value = record[key]
+        checked[key] = None if value is None else _number(f"{where}.{key}", value, 0, 1,
+                                                          accepted="an accuracy in [0, 1] (or null)")
+    checked["lr"] = _number(f"{where}.lr", record["lr"], 0, low_open=True, accepted="a positive learning rate")
+    return nn.EpochRecord(**checked)
+
+
+def _random_state(state: Any, index: int) -> tuple:
+    """``dropout_rng[index]`` of a file as a state for ``random.Random.setstate``: checked in
+    full, so a wrong one is a ValueError naming the field, before any state is set."""
+    where = f"dropout_rng[{index}]"
+    if (not isinstance(state, list) or len(state) != 3 or type(state[0]) is not int
+            or not isinstance(state[1], list) or not all(type(word) is int for word in state[1])
+            or not (state[2] is None or type(state[2]) is float)):
+        raise ValueError(f"{where} must be a random state [version, [625 ints], null or a float] as save() "
+                         f"writes it, got {_SHORT.repr(state)}")
+    try:
+        random.Random().setstate((state[0], tuple(state[1]), state[2]))
+    except (TypeError, ValueError, OverflowError) as error:
+        raise ValueError(f"{where}: not a random state ({error})") from None
+    return state[0], tuple(state[1]), state[2]
+
+
+def _number(where: str, value: Any, low: float, high: float | None = None, low_open: bool = False,
+            accepted: str | None = None) -> float:
+    """``value`` of a file's field, checked as a setting's number is (a finite number within the
+    bounds); ``accepted`` says what the bounds mean."""
+    try:
+        return Setting(where, 0.0, "float", low, high, low_open=low_open).number(where, value)
+    except ValueError:
+        if accepted is None or not math.isfinite(value):
+            raise
+        raise ValueError(f"{where} must be {accepted}, got {_SHORT.repr(value)}") from None

@@ -83,7 +83,7 @@ class Setting:
         if self.low is not None and self.high is not None:
             text = f"in {'(' if self.low_open else '['}{self.low:g}, {self.high:g}{')' if self.high_open else ']'}"
         elif self.low is not None:
-            text = f"at least {self.low:g}"
+            text = f"greater than {self.low:g}" if self.low_open else f"at least {self.low:g}"
         else:
             text = "a number"
         return text + (f" (or None: {self.none_means})" if self.optional else "")

@@ -27,6 +27,8 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from valuegraph.files import write_atomic
+
 from .html import json_for_script
 from .language import Catalog
 from .palette import BLUE, NEUTRAL, ORANGE, TRAIN, VALIDATION
@@ -565,9 +567,13 @@ button {{ font: inherit; padding: 0.2em 1em; }}
 def export_html(playground: Any, path: str | Path, *, max_frames: int = 150, title: str | None = None) -> Path:
     """Write one offline page replaying ``playground``'s recorded run: a frame per epoch (at
     most ``max_frames``, evenly spread, always the first and the last), with a slider and a
-    play button, and the settings text that makes the experiment again. Returns the path written."""
-    if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 2:
-        raise ValueError(f"export_html(max_frames) must be an int of at least 2, got {max_frames!r}")
+    play button, and the settings text that makes the experiment again. Written by the project's
+    one file writer (:func:`valuegraph.files.write_atomic`): atomically, keeping an existing
+    file's permissions; the folder must exist. Returns the path written."""
+    if isinstance(max_frames, bool) or not isinstance(max_frames, int):
+        raise TypeError(f"export_html(max_frames) must be an int, got {type(max_frames).__name__}: {max_frames!r}")
+    if max_frames < 2:
+        raise ValueError(f"export_html(max_frames) must be at least 2, got {max_frames!r}")
     if title is not None and not isinstance(title, str):
         raise TypeError(f"export_html(title) must be a str or None, got {type(title).__name__}: {title!r}")
     last = playground.epoch
@@ -576,8 +582,5 @@ def export_html(playground: Any, path: str | Path, *, max_frames: int = 150, tit
     snapshots = [snapshot(playground, epoch) for epoch in epochs]  # epochs[0] is 0
     points = points_svg(snapshots[0], BOUNDARY_SIZE)  # the data, the same in every frame
     frames = [render(s, points="<!--points-->") for s in snapshots]
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page(frames, epochs, points, title or WORDS("replay title"), playground.settings_text()),
-                    encoding="utf-8")
-    return path
+    text = page(frames, epochs, points, title or WORDS("replay title"), playground.settings_text())
+    return write_atomic(path, text, caller="export_html")

@@ -12,7 +12,7 @@ class 0 and blue for class 1 (:mod:`viz.palette`, which the playground uses too)
 
 from __future__ import annotations
 
-import json
+import io
 import math
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from autograd import Value, grad
+from valuegraph.files import read_json, write_atomic
 
 from .palette import BLUE, NEUTRAL, ORANGE, TRAIN, VALIDATION, class_colour
 
@@ -54,17 +55,28 @@ LECTURE_ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
 
 
 def _save(figure: Figure, path: str | Path | None) -> Figure:
+    """Save ``figure`` to ``path`` (if given) in the format of its suffix, through the project's one
+    file writer (:func:`valuegraph.files.write_atomic`): atomically, keeping an existing file's
+    permissions; the folder must exist."""
     if path is not None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(path, dpi=120, bbox_inches="tight")
+        import matplotlib
+
+        suffix = Path(path).suffix.lower().lstrip(".")
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format=suffix or matplotlib.rcParams["savefig.format"], dpi=120, bbox_inches="tight")
+        write_atomic(path, buffer.getvalue(), caller="savefig")
     return figure
+
+
+MAX_HISTORY_BYTES = 64 * 1024 * 1024
+""":func:`plot_history` refuses a history file larger than this before reading it (an epoch
+takes about 200 bytes)."""
 
 
 def _history_columns(history: Any) -> dict:
     """A History, its ``to_dict()`` or the path of its JSON, as a dict of columns."""
-    if isinstance(history, (str, Path)):
-        history = json.loads(Path(history).read_text(encoding="utf-8"))
+    if isinstance(history, (str, Path)):  # read by the project's one file reader: bounded and checked
+        history = read_json(history, MAX_HISTORY_BYTES, caller="plot_history", kind="history file")
     if hasattr(history, "to_dict"):
         history = history.to_dict()
     if not isinstance(history, Mapping) or "train_loss" not in history:

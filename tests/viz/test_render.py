@@ -125,8 +125,7 @@ def test_render_accepts_digraph_and_dot_text(tmp_path):
     graph = draw(f)
     a = render(graph, tmp_path / "a.svg", backend="wasm").read_bytes()
     b = render(graph.source, tmp_path / "b.svg", backend="wasm").read_bytes()
-    assert a == b
-    assert render(f, tmp_path / "sub" / "dir" / "c.svg", backend="wasm").exists()
+    assert a == b  # (folders: render creates none, as no writer does; tests/test_files.py)
 
 
 def test_auto_prefers_system_dot():
