@@ -293,9 +293,10 @@ plt.show()
 # Adagrad, RMSprop and Adam divide by the size of recent gradients ($\sqrt{v}$ is a root mean
 # square, **RMS**, of the last gradients), so every parameter moves at a similar speed whatever the
 # steepness: that helps on the valley (both directions progress) and on the saddle (a tiny
-# gradient still gives a full-size step). The names PyTorch gives these running averages, which
-# the playground of notebook 7 shows, are `momentum_buffer` ($z$), `sum` ($s$), `square_avg`
-# (RMSprop's $v$), `exp_avg` and `exp_avg_sq` (Adam's $m$ and $v$).
+# gradient still gives a full-size step). `nn`'s optimizers keep these running averages under
+# PyTorch's names, which you will meet in an optimizer's state: `momentum_buffer` ($z$), `sum` ($s$),
+# `square_avg` (RMSprop's $v$), `exp_avg` and `exp_avg_sq` (Adam's $m$ and $v$). The playground of
+# notebook 7 shows their size.
 #
 # Each optimizer below has **its own learning rate**, chosen so that it does well on these
 # surfaces: the comparison is of the methods each at a good setting, not at one shared $\alpha$
@@ -317,9 +318,9 @@ plt.show()
 # la media de los cuadrados, **RMS** por su sigla en inglés, de los últimos gradientes), así que cada
 # parámetro avanza a una velocidad parecida sea cual sea la pendiente: eso ayuda en el valle (las dos
 # direcciones progresan) y en la silla (un gradiente minúsculo igual da un paso de tamaño normal).
-# Los nombres que PyTorch les da a estos promedios, y que muestra el playground del notebook 7, son
-# `momentum_buffer` ($z$), `sum` ($s$), `square_avg` (la $v$ de RMSprop), `exp_avg` y `exp_avg_sq`
-# (la $m$ y la $v$ de Adam).
+# Los optimizadores de `nn` guardan estos promedios con los nombres de PyTorch, que vas a encontrar en
+# el estado de un optimizador: `momentum_buffer` ($z$), `sum` ($s$), `square_avg` (la $v$ de RMSprop),
+# `exp_avg` y `exp_avg_sq` (la $m$ y la $v$ de Adam). El playground del notebook 7 muestra su tamaño.
 #
 # Cada optimizador de abajo tiene **su propio learning rate**, elegido para que le vaya bien en estas
 # superficies: se comparan los métodos cada uno en un buen ajuste, no con un $\alpha$ común (los

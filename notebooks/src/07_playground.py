@@ -25,8 +25,8 @@
 # computacional de cualquier neurona o de la pérdida, a un clic. El notebook termina con un resumen de
 # toda la clase, sección por sección, con el notebook que trata cada una.
 #
-# **Ejecuta este notebook** para tener el widget en la celda siguiente: pulsa ▶, cambia el dataset o
-# la activación, pulsa reset. Todas las demás celdas manejan el mismo objeto desde el código, así que
+# **Ejecuta este notebook** para tener el widget en la celda siguiente: pulsa ▶ entrenar, cambia el
+# dataset o la activación, pulsa reiniciar. Todas las demás celdas manejan el mismo objeto desde el código, así que
 # cada ejercicio es reproducible: los mismos ajustes y la misma semilla dan las mismas curvas.
 
 # %%
@@ -34,6 +34,7 @@ from IPython.display import HTML, SVG, Image, display
 
 import viz
 import viz.plots
+from autograd import topological_order
 from viz import Playground
 
 viz.set_language("en")      # captions and widgets in English ("es": in Spanish)
@@ -42,6 +43,43 @@ pg = Playground()   # TensorFlow Playground's defaults: circle, x1 and x2, hidde
 #es: pg = Playground()   # los valores por defecto de TensorFlow Playground: circle, x1 y x2, capas ocultas [4, 2], tanh, lr 0.03
 pg                  # live: the widget (a static copy of the notebook shows only its text)
 #es: pg                  # en vivo: el widget (una copia estática del notebook muestra solo su texto)
+
+# %% [markdown]
+# Its controls are TensorFlow Playground's: the problem (classification, or regression with its
+# plane and multi-gaussian datasets), the dataset, noise and share of training points, *show test
+# data*, the input features, + and − for layers and neurons, the activation, the learning rate,
+# the regularisation, and a box with the **settings text**, the whole experiment in one line, as
+# TensorFlow Playground keeps it in its address. `Playground.from_settings(text)` makes the same
+# experiment from code, and its `hide` setting leaves controls out of the widget, so an exercise
+# shows only what the student should change. The lecture's exercises below are such lines, a
+# teacher's hand-out; `Playground.from_settings(EXERCISES[1])` in a live notebook opens the first
+# one with only its controls.
+# %% [markdown es]
+# Sus controles son los de TensorFlow Playground: el problema (clasificación, o regresión con sus
+# datasets plane y multi-gaussian), el dataset, el ruido y la proporción de puntos de
+# entrenamiento, *mostrar datos de prueba*, las características de entrada, + y − para capas y neuronas, la
+# activación, el learning rate, la regularización, y una caja con el **texto de ajustes**, todo el
+# experimento en una línea, como lo guarda TensorFlow Playground en su dirección.
+# `Playground.from_settings(texto)` arma el mismo experimento desde el código, y su ajuste `hide`
+# saca controles del widget, para que un ejercicio muestre solo lo que el estudiante debe cambiar. Los
+# ejercicios de la clase, abajo, son líneas así, una hoja de ejercicios del docente;
+# `Playground.from_settings(EXERCISES[1])` en un notebook en ejecución abre el primero solo con sus
+# controles.
+
+# %%
+FIXED = "problem,dataset,n,noise,train_ratio,seed,init,loss,batch_norm,batch_size,discretize"   # not to be changed in 1 and 2
+#es: FIXED = "problem,dataset,n,noise,train_ratio,seed,init,loss,batch_norm,batch_size,discretize"   # fijos en 1 y 2
+EXERCISES = {
+    1: f"dataset=circle&hidden=&lr=0.1&features=x1,x2&hide={FIXED},activation,optimizer,momentum,l1,l2,dropout,patience",
+    2: f"dataset=xor&hidden=&lr=0.1&features=x1,x2&hide={FIXED},optimizer,momentum,l1,l2,dropout,patience",
+    3: f"dataset=xor&noise=0.3&train_ratio=0.2&n=200&hidden=8,8&optimizer=adam&lr=0.03&seed=1&show_test=true"
+       f"&hide=problem,dataset,n,noise,train_ratio,seed,features,hidden,activation,init,loss,optimizer,lr,momentum",
+}
+for number, text in EXERCISES.items():
+    exercise = Playground.from_settings(text)
+    controls = [name for name in exercise.settings if name not in exercise.settings["hide"] + ("hide",)]
+    print(f"exercise {number}: the widget shows {', '.join(controls)}")
+    #es: print(f"ejercicio {number}: el widget muestra {', '.join(controls)}")
 
 # %% [markdown]
 # What the picture shows (drawn below without the controls, as it stands after 40 epochs):
@@ -53,34 +91,36 @@ pg                  # live: the widget (a static copy of the notebook shows only
 #   and bias, on the whole training set, and the purple bar shows it on a logarithmic scale that
 #   spans six powers of ten ("6 decades"), so that $10^{-6}$ and $10^{-1}$ both fit; a red cross
 #   marks a dead ReLU.
-# * **right, the decision boundary**: the output over the plane, training points with a white rim,
-#   test points with a black rim; under it the train and test loss per epoch.
+# * **right, the decision boundary**: the output over the plane with the training points (and the
+#   test points, with a black rim, when *show test data* is on); under it the train and test loss
+#   per epoch.
 # * **bottom, the optimizer's state**: the steps taken, the learning rate, and the size of what
 #   the optimizer remembers between steps, as a root mean square (**RMS**, $\sqrt{\text{mean of the
-#   squares}}$) over all the weights. Its names are PyTorch's: `momentum_buffer` is the lecture's
-#   momentum $z$ (0 for plain SGD, which remembers nothing), and Adam's `exp_avg` and `exp_avg_sq`
-#   are its running averages of the gradient and of the squared gradient, $m$ and $v$ in
-#   notebook 4.
+#   squares}}$) over all the weights: the lecture's momentum $z$ ("momentum z"), or Adam's running
+#   averages of the gradient and of the squared gradient ("1st moment m", "2nd moment v": $m$ and
+#   $v$ in notebook 4; PyTorch calls them `momentum_buffer`, `exp_avg` and `exp_avg_sq`). Plain SGD
+#   remembers nothing, so here there is nothing more to show.
 # %% [markdown es]
 # Lo que muestra la imagen (dibujada abajo sin los controles, como está después de 40 épocas):
 #
 # * **a la izquierda, la red**: las características a la izquierda, la salida a la derecha. Cada
 #   cuadrado es la salida de una neurona en todo el plano de entrada, con los colores de TensorFlow
 #   Playground (naranja negativo, azul positivo); cada conexión se colorea según el signo de su peso y
-#   es tan gruesa como su tamaño. El número violeta bajo una neurona es su
+#   es tan gruesa como su tamaño. El número morado bajo una neurona es su
 #   $|\partial L / \partial w|$ medio sobre sus pesos y su sesgo, en todo el conjunto de
-#   entrenamiento, y la barra violeta lo muestra en una escala logarítmica que abarca seis potencias de
-#   diez ("6 decades"), para que entren tanto $10^{-6}$ como $10^{-1}$; una cruz roja marca una ReLU
+#   entrenamiento, y la barra morada lo muestra en una escala logarítmica que abarca seis potencias de
+#   diez ("6 décadas"), para que entren tanto $10^{-6}$ como $10^{-1}$; una cruz roja marca una ReLU
 #   muerta.
-# * **a la derecha, la frontera de decisión**: la salida sobre el plano, los puntos de entrenamiento
-#   con borde blanco, los de test con borde negro; debajo, la pérdida de entrenamiento y de test por
-#   época.
+# * **a la derecha, la frontera de decisión**: la salida sobre el plano con los puntos de
+#   entrenamiento (y los de test, con borde negro, cuando *mostrar datos de prueba* está activo); debajo, la
+#   pérdida de entrenamiento y de test ("prueba" en la imagen) por época.
 # * **abajo, el estado del optimizador**: los pasos dados, el learning rate y el tamaño de lo que el
 #   optimizador recuerda entre pasos, como una raíz de la media de los cuadrados (**RMS**,
-#   $\sqrt{\text{media de los cuadrados}}$) sobre todos los pesos. Los nombres son los de PyTorch:
-#   `momentum_buffer` es la $z$ del momentum de la clase (0 para SGD simple, que no recuerda nada), y
-#   `exp_avg` y `exp_avg_sq` de Adam son sus promedios móviles del gradiente y del gradiente al
-#   cuadrado, la $m$ y la $v$ del notebook 4.
+#   $\sqrt{\text{media de los cuadrados}}$) sobre todos los pesos: la $z$ del momentum de la clase
+#   ("momento z") o los promedios móviles de Adam del gradiente y del gradiente al cuadrado ("1.er
+#   momento m", "2.º momento v": la $m$ y la $v$ del notebook 4; PyTorch los llama
+#   `momentum_buffer`, `exp_avg` y `exp_avg_sq`). SGD simple no recuerda nada, así que acá no hay nada
+#   más que mostrar.
 
 # %%
 pg.step(40)
@@ -102,11 +142,11 @@ display(HTML(pg.view_html()))
 # $w_1 x_1^2 + w_2 x_2^2 + b = 0$ un círculo (una elipse): el mismo modelo lineal ahora ajusta.
 
 # %%
-linear = Playground(hidden=[], lr=0.1)
+linear = Playground.from_settings(EXERCISES[1])
 linear.step(20)
-squared = Playground(hidden=[], lr=0.1, features=["x1^2", "x2^2"])
+squared = linear.with_settings(features=["x1**2", "x2**2"])
 squared.step(20)
-for name, run in (("x1, x2", linear), ("x1^2, x2^2", squared)):
+for name, run in (("x1, x2", linear), ("x1², x2²", squared)):
     train_acc, test_acc = run.accuracy()
     print(f"features {name:11}: test loss {run.history.val_loss[-1]:.3f}, test accuracy {test_acc:.0%}")
     #es: print(f"características {name:11}: pérdida de test {run.history.val_loss[-1]:.3f}, exactitud de test {test_acc:.0%}")
@@ -127,10 +167,11 @@ display(HTML(linear.view_html()), HTML(squared.view_html()))
 # vez.
 
 # %%
+xor_linear = Playground.from_settings(EXERCISES[2])
 runs = {
-    "linear, x1 and x2": Playground(dataset="xor", hidden=[], lr=0.1),
-    "hidden [4], x1 and x2": Playground(dataset="xor", hidden=[4], lr=0.3),
-    "linear, x1*x2": Playground(dataset="xor", hidden=[], lr=0.1, features=["x1*x2"]),
+    "linear, x1 and x2": xor_linear,
+    "hidden [4], x1 and x2": xor_linear.with_settings(hidden=[4], lr=0.3),
+    "linear, x1*x2": xor_linear.with_settings(features=["x1*x2"]),
 }
 for name, run in runs.items():
     run.step(40)
@@ -158,8 +199,7 @@ display(HTML(runs["hidden [4], x1 and x2"].view_html()))
 # que valida.
 
 # %%
-NOISY = {"dataset": "xor", "noise": 0.3, "train_ratio": 0.2, "n": 200, "hidden": [8, 8],
-         "optimizer": "adam", "lr": 0.03, "seed": 1}
+noisy = Playground.from_settings(EXERCISES[3])
 EPOCHS = 150
 remedies = {"none": {}, "L2 (λ = 0.01)": {"l2": 0.01}, "dropout 0.3": {"dropout": 0.3},
             "early stopping (patience 10)": {"patience": 10}}
@@ -167,7 +207,7 @@ remedies = {"none": {}, "L2 (λ = 0.01)": {"l2": 0.01}, "dropout 0.3": {"dropout
 #es:             "early stopping (patience 10)": {"patience": 10}}
 results = {}
 for name, change in remedies.items():
-    run = Playground(**NOISY, **change)
+    run = noisy.with_settings(**change)
     run.step(EPOCHS)
     results[name] = run
     history = run.history
@@ -249,7 +289,7 @@ display(HTML(results["none"].view_html()), HTML(results["L2 (λ = 0.01)"].view_h
 #
 # Seis capas ocultas de neuronas sigmoid: la derivada de una sigmoid es como mucho 1/4, y la regla de
 # la cadena multiplica un factor así por capa, así que las primeras capas reciben gradientes mucho más
-# chicos que las últimas. Los números violetas bajo las neuronas lo muestran antes de dar un solo paso;
+# chicos que las últimas. Los números morados bajo las neuronas lo muestran antes de dar un solo paso;
 # tanh (derivada de hasta 1) los mantiene mucho más grandes.
 
 # %%
@@ -277,23 +317,27 @@ display(HTML(Playground(hidden=[6] * 6, activation="sigmoid").view_html()))
 # %% [markdown]
 # ## The graph one click away
 #
-# In the widget, choose a neuron (or the loss) and a training point and press *show graph*. From
-# code, `graph` returns the root of that computational graph with this epoch's weights, after
+# In the widget, click a neuron (or *graph of the loss*): it steps through that computational graph
+# for the chosen training point, forward and then backward. From code, `graph` returns the root of that computational graph with this epoch's weights, after
 # `backward()`: every value and every gradient in place, drawn by `viz.draw` (and stepped through,
 # node by node, by `viz.stepper`). First one hidden neuron of the XOR network of exercise 2, for
-# training point 0: its two weights and bias (yellow, named as the model names them), the
-# weighted sum (`dot`, the $\Sigma$ of notebook 1's neuron: $w_1x_1 + w_2x_2 + b$ in one node) and
-# its tanh.
+# training point 0: its two weights and its bias (yellow, named as the playground names them,
+# `w(x1 → layer 1, neuron 1)`), the weighted sum (`dot`, drawn with its formula
+# $\Sigma\, w_i x_i + b$: notebook 1's $\Sigma$ node and the bias in one node) and its tanh. The
+# drawing shows the forward values; the gradients are printed beside it (`viz.stepper(neuron,
+# params=params)` shows both, node by node).
 # %% [markdown es]
 # ## El grafo a un clic
 #
-# En el widget, elige una neurona (o la pérdida) y un punto de entrenamiento y pulsa *show graph*.
-# Desde el código, `graph` devuelve la raíz de ese grafo computacional con los pesos de esta época,
+# En el widget, haz clic en una neurona (o en *grafo de la pérdida*): recorre ese grafo computacional
+# para el punto de entrenamiento elegido, hacia delante y después hacia atrás. Desde el código, `graph` devuelve la raíz de ese grafo computacional con los pesos de esta época,
 # después de `backward()`: cada valor y cada gradiente en su lugar, dibujados por `viz.draw` (y
 # recorridos, nodo por nodo, por `viz.stepper`). Primero una neurona oculta de la red del XOR del
 # ejercicio 2, para el punto de entrenamiento 0: sus dos pesos y su sesgo (en amarillo, con los nombres
-# que les da el modelo), la suma ponderada (`dot`, la $\Sigma$ de la neurona del notebook 1:
-# $w_1x_1 + w_2x_2 + b$ en un solo nodo) y su tanh.
+# que les da el playground, `w(x1 → layer 1, neuron 1)`), la suma ponderada (`dot`, dibujada con su
+# fórmula $\Sigma\, w_i x_i + b$: el nodo $\Sigma$ del notebook 1 y el sesgo en un solo nodo) y su
+# tanh. El dibujo muestra los valores de la pasada hacia delante; los gradientes se imprimen al lado
+# (`viz.stepper(neuron, params=params)` muestra las dos cosas, nodo por nodo).
 
 # %%
 def show(drawing):
@@ -305,25 +349,33 @@ def show(drawing):
 
 
 xor = runs["hidden [4], x1 and x2"]
-neuron, model = xor.graph((1, 0), sample=0)
-print(f"training point 0: {xor.X_train[0]} (class {xor.y_train[0]}); neuron (1, 0) outputs {neuron.data:.4f}")
-#es: print(f"punto de entrenamiento 0: {xor.X_train[0]} (clase {xor.y_train[0]}); la neurona (1, 0) da {neuron.data:.4f}")
-show(viz.draw(neuron, params=model, rankdir="TB"))
+neuron, params = xor.graph((1, 0), sample=0)
+print(f"training point 0: {xor.X_train[0]} (class {xor.y_train[0]}); neuron (1, 0), the picture's "
+      f"'layer 1, neuron 1' (indices count from 0, names from 1), outputs {neuron.data:.4f}")
+#es: print(f"punto de entrenamiento 0: {xor.X_train[0]} (clase {xor.y_train[0]}); la neurona (1, 0), la "
+#es:       f"'layer 1, neuron 1' de la imagen (los índices cuentan desde 0, los nombres desde 1), da {neuron.data:.4f}")
+in_graph = {id(value) for value in topological_order(neuron)}
+for name, value in params.items():
+    if id(value) in in_graph:
+        print(f"{name:>26}: data {value.data: .4f}   grad {value.grad: .5f}")
+show(viz.draw(neuron, params=params, mode="forward"))
 
 # %% [markdown]
-# The loss of the same point involves every weight of the network. Drawn in full it has more than a
-# hundred values; `collapse="neuron"` draws each neuron as one node (its output and gradient, and
-# how many values it groups), which is how the playground's widget shows it:
+# The loss of the same point involves every weight of the network, in a graph of dozens of values
+# (counted below): too many to read one by one, so `viz.draw` groups them by neuron by itself (its `collapse="auto"`):
+# each neuron is one node with its output, its gradient and how many values it groups. The names
+# are `nn`'s, counted from 0: `layers.0` is the playground's layer 1.
 # %% [markdown es]
-# La pérdida del mismo punto involucra todos los pesos de la red. Dibujada entera tiene más de cien
-# valores; `collapse="neuron"` dibuja cada neurona como un solo nodo (su salida y su gradiente, y
-# cuántos valores agrupa), que es como lo muestra el widget del playground:
+# La pérdida del mismo punto involucra todos los pesos de la red, en un grafo de decenas de valores
+# (contados abajo): demasiados para leerlos uno por uno, así que `viz.draw` los agrupa por neurona por su cuenta (su
+# `collapse="auto"`): cada neurona es un nodo con su salida, su gradiente y cuántos valores agrupa.
+# Los nombres son los de `nn`, contados desde 0: `layers.0` es la capa 1 del playground.
 
 # %%
-root, model = xor.graph("loss", sample=0)
-print(f"loss of training point 0: {root.data:.4f}")
-#es: print(f"pérdida del punto de entrenamiento 0: {root.data:.4f}")
-show(viz.draw(root, params=model, collapse="neuron"))
+root, params = xor.graph("loss", sample=0)
+print(f"loss of training point 0: {root.data:.4f}, a graph of {len(topological_order(root))} values")
+#es: print(f"pérdida del punto de entrenamiento 0: {root.data:.4f}, un grafo de {len(topological_order(root))} valores")
+show(viz.draw(root))
 
 # %% [markdown]
 # ## Keep and share an experiment
@@ -393,7 +445,7 @@ display(HTML(run.view_html()))
 #
 # Cada paso mueve los pesos $\alpha$ veces el gradiente. Con $\alpha = 3$ los primeros pasos los tiran
 # tan lejos que las neuronas tanh se saturan (sus cuadrados quedan todos naranjas o todos azules): su
-# derivada es entonces casi 0 (mira los números violetas, hasta $10^{-9}$), ningún gradiente pasa, y la red queda trabada prediciendo una sola
+# derivada es entonces casi 0 (mira los números morados, hasta $10^{-9}$), ningún gradiente pasa, y la red queda trabada prediciendo una sola
 # clase. La curva de pérdida del learning rate "muy alto" del notebook 5, en el playground.
 # </details>
 
