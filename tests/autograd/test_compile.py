@@ -19,7 +19,7 @@ from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 import autograd
-from autograd import OPS, Value
+from autograd import OPS, Parameter, Value, pack
 
 np = pytest.importorskip("numpy")
 
@@ -239,6 +239,16 @@ def test_parameters_are_read_fresh_and_their_gradients_accumulate_as_leaves_do()
     assert out.data == -4.0
     out.backward(gradient=2.0)
     assert w.grad == 8.0
+
+
+def test_gradients_reach_parameters_packed_into_new_arrays_between_the_call_and_backward():
+    w = [Parameter(0.5), Parameter(-1.5)]
+    pack(w)
+    compiled = autograd.compile(lambda x: w[0] * x + w[1] * w[1])
+    out = compiled(2.0)
+    pack(w[::-1])  # moved, as a larger model's parameters() moves the weights it shares
+    out.backward()
+    assert [p.grad for p in w] == [2.0, -3.0]
 
 
 def test_a_function_of_parameters_only_takes_no_arguments():
