@@ -675,6 +675,11 @@ class ParameterReads:
         self._find_moved()  # since the call that read them (a gradient left in old arrays is lost)
         for arrays, index, slots in self.runs:
             arrays.numpy()[1][index] += grads[slots, 0]
+            if arrays.graph_grads:  # gradients that are graphs (create_graph=True): graph + number
+                for slot in range(slots.start, slots.stop):
+                    graph = arrays.graph_grads.get(self.parameters[slot - self.start].index)
+                    if graph is not None:
+                        self.parameters[slot - self.start].grad = graph + float(grads[slot, 0])
         for slot, p in self.plain:
             p.grad += float(grads[slot, 0])
 

@@ -251,6 +251,20 @@ def test_gradients_reach_parameters_packed_into_new_arrays_between_the_call_and_
     assert [p.grad for p in w] == [2.0, -3.0]
 
 
+def test_a_gradient_that_is_a_graph_gets_the_compiled_gradient_added_as_the_scalar_engine_adds_it():
+    def gradients(compiled):
+        w = [Parameter(0.5), Parameter(-1.5), Value(0.25)]
+        pack(w[:2])
+        (w[0] * w[1] * w[1] * w[2]).backward(create_graph=True)  # every .grad is a graph now
+        fn = lambda x: (w[0] * x + w[1] * w[2]).tanh()  # noqa: E731
+        out = autograd.compile(fn)(0.7) if compiled else fn(Value(0.7))
+        out.backward()
+        assert all(isinstance(p.grad, Value) for p in w)
+        return [p.grad.data for p in w]
+
+    assert all(close(a, b) for a, b in zip(gradients(True), gradients(False)))
+
+
 def test_a_function_of_parameters_only_takes_no_arguments():
     w = Value(3.0)
     compiled = autograd.compile(lambda: w * w)
