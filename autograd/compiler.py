@@ -1049,7 +1049,9 @@ def _all_finite(values: Any) -> bool:
     it non-finite), and only if the sum itself overflowed the precise test."""
     import numpy as np
 
-    return math.isfinite(np.add.reduce(values, axis=None)) or bool(np.isfinite(values).all())
+    with np.errstate(over="ignore", invalid="ignore"):  # a sum of large finite numbers may overflow
+        total = np.add.reduce(values, axis=None)
+    return math.isfinite(total) or bool(np.isfinite(values).all())
 
 
 def _nodes(roots: list[Value], detached: dict) -> list[Value]:

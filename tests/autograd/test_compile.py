@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
+import warnings
 
 import pytest
 from hypothesis import assume, given, note
@@ -356,6 +357,14 @@ def test_domain_errors_and_overflow_raise_the_scalar_engines_error_naming_the_op
     with pytest.raises(type(expected)) as info:
         compiled([[0.5], [0.6], [bad]])
     assert str(info.value) == f"sample 2: {expected}"
+
+
+def test_numbers_near_the_largest_float_give_their_values_without_a_numpy_warning():
+    compiled = autograd.compile(lambda X: [x[0] * 2.0 for x in X])  # noqa: N803
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # as under python -W error: a warning would be an exception
+        outputs = compiled([[8e307], [-8e307], [8e307]])
+    assert [out.data for out in outputs] == [1.6e308, -1.6e308, 1.6e308]
 
 
 def test_a_non_finite_gradient_raises_floating_point_error_and_changes_no_grad():
