@@ -25,10 +25,11 @@ from typing import Any, Callable, Sequence
 
 import autograd
 from autograd import Value
+from autograd.tracing import guard
 
 from .layers import MLP, BatchNorm, Dropout, Layer, Maxout, MaxoutUnit, Neuron, Sequential
 from .losses import LOSSES, l1_penalty, l2_penalty
-from .module import Module
+from .module import Module, structure_key
 
 __all__ = ["predict_grid", "CompiledTraining", "training_for", "compile_unsupported", "COMPILED_LOSSES"]
 
@@ -183,6 +184,9 @@ def _traced_outputs(model_ref: Callable, per_layer: bool) -> Callable:
         model = model_ref()
         if not per_layer:
             return model(rows)
+        # the layers are run one by one, not through model(rows), which would guard the trace
+        # with the model's structure: guard it here, so a changed setting or layer traces again
+        guard(lambda: structure_key(model_ref()) if model_ref() is not None else None)
         layers, batch = [], rows
         for layer in model.layers:
             batch = layer.forward_rows(batch)

@@ -141,6 +141,24 @@ def test_predict_grid_gives_the_scalar_outputs_and_every_layers_outputs():
     assert close_lists(layers[0].ravel().tolist(), [v for row in hidden for v in row], 1e-13)
 
 
+def test_predict_grid_of_every_layer_follows_a_changed_setting_and_a_replaced_layer():
+    model = nn.MLP(2, [3, 2], seed=0)
+    points = [[i / 10.0, 1.0 - i / 7.0] for i in range(20)]
+
+    def scalar_layers():
+        rows, layers = points, []
+        for layer in model.layers:
+            rows = layer.forward_rows(rows)
+            layers.append([v.data for row in rows for v in row])
+        return layers
+
+    nn.predict_grid(model, points, per_layer=True)
+    model.layers[0].activation = "tanh"
+    model.layers = (model.layers[0], nn.Layer(3, 2, seed=5))
+    layers = nn.predict_grid(model, points, per_layer=True)
+    assert all(close_lists(got.ravel().tolist(), expected, 1e-13) for got, expected in zip(layers, scalar_layers()))
+
+
 def test_predict_grid_follows_the_weights_and_batch_norm_running_estimates():
     model = nn.MLP(2, [4, 1], batch_norm=True, seed=0)
     points = [[i / 10.0, -i / 20.0] for i in range(50)]
