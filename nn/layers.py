@@ -303,10 +303,7 @@ class BatchNorm(RowModule):
             means, inverse_stds = running[0::2], running[1::2]
             return each_sample(lambda row: [dot([self.weight[f]], [(row[f] - means[f]) * inverse_stds[f]], self.bias[f])
                                             for f in range(features)], batch)
-        size = sample_count(batch)
-        if size < 2:
-            raise ValueError(f"BatchNorm in training mode needs a minibatch of at least 2 samples, got {size} "
-                             f"(call the model on a list of samples, or call model.eval() first)")
+        _check_batch_size(sample_count(batch))
         means = [mean_over_samples(each_sample(lambda row, f=f: row[f], batch)) for f in range(features)]
         centred = each_sample(lambda row: [x - mean for x, mean in zip(row, means)], batch)
         variances = [mean_over_samples(each_sample(lambda row, f=f: row[f] * row[f], centred)) for f in range(features)]
@@ -324,6 +321,7 @@ class BatchNorm(RowModule):
     def update_running(self, means: Sequence[float], variances: Sequence[float], size: int) -> None:
         """Move the running estimates towards one minibatch's ``means`` and biased
         ``variances`` of ``size`` samples (the running variance takes the unbiased one)."""
+        _check_batch_size(size)  # compiled, after every call: a program traced on more samples runs on 1 too
         m = self.momentum
         for f, (mean, variance) in enumerate(zip(means, variances)):
             self.running_mean[f] = (1.0 - m) * self.running_mean[f] + m * mean
@@ -331,6 +329,12 @@ class BatchNorm(RowModule):
 
     def __repr__(self) -> str:
         return f"BatchNorm({len(self.weight)}, eps={self.eps:g}, momentum={self.momentum:g})"
+
+
+def _check_batch_size(size: int) -> None:
+    if size < 2:
+        raise ValueError(f"BatchNorm in training mode needs a minibatch of at least 2 samples, got {size} "
+                         f"(call the model on a list of samples, or call model.eval() first)")
 
 
 class Sequential(RowModule):

@@ -81,6 +81,21 @@ def test_compiled_batch_norm_matches_the_scalar_statistics_and_running_averages(
         assert norm_b.running_mean != [0.0] * len(norm_b.running_mean)
 
 
+def test_compiled_batch_norm_in_training_refuses_one_sample_as_the_scalar_graph_does_and_keeps_its_estimates():
+    import autograd
+
+    model = nn.MLP(2, [3, 1], batch_norm=True, seed=0)
+    X = [[0.5, -1.0], [1.5, 2.0], [-0.3, 0.2], [1.0, 1.0]]  # noqa: N806
+    forward = autograd.compile(lambda X: model(X))  # noqa: N803
+    forward(X)  # traced with 4 samples, replayed with any number
+    state = model.state_dict()
+    with pytest.raises(ValueError, match="at least 2 samples, got 1"):
+        model(X[:1])
+    with pytest.raises(ValueError, match="at least 2 samples, got 1"):
+        forward(X[:1])
+    assert model.state_dict() == state
+
+
 def test_compiled_cross_entropy_with_three_classes_matches_the_scalar_path():
     X, y = nn.datasets.spiral(n=60, classes=3, seed=0)  # noqa: N806
     (scalar, a), (compiled, b) = train_both(lambda: nn.MLP(2, [8, 3], activation="tanh", seed=0), X, y,
