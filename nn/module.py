@@ -26,7 +26,7 @@ from contextvars import ContextVar
 
 from autograd import Parameter, Value
 from autograd.parameter import pack, packed_arrays
-from autograd.tracing import Samples, each_sample, guard, is_tracing
+from autograd.tracing import PerSampleCode, Samples, each_sample, guard, is_tracing
 
 from ._checks import as_number, flag, type_name
 
@@ -468,6 +468,8 @@ def is_batch(x: Any) -> bool:
     """True if ``x`` is a minibatch (a sequence of samples, or the one that stands for them
     all inside ``autograd.compile``), False for one sample (a sequence of numbers or Values)."""
     if isinstance(x, Samples):
+        if isinstance(x.sample, Value):  # a number per "sample": a flat list, which is one sample
+            raise PerSampleCode("a model is given one sample (a flat list of numbers), not a minibatch")
         return True
     if isinstance(x, (Value, numbers.Real)):
         return False

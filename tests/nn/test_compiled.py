@@ -96,6 +96,21 @@ def test_compiled_batch_norm_in_training_refuses_one_sample_as_the_scalar_graph_
     assert model.state_dict() == state
 
 
+def test_a_model_compiled_on_one_sample_given_as_a_flat_list_gives_the_scalar_output_and_gradients():
+    import autograd
+
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    step = autograd.compile(lambda x: nn.mse(model(x), 0.25))  # x: one sample's two features
+    loss = step([0.5, -1.0])
+    model.zero_grad()
+    loss.backward()
+    compiled = [loss.data] + [p.grad for p in model.parameters()]
+    loss = nn.mse(model([0.5, -1.0]), 0.25)
+    model.zero_grad()
+    loss.backward()
+    assert close_lists(compiled, [loss.data] + [p.grad for p in model.parameters()])
+
+
 def test_compiled_cross_entropy_with_three_classes_matches_the_scalar_path():
     X, y = nn.datasets.spiral(n=60, classes=3, seed=0)  # noqa: N806
     (scalar, a), (compiled, b) = train_both(lambda: nn.MLP(2, [8, 3], activation="tanh", seed=0), X, y,
