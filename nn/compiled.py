@@ -152,7 +152,10 @@ def predict_grid(model: Module, points: Any, *, per_layer: bool = False) -> Any:
     ``per_layer=True`` returns a list with one array per layer of a ``Sequential`` / ``MLP``
     instead, each ``(len(points), width)``: every neuron's output (after its activation), as
     the heatmaps of a playground show. Parameters and batch norm's running estimates are read
-    on every call, so this can follow a model while it trains (from another thread too).
+    on every call, so this can follow a model while it trains. From another thread, take turns
+    with the training steps (the playground holds one lock for both): while this runs the model
+    is in evaluation mode, so a step taken meanwhile would train without dropout and with batch
+    norm's running estimates. Predictions from several threads at once take turns by themselves.
     """
     import numpy as np
 

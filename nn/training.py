@@ -9,9 +9,11 @@ validation loss and accuracy in evaluation mode, early stopping, the schedule an
 from __future__ import annotations
 
 import numbers
+import threading
 import time
 import warnings
-from contextlib import contextmanager
+import weakref
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterator, Sequence
 
@@ -202,23 +204,35 @@ def _targets_for(loss_name: str | None, y: Sequence) -> list:
     return y
 
 
+_EVALUATION_LOCKS: "weakref.WeakKeyDictionary[Module, threading.RLock]" = weakref.WeakKeyDictionary()
+_EVALUATION_LOCKS_LOCK = threading.Lock()
+
+
 @contextmanager
 def _evaluating(model: Any) -> Iterator[None]:
     """Inside the block: ``model`` (and every module in it) in evaluation mode and no graph
-    recorded. Afterwards each module is back in the mode it had, even after an error."""
-    modules = list(model.modules()) if isinstance(model, Module) else []
-    modes = [module.training for module in modules]
-    was_training = getattr(model, "training", False)  # another library's model: train() restores it
-    if hasattr(model, "eval"):
-        model.eval()
-    try:
-        with no_grad():
-            yield
-    finally:
-        for module, mode in zip(modules, modes):
-            module.training = mode
-        if not modules and was_training:
-            model.train(True)
+    recorded. Afterwards each module is back in the mode it had, even after an error. Blocks
+    for one model from several threads take turns (else the second would note the evaluation
+    mode of the first as the mode to put back, and leave the model in it)."""
+    if isinstance(model, Module):
+        with _EVALUATION_LOCKS_LOCK:
+            lock = _EVALUATION_LOCKS.setdefault(model, threading.RLock())
+    else:
+        lock = nullcontext()
+    with lock:
+        modules = list(model.modules()) if isinstance(model, Module) else []
+        modes = [module.training for module in modules]
+        was_training = getattr(model, "training", False)  # another library's model: train() restores it
+        if hasattr(model, "eval"):
+            model.eval()
+        try:
+            with no_grad():
+                yield
+        finally:
+            for module, mode in zip(modules, modes):
+                module.training = mode
+            if not modules and was_training:
+                model.train(True)
 
 
 def predict(model: Any, X: Sequence, *, compiled: bool = True) -> list:  # noqa: N803

@@ -312,6 +312,35 @@ def test_predict_grid_from_two_threads_gives_every_grid_right():
     assert wrong == []
 
 
+def test_predictions_from_two_threads_at_once_leave_the_model_in_the_mode_it_was_in():
+    import threading
+
+    tracing, go_on = threading.Event(), threading.Event()
+
+    class Slow(nn.RowModule):
+        """Pauses the first trace while another thread asks for predictions."""
+
+        def __init__(self) -> None:
+            self.inner = nn.Layer(2, 1, seed=0)
+
+        def forward_rows(self, batch):
+            tracing.set()
+            go_on.wait(10)
+            return self.inner.forward_rows(batch)
+
+    model = nn.Sequential(Slow(), nn.Dropout(0.5, seed=0))
+    first = threading.Thread(target=nn.predict_grid, args=(model, [[0.0, 1.0], [1.0, 0.0]]))
+    first.start()
+    assert tracing.wait(10)
+    second = threading.Thread(target=nn.predict_grid, args=(model, [[1.0, 0.0], [0.5, 0.5]]))
+    second.start()
+    second.join(0.3)  # it now waits for the first to finish
+    go_on.set()
+    first.join()
+    second.join()
+    assert all(m.training for m in model.modules())  # not left in evaluation mode
+
+
 def test_a_model_is_traced_once_whatever_the_minibatch_size():
     X, y = nn.datasets.moons(n=73, noise=0.1, seed=0)  # noqa: N806
     model = nn.MLP(2, [8, 8, 1], seed=0)
