@@ -26,7 +26,7 @@ from autograd.tracing import (Samples, after_every_call, draw_on_every_call, eac
 
 from ._checks import as_value, flag, number
 from .init import check_init, make_rng, sample_weights
-from .module import Module, is_batch
+from .module import Module, is_batch, traced_outside_a_call
 
 __all__ = ["ACTIVATIONS", "activate", "RowModule", "Neuron", "Layer", "Maxout", "Dropout", "BatchNorm",
            "Sequential", "MLP"]
@@ -83,12 +83,16 @@ class RowModule(Module):
 
     def forward(self, x: Sequence[Any]) -> Any:
         """Outputs for one sample (a minibatch is accepted too, as in ``forward_batch``)."""
+        if traced_outside_a_call():
+            return self(x)
         if is_batch(x):
             return self.forward_batch(x)
         return self._unwrap(self.forward_rows([x])[0])
 
     def forward_batch(self, batch: Sequence[Any]) -> list:
         """Outputs for every sample of a minibatch."""
+        if traced_outside_a_call():
+            return self(batch)
         if not is_batch(batch):
             return self.forward(batch)
         return each_sample(self._unwrap, self.forward_rows(batch if isinstance(batch, Samples) else list(batch)))

@@ -107,6 +107,8 @@ class Module:
 
     def forward_batch(self, batch: Sequence[Any]) -> list:
         """The outputs for a minibatch, one per sample (``forward`` on each)."""
+        if traced_outside_a_call():
+            return self(batch)
         return each_sample(self.forward, batch)
 
     # -- parameters and children -----------------------------------------------------------
@@ -462,6 +464,14 @@ def structure_key(module: Module) -> tuple:
     if _holds_no_list(module):
         _structure_keys[module] = (_structure_version, key)
     return key
+
+
+def traced_outside_a_call() -> bool:
+    """True while ``autograd.compile`` traces code that reached a module's ``forward`` or
+    ``forward_batch`` directly (``model.forward(X)``), not through a call of a module: such a
+    method then calls its module instead, so that the trace is guarded by the module's structure
+    and mode as ``model(X)``'s is (else ``model.eval()`` would not trace it again)."""
+    return is_tracing() and not _inside_a_module.get()
 
 
 def is_batch(x: Any) -> bool:

@@ -111,6 +111,18 @@ def test_a_model_compiled_on_one_sample_given_as_a_flat_list_gives_the_scalar_ou
     assert close_lists(compiled, [loss.data] + [p.grad for p in model.parameters()])
 
 
+@pytest.mark.parametrize("entry", ["forward", "forward_batch"])
+def test_a_model_compiled_through_its_forward_method_follows_its_mode_as_a_call_does(entry):
+    import autograd
+
+    model = nn.MLP(2, [4, 1], dropout=0.5, seed=0)
+    X = [[0.5, -1.0], [1.5, 2.0], [-0.3, 0.2], [1.0, 1.0]]  # noqa: N806
+    outputs = autograd.compile(lambda X: getattr(model, entry)(X))  # noqa: N803
+    outputs.outputs(X)  # traced in training mode: dropout drops
+    model.eval()
+    assert close_lists(outputs.outputs(X).tolist(), [model(x).data for x in X])
+
+
 def test_compiled_cross_entropy_with_three_classes_matches_the_scalar_path():
     X, y = nn.datasets.spiral(n=60, classes=3, seed=0)  # noqa: N806
     (scalar, a), (compiled, b) = train_both(lambda: nn.MLP(2, [8, 3], activation="tanh", seed=0), X, y,
