@@ -9,18 +9,17 @@
 """
 
 from .compiler import CompiledFunction, CompiledValue, compile
-from .graph import (BackwardEdge, BackwardStep, backward, backward_steps, gradients,
-                    topological_order, zero_grad)
-from .numeric import GradcheckError, grad, gradcheck, numeric_grad
+from .graph import BackwardEdge, BackwardStep, backward_steps, topological_order, zero_grad
+from .numeric import GradcheckError, grad, gradcheck, gradients, numeric_grad
 from .ops import OPS, Op
 from .parameter import Parameter, ParameterArrays, pack
-from .value import Constant, Value, apply, dot, enable_grad, is_grad_enabled, no_grad, sum
+from .value import Constant, Value, apply, backward, data_of, dot, enable_grad, is_grad_enabled, no_grad, sum
 
 __all__ = [
     "Value", "Constant", "Parameter", "ParameterArrays", "pack", "Op", "OPS", "apply", "sum", "dot",
     "no_grad", "enable_grad", "is_grad_enabled",
     "topological_order", "backward", "backward_steps", "BackwardStep", "BackwardEdge",
-    "gradients", "zero_grad",
+    "gradients", "zero_grad", "data_of",
     "grad", "numeric_grad", "gradcheck", "GradcheckError",
     "compile", "CompiledFunction", "CompiledValue",
 ]

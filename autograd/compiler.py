@@ -57,11 +57,11 @@ import threading
 from collections import OrderedDict
 from typing import Any, Callable
 
-from .graph import _pass_lock, topological_order
+from .graph import pass_lock, topological_order
 from .ops import OPS
 from .parameter import Parameter
 from .tracing import PerSampleCode, Samples, Trace, tracing
-from .value import Constant, Value, enable_grad
+from .value import Constant, Value, _as_float, enable_grad, short_repr
 
 __all__ = ["compile", "CompiledFunction", "CompiledValue"]
 
@@ -293,7 +293,7 @@ def _as_float_array(arg: Any, where: Any) -> Any:
         array = None
     if array is not None and array.dtype == object:  # ints too large for int64, mixed kinds
         try:
-            array = np.vectorize(_float_or_inf, otypes=[np.float64])(array)
+            array = np.vectorize(lambda x: _real_number(x, what), otypes=[np.float64])(array)
         except (TypeError, ValueError):
             array = None
     if array is None or array.dtype.kind not in "biuf":
@@ -302,18 +302,16 @@ def _as_float_array(arg: Any, where: Any) -> Any:
     return array.astype(np.float64, copy=False)
 
 
-def _float_or_inf(x: Any) -> float:
+def _real_number(x: Any, what: str) -> float:
+    """A number of an argument given as Python objects (an int too large for a float is
+    Python's ``OverflowError``, in the words ``Value()`` uses)."""
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError
-    try:
-        return float(x)
-    except OverflowError:  # 10**400: a number, but not a finite float; the finite check says so
-        return math.inf if x > 0 else -math.inf
+    return _as_float(x, f"compile: {what}")
 
 
 def _short(x: Any) -> str:
-    text = repr(x)
-    return f"{type(x).__name__}: {text if len(text) <= 60 else text[:57] + '...'}"
+    return f"{type(x).__name__}: {short_repr(x)}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -943,7 +941,7 @@ class Program:
         plan = self._plans.get((kind, s))
         if plan is None:
             plan = self._plans[(kind, s)] = BackwardPlan(self, kind, s)
-        with _pass_lock:
+        with pass_lock:
             buffers.assigning = plan.assigning
             for grad_where, rows in plan.zeroed:
                 buffers.of(grad_where, grad=True)[rows] = 0.0

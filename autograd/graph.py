@@ -1,10 +1,17 @@
 """Graph traversal and the chain rule: the one module that walks a graph.
 
 * :func:`topological_order` lists a graph's nodes, parents before children.
-* :func:`backward` applies the chain rule ``parent.grad += local · node.grad`` over that order.
+* :func:`chain_rule_step` is one node's step of the chain rule, ``parent.grad += local ·
+  node.grad`` for each parent: written once, here.
+* :func:`backward_pass` runs that step for every node, from the output down, in that order.
 * :func:`backward_steps` tells the same pass one node at a time, so a drawing can replay
-  backpropagation exactly as :func:`backward` computes it.
-* :func:`gradients` computes ∂output/∂inputs without touching any ``.grad``.
+  backpropagation exactly as ``backward()`` computes it.
+
+It reads a node only through its fields (``parents``, ``op``, ``param``, ``data``, ``grad``) and
+never imports the class :class:`~autograd.Value`: :mod:`autograd.value` builds the nodes and
+calls this module (``v.backward()``), and nothing here calls back, so the two do not import each
+other. What needs to make new Values (the gradient seed of ``create_graph``,
+:func:`autograd.gradients`) lives with the Values.
 """
 
 from __future__ import annotations
@@ -15,27 +22,25 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .namespaces import FLOAT_MATH, VALUE_MATH
-from .value import Value
 
-__all__ = ["topological_order", "backward", "backward_steps", "BackwardStep", "BackwardEdge",
-           "gradients", "zero_grad"]
+__all__ = ["topological_order", "chain_rule_step", "backward_steps", "BackwardStep", "BackwardEdge", "zero_grad"]
 
-_pass_lock = threading.RLock()
+pass_lock = threading.RLock()
 """Held by every backward pass: passes from several threads over graphs that share nodes (a
 model's parameters) run one after the other instead of interleaving their sums."""
 
 
-def topological_order(root: Value) -> list[Value]:
+def topological_order(root: Any) -> list[Any]:
     """Every node ``root`` depends on, each once, parents before children, ``root`` last.
 
     A depth-first search that visits each node's parents in order and lists a node once all its
     parents are listed: the order of the recursive walk, with an explicit stack instead of
     recursion (a chain of a million nodes is fine). The same graph always gives the same list.
     """
-    _check_value(root, "topological_order(root)")
-    order: list[Value] = []
-    visited: set[Value] = set()
-    stack: list[Value | None] = [root]
+    _check_node(root, "topological_order(root)")
+    order: list[Any] = []
+    visited: set[Any] = set()
+    stack: list[Any] = [root]
     while stack:
         node = stack.pop()
         if node is None:  # every parent of the node below the marker is listed: list it
@@ -50,24 +55,37 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
-def backward(root: Value, gradient: float = 1.0, create_graph: bool = False) -> None:
-    """Apply the chain rule from ``root`` to every node it depends on (``root.backward()``).
+def chain_rule_step(node: Any, local_grads: Sequence[Any] | None = None) -> None:
+    """One node's step of the chain rule: ``parent.grad += ∂node/∂parent · node.grad`` for each
+    parent, in order (``a + a`` adds twice). The local derivatives ``local_grads`` are the op's
+    rule from the table (:func:`local_derivatives`), computed here when not given: on floats,
+    or on Values when ``node.grad`` is a Value (``create_graph``). A leaf has nothing to pass on.
 
-    ``gradient`` seeds ``root.grad`` (∂L/∂root, 1 by default). Leaves accumulate; intermediate
-    nodes are recomputed from zero; ``create_graph=True`` makes every gradient a ``Value``
-    that can be differentiated again. If a gradient comes out infinite or undefined,
-    ``FloatingPointError`` names the op responsible and every ``.grad`` is put back as it was.
-    """
-    _check_value(root, "backward(root)")
-    _backward_pass(root, _check_gradient(gradient), create_graph)
+    :func:`backward_pass` runs it for every node, from the output down; micrograd's lecture
+    calls it by hand, one node at a time, as ``node._backward()``."""
+    parents = node.parents
+    if not parents:
+        return
+    if local_grads is None:
+        local_grads = local_derivatives(node, create_graph=not isinstance(node.grad, (int, float)))
+    upstream = node.grad
+    for parent, local in zip(parents, local_grads):
+        parent.grad += local * upstream  # the chain rule
 
 
-def _backward_pass(root: Value, gradient: float, create_graph: bool,
-                   observe: Callable[[Value, Any, tuple], None] | None = None) -> None:
-    """The chain rule, written once. ``observe(node, upstream, local_grads)``, when given, sees
-    each node's step before its contributions are added (that is how :func:`backward_steps`
-    tells the pass)."""
-    with _pass_lock:
+def backward_pass(root: Any, seed: Any, create_graph: bool = False,
+                  observe: Callable[[Any, Any, Sequence[Any]], None] | None = None) -> None:
+    """The backward pass from ``root``: its gradient set to ``seed`` (∂L/∂root: a float, or a
+    Value for ``create_graph``), then :func:`chain_rule_step` for every node it depends on,
+    from the output down, so that each node's gradient is complete before it is passed on.
+
+    Leaves accumulate (what they held plus this pass's gradient); intermediate nodes are
+    recomputed from zero. If a gradient comes out infinite or undefined, ``FloatingPointError``
+    names the op responsible and every ``.grad`` is put back as it was (so after any exception,
+    a Ctrl-C too in practice). ``observe(node, upstream, local_grads)``, when given, sees each
+    node's step before its contributions are added (that is how :func:`backward_steps` tells
+    the pass)."""
+    with pass_lock:
         order = topological_order(root)
         saved = []  # each node's gradient before the pass, put back if the pass fails
         leaves, held = [], []  # the leaves and what they held: they add this pass's gradient to it
@@ -79,17 +97,14 @@ def _backward_pass(root: Value, gradient: float, create_graph: bool,
                     leaves.append(node)
                     held.append(node.grad)
                 node.grad = 0.0
-            root.grad = Value(gradient) if create_graph else gradient
+            root.grad = seed
             for node in reversed(order):  # from the output down: node.grad is final here
-                parents = node.parents
-                if not parents:
+                if not node.parents:
                     continue
-                upstream = node.grad
-                local_grads = _local_grads(node, create_graph)
+                local_grads = local_derivatives(node, create_graph)
                 if observe is not None:
-                    observe(node, upstream, local_grads)
-                for parent, local in zip(parents, local_grads):
-                    parent.grad += local * upstream  # the chain rule
+                    observe(node, node.grad, local_grads)
+                chain_rule_step(node, local_grads)
             for node, before in zip(leaves, held):  # leaves accumulate across passes
                 if not math.isfinite(_number(node.grad)):  # every non-finite gradient reaches a leaf
                     raise FloatingPointError(_find_non_finite(order))
@@ -105,7 +120,7 @@ def _backward_pass(root: Value, gradient: float, create_graph: bool,
             raise
 
 
-def _local_grads(node: Value, create_graph: bool = False) -> tuple:
+def local_derivatives(node: Any, create_graph: bool = False) -> tuple:
     """∂node/∂parentᵢ for each parent: the op's rule on floats, or on Values (``create_graph``:
     its result is a graph too, differentiable again)."""
     if create_graph:
@@ -113,7 +128,7 @@ def _local_grads(node: Value, create_graph: bool = False) -> tuple:
     return node.op.local_grads(FLOAT_MATH, [p.data for p in node.parents], node.data, node.param)
 
 
-def _find_non_finite(order: Sequence[Value]) -> str:
+def _find_non_finite(order: Sequence[Any]) -> str:
     """After a pass in which some gradient came out non-finite: why, naming the op responsible.
 
     Each intermediate node's gradient is final once the pass is over, so the first node (in
@@ -127,7 +142,7 @@ def _find_non_finite(order: Sequence[Value]) -> str:
                     f"while adding up the contributions of the nodes that use it")
         if not node.parents:
             continue
-        for index, local in enumerate(_local_grads(node)):
+        for index, local in enumerate(local_derivatives(node)):
             contribution = local * upstream
             if not math.isfinite(contribution):
                 return _non_finite_message(node, f"for input {index}, local derivative {local!r} × "
@@ -135,19 +150,18 @@ def _find_non_finite(order: Sequence[Value]) -> str:
     return "backward: a gradient is not finite"
 
 
-def _number(x: Any) -> float:
-    """A gradient's number: its ``.data`` when it is a Value (``create_graph``)."""
-    return x.data if isinstance(x, Value) else x
+_number = VALUE_MATH.data
+"""A gradient's number: its ``.data`` when it is a Value (``create_graph``)."""
 
 
-def _describe(node: Value) -> str:
+def _describe(node: Any) -> str:
     if node.op is None:
         return f"the leaf {node.label or ''} = {node.data!r}".replace("  ", " ")
     call = node.op.call_text([p.data for p in node.parents])
     return f"'{node.op.describe(node.param)}' ({call} = {node.data!r})"
 
 
-def _non_finite_message(node: Value, detail: str) -> str:
+def _non_finite_message(node: Any, detail: str) -> str:
     return f"backward: non-finite gradient in {_describe(node)}: {detail}"
 
 
@@ -155,7 +169,8 @@ def _non_finite_message(node: Value, detail: str) -> str:
 class BackwardEdge:
     """What one edge of a backward step does: ``parent.grad += local_grad · upstream``."""
 
-    parent: Value
+    parent: Any
+    """The parent, a ``Value``."""
     index: int
     """Position of ``parent`` among the node's parents (``a + a`` has edges 0 and 1)."""
     local_grad: float
@@ -170,13 +185,14 @@ class BackwardEdge:
 class BackwardStep:
     """One node of the backward pass: its upstream gradient sent to each of its parents."""
 
-    node: Value
+    node: Any
+    """The node, a ``Value``."""
     upstream: float
     """``node.grad`` when the pass reaches it: ∂root/∂node."""
     edges: tuple[BackwardEdge, ...]
 
 
-def backward_steps(root: Value, gradient: float = 1.0) -> Iterator[BackwardStep]:
+def backward_steps(root: Any, gradient: float = 1.0) -> Iterator[BackwardStep]:
     """``root.backward(gradient)``, told one node at a time: what each step of the chain rule did.
 
     The steps come from the same pass as :func:`backward` (it runs when iteration starts), in
@@ -184,11 +200,11 @@ def backward_steps(root: Value, gradient: float = 1.0) -> Iterator[BackwardStep]
     closing it early puts every gradient back as it was before. ``grad_before``/``grad_after``
     are a parent's gradient around the edge's contribution (a leaf's includes what it held).
     """
-    _check_value(root, "backward_steps(root)")
-    gradient = _check_gradient(gradient)
+    _check_node(root, "backward_steps(root)")
+    gradient = check_gradient(gradient, "backward_steps(gradient)")
     steps: list[BackwardStep] = []
 
-    def record(node: Value, upstream: float, local_grads: tuple) -> None:
+    def record(node: Any, upstream: float, local_grads: Sequence[Any]) -> None:
         running: dict[int, float] = {}  # a + a: the second edge starts where the first ended
         edges = []
         for index, (parent, local) in enumerate(zip(node.parents, local_grads)):
@@ -198,10 +214,10 @@ def backward_steps(root: Value, gradient: float = 1.0) -> Iterator[BackwardStep]
             edges.append(BackwardEdge(parent, index, local, contribution, grad_before, grad_after))
         steps.append(BackwardStep(node, upstream, tuple(edges)))
 
-    with _pass_lock:
+    with pass_lock:
         nodes = topological_order(root)
         grads_before = [node.grad for node in nodes]
-        _backward_pass(root, gradient, create_graph=False, observe=record)
+        backward_pass(root, gradient, create_graph=False, observe=record)
     finished = False
     try:
         yield from steps
@@ -212,52 +228,30 @@ def backward_steps(root: Value, gradient: float = 1.0) -> Iterator[BackwardStep]
                 node.grad = grad
 
 
-def gradients(output: Any, inputs: Value | Sequence[Value], create_graph: bool = False) -> list[Any]:
-    """∂output/∂input for each input (a list, also for one input), leaving every ``.grad`` in the
-    graph untouched.
-
-    An input the output does not depend on gets 0. With ``create_graph=True`` the results
-    are Values (differentiable again), which is how :func:`autograd.grad` composes.
-    """
-    if isinstance(inputs, Value):
-        inputs = [inputs]
-    for position, value in enumerate(inputs):
-        _check_value(value, f"gradients(inputs[{position}])")
-    if not isinstance(output, Value):
-        return [Value(0.0) if create_graph else 0.0 for _ in inputs]
-    with _pass_lock:
-        touched = topological_order(output) + list(inputs)
-        saved = [node.grad for node in touched]
-        try:
-            for node in inputs:
-                node.grad = 0.0
-            _backward_pass(output, 1.0, create_graph)
-            results = [node.grad for node in inputs]
-        finally:
-            for node, grad in zip(touched, saved):
-                node.grad = grad
-    if create_graph:
-        results = [g if isinstance(g, Value) else Value(g) for g in results]
-    return results
-
-
-def zero_grad(values: Value | Iterable[Value]) -> None:
+def zero_grad(values: Any | Iterable[Any]) -> None:
     """Set gradients to 0: of every node of a graph (given its root), or of a list of values."""
-    nodes = topological_order(values) if isinstance(values, Value) else list(values)
+    nodes = topological_order(values) if _is_node(values) else list(values)
     for position, node in enumerate(nodes):
-        _check_value(node, f"zero_grad(values[{position}])")
+        _check_node(node, f"zero_grad(values[{position}])")
     for node in nodes:
         node.grad = 0.0
 
 
-def _check_value(x: Any, what: str) -> None:
-    if not isinstance(x, Value):
+def _is_node(x: Any) -> bool:
+    """True for a node of a graph (a ``Value``): what has a tuple of ``parents``."""
+    return isinstance(getattr(x, "parents", None), tuple)
+
+
+def _check_node(x: Any, what: str) -> None:
+    if not _is_node(x):
         raise TypeError(f"{what} must be a Value, got {type(x).__name__}: {x!r}")
 
 
-def _check_gradient(gradient: Any) -> float:
+def check_gradient(gradient: Any, what: str = "backward(gradient)") -> float:
+    """The seed of a backward pass as a float: a finite number (not a bool), else an error
+    naming ``what``."""
     if isinstance(gradient, bool) or not isinstance(gradient, (int, float)):
-        raise TypeError(f"backward(gradient) must be a number, got {type(gradient).__name__}: {gradient!r}")
+        raise TypeError(f"{what} must be a number, got {type(gradient).__name__}: {gradient!r}")
     if not math.isfinite(gradient):
-        raise ValueError(f"backward(gradient) must be finite, got {gradient!r}")
+        raise ValueError(f"{what} must be finite, got {gradient!r}")
     return float(gradient)

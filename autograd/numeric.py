@@ -1,5 +1,6 @@
 """Derivatives as functions, and numeric derivatives to check them against.
 
+* :func:`gradients` computes ∂output/∂inputs without touching any ``.grad``.
 * :func:`grad` turns ``f`` into its derivative function; it composes (``grad(grad(f))``).
 * :func:`numeric_grad` is the lecture's finite difference, ``(f(x + h) - f(x)) / h``, or the
   central difference ``(f(x + h) - f(x - h)) / 2h``.
@@ -10,12 +11,42 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from .graph import gradients
-from .value import Value, enable_grad, no_grad
+from .graph import backward_pass, pass_lock, topological_order
+from .value import Value, data_of, enable_grad, no_grad
 
-__all__ = ["grad", "numeric_grad", "gradcheck", "GradcheckError"]
+__all__ = ["gradients", "grad", "numeric_grad", "gradcheck", "GradcheckError"]
 
 _METHODS = ("forward", "central")
+
+
+def gradients(output: Any, inputs: Value | Sequence[Value], create_graph: bool = False) -> list[Any]:
+    """∂output/∂input for each input (a list, also for one input), leaving every ``.grad`` in the
+    graph untouched.
+
+    An input the output does not depend on gets 0. With ``create_graph=True`` the results
+    are Values (differentiable again), which is how :func:`grad` composes.
+    """
+    if isinstance(inputs, Value):
+        inputs = [inputs]
+    for position, value in enumerate(inputs):
+        if not isinstance(value, Value):
+            raise TypeError(f"gradients(inputs[{position}]) must be a Value, got {type(value).__name__}: {value!r}")
+    if not isinstance(output, Value):
+        return [Value(0.0) if create_graph else 0.0 for _ in inputs]
+    with pass_lock:
+        touched = topological_order(output) + list(inputs)
+        saved = [node.grad for node in touched]
+        try:
+            for node in inputs:
+                node.grad = 0.0
+            backward_pass(output, Value(1.0) if create_graph else 1.0, create_graph)
+            results = [node.grad for node in inputs]
+        finally:
+            for node, grad_before in zip(touched, saved):
+                node.grad = grad_before
+    if create_graph:
+        results = [g if isinstance(g, Value) else Value(g) for g in results]
+    return results
 
 
 def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
@@ -46,7 +77,7 @@ def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..
 def _evaluate(f: Callable[..., Any], point: Sequence[float]) -> float:
     with no_grad():
         result = f(*[Value(x) for x in point])
-    return result.data if isinstance(result, Value) else float(result)
+    return data_of(result)
 
 
 def numeric_grad(f: Callable[..., Any], inputs: Sequence[float], h: float = 1e-6,
@@ -62,7 +93,7 @@ def numeric_grad(f: Callable[..., Any], inputs: Sequence[float], h: float = 1e-6
         raise ValueError(f"numeric_grad: unknown method {method!r} (must be one of {', '.join(_METHODS)})")
     if not (isinstance(h, (int, float)) and h > 0):
         raise ValueError(f"numeric_grad: h must be a positive number, got {h!r}")
-    point = [x.data if isinstance(x, Value) else float(x) for x in inputs]
+    point = [data_of(x) for x in inputs]
     base = _evaluate(f, point) if method == "forward" else None
     estimates = []
     for i in range(len(point)):
@@ -96,7 +127,7 @@ def gradcheck(f: Callable[..., Any], inputs: Sequence[float], h: float = 1e-6, a
     the analytic gradient. Raises :class:`GradcheckError` naming the input, both values and
     the relative error, or returns False if ``raise_exception=False``; True when all agree.
     """
-    point = [x.data if isinstance(x, Value) else float(x) for x in inputs]
+    point = [data_of(x) for x in inputs]
     analytic = _analytic_grad(f, point)
     numeric = numeric_grad(f, point, h=h, method="central")
     checks = [(f"∂f/∂x{i}", a, n) for i, (a, n) in enumerate(zip(analytic, numeric))]
@@ -110,7 +141,7 @@ def gradcheck(f: Callable[..., Any], inputs: Sequence[float], h: float = 1e-6, a
             second_numeric = numeric_grad(partial, point, h=h, method="central")
             checks += [(f"∂²f/∂x{i}∂x{j}", a, n) for j, (a, n) in enumerate(zip(second, second_numeric))]
     for name, a, n in checks:
-        a = a.data if isinstance(a, Value) else a
+        a = data_of(a)
         if not abs(a - n) <= atol + rtol * abs(n):
             if not raise_exception:
                 return False

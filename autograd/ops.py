@@ -19,15 +19,22 @@ on all three. Signatures::
 
 ``args`` are the op's inputs in order (a sequence: a list of floats, a tuple of Values or of
 arrays), ``out`` its output and ``param`` the constant that
-configures it (an exponent, a slope, ...) or ``None``. Adding an op means adding one entry to
-``_TABLE``, one method on ``Value`` and one row of test cases; nothing else changes.
+configures it (an exponent, a slope, ...) or ``None``.
+
+Adding an op takes: one entry in ``_TABLE``; one line on ``Value`` (:mod:`autograd.value`)
+when it is written as a method (``a.log1p()``); its test cases, one row of ``CASES`` in
+``tests/autograd/test_ops.py`` (and, for an op with a restricted domain, Python's own function
+for it in ``PYTHON_MATH`` there); and the docs' op table printed again by ``python -m
+autograd``. Everything else is derived from the table: the chain rule and the drawings, the
+expression language and the command's help, the compiled kernels, the property tests. A test
+holds each part of this to the code.
 """
 
 from __future__ import annotations
 
 import operator
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 __all__ = ["Op", "OPS", "op_named"]
 
@@ -50,7 +57,11 @@ class Op:
     """Where the op is defined: ``domain(m, args, param)`` is True there; ``None`` for all reals."""
     domain_text: str = ""
     """The same, for people: quoted in the error an input outside the domain raises."""
-    domain_error_type: type = ValueError
+    domain_error_type: type | Callable[[Sequence, Any], type] = ValueError
+    """The exception an input outside the domain raises: Python's for the same float math
+    (``ValueError`` as ``math.log(0)``, ``ZeroDivisionError`` as ``1.0 / 0``), or a function
+    ``(operands, param) -> type`` where it depends on the input (``0.0 ** -1`` divides by zero,
+    ``(-8.0) ** 0.5`` is a ``ValueError`` as ``math.pow`` says)."""
     usage: str = ""
     """How a user writes it: ``a + b``, ``a.exp()``, ``autograd.sum(values)``."""
 
@@ -67,8 +78,11 @@ class Op:
         """The error for operands outside the op's domain, naming the op, the operands and, in a
         batch, the sample; the same words from every interpreter."""
         where = "" if sample is None else f"sample {sample}: "
-        return self.domain_error_type(f"{where}{self.call_text(operands, param)}: outside its domain; "
-                                      f"{self.name} is defined for {self.domain_text}")
+        kind = self.domain_error_type
+        if not isinstance(kind, type):
+            kind = kind(operands, param)
+        return kind(f"{where}{self.call_text(operands, param)}: outside its domain; "
+                    f"{self.name} is defined for {self.domain_text}")
 
     def overflow_error(self, operands: tuple, param: Any = None, sample: int | None = None) -> OverflowError:
         """The error for a finite input whose result does not fit in a float."""
@@ -97,6 +111,12 @@ def _power_domain(m: Any, args: tuple, constant: Any) -> Any:
     # zero; a negative base needs an integer exponent.
     x, y = args[0], args[1] if constant is None else constant
     return ((x != 0.0) | (y >= 0.0)) & ((x >= 0.0) | m.is_integer(y))
+
+
+def _power_error_type(operands: Sequence, constant: Any) -> type:
+    # Python's: 0.0 ** -1 is a ZeroDivisionError; math.pow(-8.0, 0.5) a ValueError
+    x, y = operands[0], operands[1] if constant is None else constant
+    return ZeroDivisionError if x == 0.0 and y < 0.0 else ValueError
 
 
 def _pow_local_grads(m: Any, args: tuple, out: Any, c: float) -> tuple:
@@ -170,12 +190,12 @@ _TABLE = [
     Op("pow", "**{param}", 1, lambda m, a, c: a[0] ** c, _pow_local_grads,
        "xᶜ for a constant c;  d/dx = c·xᶜ⁻¹ (0 for c = 0)",
        _power_domain,
-       "x ≠ 0 when c < 0, and x ≥ 0 when c is not an integer",
+       "x ≠ 0 when c < 0, and x ≥ 0 when c is not an integer", _power_error_type,
        usage="a ** 2"),
     Op("power", "**", 2, lambda m, a, p: a[0] ** a[1], _power_local_grads,
        "xʸ;  ∂/∂x = y·xʸ⁻¹ (0 at x = y = 0),  ∂/∂y = xʸ·log x (0 at x = 0)",
        _power_domain,
-       "x ≠ 0 when y < 0, and x ≥ 0 when y is not an integer",
+       "x ≠ 0 when y < 0, and x ≥ 0 when y is not an integer", _power_error_type,
        usage="a ** b"),
     Op("abs", "abs", 1, lambda m, a, p: abs(a[0]),
        lambda m, a, out, p: (m.sign(a[0]),),

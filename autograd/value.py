@@ -1,23 +1,28 @@
-"""``Value``: one float in a computational graph, and :func:`apply`, which records every op."""
+"""``Value``: one float in a computational graph, and :func:`apply`, which records every op.
+
+Walking a graph (the backward pass, its order) is :mod:`autograd.graph`'s job: a Value's
+``backward()`` calls it, and it never imports this module back."""
 
 from __future__ import annotations
 
 import math
 import numbers
+import reprlib
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Iterable, Iterator
 
+from . import graph
 from .namespaces import FLOAT_MATH
 from .ops import OPS, Op
 
-__all__ = ["Value", "Constant", "apply", "sum", "dot", "no_grad", "enable_grad", "is_grad_enabled"]
+__all__ = ["Value", "Constant", "apply", "sum", "dot", "backward", "no_grad", "enable_grad", "is_grad_enabled"]
 
 
 class Value:
     """A node of the computational graph holding one float.
 
-    ``Value(data, label=None)`` makes a leaf (an input or a parameter). Arithmetic on values
+    ``Value(data, label="")`` makes a leaf (an input or a parameter). Arithmetic on values
     (``+ - * / **``, and the methods below) makes new nodes that remember their ``parents``
     in order and the ``op`` that produced them, so that :meth:`backward` can apply the chain
     rule.
@@ -32,13 +37,14 @@ class Value:
     # attributes of its own (an optimizer's p.m, a drawing's colour), at one pointer per node.
     __slots__ = ("data", "grad", "op", "param", "parents", "label", "__dict__")
 
-    def __init__(self, data: float, label: str | None = None) -> None:
+    def __init__(self, data: float, label: str = "") -> None:
         self.data = _to_finite_float(data, "Value(data)")
         self.grad: Any = 0.0
         self.op: Op | None = None
         self.param: Any = None
         self.parents: tuple[Value, ...] = ()
         self.label = _check_label(label)
+        """A name for drawings and messages; ``""`` (none) unless given, as in micrograd's lecture."""
 
     # -- the graph ---------------------------------------------------------------------------
 
@@ -66,18 +72,26 @@ class Value:
         ``create_graph=True`` the gradients are themselves ``Value`` graphs that can be
         differentiated again (higher-order derivatives).
         """
-        from .graph import backward  # graph.py builds on this module: import at call time
+        gradient = graph.check_gradient(gradient)
+        graph.backward_pass(self, Value(gradient) if create_graph else gradient, create_graph)
 
-        backward(self, gradient=gradient, create_graph=create_graph)
+    def _backward(self) -> None:
+        """micrograd's step of the chain rule at this one node: each parent's gradient grows by
+        the local derivative (from the op table) times this node's gradient,
+        ``parent.grad += ∂self/∂parent · self.grad``; a leaf has nothing to pass on.
+
+        :meth:`backward` runs it for every node, from the output down, with its checks; micrograd's
+        lecture runs it by hand (``o.grad = 1.0; o._backward(); n._backward()``, then ``for node in
+        reversed(topo): node._backward()``), and so can you. Unlike ``backward()``, it adds to
+        gradients as they are: set ``.grad`` to 0 first where a value was already used."""
+        graph.chain_rule_step(self)
 
     def zero_grad(self) -> None:
         """Set the gradient of this value and of every value it was computed from to 0."""
-        from .graph import zero_grad
-
-        zero_grad(self)
+        graph.zero_grad(self)
 
     def __repr__(self) -> str:
-        label = f", label={self.label!r}" if self.label is not None else ""
+        label = f", label={self.label!r}" if self.label else ""
         return f"{type(self).__name__}(data={self.data!r}, grad={self.grad!r}{label})"
 
     def __float__(self) -> float:
@@ -216,6 +230,12 @@ class Constant(Value):
     __slots__ = ()
 
 
+def data_of(x: Any) -> float:
+    """The number in ``x``: its ``.data`` for a :class:`Value`, else ``float(x)`` (a gradient,
+    a float or an int). Unchecked: use it on numbers your code made, not on a user's input."""
+    return x.data if isinstance(x, Value) else float(x)
+
+
 ADD, SUB, MUL, DIV, NEG = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"], OPS["neg"]
 POW, POWER, ABS, EXP, LOG, LOG1P = OPS["pow"], OPS["power"], OPS["abs"], OPS["exp"], OPS["log"], OPS["log1p"]
 SQRT, SIN, COS, TANH, SIGMOID, RELU = OPS["sqrt"], OPS["sin"], OPS["cos"], OPS["tanh"], OPS["sigmoid"], OPS["relu"]
@@ -252,7 +272,7 @@ def _record(op: Op, parents: tuple[Value, ...], param: Any = None) -> Value:
     if not _grad_enabled.get():  # inside no_grad: a leaf
         return _leaf(Value, data)
     node = Value.__new__(Value)  # skips Value()'s checks of user input: data is a finite float
-    node.data, node.grad, node.label = data, 0.0, None
+    node.data, node.grad, node.label = data, 0.0, ""
     node.op, node.param, node.parents = op, param, parents
     return node
 
@@ -260,7 +280,7 @@ def _record(op: Op, parents: tuple[Value, ...], param: Any = None) -> Value:
 def _leaf(cls: type[Value], data: float) -> Value:
     """A leaf holding ``data``, a finite float already checked (``Value()`` checks user input)."""
     leaf = cls.__new__(cls)
-    leaf.data, leaf.grad, leaf.label = data, 0.0, None
+    leaf.data, leaf.grad, leaf.label = data, 0.0, ""
     leaf.op, leaf.param, leaf.parents = None, None, ()
     return leaf
 
@@ -289,6 +309,13 @@ def dot(weights: Iterable[Any], inputs: Iterable[Any], bias: Any = 0.0) -> Value
         raise ValueError(f"dot: {len(w)} weights but {len(x)} inputs (they must have the same length)")
     no_bias = not isinstance(bias, Value) and isinstance(bias, (int, float)) and bias == 0
     return apply(DOT, (*w, *x) if no_bias else (*w, *x, bias), len(w))
+
+
+def backward(root: Value, gradient: float = 1.0, create_graph: bool = False) -> None:
+    """``root.backward(gradient, create_graph)`` as a function (``torch.autograd.backward``)."""
+    if not isinstance(root, Value):
+        raise TypeError(f"backward(root) must be a Value, got {type(root).__name__}: {root!r}")
+    root.backward(gradient, create_graph)
 
 
 # --------------------------------------------------------------------------------------------
@@ -338,28 +365,35 @@ def _to_finite_float(x: Any, what: str) -> float:
     if not _is_real_number(x):
         raise TypeError(f"{what} must be a real number (an int, float, bool or other numbers.Real), "
                         f"got {type(x).__name__}: {x!r}")
-    result = _as_float(x)
+    result = _as_float(x, what)
     if not math.isfinite(result):
         raise ValueError(f"{what} must be finite, got {result!r}")
     return result
 
 
-def _as_float(x: Any) -> float:
-    """``float(x)`` for a real number, ``inf`` for an int too large for a float."""
+def _as_float(x: Any, what: str) -> float:
+    """``float(x)`` for a real number; for one too large for a float (``10 ** 400``), Python's
+    ``OverflowError`` in words that say what was given."""
     try:
         return float(x)
     except OverflowError:
-        return math.inf
+        try:
+            size = f" (about 10^{math.log10(abs(x)):.0f})"
+        except (OverflowError, TypeError, ValueError):
+            size = ""
+        raise OverflowError(f"{what} must be finite, got a number too large for a float{size}; the "
+                            f"largest float is about 1.8e308") from None
 
 
 def _as_value(x: Any, op_name: str) -> Value:
     """``x`` itself if it is a Value, a number as a :class:`Constant` leaf; a ``TypeError`` naming
-    the op otherwise, a ``ValueError`` for a number that is not finite."""
+    the op otherwise, a ``ValueError`` for NaN or an infinity and Python's ``OverflowError`` for a
+    number too large for a float."""
     if isinstance(x, Value):
         return x
     if not _is_real_number(x):
         raise TypeError(f"{op_name}: expected a Value or a real number, got {type(x).__name__}: {x!r}")
-    data = _as_float(x)
+    data = _as_float(x, f"{op_name}: an operand")
     if not math.isfinite(data):
         raise ValueError(f"{op_name}: an operand must be finite, got {data!r}")
     return _leaf(Constant, data)
@@ -375,7 +409,23 @@ def _number(x: Any, comparison: str) -> float:
     return x
 
 
-def _check_label(label: Any) -> str | None:
-    if label is not None and not isinstance(label, str):
-        raise TypeError(f"Value(label) must be a str or None, got {type(label).__name__}: {label!r}")
+def short_repr(value: Any) -> str:
+    """``repr(value)`` for a message, shortened: an int of hundreds of digits to its ends and
+    its length, anything else to a few items and levels (``reprlib``, which never recurses deep)."""
+    if isinstance(value, int):
+        text = repr(value)
+        return text if len(text) <= 40 else f"{text[:12]}...{text[-4:]} ({len(text)} digits)"
+    return _SHORT_REPR.repr(value)
+
+
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = 40
+
+
+def _check_label(label: Any) -> str:
+    """The label as given, ``""`` for ``None`` (no label)."""
+    if label is None:
+        return ""
+    if not isinstance(label, str):
+        raise TypeError(f"Value(label) must be a str, got {type(label).__name__}: {label!r}")
     return label

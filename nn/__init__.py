@@ -17,6 +17,7 @@ from .layers import (ACTIVATIONS, MLP, BatchNorm, Dropout, Layer, Maxout, Maxout
                      Sequential)
 from .losses import (LOSSES, bce_with_logits, binary_cross_entropy, cross_entropy, hinge, l1_penalty,
                      l2_penalty, mse)
+from .modes import evaluating
 from .module import Module, parameters_to_vector, vector_to_parameters
 from .optim import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
 from .schedules import CosineAnnealingLR, ExponentialLR, LRSchedule, StepLR
@@ -32,6 +33,6 @@ __all__ = [
     "Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW",
     "LRSchedule", "StepLR", "ExponentialLR", "CosineAnnealingLR",
     "datasets", "init", "train_test_split", "batches",
-    "fit", "evaluate", "predict", "predict_grid", "accuracy", "History", "EpochRecord",
+    "fit", "evaluate", "predict", "predict_grid", "accuracy", "History", "EpochRecord", "evaluating",
     "from_torch",
 ]

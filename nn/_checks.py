@@ -10,7 +10,7 @@ import math
 import numbers
 from typing import Any
 
-from autograd import Value
+from autograd import Value, data_of
 
 
 def type_name(value: Any) -> str:
@@ -82,7 +82,6 @@ def as_number(x: Any, what: str) -> float:
     return x.data if isinstance(x, Value) else number(what, x)
 
 
-def as_float(x: Any) -> float:
-    """The number in ``x`` (a ``Value`` or a number our own code made): its ``.data`` for a
-    ``Value``, else ``float(x)``. Unchecked: a gradient may be NaN and is reported by its user."""
-    return x.data if isinstance(x, Value) else float(x)
+as_float = data_of
+"""The number in ``x`` (a ``Value`` or a number our own code made): :func:`autograd.data_of`.
+Unchecked: a gradient may be NaN and is reported by its user."""

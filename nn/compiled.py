@@ -29,6 +29,7 @@ from autograd.tracing import guard
 
 from .layers import MLP, BatchNorm, Dropout, Layer, Maxout, MaxoutUnit, Neuron, Sequential
 from .losses import LOSSES, l1_penalty, l2_penalty
+from .modes import evaluating
 from .module import Module, structure_key
 
 __all__ = ["predict_grid", "CompiledTraining", "training_for", "compile_unsupported", "COMPILED_LOSSES"]
@@ -93,23 +94,14 @@ class CompiledTraining:
         self.compiled = autograd.compile(training_step)
         self.evaluation = autograd.compile(evaluation)
 
-    def check_targets(self, y: Sequence) -> None:
-        """Run the loss's own checks on every target at once, before training changes anything
-        (each compiled step checks its minibatch's too)."""
-        model = self.model_ref()
-        width = _output_width(model)
-        outputs = [[0.0] * width for _ in y] if width > 1 else [0.0] * len(y)
-        self.loss_function(outputs, y)
-
     def step(self, X: Sequence, y: Sequence) -> tuple[Any, float, Any]:  # noqa: N803
         objective, data_loss, outputs = self.compiled.with_arrays(X, y)
         return objective, data_loss.data, _floats(outputs)
 
     def evaluate(self, X: Sequence, y: Sequence) -> tuple[float, Any]:  # noqa: N803
         """The loss's value and the outputs in evaluation mode, without a graph."""
-        from .training import _evaluating
 
-        with _evaluating(self.model_ref()):
+        with evaluating(self.model_ref()):
             loss, outputs = self.evaluation.outputs(X, y)
         return loss, _floats(outputs)
 
@@ -159,8 +151,6 @@ def predict_grid(model: Module, points: Any, *, per_layer: bool = False) -> Any:
     """
     import numpy as np
 
-    from .training import _evaluating
-
     if not isinstance(model, Module):
         raise TypeError(f"predict_grid: expected an nn Module, got {type(model).__name__}")
     if per_layer and not isinstance(model, Sequential):
@@ -173,7 +163,7 @@ def predict_grid(model: Module, points: Any, *, per_layer: bool = False) -> Any:
         compiled = predictors.get(per_layer)
         if compiled is None:
             compiled = predictors[per_layer] = autograd.compile(_traced_outputs(weakref.ref(model), per_layer))
-    with _evaluating(model):
+    with evaluating(model):
         result = compiled.outputs(X)
     if not per_layer:
         return result.reshape(len(X), -1)
@@ -196,22 +186,6 @@ def _traced_outputs(model_ref: Callable, per_layer: bool) -> Callable:
             layers.append(batch)
         return layers
     return outputs
-
-
-def _output_width(model: Module) -> int:
-    """How many outputs a sample gets from a Sequential / MLP (1 for another model)."""
-    if not isinstance(model, Sequential):
-        return 1
-    for layer in reversed(model.layers):
-        if isinstance(layer, Layer):
-            return len(layer.neurons)
-        if isinstance(layer, Maxout):
-            return len(layer.units)
-        if isinstance(layer, BatchNorm):
-            return len(layer.weight)
-        if isinstance(layer, Sequential):
-            return _output_width(layer)
-    return 1
 
 
 COMPILED_PREDICT_MIN = 512

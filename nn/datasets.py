@@ -1,7 +1,8 @@
-"""Toy 2-D classification datasets generated in code, like TensorFlow Playground's.
+"""Toy 2-D datasets generated in code, like TensorFlow Playground's.
 
 Each function returns ``(X, y)``: ``X`` a list of ``[x₁, x₂]`` points and ``y`` a list of
-labels 0/1 (``spiral`` can make more classes). ``n`` is the number of points, ``noise`` how
+labels 0/1 (``spiral`` can make more classes); the regression datasets (``plane``,
+``multi_gaussian``, in :data:`REGRESSION_DATASETS`) give a number in about [-1, 1] instead. ``n`` is the number of points, ``noise`` how
 much they are blurred (0: clean), ``seed`` makes the draw reproducible (an int, or pass a
 ``random.Random`` as ``rng``). For micrograd's ±1 labels use ``[2 * t - 1 for t in y]``.
 """
@@ -14,7 +15,8 @@ from typing import Any
 from ._checks import number
 from .init import make_rng
 
-__all__ = ["circle", "xor", "gaussian", "spiral", "moons", "DATASETS"]
+__all__ = ["circle", "xor", "gaussian", "spiral", "moons", "plane", "multi_gaussian", "DATASETS",
+           "REGRESSION_DATASETS"]
 
 
 def _check(name: str, n: Any, noise: Any) -> None:
@@ -77,7 +79,8 @@ def gaussian(n: int = 200, noise: float = 0.0, seed: int | None = 0, rng: Any = 
 def spiral(n: int = 200, noise: float = 0.0, seed: int | None = 0, rng: Any = None,
            classes: int = 2, turns: float = 0.875) -> tuple[list, list]:
     """Interleaved spiral arms, one per class (label = arm), radius 0 to 5 over ``turns``
-    turns (Playground's 1.75π); ``noise`` shifts each coordinate by up to ``±noise``."""
+    turns (TensorFlow Playground's spiral has ``turns=1.75``); ``noise`` shifts each coordinate
+    by up to ``±noise``."""
     _check("spiral", n, noise)
     number("spiral(classes)", classes, integer=True, minimum=2)
     number("spiral(turns)", turns, above=0, maximum=10)
@@ -110,5 +113,47 @@ def moons(n: int = 200, noise: float = 0.1, seed: int | None = 0, rng: Any = Non
     return X, y
 
 
+def plane(n: int = 200, noise: float = 0.0, seed: int | None = 0, rng: Any = None) -> tuple[list, list]:
+    """Regression (TensorFlow Playground's "plane"): points uniform in [-6, 6]², target
+    ``(x₁ + x₂) / 10`` (in [-1.2, 1.2]); ``noise`` shifts the point the target is computed
+    at by up to ``±6·noise`` in each coordinate."""
+    _check("plane", n, noise)
+    rng = make_rng(seed, rng, what="plane(seed)", default_seed=0)
+    X, y = [], []
+    for _ in range(n):
+        a, b = rng.uniform(-6, 6), rng.uniform(-6, 6)
+        shift_a, shift_b = rng.uniform(-6, 6) * noise, rng.uniform(-6, 6) * noise
+        X.append([a, b])
+        y.append((a + shift_a + b + shift_b) / 10)
+    return X, y
+
+
+_BUMPS = ((-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1))
+"""multi_gaussian's six bumps: centre (x₁, x₂) and sign."""
+
+
+def multi_gaussian(n: int = 200, noise: float = 0.0, seed: int | None = 0, rng: Any = None) -> tuple[list, list]:
+    """Regression (TensorFlow Playground's "multi gaussian"): points uniform in [-6, 6]²; six
+    bumps of alternating sign on a 3 × 2 grid, each ``±max(0, 1 - d/2)`` at distance ``d``
+    from its centre, and the target is the bump largest in size there; ``noise`` shifts the
+    point the target is computed at by up to ``±6·noise`` in each coordinate."""
+    _check("multi_gaussian", n, noise)
+    rng = make_rng(seed, rng, what="multi_gaussian(seed)", default_seed=0)
+    X, y = [], []
+    for _ in range(n):
+        a, b = rng.uniform(-6, 6), rng.uniform(-6, 6)
+        at_a, at_b = a + rng.uniform(-6, 6) * noise, b + rng.uniform(-6, 6) * noise
+        target = 0.0
+        for cx, cy, sign in _BUMPS:
+            bump = sign * max(0.0, 1.0 - math.hypot(at_a - cx, at_b - cy) / 2)
+            if abs(bump) > abs(target):
+                target = bump
+        X.append([a, b])
+        y.append(target)
+    return X, y
+
+
 DATASETS = {"circle": circle, "xor": xor, "gaussian": gaussian, "spiral": spiral, "moons": moons}
-"""The dataset generators by name."""
+"""The classification dataset generators by name."""
+REGRESSION_DATASETS = {"plane": plane, "multi_gaussian": multi_gaussian}
+"""The regression dataset generators by name (targets are numbers, not classes)."""

@@ -14,7 +14,7 @@ from typing import Any
 
 import functools
 
-from autograd import Value, dot
+from autograd import Value, data_of, dot
 from autograd import sum as value_sum
 from autograd.tracing import (PerSampleCode, Samples, check_on_every_call, detach, each_sample, is_tracing,
                               mean_over_samples, sum_over_samples)
@@ -58,10 +58,6 @@ def _one(name: str, out: Any, i: Any, what: str = "outputs") -> Any:
         raise TypeError(f"{name}: {what}[{i}] must be a Value (one output per sample), "
                         f"got {type(out).__name__}: {out!r}")
     return out
-
-
-def _number(y: Any) -> float:
-    return y.data if isinstance(y, Value) else y
 
 
 def _reduce(name: str, losses: Any, reduction: str) -> Value:
@@ -175,7 +171,7 @@ def cross_entropy(logits: Any, targets: Any, reduction: str = "mean") -> Value:
         classes = _class_count(row, i)
         probabilities = isinstance(target, (list, tuple))
         if probabilities:
-            if len(target) != classes or not all(0.0 <= _number(t) <= 1.0 for t in target):
+            if len(target) != classes or not all(0.0 <= data_of(t) <= 1.0 for t in target):
                 raise ValueError(f"cross_entropy: targets[{i}] = {target!r} must be {classes} class probabilities "
                                  f"in [0, 1] (or a class index)")
         elif isinstance(target, Value):  # a class index given as a Value (autograd.compile passes targets so)

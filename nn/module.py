@@ -10,15 +10,9 @@ estimates), named in the class attribute ``buffers``.
 
 from __future__ import annotations
 
-import json
 import math
 import numbers
 import os
-import re
-import reprlib
-import stat
-import tempfile
-import time
 from typing import Any, Iterator, Mapping, Sequence
 
 import weakref
@@ -26,7 +20,9 @@ from contextvars import ContextVar
 
 from autograd import Parameter, Value
 from autograd.parameter import pack, packed_arrays
+from autograd.value import short_repr
 from autograd.tracing import PerSampleCode, Samples, each_sample, guard, is_tracing
+from valuegraph.files import json_text, read_json, write_atomic
 
 from ._checks import as_number, flag, type_name
 
@@ -39,10 +35,6 @@ MAX_FILE_BYTES = 64 * 1024
 MAX_BYTES_PER_ENTRY = 1024
 """:meth:`Module.load` refuses, before reading it, a file of more than ``MAX_FILE_BYTES +
 MAX_BYTES_PER_ENTRY`` bytes per entry of the model's ``state_dict`` (``save`` writes about 40)."""
-
-STALE_TEMPORARY_SECONDS = 600
-""":meth:`Module.save` removes a temporary file of the same file that a killed save left behind
-once it is this old (a save under way in another process is never this slow)."""
 
 
 _structure_version = 0
@@ -239,9 +231,9 @@ class Module:
                 continue
             value = state[key]
             if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                problems.append(f"{key}: expected a number, got {type_name(value)}: {_short(value)}")
+                problems.append(f"{key}: expected a number, got {type_name(value)}: {short_repr(value)}")
             elif not _is_finite(value):
-                problems.append(f"{key}: expected a finite number, got {_short(value)}")
+                problems.append(f"{key}: expected a finite number, got {short_repr(value)}")
             elif ".running_var." in f".{key}" and value < 0:
                 problems.append(f"{key}: a variance cannot be negative, got {value!r}")
         if problems:
@@ -254,161 +246,44 @@ class Module:
         return self
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write :meth:`state_dict` to ``path`` as JSON, atomically: the file is written
-        next to ``path`` (as ``.NAME.XXXXXXXX.tmp``) and renamed over it, so a crash never leaves
-        a truncated file. A temporary file that a killed save left behind is removed by the next
-        save of the same file, once it is :data:`STALE_TEMPORARY_SECONDS` old (younger ones may
-        belong to a save still under way). When ``path`` is a symbolic link, the file it points
-        to is written and the link stays, as editors do (and as ``open(path, "w")`` would).
-        The file keeps its permissions, as with ``open(path, "w")``; a new file gets those
-        ``open()`` gives (``0o666`` less the umask).
-        The folder must exist, as for ``open(path, "w")``: ``save`` creates no folders, and a
-        missing one raises ``FileNotFoundError`` naming ``path`` and the folder. A weight that
-        is NaN or infinite raises ``ValueError`` naming it and ``path``; nothing is written."""
-        path = os.fspath(path)
-        state = self.state_dict()
-        for name, value in state.items():
-            if not _is_finite(value):
-                raise ValueError(f"save({path!r}): {name} is {value!r}, and a model file holds finite numbers "
-                                 f"only; nothing was written (a NaN or infinite weight usually means training "
-                                 f"diverged: try a smaller learning rate)")
-        document = {"format": FILE_FORMAT, "version": FILE_VERSION, "model": type(self).__name__, "state": state}
-        text = json.dumps(document, indent=1, allow_nan=False)
-        target = os.path.realpath(path) if os.path.islink(path) else os.path.abspath(path)
-        directory, name = os.path.split(target)
-        _remove_stale_temporaries(directory, name)
-        try:
-            handle, temporary = tempfile.mkstemp(prefix=f".{_temporary_stem(name)}.", suffix=".tmp", dir=directory)
-        except OSError as error:  # it would name the temporary file, which the user never chose
-            if not os.path.exists(directory):
-                reason = f"the folder {directory!r} does not exist (save() does not create folders)"
-            elif not os.path.isdir(directory):
-                reason = f"{directory!r} is not a folder"
-            else:
-                reason = f"cannot create a file in the folder {directory!r}: {error.strerror}"
-            raise type(error)(error.errno, f"Module.save: {reason}", path) from error
-        try:
-            os.chmod(temporary, _mode_for(target))  # mkstemp makes it 0600; give it open()'s mode
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.write(text)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
-            raise
+        """Write :meth:`state_dict` to ``path`` as JSON, by the project's one file writer
+        (:func:`valuegraph.files.write_atomic`): atomically (a crash never leaves a truncated
+        file), keeping an existing file's permissions (a new file gets ``open()``'s), writing
+        through a symbolic link to the file it points to, and cleaning up what a killed save
+        left behind. The folder must exist, as for ``open(path, "w")``: a missing one raises
+        ``FileNotFoundError`` naming ``path`` and the folder. A weight that is NaN or infinite
+        raises ``ValueError`` naming it and ``path``; nothing is written then."""
+        document = {"format": FILE_FORMAT, "version": FILE_VERSION, "model": type(self).__name__,
+                    "state": self.state_dict()}
+        text = json_text(document, caller=f"Module.save({os.fspath(path)!r})", kind="model file", indent=1)
+        write_atomic(path, text, caller="Module.save")
 
     def load(self, path: str | os.PathLike) -> "Module":
         """Load parameters saved by :meth:`save`. The file is fully checked first (valid
         JSON, the right format, the right keys and sizes, finite numbers); on any problem
         ``ValueError`` names the file and what is wrong, and the model is left unchanged.
-        Before anything is read, ``path`` must be a regular file (a named pipe, a device such as
-        ``/dev/zero`` or a folder is refused at once) of at most
+        It is read by the project's one file reader (:func:`valuegraph.files.read_json`): before
+        anything is read, ``path`` must be a regular file (a named pipe or a device such as
+        ``/dev/zero`` is a ``ValueError`` at once, a folder an ``IsADirectoryError``) of at most
         ``MAX_FILE_BYTES + MAX_BYTES_PER_ENTRY × len(state_dict())`` bytes, far more than
         :meth:`save` writes (about 40 bytes an entry)."""
-        path = os.fspath(path)
+        caller = f"Module.load({os.fspath(path)!r})"
         limit = MAX_FILE_BYTES + MAX_BYTES_PER_ENTRY * len(self.state_dict())
-        raw = _read_regular_file(path, limit, f"load({path!r})", f"this {type(self).__name__}")
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise ValueError(f"load({path!r}): not a valid model file: not UTF-8 text "
-                             f"(byte {error.start} is {raw[error.start:error.start + 1]!r}: {error.reason})") from None
-        try:
-            document = json.loads(text, parse_constant=_reject_constant)
-        except RecursionError:  # a model file is two levels deep; json's parser recurses per level
-            raise ValueError(f"load({path!r}): not a valid model file: nested too deeply (a model file is a "
-                             f"JSON object holding an object of numbers)") from None
-        except ValueError as error:
-            raise ValueError(f"load({path!r}): not a valid model file: {error}") from None
+        document = read_json(path, limit, caller="Module.load", kind="model file",
+                             shape="a model file is a JSON object holding an object of numbers")
         if not isinstance(document, dict) or document.get("format") != FILE_FORMAT or "state" not in document:
-            raise ValueError(f"load({path!r}): not a valid model file: expected a JSON object with "
+            raise ValueError(f"{caller}: not a valid model file: expected a JSON object with "
                              f"\"format\": \"{FILE_FORMAT}\" and a \"state\"")
         if type(document.get("version")) is not int or document["version"] != FILE_VERSION:  # not True, not 1.0
-            raise ValueError(f"load({path!r}): unsupported version {document.get('version')!r} "
+            raise ValueError(f"{caller}: unsupported version {document.get('version')!r} "
                              f"(this code reads version {FILE_VERSION})")
         try:
             return self.load_state_dict(document["state"])
         except (TypeError, ValueError) as error:
-            raise type(error)(f"load({path!r}): {error}") from None
+            raise type(error)(f"{caller}: {error}") from None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
-
-
-def _read_regular_file(path: str, limit: int, what: str, owner: str) -> bytes:
-    """The bytes of ``path``, after checking on the opened file, before reading anything, that
-    it is a regular file of at most ``limit`` bytes (``ValueError`` starting with ``what``)."""
-    # O_NONBLOCK: opening a named pipe returns at once instead of waiting for a writer
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            link = f" links to {os.path.realpath(path)!r}, which" if os.path.islink(path) else ""
-            raise ValueError(f"{what}: {path!r}{link} is {_file_kind(status.st_mode)}, not a regular file; "
-                             f"nothing was read (a model file is one that save() wrote)")
-        if status.st_size > limit:
-            raise ValueError(f"{what}: the file has {status.st_size:,} bytes, far more than a model file of "
-                             f"{owner} can have (at most {limit:,} bytes); nothing was read")
-        with os.fdopen(os.dup(descriptor), "rb") as file:
-            raw = file.read(limit + 1)
-    finally:
-        os.close(descriptor)
-    if len(raw) > limit:  # it grew while being read
-        raise ValueError(f"{what}: the file has more than {limit:,} bytes, far more than a model file of "
-                         f"{owner} can have")
-    return raw
-
-
-def _file_kind(mode: int) -> str:
-    """What a file that is not a regular file is, for a message."""
-    kinds = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
-    return next((kind for test, kind in kinds if test(mode)), f"of type {stat.S_IFMT(mode):o}")
-
-
-def _temporary_stem(name: str) -> str:
-    """The part of a file's name its temporary files carry (short enough for any file system)."""
-    return name[:100]
-
-
-def _remove_stale_temporaries(directory: str, name: str) -> None:
-    """Remove the temporary files (``.NAME.XXXXXXXX.tmp``) that saves of ``name`` killed midway
-    left in ``directory``, once :data:`STALE_TEMPORARY_SECONDS` old. Best effort: a file that
-    cannot be removed stays."""
-    pattern = re.compile(re.escape(f".{_temporary_stem(name)}.") + r"[a-z0-9_]{8}\.tmp")
-    now = time.time()
-    try:
-        with os.scandir(directory) as entries:
-            stale = [entry.path for entry in entries if pattern.fullmatch(entry.name)
-                     and entry.is_file(follow_symlinks=False)
-                     and now - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMPORARY_SECONDS]
-    except OSError:  # a folder that cannot be listed (or is missing: mkstemp will say so)
-        return
-    for leftover in stale:
-        try:
-            os.unlink(leftover)
-        except OSError:
-            pass
-
-
-def _mode_for(target: str) -> int:
-    """The permissions ``open(target, "w")`` leaves: an existing file's own, else ``0o666``
-    less the umask."""
-    try:
-        return stat.S_IMODE(os.stat(target).st_mode)
-    except OSError:
-        return 0o666 & ~_umask()
-
-
-def _umask() -> int:
-    """The process's umask (reading it means setting it, so it is set straight back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _is_finite(value: numbers.Real) -> bool:
@@ -417,23 +292,6 @@ def _is_finite(value: numbers.Real) -> bool:
         return math.isfinite(value)
     except OverflowError:  # math.isfinite(10**400)
         return False
-
-
-def _short(value: Any) -> str:
-    """``repr(value)`` for a message, shortened: an int of hundreds of digits to its ends and
-    its length, anything else to a few items and levels (``reprlib``, which never recurses deep)."""
-    if isinstance(value, int):
-        text = repr(value)
-        return text if len(text) <= 40 else f"{text[:12]}...{text[-4:]} ({len(text)} digits)"
-    return _SHORT_REPR.repr(value)
-
-
-_SHORT_REPR = reprlib.Repr()
-_SHORT_REPR.maxstring = _SHORT_REPR.maxother = 40
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a finite number")
 
 
 def _some(keys: list[str], limit: int = 5) -> str:

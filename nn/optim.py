@@ -95,9 +95,10 @@ class Optimizer:
     def step(self) -> None:
         """Update every parameter once from its current gradient.
 
-        A non-finite gradient, or an update that would make a parameter non-finite (a learning
-        rate far too large), raises ``FloatingPointError`` naming the parameter before anything
-        changes: the parameters, the state and ``steps`` stay as they were.
+        A non-finite gradient, or an update that would make a parameter or the optimizer's
+        state infinite or NaN (a learning rate far too large: ``SGD(lr=1e307)``), raises
+        ``FloatingPointError`` naming the parameter before anything changes: the parameters,
+        the state and ``steps`` stay as they were, so infinity never reaches the weights.
         """
         import numpy as np
 
@@ -118,9 +119,14 @@ class Optimizer:
             self._update(new, grads.copy(), state, step)
         if not np.isfinite(new).all():
             i = int(np.flatnonzero(~np.isfinite(new))[0])
-            raise FloatingPointError(f"{name}.step: the update would make params[{i}] {float(new[i])!r} (from "
-                                     f"{float(data[i])!r}, gradient {float(grads[i])!r}, lr={self.lr!r}); nothing "
-                                     f"was changed (try a smaller learning rate)")
+            raise FloatingPointError(f"{name}.step: params[{i}] would become {float(new[i])!r} (it is "
+                                     f"{float(data[i])!r}, its gradient {float(grads[i])!r}, lr {self.lr!r}): the step "
+                                     f"is too large for a float; nothing was changed (try a smaller learning rate)")
+        for key, values in state.items():
+            if not np.isfinite(values).all():
+                i = int(np.flatnonzero(~np.isfinite(values))[0])
+                raise FloatingPointError(f"{name}.step: state[{key!r}] of params[{i}] would become "
+                                         f"{float(values[i])!r} (its gradient is {float(grads[i])!r}); nothing was changed")
         if arrays is not None and not arrays.graph_grads:
             data[:] = new
         else:

@@ -9,28 +9,28 @@ validation loss and accuracy in evaluation mode, early stopping, the schedule an
 from __future__ import annotations
 
 import numbers
-import threading
 import time
 import warnings
-import weakref
-from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 from autograd import Value, no_grad
 
 from ._checks import as_float, flag, number
+from .callbacks import (STOP_PRECEDENCE, BestEpoch, Callback, Divergence, EarlyStopping, FitRun, FunctionCallback,
+                        ProgressBar, ScheduleStep)
 from .compiled import (COMPILED_PREDICT_MIN, compile_unsupported, compiled_inference_supported, predict_rows,
                        training_for)
 from .data import batches, train_test_split
 from .init import make_rng
 from .layers import BatchNorm
 from .losses import LOSSES, l1_penalty, l2_penalty
+from .modes import evaluating
 from .module import Module
 from .optim import SGD, Optimizer
 from .schedules import LRSchedule
 
-__all__ = ["fit", "evaluate", "predict", "accuracy", "History", "EpochRecord"]
+__all__ = ["fit", "evaluate", "predict", "accuracy", "History", "EpochRecord", "ScalarSteps", "CompiledSteps"]
 
 
 @dataclass(frozen=True)
@@ -204,37 +204,6 @@ def _targets_for(loss_name: str | None, y: Sequence) -> list:
     return y
 
 
-_EVALUATION_LOCKS: "weakref.WeakKeyDictionary[Module, threading.RLock]" = weakref.WeakKeyDictionary()
-_EVALUATION_LOCKS_LOCK = threading.Lock()
-
-
-@contextmanager
-def _evaluating(model: Any) -> Iterator[None]:
-    """Inside the block: ``model`` (and every module in it) in evaluation mode and no graph
-    recorded. Afterwards each module is back in the mode it had, even after an error. Blocks
-    for one model from several threads take turns (else the second would note the evaluation
-    mode of the first as the mode to put back, and leave the model in it)."""
-    if isinstance(model, Module):
-        with _EVALUATION_LOCKS_LOCK:
-            lock = _EVALUATION_LOCKS.setdefault(model, threading.RLock())
-    else:
-        lock = nullcontext()
-    with lock:
-        modules = list(model.modules()) if isinstance(model, Module) else []
-        modes = [module.training for module in modules]
-        was_training = getattr(model, "training", False)  # another library's model: train() restores it
-        if hasattr(model, "eval"):
-            model.eval()
-        try:
-            with no_grad():
-                yield
-        finally:
-            for module, mode in zip(modules, modes):
-                module.training = mode
-            if not modules and was_training:
-                model.train(True)
-
-
 def predict(model: Any, X: Sequence, *, compiled: bool = True) -> list:  # noqa: N803
     """The model's outputs for ``X`` as floats (one float, or a list per sample), computed in
     evaluation mode without recording a graph; the model's modes are restored afterwards.
@@ -246,7 +215,7 @@ def predict(model: Any, X: Sequence, *, compiled: bool = True) -> list:  # noqa:
     flag("predict(compiled)", compiled)
     if compiled and len(X) >= COMPILED_PREDICT_MIN and compiled_inference_supported(model):
         return predict_rows(model, X)
-    with _evaluating(model):
+    with evaluating(model):
         outputs = model([list(x) for x in X])
     return [out.data if isinstance(out, Value) else [v.data for v in out] for out in outputs]
 
@@ -256,7 +225,7 @@ def evaluate(model: Any, X: Sequence, y: Sequence, loss: Any = "bce_with_logits"
     the model's modes are restored afterwards."""
     loss_function, loss_name = _resolve_loss(loss)
     targets = _targets_for(loss_name, y)
-    with _evaluating(model):
+    with evaluating(model):
         outputs = model([list(x) for x in X])
         value = loss_function(outputs, targets)
     return value.data, accuracy(outputs, targets, loss_name) if loss_name else None
@@ -266,6 +235,7 @@ def evaluate(model: Any, X: Sequence, y: Sequence, loss: Any = "bce_with_logits"
 
 MIN_VALIDATION_SAMPLES = 10
 """:func:`fit` warns (``UserWarning``) when the validation set is smaller than this."""
+
 
 def _with_note(error: BaseException, note: str) -> BaseException:
     """``error`` itself (same type, arguments and attributes) with ``note`` added, which
@@ -283,9 +253,87 @@ def _with_note(error: BaseException, note: str) -> BaseException:
     return wrapped
 
 
+_STEP_ERRORS = (OverflowError, FloatingPointError, ValueError, ZeroDivisionError)
+"""What a step or a validation pass raises when a number cannot be computed: raised again with a
+note naming the epoch and step."""
+
+
 def _inputs_per_sample(row: Any) -> int:
     """How many inputs a sample gives the model (one for a bare number)."""
     return len(row) if hasattr(row, "__len__") else 1
+
+
+class ScalarSteps:
+    """An epoch's steps on the scalar graph, as the lecture draws it: the model's outputs for the
+    minibatch, the loss and the penalties, built anew every step."""
+
+    def __init__(self, model: Any, loss: Any, params: list[Value], l1: float, l2: float) -> None:
+        self.model, self.loss, self.params, self.l1, self.l2 = model, loss, params, l1, l2
+        self.loss_function, self.loss_name = _resolve_loss(loss)
+
+    def begin_run(self) -> None:
+        """Before the first epoch (nothing to do on the scalar graph)."""
+
+    def begin_epoch(self) -> None:
+        """Before an epoch's first step."""
+
+    def step(self, Xb: list, yb: list) -> tuple[Value, float, list]:  # noqa: N803
+        """``(objective, the data loss's value, the outputs)`` for one minibatch."""
+        outputs = self.model(Xb)
+        data_loss = self.loss_function(outputs, yb)
+        if not isinstance(data_loss, Value):
+            raise TypeError(f"the loss must return a Value, got {type(data_loss).__name__}")
+        objective = data_loss
+        if self.l1:
+            objective = objective + self.l1 * l1_penalty(self.params)
+        if self.l2:
+            objective = objective + self.l2 * l2_penalty(self.params)
+        return objective, data_loss.data, outputs
+
+    def end_epoch(self) -> None:
+        """After an epoch's last step, before validation, callbacks and snapshots."""
+
+    def validate(self, X: list, y: list) -> tuple[float, float | None]:  # noqa: N803
+        """``(loss, accuracy)`` on the validation data ``y`` as given (see :func:`evaluate`)."""
+        return evaluate(self.model, X, y, self.loss)
+
+    def end_run(self) -> None:
+        """On any exit of the run, errors and Ctrl-C included."""
+
+
+class CompiledSteps:
+    """An epoch's steps replayed by the compiled trainer of :mod:`nn.compiled`
+    (:func:`~nn.compiled.training_for`): the same losses as :class:`ScalarSteps`.
+
+    The hooks around the steps are where a trainer that keeps state outside the model's Values
+    (parameters in arrays) hands it back: ``end_epoch`` before validation, callbacks and
+    best-weights snapshots read the weights; ``end_run`` on any exit, errors and Ctrl-C
+    included. Today's trainer works on the Values themselves, so they have nothing to do."""
+
+    def __init__(self, trainer: Any, loss_name: str) -> None:
+        self.trainer, self.loss_name = trainer, loss_name
+
+    def begin_run(self) -> None:
+        """Before the first epoch."""
+
+    def begin_epoch(self) -> None:
+        """Before an epoch's first step."""
+
+    def step(self, Xb: list, yb: list) -> tuple[Any, float, list]:  # noqa: N803
+        """``(objective, the data loss's value, the outputs)`` for one minibatch."""
+        return self.trainer.step(Xb, yb)
+
+    def end_epoch(self) -> None:
+        """After an epoch's last step: the model's Values must hold the weights from here on."""
+
+    def validate(self, X: list, y: list) -> tuple[float, float | None]:  # noqa: N803
+        """``(loss, accuracy)`` on the validation data ``y`` as given."""
+        targets = _targets_for(self.loss_name, y)
+        loss, outputs = self.trainer.evaluate(X, targets)
+        return loss, accuracy(outputs, targets, self.loss_name) if self.loss_name != "mse" else None
+
+    def end_run(self) -> None:
+        """On any exit of the run, errors and Ctrl-C included: the Values hold the weights."""
 
 
 def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits",  # noqa: N803
@@ -330,7 +378,8 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
       never stops training, however large (an lr that is far too high can give losses like
       5e50 and return normally).
     * ``callbacks``: functions ``callback(history)`` called after every epoch; returning
-      ``True`` stops training.
+      ``True`` stops training. An :class:`nn.callbacks.Callback` is called at the run's start
+      and end too (``on_train_begin``, ``on_epoch_end``, ``on_train_end``).
     * ``progress``: show a tqdm progress bar (``False`` for none), whose postfix is the loss
       and validation metrics of the epoch just finished; it ends with one final line.
 
@@ -346,6 +395,15 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
       tracing then holds for every step). ``binary_cross_entropy`` (it clamps its logs by each
       sample's number) always trains on the scalar graph.
 
+    Every target, of the training and of the validation data, is checked with the loss's own
+    checks before the first step (for nn's losses), so a NaN, a string or a class out of range
+    is an error that names the sample before any weight changes.
+
+    The loop's parts have names and homes: the steps of an epoch (compiled or on the scalar
+    graph) are :class:`CompiledSteps` / :class:`ScalarSteps` here; the progress bar, ``max_loss``,
+    the best epoch, ``patience``, the schedule and ``callbacks`` are the small pieces of
+    :mod:`nn.callbacks`, called between epochs.
+
     Ctrl-C stops cleanly and returns the history so far. A loss that cannot be computed
     (overflow, a domain error, a non-finite gradient: NaN or infinity never reach the weights)
     raises the engine's error itself, with a note (PEP 678, shown under the traceback) saying
@@ -353,8 +411,87 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     ``max_loss``, early stopping, a callback and Ctrl-C are the only things that end training
     before ``epochs``.
     """
+
     loss_function, loss_name = _resolve_loss(loss)
     X, y = list(X), list(y)  # noqa: N806
+    _check_fit_arguments(X, y, epochs=epochs, l1=l1, l2=l2, min_delta=min_delta, validation_split=validation_split,
+                         patience=patience, batch_size=batch_size, seed=seed, callbacks=callbacks,
+                         flags=dict(shuffle=shuffle, drop_last=drop_last, restore_best=restore_best,
+                                    progress=progress), compiled=compiled)
+    if max_loss is not None:
+        max_loss = number("fit(max_loss)", max_loss, above=0, accepted="a positive finite number (or None)")
+    params = model.parameters()
+    optimizer = _checked_optimizer(optimizer, schedule, params)
+    X, y, X_val, y_val = _split_validation(X, y, validation_data, validation_split, seed)  # noqa: N806
+    batch_norm = isinstance(model, Module) and any(isinstance(m, BatchNorm) for m in model.modules())
+    _check_batch_size(len(X), batch_size, drop_last, batch_norm)
+    targets = _targets_for(loss_name, y)
+    if loss_name is not None:  # every target, training and validation, before any weight changes
+        _check_targets(model, loss_function, X[0], targets, "y")
+        if X_val is not None:
+            _check_targets(model, loss_function, X[0], _targets_for(loss_name, y_val), "validation_data")
+    steps = _steps_for(model, loss, loss_function, loss_name, params, l1, l2, compiled)
+
+    function_name = getattr(loss_function, "__name__", "")
+    history = History("val_loss" if X_val is not None else "train_loss", max_loss=max_loss,
+                      loss=loss_name or (function_name if function_name.isidentifier() else None))
+    run = FitRun(model, history, epochs)
+    # With early stopping and validation data the model always ends on its best epoch (as Keras'
+    # restore_best_weights); otherwise only a run cut short is rolled back.
+    keep_best = lambda run: restore_best and (  # noqa: E731
+        run.history.stop_reason in ("early_stopping", "diverged", "interrupted") or (patience is not None
+                                                                                    and X_val is not None))
+    pieces: list[Callback] = [
+        *([Divergence(max_loss)] if max_loss is not None else []),
+        BestEpoch(min_delta, keep_best, roll_back_divergence=restore_best and max_loss is not None),
+        *([ScheduleStep(schedule)] if schedule is not None else []),
+        *([EarlyStopping(patience)] if patience is not None else []),
+        ProgressBar(disable=not progress),
+        *[callback if isinstance(callback, Callback) else FunctionCallback(callback) for callback in callbacks],
+    ]
+    shuffler = make_rng(seed) if shuffle else None
+    for piece in pieces:
+        piece.on_train_begin(run)
+    if hasattr(model, "train"):
+        model.train(True)
+    error = None
+    steps.begin_run()
+    try:
+        for epoch in range(1, epochs + 1):
+            started, lr = time.perf_counter(), optimizer.lr
+            minibatches = _minibatches(X, targets, batch_size, shuffle, drop_last, shuffler, batch_norm)
+            train_loss, train_acc = _train_epoch(steps, optimizer, minibatches, loss_name, epoch)
+            val_loss = val_acc = None
+            if X_val is not None:
+                try:
+                    val_loss, val_acc = steps.validate(X_val, y_val)
+                except _STEP_ERRORS as failure:
+                    raise _with_note(failure, f"fit: epoch {epoch}, validation")
+            record = EpochRecord(epoch, train_loss, train_acc, val_loss, val_acc, lr, time.perf_counter() - started)
+            history.epochs.append(record)
+            run.stopping = []
+            for piece in pieces:  # every piece runs, also after one asked to stop
+                if piece.on_epoch_end(run, record) is True:
+                    run.stopping.append(piece.reason)
+            if run.stopping:
+                history.stop_reason = min(run.stopping, key=STOP_PRECEDENCE.index)
+                break
+    except KeyboardInterrupt:
+        history.stop_reason = "interrupted"
+    except BaseException as failure:
+        error = failure
+        raise
+    finally:
+        steps.end_run()
+        for piece in pieces:
+            piece.on_train_end(run, error)
+    return history
+
+
+def _check_fit_arguments(X: list, y: list, *, epochs: Any, l1: Any, l2: Any, min_delta: Any,  # noqa: N803
+                         validation_split: Any, patience: Any, batch_size: Any, seed: Any, callbacks: Any,
+                         flags: dict[str, Any], compiled: Any) -> None:
+    """:func:`fit`'s arguments that need no model or data checked, each naming itself."""
     if len(X) != len(y):
         raise ValueError(f"fit: X has {len(X)} samples but y has {len(y)} labels")
     if not X:
@@ -365,12 +502,9 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     number("fit(validation_split)", validation_split, minimum=0, below=1, accepted="a fraction in [0, 1)")
     if patience is not None:
         number("fit(patience)", patience, integer=True, minimum=1, accepted="at least 1 (or None)")
-    if max_loss is not None:
-        max_loss = number("fit(max_loss)", max_loss, above=0, accepted="a positive finite number (or None)")
     if batch_size is not None:
         number("fit(batch_size)", batch_size, integer=True, minimum=1, accepted="at least 1 (or None)")
-    for name, value in (("shuffle", shuffle), ("drop_last", drop_last), ("restore_best", restore_best),
-                        ("progress", progress)):
+    for name, value in flags.items():
         flag(f"fit({name})", value)
     if compiled is not None:
         flag("fit(compiled)", compiled)
@@ -378,9 +512,14 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     if callable(callbacks) or isinstance(callbacks, (str, bytes)):
         raise TypeError(f"fit(callbacks) must be a list of functions, got {callbacks!r} (for one: callbacks=[f])")
     for index, callback in enumerate(callbacks):
-        if not callable(callback):
-            raise TypeError(f"fit(callbacks[{index}]) must be callable, got {callback!r}")
-    params = model.parameters()
+        if not callable(callback) and not isinstance(callback, Callback):
+            raise TypeError(f"fit(callbacks[{index}]) must be a function or an nn.callbacks.Callback, "
+                            f"got {callback!r}")
+
+
+def _checked_optimizer(optimizer: Any, schedule: Any, params: list[Value]) -> Optimizer:
+    """The optimizer ``fit`` uses (SGD with momentum 0.9 by default) after checking it and the
+    schedule that must drive it."""
     if optimizer is None:
         optimizer = SGD(params, lr=0.1, momentum=0.9)
     if not isinstance(optimizer, Optimizer):
@@ -393,7 +532,13 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
             raise ValueError("fit(schedule) was made for another optimizer than the one fit uses, so it would "
                              "not change fit's learning rate: pass that optimizer too, fit(..., optimizer=opt, "
                              "schedule=nn.StepLR(opt, ...))")
+    return optimizer
 
+
+def _split_validation(X: list, y: list, validation_data: Any, validation_split: float,  # noqa: N803
+                      seed: Any) -> tuple[list, list, list | None, list | None]:
+    """``(X, y, X_val, y_val)``: the validation data given, or split off ``X``, or none; checked
+    against the training data, with a warning for fewer than :data:`MIN_VALIDATION_SAMPLES`."""
     if validation_data is not None:
         if validation_split:
             raise ValueError("fit: give validation_data or validation_split, not both")
@@ -405,141 +550,117 @@ def fit(model: Any, X: Sequence, y: Sequence, *, loss: Any = "bce_with_logits", 
     elif validation_split:
         X, X_val, y, y_val = train_test_split(X, y, validation_split, seed=seed)  # noqa: N806
     else:
-        X_val = y_val = None  # noqa: N806
-    if X_val is not None:
-        if not X_val:
-            raise ValueError("fit(validation_data): the validation set has no samples")
-        if len(X_val) != len(y_val):
-            raise ValueError(f"fit(validation_data): {len(X_val)} samples but {len(y_val)} labels")
-        width = _inputs_per_sample(X[0])
-        for index, row in enumerate(X_val):
-            if _inputs_per_sample(row) != width:
-                raise ValueError(f"fit(validation_data): sample {index} has {_inputs_per_sample(row)} inputs but the "
-                                 f"training samples have {width}")
-        if len(X_val) < MIN_VALIDATION_SAMPLES:
-            warnings.warn(f"fit: the validation set has only {len(X_val)} sample{'s' * (len(X_val) != 1)}, so its "
-                          f"accuracy moves in steps of {1 / len(X_val):.2g} and its loss is noise; use at least "
-                          f"{MIN_VALIDATION_SAMPLES} samples", UserWarning, stacklevel=2)
-    size = len(X) if batch_size is None else min(batch_size, len(X))
+        return X, y, None, None
+    if not X_val:
+        raise ValueError("fit(validation_data): the validation set has no samples")
+    if len(X_val) != len(y_val):
+        raise ValueError(f"fit(validation_data): {len(X_val)} samples but {len(y_val)} labels")
+    width = _inputs_per_sample(X[0])
+    for index, row in enumerate(X_val):
+        if _inputs_per_sample(row) != width:
+            raise ValueError(f"fit(validation_data): sample {index} has {_inputs_per_sample(row)} inputs but the "
+                             f"training samples have {width}")
+    if len(X_val) < MIN_VALIDATION_SAMPLES:
+        warnings.warn(f"fit: the validation set has only {len(X_val)} sample{'s' * (len(X_val) != 1)}, so its "
+                      f"accuracy moves in steps of {1 / len(X_val):.2g} and its loss is noise; use at least "
+                      f"{MIN_VALIDATION_SAMPLES} samples", UserWarning, stacklevel=3)
+    return X, y, X_val, y_val
+
+
+def _check_batch_size(samples: int, batch_size: int | None, drop_last: bool, batch_norm: bool) -> None:
+    """A minibatch size that trains on something, and on at least 2 samples with batch norm."""
+    size = samples if batch_size is None else min(batch_size, samples)
     if drop_last and size < (batch_size or 0):
-        raise ValueError(f"fit(drop_last=True): batch_size={batch_size} is more than the {len(X)} training "
+        raise ValueError(f"fit(drop_last=True): batch_size={batch_size} is more than the {samples} training "
                          f"samples, so every minibatch would be dropped")
-    batch_norm = isinstance(model, Module) and any(isinstance(m, BatchNorm) for m in model.modules())
     if batch_norm and size < 2:
         raise ValueError(f"fit: the model has batch norm, which needs minibatches of at least 2 samples in "
-                         f"training, but batch_size={batch_size} and {len(X)} training samples give minibatches "
+                         f"training, but batch_size={batch_size} and {samples} training samples give minibatches "
                          f"of {size}")
-    targets = _targets_for(loss_name, y)
-    trainer = None
-    val_targets = _targets_for(loss_name, y_val) if X_val is not None else None
+
+
+def _check_targets(model: Any, loss_function: Callable, sample: Any, targets: list, what: str) -> None:
+    """Run nn's loss on every target, on an output of the model's shape (its output for one
+    training ``sample``, in evaluation mode), so a bad target (NaN, a string, a class out of
+    range) is an error naming the sample before training starts. Each distinct target is
+    checked once, at its first place (labels take a few values: two for 0/1 labels). A model
+    that fails on the sample is left for training to report, with the epoch and step."""
+    try:
+        with evaluating(model):
+            first = model([list(sample) if hasattr(sample, "__len__") else sample])[0]
+    except Exception:
+        return
+    neutral = 0.5  # a probability, a logit, a score: within every loss's outputs
+    output = [neutral] * len(first) if isinstance(first, (list, tuple)) else neutral
+    places: dict[Any, int] = {}
+    for index, target in enumerate(targets):
+        places.setdefault(_target_key(target), index)
+    with no_grad():
+        for index in places.values():  # in the order of the targets: the first bad one is named
+            try:
+                loss_function([output], [targets[index]])
+            except (TypeError, ValueError) as error:  # the loss names targets[0], the one target it saw
+                message = str(error).replace("targets[0]", f"targets[{index}]", 1)
+                raise type(error)(f"fit({what}): {message}") from None
+
+
+def _target_key(target: Any) -> Any:
+    """What makes two targets the same for a loss's checks: their types and values (``True`` is
+    not ``1``; a list of class probabilities by its entries); an unhashable target is its own."""
+    if isinstance(target, (list, tuple)):
+        return type(target), tuple(_target_key(entry) if not isinstance(entry, (list, tuple)) else id(entry)
+                                   for entry in target)
+    try:
+        hash(target)
+    except TypeError:
+        return "unhashable", id(target)
+    return type(target), target
+
+
+def _steps_for(model: Any, loss: Any, loss_function: Callable, loss_name: str | None, params: list[Value],
+               l1: float, l2: float, compiled: bool | None) -> ScalarSteps | CompiledSteps:
+    """The steps of an epoch: compiled unless ``compiled=False`` or the model or loss cannot be
+    proved to compile exactly (then on the scalar graph, after a one-line warning saying why),
+    unless ``compiled=True`` asks for it anyway."""
     if compiled is not False:
         reason = compile_unsupported(model, loss_name if loss_name is not None else loss_function,
                                      explicit=compiled is True)
         if reason is None:
             trainer = training_for(model, loss_function, params, l1, l2)
-            trainer.check_targets(targets)
-        else:
-            warnings.warn(f"fit: training on the scalar graph, not compiled: {reason}", UserWarning, stacklevel=2)
-    function_name = getattr(loss_function, "__name__", "")
-    history = History("val_loss" if X_val is not None else "train_loss", max_loss=max_loss,
-                      loss=loss_name or (function_name if function_name.isidentifier() else None))
-    shuffler = make_rng(seed) if shuffle else None
-    best_state = None
-    # a run that diverges in its first epoch has no best epoch: it goes back to where it started
-    start_state = model.state_dict() if max_loss is not None and hasattr(model, "state_dict") else None
-    waited = 0
+            return CompiledSteps(trainer, loss_name)
+        warnings.warn(f"fit: training on the scalar graph, not compiled: {reason}", UserWarning, stacklevel=3)
+    return ScalarSteps(model, loss, params, l1, l2)
 
-    from tqdm.auto import tqdm
 
-    bar = tqdm(total=epochs, desc="fit", unit="epoch", disable=not progress, leave=True)
-    if hasattr(model, "train"):
-        model.train(True)
-    epoch = 0
-    try:
-        for epoch in range(1, epochs + 1):
-            started = time.perf_counter()
-            lr = optimizer.lr
-            total_loss, right, counted, seen = 0.0, 0.0, 0, 0
-            minibatches = list(batches(X, targets, batch_size, shuffle=shuffle, drop_last=drop_last, rng=shuffler))
-            if batch_norm and len(minibatches) > 1 and len(minibatches[-1][0]) == 1:  # join the previous one
-                X_last, y_last = minibatches.pop()  # noqa: N806
-                minibatches[-1] = (minibatches[-1][0] + X_last, minibatches[-1][1] + y_last)
-            for step, (Xb, yb) in enumerate(minibatches, 1):  # noqa: N806
-                try:
-                    if trainer is not None:
-                        objective, data_value, outputs = trainer.step(Xb, yb)
-                    else:
-                        outputs = model(Xb)
-                        data_loss = loss_function(outputs, yb)
-                        if not isinstance(data_loss, Value):
-                            raise TypeError(f"the loss must return a Value, got {type(data_loss).__name__}")
-                        data_value = data_loss.data
-                        objective = data_loss
-                        if l1:
-                            objective = objective + l1 * l1_penalty(params)
-                        if l2:
-                            objective = objective + l2 * l2_penalty(params)
-                    optimizer.zero_grad()
-                    objective.backward()
-                    optimizer.step()
-                except (OverflowError, FloatingPointError, ValueError, ZeroDivisionError) as error:
-                    raise _with_note(error, f"fit: epoch {epoch}, step {step}")
-                total_loss += data_value * len(Xb)
-                seen += len(Xb)
-                if loss_name is not None and loss_name != "mse":
-                    right += accuracy(outputs, yb, loss_name) * len(Xb)
-                    counted += len(Xb)
-            train_loss = total_loss / seen
-            train_acc = right / counted if counted else None
-            val_loss = val_acc = None
-            if X_val is not None:
-                try:
-                    if trainer is not None:
-                        val_loss, outputs = trainer.evaluate(X_val, val_targets)
-                        val_acc = accuracy(outputs, val_targets, loss_name) if loss_name != "mse" else None
-                    else:
-                        val_loss, val_acc = evaluate(model, X_val, y_val, loss)
-                except (OverflowError, FloatingPointError, ValueError, ZeroDivisionError) as error:
-                    raise _with_note(error, f"fit: epoch {epoch}, validation")
-            record = EpochRecord(epoch, train_loss, train_acc, val_loss, val_acc, lr,
-                                 time.perf_counter() - started)
-            history.epochs.append(record)
-            diverged = max_loss is not None and train_loss > max_loss
-            monitored = val_loss if val_loss is not None else train_loss
-            if not diverged and (history.best_value is None or monitored < history.best_value - min_delta):
-                history.best_value, history.best_epoch, waited = monitored, epoch, 0
-                best_state = model.state_dict() if hasattr(model, "state_dict") else None
-            else:
-                waited += 1
-            if schedule is not None:
-                schedule.step()
-            early_stop = patience is not None and waited >= patience
-            bar.set_postfix({k: f"{v:.4g}" for k, v in (("loss", train_loss), ("val_loss", val_loss),
-                                                         ("val_acc", val_acc)) if v is not None}, refresh=False)
-            if epoch == epochs or early_stop or diverged:
-                bar.n = epoch  # no redraw: close() draws the final line once, with these metrics
-            else:
-                bar.update(1)
-            stop_asked = any([callback(history) is True for callback in callbacks])  # every callback runs
-            if diverged:
-                history.stop_reason = "diverged"
-                break
-            if stop_asked:
-                history.stop_reason = "callback"
-                break
-            if early_stop:
-                history.stop_reason = "early_stopping"
-                break
-    except KeyboardInterrupt:
-        history.stop_reason = "interrupted"
-    finally:
-        bar.close()
-    # With early stopping configured and validation data the model always ends on its best
-    # epoch (as Keras' restore_best_weights); otherwise only a run cut short is rolled back.
-    restore = history.stop_reason in ("early_stopping", "diverged", "interrupted") or (patience is not None and X_val is not None)
-    if restore_best and best_state is not None and restore:
-        model.load_state_dict(best_state)
-        history.restored_best = True
-    elif restore_best and history.stop_reason == "diverged" and start_state is not None:
-        model.load_state_dict(start_state)
-    return history
+def _minibatches(X: list, targets: list, batch_size: int | None, shuffle: bool, drop_last: bool,  # noqa: N803
+                 rng: Any, batch_norm: bool) -> list[tuple[list, list]]:
+    """One epoch's minibatches; with batch norm, a last minibatch of one sample (which batch norm
+    cannot normalise) joins the one before it."""
+    minibatches = list(batches(X, targets, batch_size, shuffle=shuffle, drop_last=drop_last, rng=rng))
+    if batch_norm and len(minibatches) > 1 and len(minibatches[-1][0]) == 1:
+        X_last, y_last = minibatches.pop()  # noqa: N806
+        minibatches[-1] = (minibatches[-1][0] + X_last, minibatches[-1][1] + y_last)
+    return minibatches
+
+
+def _train_epoch(steps: ScalarSteps | CompiledSteps, optimizer: Optimizer, minibatches: list, loss_name: str | None,
+                 epoch: int) -> tuple[float, float | None]:
+    """Train on every minibatch once: ``(mean data loss, accuracy)`` over the epoch, measured
+    on each minibatch as it was trained on."""
+    total_loss, right, counted, seen = 0.0, 0.0, 0, 0
+    steps.begin_epoch()
+    for step, (Xb, yb) in enumerate(minibatches, 1):  # noqa: N806
+        try:
+            objective, data_value, outputs = steps.step(Xb, yb)
+            optimizer.zero_grad()
+            objective.backward()
+            optimizer.step()
+        except _STEP_ERRORS as error:
+            raise _with_note(error, f"fit: epoch {epoch}, step {step}")
+        total_loss += data_value * len(Xb)
+        seen += len(Xb)
+        if loss_name is not None and loss_name != "mse":
+            right += accuracy(outputs, yb, loss_name) * len(Xb)
+            counted += len(Xb)
+    steps.end_epoch()
+    return total_loss / seen, right / counted if counted else None

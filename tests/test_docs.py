@@ -129,7 +129,7 @@ def matches(expected: str, printed: str) -> bool:
 def no_program_path(tmp_path_factory):
     """A ``PATH`` that holds no program, so that drawings cannot use system ``dot``; None when the
     WebAssembly backend is missing (then the blocks draw with ``dot``), and a skip when both are."""
-    from viz.render import has_system_dot, has_wasm_graphviz
+    from viz.rendering import has_system_dot, has_wasm_graphviz
 
     if has_wasm_graphviz():
         return str(tmp_path_factory.mktemp("empty-path"))

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
+import io
 import json
 import math
+import re
 import sys
 import time
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, NoReturn, Sequence
 
 from . import __version__
+from .files import json_text, write_atomic
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -45,7 +49,7 @@ def activations() -> tuple[str, ...]:
     """The ``--activation`` choices: ``nn.ACTIVATIONS``, plus ``maxout`` (``nn.Maxout`` layers)."""
     import nn
 
-    return tuple(nn.ACTIVATIONS) + (("maxout",) if hasattr(nn, "Maxout") else ())
+    return (*nn.ACTIVATIONS, "maxout")
 
 
 def optimizers() -> dict[str, tuple[type, dict]]:
@@ -68,9 +72,32 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
     return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors are one line (``valuegraph train: error: ...``, no
+    usage block first: ``--help`` shows it) and suggest the nearest choice, subcommand or option
+    for a mistyped one (``valuegraph grpah`` -> ``did you mean graph?``)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {' '.join(message.split())}{self._suggestion(message)}\n")
+
+    def _suggestion(self, message: str) -> str:
+        """``; did you mean X?`` for the nearest of the valid words, or ``""``."""
+        choice = re.search(r"invalid choice: '?(.*?)'? \(choose from (.*)\)$", message)
+        if choice:
+            typed, offered = choice.group(1), [word.strip(" '\"") for word in choice.group(2).split(",")]
+        else:
+            unknown = re.search(r"unrecognized arguments: (.*)$", message)
+            typed = next((word for word in (unknown.group(1).split() if unknown else []) if word.startswith("-")), "")
+            offered = [option for action in self._actions for option in action.option_strings
+                       if option.startswith("--")]
+            typed = typed.split("=", 1)[0]
+        nearest = difflib.get_close_matches(typed, offered, n=1, cutoff=0.75) if typed else []
+        return f"; did you mean {nearest[0]}?" if nearest else ""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``valuegraph`` and its subcommands."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="valuegraph", formatter_class=_formatter,
         description="Watch backpropagation: draw a computational graph, step through it, train a tiny network.",
         epilog="examples:\n  valuegraph demo\n  valuegraph graph \"max((x + y) * z, 0)\" x=-2 y=3 z=2 -o graph.svg "
@@ -104,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  valuegraph graph \"max((x + y) * z, 0)\" x=-2 y=3 z=2 -o graph.svg --html steps.html\n"
                "  valuegraph graph \"q = x + y; f = max(q * z, 0)\" x=-2 y=3 z=2 -o graph.svg\n\n" + EXIT_CODES)
     parser.graph_parser = graph  # for _expression_may_start_with_minus
+    parser.subcommands = commands.choices
     graph.add_argument("expression", help='the expression, quoted: "max((x + y) * z, 0)"; name intermediate '
                                           'values with statements: "q = x + y; f = max(q * z, 0)"; it may '
                                           'start with a minus: "-x * y"')
@@ -231,7 +259,7 @@ def _assignments(items: Sequence[str]) -> dict[str, float]:
 def _backend(backend: str) -> str:
     """The ``--backend`` choice resolved to ``dot`` or ``wasm``; RuntimeError (exit 1) in the
     command line's words when ``--backend dot`` has no ``dot`` program."""
-    from viz.render import has_system_dot, has_wasm_graphviz, pick_backend
+    from viz.rendering import has_system_dot, has_wasm_graphviz, pick_backend
 
     if backend == "dot" and not has_system_dot():
         also = ("; --backend wasm (or auto) needs nothing more" if has_wasm_graphviz()
@@ -247,7 +275,7 @@ def _backend_name(backend: str) -> str:
 
 def _output_format(output: str, backend: str) -> str:
     """The format ``-o FILE`` asks for (by its suffix), or UsageError naming the options to use."""
-    from viz.render import FORMATS, backend_formats
+    from viz.rendering import FORMATS, backend_formats
 
     suffix = Path(output).suffix.lower().lstrip(".")
     format = "dot" if suffix == "gv" else suffix
@@ -270,18 +298,16 @@ def _too_large(error: Any, what: str) -> UsageError:
 def run_graph(args: argparse.Namespace) -> int:
     """``valuegraph graph``: parse, backpropagate, draw (and the step-through page)."""
     import viz
-    from autograd import topological_order
-    from viz.expression import parse_expression, statements
+    from viz.expression import parse_expression
 
     variables = _assignments(args.variables)
     _output_format(args.output, args.backend)
     try:
-        output, leaves = parse_expression(args.expression, variables)
+        output, leaves, statements = parse_expression(args.expression, variables)
     except ValueError as error:  # ExpressionError
         raise UsageError(str(error)) from None
-    named = statements(args.expression)
-    assigned = {name for name, _ in named if name is not None}
-    if output.label is None and output.parents:
+    assigned = {statement.name for statement in statements if statement.name is not None}
+    if not output.label and output.parents:
         output.label = "f" if "f" not in assigned else "out"
     try:
         output.backward()
@@ -289,17 +315,14 @@ def run_graph(args: argparse.Namespace) -> int:
     except FloatingPointError as error:  # sqrt(0): the value exists, its derivative does not
         failure = " ".join(str(error).split())
     name = output.label or "f"
-    text = " ".join(args.expression.split())
-    if assigned:  # one line per statement: q = x + y = 1, then f = max(q * z, 0) = 2
-        values = {node.label: node for node in topological_order(output) if node.label in assigned}
-        values[name] = output
-        for target, source in named:
-            print(f"{target or name} = {source} = {values[target or name].data:.6g}")
-    else:
-        print(f"{name} = {text} = {output.data:.6g}" if output.parents else f"{text} = {output.data:.6g}")
+    for statement in statements:  # each with its own value: q = x + y = 1, then f = max(q * z, 0) = 2
+        text = " ".join(statement.source.split())
+        label = statement.name or (name if statement.value is output and output.parents else None)
+        print(f"{label} = {text} = {statement.value.data:.6g}" if label else f"{text} = {statement.value.data:.6g}")
     if leaves and failure is None:  # fresh leaves, so .grad is ∂output/∂leaf
         print("   ".join(f"∂{name}/∂{var} = {leaf.grad:.6g}" for var, leaf in leaves.items()))
     mode = args.mode if failure is None else "forward"
+    _make_folder(Path(args.output).parent)
     try:  # a format the backend cannot write, a graph too large to draw: the user's choice
         path = viz.render(output, args.output, backend=args.backend, mode=mode, rankdir=args.rankdir,
                           gradcheck=args.gradcheck, max_nodes=args.max_nodes or viz.DEFAULT_MAX_NODES,
@@ -311,6 +334,7 @@ def run_graph(args: argparse.Namespace) -> int:
     suffix = "" if path.suffix == ".dot" else f", {_backend_name(args.backend)}"
     print(f"wrote {path} ({mode}{' only: the backward pass failed' if mode != args.mode else ''}{suffix})")
     if args.html:
+        _make_folder(Path(args.html).parent)
         try:
             page = viz.export_html(output, args.html, backend=args.backend, rankdir=args.rankdir,
                                    title=args.expression if assigned else f"{name} = {args.expression}",
@@ -354,7 +378,7 @@ def run_demo(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
     from viz import plots
 
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    _make_folder(out)
     started = time.perf_counter()
     backend = _backend_name(args.backend)
     print(f"1. The lecture's f = max((x + y)z, 0) at x = -2, y = 3, z = 2 (drawn with {backend})")
@@ -390,6 +414,15 @@ def run_demo(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
     return EXIT_OK
 
 
+def _make_folder(folder: Path) -> None:
+    """Create ``folder`` and the folders above it: the command makes the folders of the paths it
+    is given (``--out``, ``-o``, ``--html``), where the library's writers create none."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise NotADirectoryError(f"cannot write into {str(folder)!r}: it is a file, not a folder") from None
+
+
 def _write_training(history: Any, model: Any, X: Any, labels: Any, out: Path, title: str,  # noqa: N803
                     boundary_title: str) -> str:
     """Write history.json/.csv, model.json and (when there is at least one epoch) history.png and
@@ -408,14 +441,16 @@ def _write_training(history: Any, model: Any, X: Any, labels: Any, out: Path, ti
 
 
 def _write_history(history: Any, out: Path) -> None:
-    document = history.to_dict()
-    (out / "history.json").write_text(json.dumps(document, indent=1, allow_nan=False), encoding="utf-8")
+    path = out / "history.json"
+    write_atomic(path, json_text(history.to_dict(), caller=f"write {path}", kind="history file", indent=1),
+                 caller="valuegraph")
     columns = ("epoch", "train_loss", "train_acc", "val_loss", "val_acc", "lr")
-    with open(out / "history.csv", "w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(columns)
-        for record in history:
-            writer.writerow(["" if getattr(record, c) is None else getattr(record, c) for c in columns])
+    table = io.StringIO(newline="")
+    writer = csv.writer(table)
+    writer.writerow(columns)
+    for record in history:
+        writer.writerow(["" if getattr(record, c) is None else getattr(record, c) for c in columns])
+    write_atomic(out / "history.csv", table.getvalue(), caller="valuegraph")
 
 
 def _optimizer(name: str, params: list, lr: float) -> Any:
@@ -490,8 +525,8 @@ def run_train(args: argparse.Namespace, callbacks: Sequence = ()) -> int:
                      batch_size=args.batch_size, validation_split=args.val_split, l2=args.l2,
                      patience=args.early_stopping, max_loss=args.max_loss, seed=args.seed,
                      progress=not args.no_progress, callbacks=callbacks)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
+    _make_folder(out)
+    write_atomic(out / "config.json", json.dumps(config, indent=1), caller="valuegraph")
     wrote = _write_training(history, model, X, labels, out, f"{args.dataset}: {args.activation}, {args.optimizer}",
                             f"{args.dataset}: decision boundary") + ", config.json"
     if len(history):
@@ -556,7 +591,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = _expression_may_start_with_minus(list(sys.argv[1:] if argv is None else argv), parser.graph_parser)
     try:
-        args = parser.parse_args(argv)
+        args, unknown = parser.parse_known_args(argv)
+        if unknown:  # said by the subcommand's parser: its name, and its options to suggest from
+            (parser.subcommands.get(args.command) or parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     except SystemExit as exit_:  # argparse: --help/--version (0) or a usage error (2, already printed)
         return int(exit_.code or 0)
     if args.command is None:

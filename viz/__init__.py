@@ -13,16 +13,19 @@ True
   in-process WebAssembly Graphviz); :func:`show` displays or saves any graphviz object (such as
   karpathy's ``draw_dot(y)``) the same way, with or without ``dot``.
 * :func:`steps` -> frames of the forward then backward pass; :func:`stepper` (Jupyter) and
-  :func:`export_html` (one offline web page) step through them.
-* :mod:`viz.plots`: training history, decision boundary, activations, optimizer paths.
+  :func:`export_html` (one offline web page) step through them; with ``quiz=True`` they ask
+  the student for each value and gradient first (:mod:`viz.quiz`).
+* :mod:`viz.plots`: training history, decision boundary, activations, optimizer paths, in the
+  colours of :mod:`viz.palette` (TensorFlow Playground's orange and blue classes).
 * :class:`Playground`: the lecture's TensorFlow Playground, live in Jupyter, scriptable, saved and replayed.
 * :func:`set_language`: captions, messages and labels in English (``"en"``) or Spanish (``"es"``).
 
 The modules depend one way: :mod:`viz.graph` reads a graph through the engine's public
 interface; :mod:`viz.gradcheck` computes the overlay from it; :mod:`viz.dot` builds DOT text
-from both; :mod:`viz.render` renders DOT text (and knows nothing of how it was built);
+from both; :mod:`viz.rendering` renders DOT text (and knows nothing of how it was built);
 :mod:`viz.save` joins drawing and rendering for ``render(value, path)``; :mod:`viz.steps`,
-:mod:`viz.html` and :mod:`viz.jupyter` build on those; :mod:`viz.playground` (with
+:mod:`viz.quiz`, :mod:`viz.html` and :mod:`viz.jupyter` build on those; :mod:`viz.language`
+and :mod:`viz.palette` (words and colours) stand below everything; :mod:`viz.playground` (with
 :mod:`viz.playground_view` drawing it and :mod:`viz.playground_widget` making it live) on ``nn``
 and :mod:`viz.jupyter`.
 """
@@ -31,7 +34,7 @@ from .dot import COLOURS, DEFAULT_MAX_NODES, MODES, READABLE_VALUES, STYLES, Gra
 from .html import export_html
 from .jupyter import stepper
 from .language import language, set_language
-from .render import BACKENDS, FORMATS, DotNotFoundError, Drawing, render_source, show
+from .rendering import BACKENDS, FORMATS, DotNotFoundError, Drawing, render_source, show
 from .save import render
 from .steps import STEPS_MAX_NODES, Frame, steps
 

@@ -22,7 +22,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 import autograd
 from autograd import Value
 
-__all__ = ["parse_expression", "statements", "ExpressionError", "FUNCTIONS", "Function", "MAX_LENGTH"]
+__all__ = ["parse_expression", "Parsed", "Statement", "ExpressionError", "FUNCTIONS", "Function", "MAX_LENGTH"]
 
 MAX_LENGTH = 2000
 """Longest expression accepted, in characters."""
@@ -74,6 +74,27 @@ _BINARY = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: l
 _ALLOWED = ("numbers, variables, + - * / **, unary minus and the functions " + ", ".join(FUNCTIONS))
 
 
+class Statement(NamedTuple):
+    """One statement of an expression and the value it computed."""
+
+    name: str | None
+    """The name it assigns (``q`` of ``q = x + y``), or ``None`` for a bare expression."""
+    source: str
+    """The expression as written (``x + y``)."""
+    value: Value
+
+
+class Parsed(NamedTuple):
+    """What :func:`parse_expression` returns."""
+
+    output: Value
+    """The last statement's value."""
+    leaves: dict[str, Value]
+    """The variables given, each a leaf labelled with its name, in the order given."""
+    statements: list[Statement]
+    """Every statement in order, each with its own value."""
+
+
 class ExpressionError(ValueError):
     """An expression that cannot be evaluated; the message is one line saying why."""
 
@@ -97,8 +118,9 @@ def _describe(node: ast.AST) -> str:
     return type(node).__name__
 
 
-def parse_expression(text: str, variables: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
-    """Evaluate ``text`` into a graph: returns ``(output, {name: leaf Value})``.
+def parse_expression(text: str, variables: Mapping[str, float]) -> Parsed:
+    """Evaluate ``text`` into a graph: returns ``Parsed(output, {name: leaf Value}, statements)``,
+    ``statements`` holding each statement's name (or ``None``), text and value.
 
     ``text`` is one expression, or statements separated by ``;`` or new lines that name
     intermediate values as the lecture does (``"q = x + y; f = max(q * z, 0)"``): each
@@ -125,28 +147,23 @@ def parse_expression(text: str, variables: Mapping[str, float]) -> tuple[Value, 
     names: dict[str, Any] = dict(leaves)
     used: set[str] = set()
     assigned: list[str] = []
-    result: Any = None
+    done: list[Statement] = []
     source = text.strip()
     for target, expression in _statements(text, leaves):
-        result = _evaluate_safely(expression, names, used, source)
+        written = _segment(source, expression)
+        result = _evaluate_safely(expression, names, used, source, tuple(variables))
         if target is not None:
-            result = _named(target, _segment(source, expression), result, names)
+            result = _named(target, written, result, names)
             assigned.append(target)
+        elif not isinstance(result, Value):
+            result = Value(result)  # a bare number: a node to show, of the statement's value
+        done.append(Statement(target, written, result))
     unused = [name for name in [*variables, *assigned[:-1]] if name not in used]
     if unused:
         kind = "variable" if unused[0] in variables else "intermediate"
         raise ExpressionError(f"{kind} {unused[0]} is {'given' if kind == 'variable' else 'assigned'} "
                               f"but not used in the expression")
-    if not isinstance(result, Value):
-        result = Value(result)
-    return result, {name: leaves[name] for name in variables}
-
-
-def statements(text: str) -> list[tuple[str | None, str]]:
-    """The statements of ``text`` as (name assigned or None, expression text), in order:
-    ``"q = x + y; f = max(q * z, 0)"`` -> ``[("q", "x + y"), ("f", "max(q * z, 0)")]``."""
-    source = text.strip()
-    return [(name, _segment(source, expression)) for name, expression in _statements(text, {})]
+    return Parsed(done[-1].value, {name: leaves[name] for name in variables}, done)
 
 
 def _segment(source: str, node: ast.AST) -> str:
@@ -198,7 +215,7 @@ def _named(name: str, expression: str, result: Any, names: dict[str, Any]) -> Va
     """``result`` labelled ``name`` and known by that name from now on."""
     if not isinstance(result, Value):
         result = Value(result, name)  # a name for a number: a constant worth a node of its own
-    elif result.label is not None:
+    elif result.label:
         raise ExpressionError(f"{name} = {expression} only renames {result.label}; name a computation, "
                               f"as in {name} = {result.label} * 2")
     else:
@@ -207,10 +224,11 @@ def _named(name: str, expression: str, result: Any, names: dict[str, Any]) -> Va
     return result
 
 
-def _evaluate_safely(expression: ast.expr, names: Mapping[str, Any], used: set[str], source: str) -> Any:
+def _evaluate_safely(expression: ast.expr, names: Mapping[str, Any], used: set[str], source: str,
+                     given: tuple[str, ...]) -> Any:
     """:func:`_evaluate` with the math's errors (``log(0)``, overflow) as :class:`ExpressionError`."""
     try:
-        return _evaluate(expression, names, used, source)
+        return _evaluate(expression, names, used, source, given)
     except ExpressionError:
         raise
     except RecursionError:  # the engine's own recursion, if any: the expression is already flat here
@@ -220,10 +238,10 @@ def _evaluate_safely(expression: ast.expr, names: Mapping[str, Any], used: set[s
         raise ExpressionError(f"cannot evaluate the expression: {message}") from None
 
 
-def _evaluate(root: ast.expr, names: Mapping[str, Any], used: set[str], source: str) -> Any:
+def _evaluate(root: ast.expr, names: Mapping[str, Any], used: set[str], source: str, given: tuple[str, ...]) -> Any:
     """The value of ``root``, computed without recursion (operands before the node that uses
     them, on an explicit stack), so a long flat chain such as a 1,000-term sum is no deeper
-    for Python than ``x + y``."""
+    for Python than ``x + y``. ``given`` names the variables the user gave (for messages)."""
     values: dict[ast.AST, Any] = {}
     stack: list[tuple[ast.AST, bool]] = [(root, False)]
     while stack:
@@ -233,7 +251,7 @@ def _evaluate(root: ast.expr, names: Mapping[str, Any], used: set[str], source: 
             continue
         operands = _check(node, source)
         if operands is None:  # a number or a name: its value is known now
-            values[node] = _leaf_value(node, names, used)
+            values[node] = _leaf_value(node, names, used, given)
             continue
         stack.append((node, True))
         stack.extend((child, False) for child in reversed(operands))
@@ -286,7 +304,7 @@ def _as_power(source: str) -> str:
     return rewritten if len(rewritten) <= 60 else "** for a power, as in x ** 2"
 
 
-def _leaf_value(node: ast.AST, names: Mapping[str, Any], used: set[str]) -> Any:
+def _leaf_value(node: ast.AST, names: Mapping[str, Any], used: set[str], given: tuple[str, ...]) -> Any:
     """The value of a number or a name."""
     if isinstance(node, ast.Constant):
         number = float(node.value)
@@ -298,7 +316,6 @@ def _leaf_value(node: ast.AST, names: Mapping[str, Any], used: set[str]) -> Any:
         return names[node.id]
     if node.id in FUNCTIONS:
         raise ExpressionError(f"{node.id} is a function: call it, as in {node.id}(x)")
-    given = [name for name, value in names.items() if isinstance(value, Value) and not value.parents]
     raise ExpressionError(f"unknown name {node.id!r}: give its value as {node.id}=NUMBER, or name it before "
                           f"its use as {node.id} = EXPRESSION (variables given: {', '.join(given) or 'none'})")
 

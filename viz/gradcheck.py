@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from autograd import Value, apply, gradients, no_grad, numeric_grad
+from autograd import Value, apply, data_of, gradients, no_grad, numeric_grad
 
-from .graph import GraphInfo, as_float
+from .graph import GraphInfo
 
 __all__ = ["gradcheck_overlay", "GRADCHECK_TOLERANCE"]
 
@@ -47,7 +47,7 @@ def gradcheck_overlay(info: GraphInfo, h: float = 1e-6) -> dict[int, tuple[float
         return rebuilt
 
     try:
-        analytic: list[float | None] = [as_float(g) for g in gradients(info.root, [info.order[i] for i in leaves])]
+        analytic: list[float | None] = [data_of(g) for g in gradients(info.root, [info.order[i] for i in leaves])]
     except FloatingPointError as error:
         analytic = [None] * len(leaves)
         info.gradcheck_error = f"gradcheck: analytic gradients unavailable ({error})"

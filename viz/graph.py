@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import autograd
-from autograd import Value, backward_steps, topological_order
+from autograd import Value, backward_steps, data_of, topological_order
 
-__all__ = ["GraphInfo", "is_constant", "module_path", "clean_label", "as_float"]
+__all__ = ["GraphInfo", "is_constant", "module_path", "clean_label", "number_text", "neuron_names"]
 
 
 def is_constant(node: Value) -> bool:
@@ -47,6 +47,12 @@ class GraphInfo:
     drawn: dict = field(default_factory=dict)
     """What a drawing computes once per graph and reuses in every frame (:mod:`viz.dot` keeps
     each record's fixed fields here)."""
+    shown_names: list[str] = field(default_factory=list)
+    """How drawings and captions name each value (see :meth:`display_name`)."""
+
+    def __post_init__(self) -> None:
+        if not self.shown_names:
+            self.shown_names = _shown_names(self.order, self.kinds, self.names)
 
     @classmethod
     def read(cls, root: Value, params: Any = None) -> "GraphInfo":
@@ -58,7 +64,7 @@ class GraphInfo:
         named = _parameter_names(params)
         kinds, names = [], []
         for i, node in enumerate(order):
-            name = named.get(node) or node.label
+            name = named.get(node) or node.label or None  # "" is no label
             names.append(clean_label(name) if name is not None else None)
             if node is root:
                 kinds.append("output")
@@ -73,11 +79,9 @@ class GraphInfo:
         return cls(root, order, index, parents, kinds, names, groups)
 
     def display_name(self, i: int) -> str:
-        """How captions refer to node ``i``: its label or parameter name, a constant's number,
-        else ``v{i}``."""
-        if self.names[i]:
-            return self.names[i]
-        return number_text(self.order[i].data) if self.kinds[i] == "constant" else f"v{i}"
+        """How drawings and captions name node ``i``: its label or parameter name, a constant's
+        number, else ``n1``, ``n2``, ... (see :func:`_shown_names`)."""
+        return self.shown_names[i]
 
     def op_text(self, i: int) -> str:
         """The op that made node ``i``, as drawn (``+``, ``**2``, ``leaky_relu(0.1)``)."""
@@ -98,24 +102,39 @@ class GraphInfo:
             for node in self.order:
                 node.grad = 0.0
             steps = list(backward_steps(self.root))
-            after = [as_float(node.grad) for node in self.order]
+            after = [data_of(node.grad) for node in self.order]
         finally:
             for node, grad in zip(self.order, saved):
                 node.grad = grad
         for step in steps:
             child = self.index[step.node]
             for edge in step.edges:
-                self.local_grads[(child, edge.index)] = as_float(edge.local_grad)
+                self.local_grads[(child, edge.index)] = data_of(edge.local_grad)
         return steps, after
+
+
+def _shown_names(order: Sequence[Value], kinds: Sequence[str], names: Sequence[str | None]) -> list[str]:
+    """Names for drawings and captions: a value's label (or parameter name), a constant's
+    number, and ``n1``, ``n2``, ... for the others in the order they are computed, skipping
+    any that a label already uses. Not ``v1``: the lecture calls its own values ``v`` and ``u``."""
+    taken = {name for name in names if name}
+    shown, count = [], 0
+    for node, kind, name in zip(order, kinds, names):
+        if name:
+            shown.append(name)
+        elif kind == "constant":
+            shown.append(number_text(node.data))
+        else:
+            count += 1
+            while f"n{count}" in taken:
+                count += 1
+            shown.append(f"n{count}")
+    return shown
 
 
 def number_text(x: float) -> str:
     """A number as drawn and written in captions: 4 significant digits, ``-0`` shown as ``0``."""
     return "0" if x == 0 else f"{x:.4g}"
-
-
-def as_float(x: Any) -> float:
-    return x.data if isinstance(x, Value) else float(x)
 
 
 def clean_label(text: str, limit: int = 60) -> str:

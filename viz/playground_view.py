@@ -4,13 +4,15 @@
 a recorded one); :func:`render` draws it as TensorFlow Playground does: the network from the
 features on the left to the output on the right, each neuron a small heatmap of its own output
 over the input plane (orange negative, blue positive), each connection coloured by its weight's
-sign and as thick as its size; beside it the decision boundary with the training points (white
-rim) and test points (black rim), and the train and test loss per epoch. Then what TensorFlow
-Playground cannot show: under each neuron its mean |gradient| (a bar on a log scale), dead ReLUs
-crossed out in red, and the optimizer's state.
+sign and as thick as its size; beside it the output over the plane, large, with the training
+points (white rim) and, with ``show_test``, the test points (black rim), and the train and test
+loss per epoch. Then what TensorFlow Playground cannot show: under each neuron its mean
+|gradient| (a bar on a log scale), dead ReLUs crossed out in red, and the optimizer's state.
 
-:func:`export_html` writes one offline page replaying a recorded run with a slider: every frame
-is such a fragment, the points drawn once and shared.
+The picture is the same everywhere: in the widget (which makes its neurons and connections
+clickable), in :meth:`Playground.view_html` and in the replay page of :func:`export_html`, where
+every frame is such a fragment, the points drawn once and shared. Every word on it comes from
+:data:`WORDS`, in the language :func:`viz.set_language` chose.
 """
 
 from __future__ import annotations
@@ -25,82 +27,187 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .html import json_for_script
+from valuegraph.files import write_atomic
 
-__all__ = ["snapshot", "render", "export_html", "page", "RESOLUTION"]
+from .html import json_for_script
+from .language import Catalog
+from .palette import BLUE, NEUTRAL, ORANGE, TRAIN, VALIDATION
+
+__all__ = ["snapshot", "render", "export_html", "page", "RESOLUTION", "PLAYING_RESOLUTION", "WORDS", "layout"]
 
 RESOLUTION = 48
-"""Grid points per side of the decision boundary; each neuron's heatmap uses every other one
+"""Grid points per side of the output picture; each neuron's heatmap uses every other one
 (24 × 24). The browser smooths the pictures when it scales them up."""
 
-BOUNDARY_SIZE = 340
-"""Side of the decision-boundary picture, in pixels."""
+PLAYING_RESOLUTION = 32
+"""The grid while the widget plays: a coarser picture, drawn in half the time, ten times a second."""
 
-NEGATIVE = np.array([245, 147, 34], dtype=float)   # TensorFlow Playground's orange
-MIDDLE = np.array([232, 234, 235], dtype=float)
-POSITIVE = np.array([8, 119, 189], dtype=float)    # and its blue
-_ORANGE, _BLUE = "#f59322", "#0877bd"
+BOUNDARY_SIZE = 300
+"""Side of the output picture, in pixels."""
+SIDE_WIDTH = BOUNDARY_SIZE + 52
+"""Width of the column beside the network (the output picture with its axes, the loss chart)."""
+NETWORK_WIDTH = 560
+"""The widest the network is drawn: with the side column, the picture fits 920 pixels (JupyterLab's
+output area at 1,400 px with the file browser open is about 950)."""
+
+def _rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[k:k + 2], 16) for k in (1, 3, 5)], dtype=float)
+
+
+NEGATIVE, MIDDLE, POSITIVE = _rgb(ORANGE), _rgb(NEUTRAL), _rgb(BLUE)  # TensorFlow Playground's, as every viz picture
+_ORANGE, _BLUE = ORANGE, BLUE
+
+WORDS = Catalog({
+    "features": {"en": "features", "es": "entradas"},
+    "neurons": {"en": "{n} neurons", "es": "{n} neuronas"},
+    "neuron": {"en": "1 neuron", "es": "1 neurona"},
+    "output": {"en": "output", "es": "salida"},
+    "layer neuron": {"en": "layer {layer}, neuron {neuron}", "es": "capa {layer}, neurona {neuron}"},
+    "gradient legend": {"en": "purple: mean |∂loss/∂w| of each neuron (bar: log scale, 6 decades)",
+                        "es": "morado: |∂pérdida/∂w| medio de cada neurona (barra: escala log., 6 décadas)"},
+    "dead": {"en": "dead", "es": "muerta"},
+    "epoch": {"en": "Epoch", "es": "Época"},
+    "accuracy": {"en": "accuracy train {train} test {test}", "es": "acierto entrenamiento {train} prueba {test}"},
+    "stopped": {"en": "stopped early (best epoch restored)", "es": "parada temprana (vuelve la mejor época)"},
+    "train loss": {"en": "train loss", "es": "pérdida entrenamiento"},
+    "test loss": {"en": "test loss", "es": "pérdida prueba"},
+    "loss axis": {"en": "loss", "es": "pérdida"},
+    "epoch axis": {"en": "epoch {n}", "es": "época {n}"},
+    "optimizer state": {"en": "optimizer state", "es": "estado del optimizador"},
+    "steps": {"en": "{n} steps", "es": "{n} pasos"},
+    "momentum_buffer": {"en": "momentum z (RMS)", "es": "momento z (RMS)"},
+    "exp_avg": {"en": "1st moment m (RMS)", "es": "1.er momento m (RMS)"},
+    "exp_avg_sq": {"en": "2nd moment v (RMS)", "es": "2.º momento v (RMS)"},
+    "square_avg": {"en": "mean of squares (RMS)", "es": "media de cuadrados (RMS)"},
+    "grad_avg": {"en": "mean gradient (RMS)", "es": "gradiente medio (RMS)"},
+    "sum": {"en": "sum of squares (RMS)", "es": "suma de cuadrados (RMS)"},
+    "output of": {"en": "output of {name}", "es": "salida de {name}"},
+    "neuron hint": {"en": "{name}: output {value} · mean |∂loss/∂w| {gradient}",
+                    "es": "{name}: salida {value} · |∂pérdida/∂w| medio {gradient}"},
+    "weight": {"en": "w({source} → {target}) = {value}", "es": "w({source} → {target}) = {value}"},
+    "add layer": {"en": "+ layer", "es": "+ capa"},
+    "remove layer": {"en": "− layer", "es": "− capa"},
+    "invalid": {"en": "settings not valid: fix them to train", "es": "ajustes no válidos: corrígelos para entrenar"},
+    "changed": {"en": "epoch {epoch}: {what}", "es": "época {epoch}: {what}"},
+    "play": {"en": "play", "es": "reproducir"},
+    "pause": {"en": "pause", "es": "pausa"},
+    "replay hint": {"en": "drag to replay the run epoch by epoch (← → keys)",
+                    "es": "arrastra para repetir el entrenamiento época a época (teclas ← →)"},
+    "replay title": {"en": "Playground: the recorded run", "es": "Playground: el entrenamiento grabado"},
+    "settings": {"en": "settings (Playground.from_settings)", "es": "ajustes (Playground.from_settings)"},
+})
+"""Every word the picture and the replay page show, in English and Spanish."""
+
+
+def neuron_name(sizes: Sequence[int], features: Sequence[str], layer: int, index: int) -> str:
+    """The picture's name of a neuron: the feature's name, "layer 1, neuron 2" or "output"."""
+    if layer == 0:
+        return features[index]
+    if layer == len(sizes) - 1:
+        return WORDS("output")
+    return WORDS("layer neuron", layer=layer, neuron=index + 1)
 
 
 def snapshot(playground: Any, epoch: int | None = None, *, resolution: int = RESOLUTION) -> dict[str, Any]:
     """Everything the picture of ``playground`` at ``epoch`` (default: now) shows, as plain data."""
+    with playground.lock:  # a consistent moment, while another thread may be training
+        return _snapshot(playground, epoch, resolution)
+
+
+def _snapshot(playground: Any, epoch: int | None, resolution: int) -> dict[str, Any]:
     current = epoch is None or epoch == playground.epoch
     weights = None if current else playground.weights[epoch]
     epoch = playground.epoch if epoch is None else epoch
-    state = playground.model.state_dict() if weights is None else weights
     settings = playground.settings
     sizes = playground.layer_sizes
     records = playground.history.epochs[:epoch]
+    try:
+        gradients = playground.neuron_gradients(weights)
+    except (OverflowError, FloatingPointError, ValueError, ZeroDivisionError):  # a huge network: no gradients
+        gradients = None
+    accuracy = (records[-1].train_acc, records[-1].val_acc) if records else (None, None)
+    if records and accuracy[0] is None and not playground.regression and current:
+        accuracy = playground.accuracy()  # the loss has no accuracy of its own (mse)
     return {
-        "epoch": epoch, "sizes": sizes, "features": list(settings["features"]), "extent": playground.extent,
-        "settings": settings, "resolution": resolution,
-        "outputs": playground.neuron_outputs(playground.grid(resolution), weights),
-        "weights": [[[state[f"layers.{i}.neurons.{j}.w.{k}"] for k in range(sizes[i])] for j in range(sizes[i + 1])]
-                    for i in range(len(sizes) - 1)],
-        "gradients": playground.neuron_gradients(weights),
+        "version": playground.version, "epoch": epoch, "sizes": sizes, "features": list(settings["features"]), "extent": playground.extent,
+        "settings": settings, "resolution": resolution, "regression": playground.regression,
+        "outputs": playground.neuron_outputs(resolution, weights),
+        "weights": ([[[w.data for w in neuron.w] for neuron in layer.neurons] for layer in playground.model.layers]
+                    if weights is None else
+                    [[[weights[f"layers.{i}.neurons.{j}.w.{k}"] for k in range(sizes[i])] for j in range(sizes[i + 1])]
+                     for i in range(len(sizes) - 1)]),
+        "gradients": gradients,
         "dead": playground.dead_neurons(weights),
         "train_loss": [r.train_loss for r in records], "test_loss": [r.val_loss for r in records],
-        "train_acc": records[-1].train_acc if records else None, "test_acc": records[-1].val_acc if records else None,
+        "train_acc": accuracy[0], "test_acc": accuracy[1],
         "optimizer": playground.optimizer_state() if current else None,
         "stopped": playground.stopped and current,
+        "changes": [(e, c) for e, c in playground.changes if e <= epoch],
         "train": (playground.X_train, playground.y_train), "test": (playground.X_test, playground.y_test),
     }
 
 
 # -- pixels ---------------------------------------------------------------------------------------
 
-def _colours(values: np.ndarray) -> np.ndarray:
-    """Values in [-1, 1] as RGB: orange (-1), light grey (0), blue (+1)."""
-    t = np.clip(values, -1.0, 1.0)[..., None]
+def _palette() -> np.ndarray:
+    t = np.linspace(-1.0, 1.0, 511)[:, None]
     rgb = np.where(t < 0, MIDDLE + (NEGATIVE - MIDDLE) * -t, MIDDLE + (POSITIVE - MIDDLE) * t)
     return rgb.round().astype(np.uint8)
 
 
-def _png(rgb: np.ndarray) -> str:
-    """An RGB array (height, width, 3) as a PNG data URI."""
+_PALETTE = _palette()
+"""511 colours from orange (-1) through light grey (0) to blue (+1): a value's colour is looked up."""
+
+
+def _colours(values: np.ndarray) -> np.ndarray:
+    """Values in [-1, 1] as RGB: orange (-1), light grey (0), blue (+1)."""
+    index = np.rint((np.clip(values, -1.0, 1.0) + 1.0) * 255.0).astype(np.intp)
+    return _PALETTE[index]
+
+
+def _hex(value: float) -> str:
+    return "#%02x%02x%02x" % tuple(_colours(np.asarray([value]))[0])
+
+
+def _png(rgb: np.ndarray, level: int = 6) -> str:
+    """An RGB array (height, width, 3) as a PNG data URI (``level``: zlib's compression, 1 fastest)."""
     height, width, _ = rgb.shape
-    raw = b"".join(b"\0" + rgb[row].tobytes() for row in range(height))
+    raw = np.concatenate([np.zeros((height, 1), np.uint8), rgb.reshape(height, width * 3)], axis=1).tobytes()
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-           + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+           + chunk(b"IDAT", zlib.compress(raw, level)) + chunk(b"IEND", b""))
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def _heatmap(values: Sequence[float], resolution: int, scale: float | None = None) -> str:
-    """A neuron's outputs over the grid (every other point) as a PNG, divided by ``scale`` (default: the largest
-    |value| when it is above 1, so a ReLU's pattern shows; tanh stays on [-1, 1])."""
-    array = np.asarray(values, dtype=float).reshape(resolution, resolution)[::2, ::2]
-    if scale is None:
-        scale = max(1.0, float(np.abs(array).max()))
-    return _png(_colours(array / scale))
+def _sprite(s: Mapping[str, Any]) -> tuple[str, int]:
+    """Every neuron's heatmap but the output's in one PNG, one tile under the other (every other grid
+    point, each tile with a 1-pixel border copied from its edge so that the browser's smoothing does
+    not bleed between tiles); returns (PNG data URI, tile side with its border). A neuron's values
+    are divided by their largest size when it is above 1, so a ReLU's pattern shows; tanh stays on
+    [-1, 1]."""
+    resolution = s["resolution"]
+    tiles = [np.asarray(values, dtype=float).reshape(resolution, resolution)[::2, ::2]
+             for layer in s["outputs"][:-1] for values in layer]
+    tiles = [tile / max(1.0, float(np.abs(tile).max())) for tile in tiles]
+    padded = np.pad(np.stack(tiles), ((0, 0), (1, 1), (1, 1)), mode="edge")
+    side = padded.shape[1]
+    return _png(_colours(padded.reshape(-1, side)), _level(s)), side
 
 
-def output_score(values: Sequence[float], loss: str) -> np.ndarray:
-    """The network's output read as a class score in [-1, 1] (+1: surely class 1), as the loss reads it."""
+def _level(s: Mapping[str, Any]) -> int:
+    """zlib's level for the snapshot's pictures: fastest while playing (the coarse grid), smallest otherwise."""
+    return 1 if s["resolution"] < RESOLUTION else 6
+
+
+def output_score(values: Any, loss: str, regression: bool = False) -> np.ndarray:
+    """The network's output as the picture colours it, in [-1, 1]: for classification a class
+    score as the loss reads it (+1: surely class 1), for regression the value itself."""
     z = np.asarray(values, dtype=float)
+    if regression:
+        return np.clip(z, -1.0, 1.0)
     if loss == "bce_with_logits":
         return 2.0 / (1.0 + np.exp(-np.clip(z, -60, 60))) - 1.0
     if loss == "mse":
@@ -108,17 +215,33 @@ def output_score(values: Sequence[float], loss: str) -> np.ndarray:
     return np.clip(z, -1.0, 1.0)
 
 
+def _output_picture(s: Mapping[str, Any]) -> str:
+    score = output_score(s["outputs"][-1][0], s["settings"]["loss"], s["regression"])
+    if s["settings"]["discretize"]:
+        score = np.where(score >= 0, 1.0, -1.0)
+    return _png(_colours(score.reshape(s["resolution"], s["resolution"])), _level(s))
+
+
 # -- the picture ----------------------------------------------------------------------------------
 
 _CSS = """
-.pg { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1e293b; font-size: 17px; }
-.pg .pg-head { font-size: 22px; margin: 4px 0 8px 0; }
-.pg .pg-head b { font-size: 26px; }
-.pg .pg-row { display: flex; gap: 18px; align-items: flex-start; }
-.pg .pg-side { display: flex; flex-direction: column; gap: 6px; }
+.pg { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1e293b; font-size: 16px;
+  max-width: 100%; }
+.pg .pg-head { font-size: 20px; margin: 2px 0 6px 0; }
+.pg .pg-head b { font-size: 24px; }
+.pg .pg-row { display: flex; gap: 12px; align-items: flex-start; flex-wrap: wrap; }
+.pg .pg-netbox { flex: 1 1 360px; min-width: 0; max-width: NETWORKpx; }
+.pg .pg-net { width: 100%; height: auto; display: block; }
+.pg .pg-side { display: flex; flex-direction: column; gap: 4px; flex: 0 0 SIDEpx; }
 .pg svg text { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; }
-.pg .pg-opt { font-size: 16px; margin-top: 6px; color: #334155; }
-"""
+.pg .pg-opt, .pg .pg-changes { font-size: 15px; margin-top: 4px; color: #334155; }
+.pg .pg-invalid-mark { color: #b91c1c; font-weight: 700; font-size: 18px; }
+.pg.pg-invalid .pg-row { opacity: 0.35; filter: grayscale(0.8); }
+.pg .pg-neuron, .pg .pg-edge, .pg .pg-button { cursor: pointer; }
+.pg .pg-edge { fill: none; stroke-opacity: 0.75; }
+.pg .pg-neuron.pg-selected > rect.pg-frame { stroke: #111827; stroke-width: 4; }
+.pg .pg-edge:hover, .pg .pg-edge.pg-near { stroke-opacity: 1; }
+""".replace("NETWORK", str(NETWORK_WIDTH)).replace("SIDE", str(SIDE_WIDTH))
 
 
 def _fmt(x: float | None) -> str:
@@ -127,101 +250,162 @@ def _fmt(x: float | None) -> str:
     return f"{x:.3f}" if 1e-3 <= abs(x) < 1e4 else f"{x:.1e}" if x else "0"
 
 
-def _network_svg(s: Mapping[str, Any]) -> str:
+def layout(sizes: Sequence[int]) -> dict[str, Any]:
+    """Where the network's neurons go: box size, column x, row pitch, the picture's size. The
+    natural width stays within :data:`NETWORK_WIDTH`, so every network up to 6 × 8 fits."""
+    columns = len(sizes)
+    tallest = max(sizes)
+    box = 56 if tallest <= 4 else 48 if tallest <= 6 else 42
+    left, right = 74, 16
+    gap = min(150.0, (NETWORK_WIDTH - left - right - box) / max(columns - 1, 1))
+    row = box + 30
+    top = 64
+    width = left + gap * (columns - 1) + box + right
+    height = top + tallest * row + 26
+    return {"box": box, "left": left, "gap": gap, "row": row, "top": top, "width": width, "height": height}
+
+
+def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, int] | None, output: str) -> str:
     sizes, outputs, weights = s["sizes"], s["outputs"], s["weights"]
-    gradients, dead, resolution = s["gradients"], s["dead"], s["resolution"]
-    box, column, row, top = 58, 175, 100, 58
-    height = top + max(sizes) * row + 10
-    width = 96 + column * (len(sizes) - 1) + box + 20
-    x_of = [96 + column * i for i in range(len(sizes))]
+    gradients, dead = s["gradients"], s["dead"]
+    g = layout(sizes)
+    box, row, top, width, height = g["box"], g["row"], g["top"], g["width"], g["height"]
+    x_of = [g["left"] + g["gap"] * i for i in range(len(sizes))]
+
+    tallest = max(sizes)
 
     def y_of(layer: int, index: int) -> float:
-        return top + (max(sizes) - sizes[layer]) * row / 2 + index * row
+        return top + (tallest - sizes[layer]) * row / 2 + index * row
 
-    top_gradient = max([g for layer in gradients for g in layer] + [1e-12])
-    parts = [f'<svg class="pg-net" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-             f'xmlns="http://www.w3.org/2000/svg">']
-    titles = ["features", *[f"{n} neuron{'s' * (n > 1)}" for n in sizes[1:-1]], "output"]
+    def name(layer: int, index: int) -> str:
+        return neuron_name(sizes, s["features"], layer, index)
+
+    sprite, side = _sprite(s)
+    ranges = [[f"{_fmt(float(low))} … {_fmt(float(high))}" for low, high in zip(np.min(layer, axis=1), np.max(layer, axis=1))]
+              for layer in (np.asarray(values, dtype=float) for values in outputs)]
+    inner = side - 2
+    sprite_id = f"pg-sprite-{zlib.crc32(sprite.encode('ascii')):08x}"  # one per picture in a notebook's page
+    names = [[name(i, j) for j in range(size)] for i, size in enumerate(sizes)]
+    flat = [x for layer in (gradients or []) for x in layer]
+    top_gradient = max(flat + [1e-12])
+    parts = [f'<svg class="pg-net" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
+             f'xmlns="http://www.w3.org/2000/svg"><defs><image id="{sprite_id}" href="{sprite}" width="{side}" '
+             f'height="{side * sum(sizes[:-1])}" preserveAspectRatio="none"/></defs>']
+    wide = g["gap"] >= 110  # room for "8 neurons" over each layer; else just "8"
+    titles = [WORDS("features"), *[(WORDS("neurons", n=n) if n > 1 else WORDS("neuron")) if wide else str(n)
+                                   for n in sizes[1:-1]], WORDS("output")]
     for i, title in enumerate(titles):
-        parts.append(f'<text x="{x_of[i] + box / 2}" y="22" text-anchor="middle" font-size="16" '
-                     f'font-weight="600">{html.escape(title)}</text>')
+        parts.append(f'<text x="{x_of[i] + box / 2:.1f}" y="{18 if interactive and 0 < i < len(sizes) - 1 else 22}" '
+                     f'text-anchor="middle" font-size="14" font-weight="600">{html.escape(title)}</text>')
+        if interactive and 0 < i < len(sizes) - 1:  # + and − for the neurons of each hidden layer
+            for sign, dx, label in ((1, -13, "+"), (-1, 13, "−")):
+                cx = x_of[i] + box / 2 + dx
+                parts.append(f'<g class="pg-button pg-neurons-button" data-layer="{i}" data-delta="{sign}">'
+                             f'<circle cx="{cx:.1f}" cy="38" r="10" fill="#e2e8f0" stroke="#64748b"/>'
+                             f'<text x="{cx:.1f}" y="43.5" text-anchor="middle" font-size="17" '
+                             f'font-weight="700">{label}</text></g>')
     biggest = max([abs(w) for layer in weights for neuron in layer for w in neuron] + [1e-12])
     for i, layer in enumerate(weights):  # connections under the neurons
         for j, neuron in enumerate(layer):
             for k, w in enumerate(neuron):
                 x0, y0 = x_of[i] + box, y_of(i, k) + box / 2
                 x1, y1 = x_of[i + 1], y_of(i + 1, j) + box / 2
-                width_px = 0.5 + 7.0 * min(abs(w) / max(biggest, 1.0), 1.0)
+                width_px = 0.5 + 6.0 * min(abs(w) / max(biggest, 1.0), 1.0)
                 colour = _BLUE if w >= 0 else _ORANGE
                 mid = (x0 + x1) / 2
-                parts.append(f'<path d="M{x0:.1f},{y0:.1f} C{mid:.1f},{y0:.1f} {mid:.1f},{y1:.1f} {x1:.1f},{y1:.1f}" '
-                             f'fill="none" stroke="{colour}" stroke-width="{width_px:.2f}" stroke-opacity="0.8">'
-                             f'<title>w = {w:.4g}</title></path>')
+                tip = ("" if interactive else  # the widget writes it when the mouse comes: less to send 10 times a second
+                       f'<title>{html.escape(WORDS("weight", source=names[i][k], target=names[i + 1][j], value=f"{w:.4g}"))}'
+                       f'</title>')
+                parts.append(f'<path class="pg-edge" data-layer="{i + 1}" data-neuron="{j}" data-input="{k}" '
+                             f'data-weight="{w:.6g}" d="M{x0:.0f},{y0:.0f}C{mid:.0f},{y0:.0f} {mid:.0f},{y1:.0f} '
+                             f'{x1:.0f},{y1:.0f}" stroke="{colour}" stroke-width="{width_px:.1f}">{tip}</path>')
+    last = len(sizes) - 1
+    tile = 0
     for i, size in enumerate(sizes):
         for j in range(size):
             x, y = x_of[i], y_of(i, j)
-            picture = _heatmap(outputs[i][j], resolution) if i < len(sizes) - 1 else _heatmap(
-                output_score(outputs[i][j], s["settings"]["loss"]), resolution, 1.0)
-            is_dead = 0 < i < len(sizes) - 1 and dead[i - 1][j]
-            name = s["features"][j] if i == 0 else ("output" if i == len(sizes) - 1 else f"layer {i}, neuron {j + 1}")
+            if i == last:
+                picture = (f'<image href="{output}" x="{x:.1f}" y="{y:.1f}" width="{box}" height="{box}" '
+                           f'preserveAspectRatio="none"/>')
+            else:  # this neuron's tile of the sprite
+                picture = (f'<svg x="{x:.1f}" y="{y:.1f}" width="{box}" height="{box}" '
+                           f'viewBox="1 {tile * side + 1} {inner} {inner}" preserveAspectRatio="none">'
+                           f'<use href="#{sprite_id}"/></svg>')
+                tile += 1
+            is_dead = 0 < i < last and dead[i - 1][j]
+            gradient = gradients[i - 1][j] if gradients is not None and i > 0 else None
+            hint = WORDS("neuron hint", name=names[i][j], value=ranges[i][j], gradient=_fmt(gradient))
             dead_mark = ' data-dead="1"' if is_dead else ""
-            parts.append(f'<g class="pg-neuron" data-layer="{i}" data-neuron="{j}"{dead_mark}>'
-                         f'<title>{html.escape(name)}</title>'
-                         f'<image href="{picture}" x="{x}" y="{y}" width="{box}" height="{box}" preserveAspectRatio="none"/>'
-                         f'<rect x="{x}" y="{y}" width="{box}" height="{box}" fill="none" '
+            parts.append(f'<g class="pg-neuron{" pg-selected" if (i, j) == selected else ""}" data-layer="{i}" '
+                         f'data-neuron="{j}" data-name="{html.escape(names[i][j])}"'
+                         f'{dead_mark}>'
+                         f'<title>{html.escape(hint)}</title>{picture}'
+                         f'<rect class="pg-frame" x="{x:.1f}" y="{y:.1f}" width="{box}" height="{box}" fill="none" pointer-events="all" '
                          f'stroke="{"#dc2626" if is_dead else "#475569"}" stroke-width="{3 if is_dead else 1}"/>')
             if is_dead:
-                parts.append(f'<path d="M{x},{y} L{x + box},{y + box} M{x + box},{y} L{x},{y + box}" stroke="#dc2626" '
+                parts.append(f'<path d="M{x:.1f},{y:.1f} l{box},{box} m0,-{box} l-{box},{box}" stroke="#dc2626" '
                              f'stroke-width="3"/>')
             if i == 0:
-                parts.append(f'<text x="{x - 8}" y="{y + box / 2 + 6}" text-anchor="end" font-size="17">'
-                             f'{html.escape(name)}</text>')
-            else:
-                g = gradients[i - 1][j]
+                parts.append(f'<text x="{x - 6:.1f}" y="{y + box / 2 + 5:.1f}" text-anchor="end" font-size="15">'
+                             f'{html.escape(names[i][j])}</text>')
+            elif gradients is not None:
                 text_style = 'fill="#dc2626" font-weight="700"' if is_dead else 'fill="#6d28d9"'
-                fraction = 0.0 if g <= 0 else max(0.0, 1.0 + math.log10(g / top_gradient) / 6)  # 6 decades
-                parts.append(f'<rect x="{x}" y="{y + box + 4}" width="{box}" height="6" fill="#e2e8f0"/>'
-                             f'<rect class="pg-grad" x="{x}" y="{y + box + 4}" width="{box * fraction:.1f}" height="6" '
-                             f'fill="#7c3aed"/><text x="{x + box / 2}" y="{y + box + 25}" text-anchor="middle" '
-                             f'font-size="14" {text_style}>{"dead" if is_dead else _fmt(g)}</text>')
+                fraction = 0.0 if not gradient else max(0.0, 1.0 + math.log10(gradient / top_gradient) / 6)
+                parts.append(f'<rect x="{x:.1f}" y="{y + box + 3:.1f}" width="{box}" height="5" fill="#e2e8f0"/>'
+                             f'<rect class="pg-grad" x="{x:.1f}" y="{y + box + 3:.1f}" width="{box * fraction:.1f}" '
+                             f'height="5" fill="#7c3aed"/><text x="{x + box / 2:.1f}" y="{y + box + 21:.1f}" '
+                             f'text-anchor="middle" font-size="13" {text_style}>'
+                             f'{WORDS("dead") if is_dead else _fmt(gradient)}</text>')
             parts.append("</g>")
-    parts.append(f'<text x="8" y="{height - 6}" font-size="14" fill="#6d28d9">purple: mean |∂loss/∂w| per neuron '
-                 f'(bar: log scale, 6 decades)</text>' if len(sizes) > 1 else "")
+    if len(sizes) > 1:
+        parts.append(f'<text x="6" y="{height - 6:.0f}" font-size="13" fill="#6d28d9">'
+                     f'{html.escape(WORDS("gradient legend"))}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
 def points_svg(s: Mapping[str, Any], size: int) -> str:
-    """The training points (white rim) and test points (black rim) on a ``size``-pixel plane."""
+    """The training points (white rim) and, with ``show_test``, the test points (black rim) on a
+    ``size``-pixel plane; coloured by class, or by value for regression."""
     e = s["extent"]
     parts = []
-    for (X, y), rim in ((s["train"], "white"), (s["test"], "black")):  # noqa: N806
+    sets = [(s["train"], "white", "pg-train-point")]
+    if s["settings"]["show_test"]:
+        sets.append((s["test"], "black", "pg-test-point"))
+    for (X, y), rim, kind in sets:  # noqa: N806
         for (a, b), label in zip(X, y):
             px, py = (a + e) / (2 * e) * size, (e - b) / (2 * e) * size
-            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.6" fill="{_BLUE if label else _ORANGE}" '
+            colour = _hex(label) if s["regression"] else _BLUE if label else _ORANGE
+            parts.append(f'<circle class="{kind}" cx="{px:.1f}" cy="{py:.1f}" r="3.4" fill="{colour}" '
                          f'stroke="{rim}" stroke-width="1"/>')
     return "".join(parts)
 
 
-def _boundary_svg(s: Mapping[str, Any], size: int, points: str) -> str:
-    score = output_score(s["outputs"][-1][0], s["settings"]["loss"])
-    picture = _png(_colours(score.reshape(s["resolution"], s["resolution"])))
+def _boundary_svg(s: Mapping[str, Any], size: int, points: str, output: str) -> str:
     e = s["extent"]
-    ticks = "".join(f'<text x="{(t + e) / (2 * e) * size:.0f}" y="{size + 18}" text-anchor="middle" font-size="14">'
-                    f'{t:g}</text>' for t in (-e, 0, e))
-    return (f'<svg class="pg-boundary" width="{size + 40}" height="{size + 26}" xmlns="http://www.w3.org/2000/svg">'
-            f'<g transform="translate(20, 2)">'
-            f'<image href="{picture}" x="0" y="0" width="{size}" height="{size}" preserveAspectRatio="none"/>'
+    x_ticks = "".join(f'<text x="{(t + e) / (2 * e) * size:.0f}" y="{size + 16}" text-anchor="middle" '
+                      f'font-size="13">{t:g}</text>' for t in (-e, 0, e))
+    y_ticks = "".join(f'<text class="pg-ytick" x="-5" y="{(e - t) / (2 * e) * size + 4:.0f}" text-anchor="end" '
+                      f'font-size="13">{t:g}</text>' for t in (-e, 0, e))
+    names = (f'<text x="{size * 0.75:.0f}" y="{size + 16}" text-anchor="middle" font-size="13" '
+             f'font-style="italic">x1</text><text x="-5" y="{size * 0.25 + 4:.0f}" text-anchor="end" font-size="13" '
+             f'font-style="italic">x2</text>')
+    return (f'<svg class="pg-boundary" width="{size + 44}" height="{size + 36}" xmlns="http://www.w3.org/2000/svg">'
+            f'<g transform="translate(36, 12)">'
+            f'<image class="pg-big" href="{output}" x="0" y="0" width="{size}" height="{size}" '
+            f'preserveAspectRatio="none"/>'
             f'<rect x="0" y="0" width="{size}" height="{size}" fill="none" stroke="#475569"/>'
-            f'{points}{ticks}</g></svg>')
+            f'<g class="pg-points">{points}</g>{x_ticks}{y_ticks}{names}'
+            f'<text class="pg-big-title" x="{size / 2}" y="-2" text-anchor="middle" font-size="13"></text></g></svg>')
 
 
 def _loss_svg(s: Mapping[str, Any], width: int, height: int) -> str:
     train, test = s["train_loss"], s["test_loss"]
-    left, bottom = 52, 26
-    inner_w, inner_h = width - left - 10, height - bottom - 30
+    left, bottom = 52, 22
+    inner_w, inner_h = width - left - 8, height - bottom - 30
     values = [v for v in train + test if v is not None and math.isfinite(v)]
-    top = max(values + [1e-9]) * 1.05
+    top = max(values) * 1.05 if values else 1.0
+
     count = max(len(train), 2)
 
     def line(column: list, colour: str, name: str) -> str:
@@ -231,45 +415,89 @@ def _loss_svg(s: Mapping[str, Any], width: int, height: int) -> str:
                           for i, v in enumerate(column))
         return f'<polyline class="pg-{name}" points="{points}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
 
-    return (f'<svg class="pg-loss" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
-            f'<text x="4" y="20" font-size="17"><tspan fill="#2563eb" font-weight="600">train loss '
+    return (f'<svg class="pg-loss-chart" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
+            f'<text x="4" y="19" font-size="15"><tspan fill="{TRAIN}" font-weight="600">{WORDS("train loss")} '
             f'<tspan class="pg-train-value">{_fmt(train[-1] if train else None)}</tspan></tspan>'
-            f'<tspan dx="14" fill="#dc2626" font-weight="600">test loss '
+            f'<tspan dx="12" fill="{VALIDATION}" font-weight="600">{WORDS("test loss")} '
             f'<tspan class="pg-test-value">{_fmt(test[-1] if test else None)}</tspan></tspan></text>'
             f'<rect x="{left}" y="30" width="{inner_w}" height="{inner_h}" fill="#f8fafc" stroke="#cbd5e1"/>'
-            f'<text x="{left - 6}" y="36" text-anchor="end" font-size="13">{_fmt(top)}</text>'
-            f'<text x="{left - 6}" y="{30 + inner_h}" text-anchor="end" font-size="13">0</text>'
-            f'<text x="{left + inner_w}" y="{height - 6}" text-anchor="end" font-size="13">epoch {len(train)}</text>'
-            f'{line(train, "#2563eb", "train")}{line(test, "#dc2626", "test")}</svg>')
+            f'<text x="{left - 5}" y="40" text-anchor="end" font-size="12">{_fmt(top) if values else ""}</text>'
+            f'<text x="{left - 5}" y="{30 + inner_h}" text-anchor="end" font-size="12">0</text>'
+            f'<text x="{left - 5}" y="{30 + inner_h / 2 + 4:.0f}" text-anchor="end" font-size="12" '
+            f'font-style="italic">{WORDS("loss axis")}</text>'
+            f'<text x="{left + inner_w}" y="{height - 5}" text-anchor="end" font-size="12">'
+            f'{WORDS("epoch axis", n=len(train))}</text>'
+            f'{line(train, TRAIN, "train")}{line(test, VALIDATION, "test")}</svg>')
 
 
 def _optimizer_text(state: Mapping[str, Any] | None) -> str:
     if not state:
         return ""
-    parts = [f"<b>{html.escape(state['optimizer'])}</b>", f"{state['steps']} steps", f"lr {state['lr']:g}"]
-    parts += [f"RMS {html.escape(key)} {_fmt(value)}" for key, value in state.items()
+    parts = [f"<b>{html.escape(state['optimizer'])}</b>", WORDS("steps", n=state["steps"]), f"lr {state['lr']:g}"]
+    parts += [f"{html.escape(WORDS(key) if key in WORDS else key)} {_fmt(value)}" for key, value in state.items()
               if key not in ("optimizer", "steps", "lr")]
-    return f'<div class="pg-opt">optimizer state: {" · ".join(parts)}</div>'
+    return f'<div class="pg-opt">{WORDS("optimizer state")}: {" · ".join(parts)}</div>'
 
 
-def render(s: Mapping[str, Any], *, points: str | None = None, boundary_size: int = BOUNDARY_SIZE) -> str:
+def _changes_text(changes: Sequence[tuple[int, Mapping[str, Any]]]) -> str:
+    if not changes:
+        return ""
+    shown = [WORDS("changed", epoch=epoch, what=", ".join(f"{k} {_setting(v)}" for k, v in change.items()))
+             for epoch, change in changes[-3:]]
+    return f'<div class="pg-changes">{html.escape(" · ".join(shown))}</div>'
+
+
+def _setting(value: Any) -> str:
+    return "–" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def render(s: Mapping[str, Any], *, points: str | None = None, boundary_size: int = BOUNDARY_SIZE,
+           interactive: bool = False, selected: tuple[int, int] | None = None, invalid: str | None = None) -> str:
     """The picture of snapshot ``s`` as one HTML fragment (inline SVG, no script). ``points``
-    replaces the points' SVG (the replay page draws them once and refers to them)."""
+    replaces the points' SVG (the replay page draws them once and refers to them);
+    ``interactive`` adds the widget's + and − buttons; ``selected`` frames one neuron;
+    ``invalid`` (a message) greys the picture out and says why."""
     if points is None:
         points = points_svg(s, boundary_size)
-    accuracy = (f" · accuracy train {s['train_acc']:.0%} test {s['test_acc']:.0%}"
+    output = _output_picture(s)
+    accuracy = (" · " + WORDS("accuracy", train=f"{s['train_acc']:.0%}", test=f"{s['test_acc']:.0%}")
                 if s["train_acc"] is not None and s["test_acc"] is not None else "")
-    stopped = " · <span style='color:#b45309'>stopped early (best epoch restored)</span>" if s["stopped"] else ""
-    return (f'<div class="pg" data-epoch="{s["epoch"]}"><style>{_CSS}</style>'
-            f'<div class="pg-head">Epoch <b class="pg-epoch">{s["epoch"]}</b>{accuracy}{stopped}</div>'
-            f'<div class="pg-row"><div>{_network_svg(s)}</div>'
-            f'<div class="pg-side">{_boundary_svg(s, boundary_size, points)}{_loss_svg(s, boundary_size + 40, 190)}</div></div>'
-            f'{_optimizer_text(s["optimizer"])}</div>')
+    stopped = f" · <span style='color:#b45309'>{WORDS('stopped')}</span>" if s["stopped"] else ""
+    mark = (f'<div class="pg-invalid-mark">⚠ {html.escape(WORDS("invalid"))}: {html.escape(invalid)}</div>'
+            if invalid else "")
+    layers = ""
+    if interactive:
+        layers = "".join(f'<button class="pg-button pg-layers-button" data-delta="{d}" type="button" '
+                         f'style="font-size: 16px; margin-left: 10px">{WORDS(key)}</button>'
+                         for d, key in ((1, "add layer"), (-1, "remove layer")))
+    return (f'<div class="pg{" pg-invalid" if invalid else ""}" data-epoch="{s["epoch"]}"><style>{_CSS}</style>{mark}'
+            f'<div class="pg-head">{WORDS("epoch")} <b class="pg-epoch">{s["epoch"]}</b>{accuracy}{stopped}{layers}</div>'
+            f'<div class="pg-row"><div class="pg-netbox">{_network_svg(s, interactive, selected, output)}</div>'
+            f'<div class="pg-side">{_boundary_svg(s, boundary_size, points, output)}{_loss_svg(s, SIDE_WIDTH, 170)}</div></div>'
+            f'{_optimizer_text(s["optimizer"])}{_changes_text(s["changes"])}</div>')
 
 
 # -- the replay page ------------------------------------------------------------------------------
 
-_SCRIPT = """
+SHOW_BIG_SCRIPT = """
+function showBig(view, neuron) {  // a neuron's output, large, in place of the network's output (no neuron: the output)
+  const big = view.querySelector(".pg-big"), title = view.querySelector(".pg-big-title");
+  const old = view.querySelector(".pg-big-copy");
+  if (old) { old.remove(); }
+  if (!big) { return; }
+  const isOutput = !neuron || !neuron.querySelector("svg");
+  big.style.visibility = isOutput ? "visible" : "hidden";
+  if (title) { title.textContent = neuron ? neuron.getAttribute("data-name") : ""; }
+  if (isOutput) { return; }
+  const copy = neuron.querySelector("svg").cloneNode(true);
+  copy.setAttribute("class", "pg-big-copy");
+  for (const k of ["x", "y", "width", "height"]) { copy.setAttribute(k, big.getAttribute(k)); }
+  big.parentNode.insertBefore(copy, big.nextSibling);
+}
+"""
+"""Shows a hovered neuron's output large: the same in the widget and in the replay page."""
+
+_SCRIPT = SHOW_BIG_SCRIPT + """
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("frames").textContent);
@@ -283,11 +511,13 @@ _SCRIPT = """
     document.body.setAttribute("data-epoch", String(data.epochs[current]));
   }
   function play() {
-    if (timer !== null) { clearInterval(timer); timer = null; playButton.textContent = "play"; return; }
+    if (timer !== null) { clearInterval(timer); timer = null; playButton.textContent = data.words.play; return; }
     if (current === data.frames.length - 1) { show(0); }
-    playButton.textContent = "pause";
+    playButton.textContent = data.words.pause;
     timer = setInterval(function () { if (current >= data.frames.length - 1) { play(); } else { show(current + 1); } }, 120);
   }
+  view.addEventListener("mouseover", function (event) { showBig(view, event.target.closest(".pg-neuron")); });
+  view.addEventListener("mouseout", function () { showBig(view, null); });
   slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
   playButton.addEventListener("click", play);
   document.addEventListener("keydown", function (event) {
@@ -302,9 +532,10 @@ _SCRIPT = """
 
 def page(frames: list[str], epochs: list[int], points: str, title: str, settings_text: str) -> str:
     """The replay page for rendered ``frames`` (each with a ``<!--points-->`` mark) at ``epochs``."""
-    data = {"frames": frames, "epochs": epochs, "points": points}
+    data = {"frames": frames, "epochs": epochs, "points": points,
+            "words": {"play": WORDS("play"), "pause": WORDS("pause")}}
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{'es' if WORDS('play') != 'play' else 'en'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -315,15 +546,16 @@ h1 {{ font-size: 24px; margin: 0 0 0.3em 0; }}
 .controls {{ display: flex; gap: 0.6em; align-items: center; margin: 0.4em 0 0.8em 0; }}
 .controls input[type=range] {{ flex: 1; max-width: 46em; }}
 button {{ font: inherit; padding: 0.2em 1em; }}
-.settings {{ color: #475569; font-size: 15px; }}
+.settings {{ color: #475569; font-size: 14px; }}
+.settings code {{ display: block; word-break: break-all; background: #f1f5f9; padding: 0.3em 0.5em; user-select: all; }}
 </style>
 </head>
 <body data-frame="0">
 <h1>{html.escape(title)}</h1>
-<div class="settings">{html.escape(settings_text)}</div>
-<div class="controls"><button id="play" type="button">play</button>
+<div class="settings">{html.escape(WORDS("settings"))}: <code class="pg-settings-text">{html.escape(settings_text)}</code></div>
+<div class="controls"><button id="play" type="button">{html.escape(WORDS("play"))}</button>
 <input id="slider" type="range" min="0" max="{len(frames) - 1}" value="{len(frames) - 1}" aria-label="epoch">
-<span>drag to replay the run epoch by epoch (← → keys)</span></div>
+<span>{html.escape(WORDS("replay hint"))}</span></div>
 <div id="view"></div>
 <script id="frames" type="application/json">{json_for_script(data)}</script>
 <script>{_SCRIPT}</script>
@@ -332,25 +564,23 @@ button {{ font: inherit; padding: 0.2em 1em; }}
 """
 
 
-def settings_text(settings: Mapping[str, Any]) -> str:
-    """The settings in one line, as keywords."""
-    return ", ".join(f"{k}={list(v) if isinstance(v, tuple) else v!r}" for k, v in settings.items())
-
-
 def export_html(playground: Any, path: str | Path, *, max_frames: int = 150, title: str | None = None) -> Path:
     """Write one offline page replaying ``playground``'s recorded run: a frame per epoch (at
     most ``max_frames``, evenly spread, always the first and the last), with a slider and a
-    play button. Returns the path written."""
-    if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 2:
-        raise ValueError(f"export_html(max_frames) must be an int of at least 2, got {max_frames!r}")
+    play button, and the settings text that makes the experiment again. Written by the project's
+    one file writer (:func:`valuegraph.files.write_atomic`): atomically, keeping an existing
+    file's permissions; the folder must exist. Returns the path written."""
+    if isinstance(max_frames, bool) or not isinstance(max_frames, int):
+        raise TypeError(f"export_html(max_frames) must be an int, got {type(max_frames).__name__}: {max_frames!r}")
+    if max_frames < 2:
+        raise ValueError(f"export_html(max_frames) must be at least 2, got {max_frames!r}")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"export_html(title) must be a str or None, got {type(title).__name__}: {title!r}")
     last = playground.epoch
     count = min(last + 1, max_frames)
     epochs = sorted({round(last * k / (count - 1)) for k in range(count)}) if count > 1 else [0]
     snapshots = [snapshot(playground, epoch) for epoch in epochs]  # epochs[0] is 0
     points = points_svg(snapshots[0], BOUNDARY_SIZE)  # the data, the same in every frame
     frames = [render(s, points="<!--points-->") for s in snapshots]
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page(frames, epochs, points, title or "Playground: the recorded run",
-                         settings_text(playground.settings)), encoding="utf-8")
-    return path
+    text = page(frames, epochs, points, title or WORDS("replay title"), playground.settings_text())
+    return write_atomic(path, text, caller="export_html")

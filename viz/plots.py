@@ -3,22 +3,41 @@
 Every function returns the ``matplotlib.figure.Figure`` and, given ``path``, also saves it
 (PNG, SVG or PDF by the suffix). Figures are made with ``matplotlib.figure.Figure`` directly,
 not ``pyplot``, so nothing opens a window and nothing depends on the global backend.
+
+One visual language: every figure is at most :data:`FIGURE_WIDTH` inches wide (900 pixels at
+matplotlib's 100 dpi, a notebook's width: nothing shrinks or scrolls), every panel names both
+its axes and has its own legend, and classes have TensorFlow Playground's colours, orange for
+class 0 and blue for class 1 (:mod:`viz.palette`, which the playground uses too).
 """
 
 from __future__ import annotations
 
-import json
+import io
 import math
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
+from matplotlib.colors import LinearSegmentedColormap, ListedColormap, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from autograd import Value, grad
+from valuegraph.files import read_json, write_atomic
+
+from .palette import BLUE, NEUTRAL, ORANGE, TRAIN, VALIDATION, class_colour
 
 __all__ = ["plot_history", "plot_decision_boundary", "plot_activations", "plot_optimizer_paths",
-           "LECTURE_ACTIVATIONS", "ravine", "RAVINE_FORMULA", "RAVINE_MINIMUM", "LOG_LOSS_DECADES"]
+           "LECTURE_ACTIVATIONS", "ravine", "RAVINE_FORMULA", "RAVINE_MINIMUM", "LOG_LOSS_DECADES", "FIGURE_WIDTH",
+           "PLAYGROUND_CMAP"]
+
+FIGURE_WIDTH = 9.0
+"""The widest figure ``viz.plots`` makes, in inches: 900 pixels at 100 dpi, a notebook's width."""
+
+LEGEND_SIZE = 9
+"""Legends' type size (points): small enough to leave the curves room, large enough to read at 900 px."""
+
+PLAYGROUND_CMAP = LinearSegmentedColormap.from_list("playground", [ORANGE, NEUTRAL, BLUE])
+"""TensorFlow Playground's colour scale: orange (class 0, negative) through grey to blue (class 1)."""
 
 LOG_LOSS_DECADES = 3
 """``plot_history`` draws the loss on a log scale when its largest value is more than 10**3
@@ -36,17 +55,28 @@ LECTURE_ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
 
 
 def _save(figure: Figure, path: str | Path | None) -> Figure:
+    """Save ``figure`` to ``path`` (if given) in the format of its suffix, through the project's one
+    file writer (:func:`valuegraph.files.write_atomic`): atomically, keeping an existing file's
+    permissions; the folder must exist."""
     if path is not None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(path, dpi=120, bbox_inches="tight")
+        import matplotlib
+
+        suffix = Path(path).suffix.lower().lstrip(".")
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format=suffix or matplotlib.rcParams["savefig.format"], dpi=120, bbox_inches="tight")
+        write_atomic(path, buffer.getvalue(), caller="savefig")
     return figure
+
+
+MAX_HISTORY_BYTES = 64 * 1024 * 1024
+""":func:`plot_history` refuses a history file larger than this before reading it (an epoch
+takes about 200 bytes)."""
 
 
 def _history_columns(history: Any) -> dict:
     """A History, its ``to_dict()`` or the path of its JSON, as a dict of columns."""
-    if isinstance(history, (str, Path)):
-        history = json.loads(Path(history).read_text(encoding="utf-8"))
+    if isinstance(history, (str, Path)):  # read by the project's one file reader: bounded and checked
+        history = read_json(history, MAX_HISTORY_BYTES, caller="plot_history", kind="history file")
     if hasattr(history, "to_dict"):
         history = history.to_dict()
     if not isinstance(history, Mapping) or "train_loss" not in history:
@@ -70,10 +100,10 @@ def plot_history(history: Any, path: str | Path | None = None, *, title: str | N
     columns = _history_columns(history)
     train_loss = columns["train_loss"]
     epochs = columns.get("epoch") or list(range(1, len(train_loss) + 1))
-    figure = Figure(figsize=(10, 3.8))
+    figure = Figure(figsize=(FIGURE_WIDTH, 3.6))
     loss_ax, acc_ax = figure.subplots(1, 2)
-    _line(loss_ax, epochs, train_loss, "train", "#2563eb")
-    _line(loss_ax, epochs, columns.get("val_loss"), "validation", "#dc2626")
+    _line(loss_ax, epochs, train_loss, "train", TRAIN)
+    _line(loss_ax, epochs, columns.get("val_loss"), "validation", VALIDATION)
     losses = [v for column in ("train_loss", "val_loss") for v in (columns.get(column) or []) if v is not None]
     loss_label = "loss"
     if losses and min(losses) > 0 and max(losses) / min(losses) > 10 ** LOG_LOSS_DECADES:
@@ -82,8 +112,8 @@ def plot_history(history: Any, path: str | Path | None = None, *, title: str | N
     produced_by = [name for name in (columns.get("loss"), _learning_rates(columns.get("lr"))) if name]
     loss_ax.set(xlabel="epoch", ylabel=loss_label,
                 title=f"{loss_label}: {', '.join(produced_by)}" if produced_by else loss_label)
-    has_acc = _line(acc_ax, epochs, columns.get("train_acc"), "train", "#2563eb")
-    has_acc = _line(acc_ax, epochs, columns.get("val_acc"), "validation", "#dc2626") or has_acc
+    has_acc = _line(acc_ax, epochs, columns.get("train_acc"), "train", TRAIN)
+    has_acc = _line(acc_ax, epochs, columns.get("val_acc"), "validation", VALIDATION) or has_acc
     acc_ax.set(xlabel="epoch", ylabel="accuracy", title="accuracy")
     if has_acc:
         acc_ax.set_ylim(-0.02, 1.02)
@@ -107,7 +137,7 @@ def plot_history(history: Any, path: str | Path | None = None, *, title: str | N
         if len(epochs) == 1:  # else matplotlib spans ±5 % of the one epoch, with ticks 0.945 ... 1.05
             ax.set_xlim(epochs[0] - 1, epochs[0] + 1)
         if ax.get_legend_handles_labels()[0]:
-            ax.legend(fontsize=8)
+            ax.legend(fontsize=LEGEND_SIZE)
     if title:
         figure.suptitle(title)
     figure.tight_layout()
@@ -136,9 +166,10 @@ def plot_decision_boundary(model: Any, X: Sequence, y: Sequence, path: str | Pat
     """The regions a 2-D classifier assigns to each class, with the data on top.
 
     ``model`` maps a batch of 2-D points to one logit per point (binary: class 1 where the
-    logit is > 0, shaded by σ(logit)) or to a list of scores per point (the class is the
-    largest). It is evaluated with ``nn.predict`` (evaluation mode, no graph recorded) on a
-    ``resolution × resolution`` grid.
+    logit is > 0, shaded by σ(logit) from TensorFlow Playground's orange, class 0, to its blue,
+    class 1) or to a list of scores per point (the class is the largest). It is evaluated with
+    ``nn.predict`` (evaluation mode, no graph recorded) on a ``resolution × resolution`` grid.
+    Points are drawn in their class's colour (:func:`viz.palette.class_colour`).
     """
     import nn
 
@@ -163,27 +194,33 @@ def plot_decision_boundary(model: Any, X: Sequence, y: Sequence, path: str | Pat
         values = [1.0 / (1.0 + math.exp(-max(min(o[0] if isinstance(o, list) else o, 60.0), -60.0)))
                   for o in outputs]
     surface = [values[j * resolution:(j + 1) * resolution] for j in range(resolution)]
-    figure = Figure(figsize=(5.2, 4.6))
+    figure = Figure(figsize=(5.6, 4.6))
     ax = figure.subplots()
     if multiclass:
-        levels = [k - 0.5 for k in range(len(outputs[0]) + 1)]
-        ax.contourf(grid_x, grid_y, surface, levels=levels, cmap="Pastel1", alpha=0.9)
+        classes = len(outputs[0])
+        levels = [k - 0.5 for k in range(classes + 1)]
+        tints = ListedColormap([_tint(class_colour(k), 0.6) for k in range(classes)])
+        ax.contourf(grid_x, grid_y, surface, levels=levels, cmap=tints)
     else:
-        filled = ax.contourf(grid_x, grid_y, surface, levels=[i / 10 for i in range(11)], cmap="RdBu_r",
-                             alpha=0.55)
-        ax.contour(grid_x, grid_y, surface, levels=[0.5], colors="black", linewidths=1.2)
+        filled = ax.contourf(grid_x, grid_y, surface, levels=[i / 10 for i in range(11)], cmap=PLAYGROUND_CMAP,
+                             alpha=0.6)
+        ax.contour(grid_x, grid_y, surface, levels=[0.5], colors="#1e293b", linewidths=1.2)
         figure.colorbar(filled, ax=ax, label="P(class 1)")
     labels = [int(label) for label in y]
-    palette = ["#1d4ed8", "#b91c1c", "#15803d", "#a16207", "#7e22ce"]
     for label in sorted(set(labels)):
         chosen = [p for p, t in zip(points, labels) if t == label]
-        ax.scatter([p[0] for p in chosen], [p[1] for p in chosen], s=14, edgecolors="white", linewidths=0.5,
-                   color=palette[label % len(palette)], label=f"class {label}")
+        ax.scatter([p[0] for p in chosen], [p[1] for p in chosen], s=16, edgecolors="white", linewidths=0.6,
+                   color=class_colour(label), label=f"class {label}")
     ax.set(xlim=(x_low, x_high), ylim=(y_low, y_high), xlabel="x₁", ylabel="x₂",
            title=title or "decision boundary")
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(fontsize=LEGEND_SIZE, loc="upper right")
     figure.tight_layout()
     return _save(figure, path)
+
+
+def _tint(colour: str, amount: float) -> tuple[float, float, float]:
+    """``colour`` mixed with white: ``amount`` 0 is the colour, 1 is white."""
+    return tuple(c + (1 - c) * amount for c in to_rgb(colour))
 
 
 def plot_activations(path: str | Path | None = None, *, low: float = -4.0, high: float = 4.0,
@@ -193,21 +230,18 @@ def plot_activations(path: str | Path | None = None, *, low: float = -4.0, high:
     if not low < high:
         raise ValueError(f"plot_activations: low must be below high, got {low!r} and {high!r}")
     xs = [low + (high - low) * i / (points - 1) for i in range(points)]
-    figure = Figure(figsize=(11, 6))
-    axes = figure.subplots(2, 3, sharex=True)
+    figure = Figure(figsize=(FIGURE_WIDTH, 5.8))
+    axes = figure.subplots(2, 3)
     for ax, (name, function) in zip(axes.flat, LECTURE_ACTIVATIONS.items()):
         derivative = grad(function)
         ax.plot(xs, [function(Value(x)).data for x in xs], color="#2563eb", linewidth=2, label="f(x)")
         ax.plot(xs, [derivative(x) for x in xs], color="#dc2626", linewidth=1.5, linestyle="--", label="f′(x)")
         ax.axhline(0, color="#94a3b8", linewidth=0.8)
         ax.axvline(0, color="#94a3b8", linewidth=0.8)
-        ax.set_title(name)
+        ax.set_title(name, fontsize=10)
+        ax.set(xlabel="x", ylabel="f(x) and f′(x)")  # every panel names its axes
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, loc="upper left")
-    for ax in axes[-1]:  # the columns share their x axis, so the bottom row names it
-        ax.set_xlabel("x")
-    for ax in axes[:, 0]:
-        ax.set_ylabel("f(x) and f′(x)")
+        ax.legend(fontsize=LEGEND_SIZE, loc="upper left")
     figure.suptitle("Activation functions and their derivatives")
     figure.tight_layout()
     return _save(figure, path)
@@ -271,7 +305,7 @@ def plot_optimizer_paths(path: str | Path | None = None, *, loss: Callable[[Any,
         value, j, i = min((value, j, i) for j, row in enumerate(surface) for i, value in enumerate(row))
         marked = (grid_x[i], grid_y[j])
         marked_label = f"lowest point drawn ({marked[0]:.2g}, {marked[1]:.2g}): f = {value:.2g}"
-    figure = Figure(figsize=(8, 5.2))
+    figure = Figure(figsize=(8.4, 5.2))
     ax = figure.subplots()
     top = max(max(row) for row in surface)
     levels = sorted({top * (k / 24) ** 2 for k in range(1, 25)})
@@ -294,6 +328,6 @@ def plot_optimizer_paths(path: str | Path | None = None, *, loss: Callable[[Any,
             linestyle="none", label=marked_label, zorder=5)
     ax.set(xlim=(x_low, x_high), ylim=(y_low, y_high), xlabel="w₁", ylabel="w₂",
            title=f"Optimizer paths on {function}, {steps} steps")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=LEGEND_SIZE, loc="lower right")
     figure.tight_layout()
     return _save(figure, path)

@@ -1,8 +1,8 @@
 """Writing a drawing to a file: ``render(graph, "graph.svg")``.
 
-The one place where drawing (:mod:`viz.dot`) meets rendering (:mod:`viz.render`): a ``Value``
+The one place where drawing (:mod:`viz.dot`) meets rendering (:mod:`viz.rendering`): a ``Value``
 is drawn first, then its DOT text rendered; a ``graphviz`` object or DOT text is rendered as
-it is. Building and rendering stay apart: :mod:`viz.dot` uses :mod:`viz.render`, never the
+it is. Building and rendering stay apart: :mod:`viz.dot` uses :mod:`viz.rendering`, never the
 other way round.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 from autograd import Value
 
 from .dot import draw
-from .render import dot_text, write
+from .rendering import dot_text, write
 
 __all__ = ["render"]
 

@@ -1,12 +1,20 @@
 """Every op of the table against two oracles: central finite differences and PyTorch (float64).
 
 The cases below are keyed by op name and checked against ``autograd.OPS``, so an op added to
-the table without test points fails ``test_every_op_in_the_table_has_test_cases``.
+the table without test points fails ``test_every_op_in_the_table_has_test_cases``. A case is
+all the tests need to know of an op: the property tests (``test_properties.py``) build their
+random expressions from these same rows, so a new op is one row here (and, for an op with a
+restricted domain, its Python equivalent in ``PYTHON_MATH``).
 """
 
 from __future__ import annotations
 
+import ast
+import inspect
 import math
+import operator
+import re
+import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -27,6 +35,11 @@ class Case:
     param: Any = None
     """The op's constant the builder should record (``node.param``)."""
     name: str = ""
+    positive: tuple[int, ...] = ()
+    """Operands the property tests make positive (``a² + ½``) to stay inside the op's domain."""
+    kink: Callable[[list[float]], float] | None = None
+    """The signed distance of the operands' numbers from a kink or pole (0 there), so the property
+    tests can refuse a finite difference that would cross it (``relu``: the operand itself)."""
 
     @property
     def id(self) -> str:
@@ -42,7 +55,17 @@ def _torch():
 
 
 def _pow_case(c: float, points: tuple[tuple[float, ...], ...]) -> Case:
-    return Case("pow", lambda x: x ** c, lambda x: x ** c, points, param=float(c), name=f"pow[{c:g}]")
+    # an integer power has a pole at 0 when negative; a fractional one needs a positive base
+    where = dict(kink=_first) if float(c).is_integer() else dict(positive=(0,))
+    return Case("pow", lambda x: x ** c, lambda x: x ** c, points, param=float(c), name=f"pow[{c:g}]", **where)
+
+
+def _first(operands: list[float]) -> float:
+    return operands[0]
+
+
+def _difference(operands: list[float]) -> float:
+    return operands[0] - operands[1]
 
 
 def _dot_case(n: int, bias: bool, points: tuple[tuple[float, ...], ...]) -> Case:
@@ -68,7 +91,7 @@ CASES: dict[str, list[Case]] = {
     "add": [Case("add", lambda a, b: a + b, lambda a, b: a + b, _BINARY_POINTS)],
     "sub": [Case("sub", lambda a, b: a - b, lambda a, b: a - b, _BINARY_POINTS)],
     "mul": [Case("mul", lambda a, b: a * b, lambda a, b: a * b, _BINARY_POINTS)],
-    "div": [Case("div", lambda a, b: a / b, lambda a, b: a / b, _BINARY_POINTS)],
+    "div": [Case("div", lambda a, b: a / b, lambda a, b: a / b, _BINARY_POINTS, kink=lambda a: a[1])],
     "neg": [Case("neg", lambda a: -a, lambda a: -a, ((1.5,), (-0.3,), (4.0,)))],
     "pow": [
         _pow_case(2, ((1.5,), (-2.0,), (0.3,))),
@@ -80,35 +103,35 @@ CASES: dict[str, list[Case]] = {
         _pow_case(1, ((-0.4,),)),
     ],
     "power": [Case("power", lambda x, y: x ** y, lambda x, y: x ** y,
-                   ((1.5, 2.0), (0.7, -1.3), (2.5, 0.5), (3.0, 1.0)))],
-    "abs": [Case("abs", lambda a: a.abs(), lambda a: a.abs(), ((1.5,), (-0.3,), (-4.0,)))],
+                   ((1.5, 2.0), (0.7, -1.3), (2.5, 0.5), (3.0, 1.0)), positive=(0,))],
+    "abs": [Case("abs", lambda a: a.abs(), lambda a: a.abs(), ((1.5,), (-0.3,), (-4.0,)), kink=_first)],
     "exp": [Case("exp", lambda a: a.exp(), lambda a: a.exp(), ((0.0,), (1.3,), (-2.5,)))],
-    "log": [Case("log", lambda a: a.log(), lambda a: a.log(), ((0.3,), (1.0,), (5.0,)))],
-    "log1p": [Case("log1p", lambda a: a.log1p(), lambda a: a.log1p(), ((-0.5,), (1e-9,), (3.0,)))],
-    "sqrt": [Case("sqrt", lambda a: a.sqrt(), lambda a: a.sqrt(), ((0.3,), (2.0,), (9.0,)))],
+    "log": [Case("log", lambda a: a.log(), lambda a: a.log(), ((0.3,), (1.0,), (5.0,)), positive=(0,))],
+    "log1p": [Case("log1p", lambda a: a.log1p(), lambda a: a.log1p(), ((-0.5,), (1e-9,), (3.0,)), positive=(0,))],
+    "sqrt": [Case("sqrt", lambda a: a.sqrt(), lambda a: a.sqrt(), ((0.3,), (2.0,), (9.0,)), positive=(0,))],
     "sin": [Case("sin", lambda a: a.sin(), lambda a: a.sin(), _SMOOTH_POINTS)],
     "cos": [Case("cos", lambda a: a.cos(), lambda a: a.cos(), _SMOOTH_POINTS)],
     "tanh": [Case("tanh", lambda a: a.tanh(), lambda a: a.tanh(), _SMOOTH_POINTS)],
     "sigmoid": [Case("sigmoid", lambda a: a.sigmoid(), lambda a: a.sigmoid(), _SMOOTH_POINTS)],
-    "relu": [Case("relu", lambda a: a.relu(), lambda a: a.relu(), ((1.5,), (-0.3,), (0.01,)))],
+    "relu": [Case("relu", lambda a: a.relu(), lambda a: a.relu(), ((1.5,), (-0.3,), (0.01,)), kink=_first)],
     "leaky_relu": [
         Case("leaky_relu", lambda a: a.leaky_relu(), lambda a: _F().leaky_relu(a, 0.1),
-             ((1.5,), (-0.3,), (-4.0,)), param=0.1, name="leaky_relu[default]"),
+             ((1.5,), (-0.3,), (-4.0,)), param=0.1, name="leaky_relu[default]", kink=_first),
         Case("leaky_relu", lambda a: a.leaky_relu(0.2), lambda a: _F().leaky_relu(a, 0.2),
-             ((2.0,), (-0.7,)), param=0.2, name="leaky_relu[0.2]"),
+             ((2.0,), (-0.7,)), param=0.2, name="leaky_relu[0.2]", kink=_first),
     ],
     "elu": [
         Case("elu", lambda a: a.elu(), lambda a: _F().elu(a, 1.0),
-             ((1.5,), (-0.3,), (-2.0,)), param=1.0, name="elu[default]"),
+             ((1.5,), (-0.3,), (-2.0,)), param=1.0, name="elu[default]", kink=_first),
         Case("elu", lambda a: a.elu(0.5), lambda a: _F().elu(a, 0.5),
-             ((0.8,), (-1.1,)), param=0.5, name="elu[0.5]"),
+             ((0.8,), (-1.1,)), param=0.5, name="elu[0.5]", kink=_first),
     ],
-    "softplus": [Case("softplus", lambda a: a.softplus(), lambda a: _F().softplus(a),
-                      ((-3.0,), (0.0,), (2.5,)))],
+    "softplus": [Case("softplus", lambda a: a.softplus(), lambda a: _torch().logaddexp(a, _torch().zeros_like(a)),
+                      ((-3.0,), (0.0,), (2.5,), (30.0,)))],  # exact, unlike F.softplus: x itself beyond x = 20
     "max": [Case("max", lambda a, b: a.max(b), lambda a, b: _torch().maximum(a, b),
-                 ((1.5, -2.0), (-0.3, 0.7), (4.0, 4.5)))],
+                 ((1.5, -2.0), (-0.3, 0.7), (4.0, 4.5)), kink=_difference)],
     "min": [Case("min", lambda a, b: a.min(b), lambda a, b: _torch().minimum(a, b),
-                 ((1.5, -2.0), (-0.3, 0.7), (4.0, 4.5)))],
+                 ((1.5, -2.0), (-0.3, 0.7), (4.0, 4.5)), kink=_difference)],
     "sum": [
         Case("sum", lambda *a: autograd.sum(a), lambda *a: _torch().stack(a).sum(),
              ((2.0,), (1.0, -2.0, 0.5), (0.1, 0.2, 0.3, -0.4, 5.0)), name="sum"),
@@ -162,6 +185,26 @@ def torch_hessian(case: Case, point: tuple[float, ...]) -> list[list[float]]:
 # --------------------------------------------------------------------------------------------
 # The table and the cases stay in sync.
 # --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", list(OPS))
+def test_an_op_is_one_table_entry_one_method_line_and_its_test_cases(name):
+    """What the docs promise about adding an op ("Adding an op"): its entry in the table, one
+    line on ``Value`` when it is written as a method, and its test cases here; everything else
+    (drawings, the expression language and the command's help, the compiled kernels, the property
+    tests, the docs' table printed by ``python -m autograd``) is derived from the table. Here: the
+    way the table says the op is written records that op, and its method is one line."""
+    op = OPS[name]
+    written = {"a": Value(0.5), "b": Value(2.0), "values": [Value(1.0), Value(2.0)], "w": [Value(1.0)],
+               "x": [Value(3.0)], "autograd": autograd}
+    assert eval(op.usage, written).op is op, op.usage  # noqa: S307 - the table's own text
+    method = re.fullmatch(r"a\.(\w+)\(.*\)", op.usage)
+    if method:
+        source = textwrap.dedent(inspect.getsource(getattr(Value, method.group(1))))
+        body = ast.parse(source).body[0].body
+        code = [s for s in body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+        assert len(code) == 1, f"Value.{method.group(1)} should be one line under its docstring"
+    assert name in CASES and (op.domain is None or name in PYTHON_MATH)
+
 
 def test_every_op_in_the_table_has_test_cases():
     missing = sorted(set(OPS) - set(CASES))
@@ -356,6 +399,45 @@ def test_a_domain_reads_the_same_on_floats_and_arrays_and_names_the_sample(name,
     on_arrays = str(op.domain_error(outside, param, sample=1))
     assert on_arrays == f"sample 1: {on_floats}"
     assert f"{name}(" in on_floats and repr(float(outside[0])) in on_floats and op.domain_text in on_floats
+
+
+PYTHON_MATH = {  # the same float math in Python: the operator where it raises, else math's function
+    "div": (operator.truediv, [(1.0, 0.0), (-2.5, 0.0), (0.0, 0.0)]),
+    "pow": (operator.pow, [(0.0, -1.0), (0.0, -0.5), (0.0, -2.0)]),
+    "power": (operator.pow, [(0.0, -1.0), (0.0, -3.5)]),
+    "log": (math.log, [(0.0,), (-1.0,)]),
+    "log1p": (math.log1p, [(-1.0,), (-2.0,)]),
+    "sqrt": (math.sqrt, [(-4.0,), (-1e-300,)]),
+}
+"""For each op with a domain, Python's own function for it and inputs outside the domain."""
+NEGATIVE_BASE = [(-8.0, 0.5), (-1.0, -1.5)]
+"""``(-8.0) ** 0.5`` is a complex number in Python; ``math.pow``, the float function, raises."""
+
+
+def test_every_op_with_a_domain_states_its_python_equivalent():
+    assert set(PYTHON_MATH) == {name for name, op in OPS.items() if op.domain is not None}
+
+
+@pytest.mark.parametrize("name, operands", [pytest.param(name, operands, id=f"{name}{operands}")
+                                            for name, (_, points) in PYTHON_MATH.items() for operands in points]
+                         + [pytest.param(name, operands, id=f"{name}{operands}")
+                            for name in ("pow", "power") for operands in NEGATIVE_BASE])
+def test_a_domain_error_has_the_type_python_raises_for_the_same_floats(name, operands):
+    function = PYTHON_MATH[name][0] if operands not in NEGATIVE_BASE else math.pow
+    with pytest.raises(Exception) as python:
+        function(*operands)
+    op = OPS[name]
+    values = [Value(x) for x in operands]
+    with pytest.raises(Exception) as ours:
+        if name == "pow":
+            values[0] ** operands[1]
+        else:
+            autograd.apply(op, values)
+    assert type(ours.value) is type(python.value), (python.value, ours.value)
+    assert str(ours.value).startswith(f"{name}(") and "outside its domain" in str(ours.value)
+    param = operands[1] if name == "pow" else None
+    args = operands[:1] if name == "pow" else operands
+    assert type(op.domain_error(args, param, sample=3)) is type(python.value)  # the compiled kernels' too
 
 
 def test_domain_errors_from_values_use_the_same_words():

@@ -1,171 +1,61 @@
 """Property tests: random expressions built from the op table, differentiated by the engine and
 checked against finite differences (first and second derivatives) and against PyTorch.
 
-An expression is a recipe: input points, then steps ``(op, operand indices, param)`` each
-making one node from earlier ones; the last node is the output. Ops with a restricted domain
-get an argument that is always inside it (``log(a² + ½)``), and examples are rejected when a
-finite difference would cross a kink (``relu``, ``abs``, ``max``...), overflow, or meet
+An expression is a recipe: input points, then steps ``(op, operand indices, variant)`` each
+making one node from earlier ones with one of the op's test cases (``test_ops.CASES``: the same
+row gives the Value and the torch form); the last node is the output. Operands a case marks
+``positive`` are always inside the op's domain (``log(a² + ½)``), and examples are rejected when
+a finite difference would cross a case's kink (``relu``, ``abs``, ``max``...), overflow, or meet
 numbers too large for a finite difference to be accurate.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
-import autograd
 from autograd import OPS, Value, backward_steps, gradients, topological_order
+
+from .test_ops import CASES, Case
 
 H = 1e-5
 LIMIT = 1e4  # larger values, gradients or second derivatives are rejected: finite differences lose digits
 
 
 # --------------------------------------------------------------------------------------------
-# The two libraries an expression can be replayed in.
+# The steps of an expression: every op's test cases (test_ops.CASES), replayed in either library.
 # --------------------------------------------------------------------------------------------
-
-class ValueLib:
-    """Builds expressions from ``autograd.Value`` and records which side of each kink it is on."""
-
-    def __init__(self, branches: list | None = None):
-        self.branches = branches
-
-    def branch(self, distance: float) -> None:
-        """Record on which side of a kink (or pole) at 0 the argument ``distance`` lies."""
-        if self.branches is not None:
-            self.branches.append((distance > 0.0) - (distance < 0.0))
-
-    @staticmethod
-    def data(x: Value) -> float:
-        return x.data
-
-    leaky_relu = staticmethod(lambda a, slope: a.leaky_relu(slope))
-    elu = staticmethod(lambda a, alpha: a.elu(alpha))
-    softplus = staticmethod(lambda a: a.softplus())
-    maximum = staticmethod(lambda a, b: a.max(b))
-    minimum = staticmethod(lambda a, b: a.min(b))
-    sum = staticmethod(lambda xs: autograd.sum(xs))
-    dot = staticmethod(lambda w, x, b: autograd.dot(w, x) if b is None else autograd.dot(w, x, b))
-
-
-class TorchLib:
-    """The same expressions in PyTorch float64."""
-
-    def __init__(self, torch: Any):
-        self.torch = torch
-        self.F = torch.nn.functional
-
-    def branch(self, distance: float) -> None:
-        pass
-
-    @staticmethod
-    def data(x: Any) -> float:
-        return x.item()
-
-    def leaky_relu(self, a, slope):
-        return self.F.leaky_relu(a, slope)
-
-    def elu(self, a, alpha):
-        return self.F.elu(a, alpha)
-
-    def softplus(self, a):  # exact, unlike F.softplus, which returns x itself beyond x = 20
-        return self.torch.logaddexp(a, self.torch.zeros_like(a))
-
-    def maximum(self, a, b):
-        return self.torch.maximum(a, b)
-
-    def minimum(self, a, b):
-        return self.torch.minimum(a, b)
-
-    def sum(self, xs):
-        return self.torch.stack(list(xs)).sum()
-
-    def dot(self, w, x, b):
-        total = self.torch.stack([wi * xi for wi, xi in zip(w, x)]).sum()
-        return total if b is None else total + b
-
-
-# --------------------------------------------------------------------------------------------
-# One builder per op of the table: (lib, operands, param) -> node, staying inside the op's domain.
-# --------------------------------------------------------------------------------------------
-
-def _positive(lib, a):
-    return a * a + 0.5
-
-
-def _pow(lib, args, c):
-    (a,) = args
-    if float(c).is_integer():
-        lib.branch(lib.data(a))  # a pole at 0 for c < 0
-        return a ** c
-    return _positive(lib, a) ** c
-
-
-def _kinked(make: Callable, kink: Callable = lambda lib, args: lib.data(args[0])):
-    def build(lib, args, param):
-        lib.branch(kink(lib, args))
-        return make(lib, args, param)
-    return build
-
-
-def _dot(lib, args, param):
-    n, has_bias = param
-    return lib.dot(args[:n], args[n:2 * n], args[2 * n] if has_bias else None)
-
 
 @dataclass(frozen=True)
-class Builder:
-    build: Callable
-    arity: int | None  # operands; None: decided by the param (sum, dot)
-    params: tuple = (None,)
+class Variant:
+    """One way to make a node: a case of ``test_ops.CASES`` called with ``arity`` operands."""
+
+    case: Case
+    arity: int
+
+    def build(self, operands: list, torch: Any = None, branches: list | None = None) -> Any:
+        """The node, from Values (``torch=None``) or from torch tensors; operands the case marks
+        ``positive`` are made so (``a² + ½``), and the side of the case's kink is recorded."""
+        operands = [a * a + 0.5 if i in self.case.positive else a for i, a in enumerate(operands)]
+        if self.case.kink is not None and branches is not None:
+            distance = self.case.kink([a.data for a in operands])
+            branches.append((distance > 0.0) - (distance < 0.0))
+        return self.case.build(*operands) if torch is None else self.case.torch_fn(*operands)
 
 
-BUILDERS: dict[str, Builder] = {
-    "add": Builder(lambda lib, a, p: a[0] + a[1], 2),
-    "sub": Builder(lambda lib, a, p: a[0] - a[1], 2),
-    "mul": Builder(lambda lib, a, p: a[0] * a[1], 2),
-    "div": Builder(_kinked(lambda lib, a, p: a[0] / a[1], lambda lib, a: lib.data(a[1])), 2),
-    "neg": Builder(lambda lib, a, p: -a[0], 1),
-    "pow": Builder(_pow, 1, (2, 3, -1, -2, 0.5, 1.5, -0.5)),
-    "power": Builder(lambda lib, a, p: _positive(lib, a[0]) ** a[1], 2),
-    "abs": Builder(_kinked(lambda lib, a, p: abs(a[0])), 1),
-    "exp": Builder(lambda lib, a, p: a[0].exp(), 1),
-    "log": Builder(lambda lib, a, p: _positive(lib, a[0]).log(), 1),
-    "log1p": Builder(lambda lib, a, p: _positive(lib, a[0]).log1p(), 1),
-    "sqrt": Builder(lambda lib, a, p: _positive(lib, a[0]).sqrt(), 1),
-    "sin": Builder(lambda lib, a, p: a[0].sin(), 1),
-    "cos": Builder(lambda lib, a, p: a[0].cos(), 1),
-    "tanh": Builder(lambda lib, a, p: a[0].tanh(), 1),
-    "sigmoid": Builder(lambda lib, a, p: a[0].sigmoid(), 1),
-    "relu": Builder(_kinked(lambda lib, a, p: a[0].relu()), 1),
-    "leaky_relu": Builder(_kinked(lambda lib, a, p: lib.leaky_relu(a[0], p)), 1, (0.1, 0.2, 0.01)),
-    "elu": Builder(_kinked(lambda lib, a, p: lib.elu(a[0], p)), 1, (1.0, 0.5)),
-    "softplus": Builder(lambda lib, a, p: lib.softplus(a[0]), 1),
-    "max": Builder(_kinked(lambda lib, a, p: lib.maximum(a[0], a[1]),
-                           lambda lib, a: lib.data(a[0]) - lib.data(a[1])), 2),
-    "min": Builder(_kinked(lambda lib, a, p: lib.minimum(a[0], a[1]),
-                           lambda lib, a: lib.data(a[0]) - lib.data(a[1])), 2),
-    "sum": Builder(lambda lib, a, p: lib.sum(a), None, (1, 2, 3)),
-    "dot": Builder(_dot, None, ((1, False), (1, True), (2, False), (2, True))),
+VARIANTS: dict[str, list[Variant]] = {
+    op: [Variant(case, arity) for case in cases for arity in sorted({len(point) for point in case.points})]
+    for op, cases in CASES.items()
 }
+"""Every op's ways to make a node, derived from its test cases: nothing to add here for a new op."""
 
 
-def _operand_count(op: str, param: Any) -> int:
-    arity = BUILDERS[op].arity
-    if arity is not None:
-        return arity
-    if op == "sum":
-        return param
-    n, has_bias = param
-    return 2 * n + has_bias
-
-
-def test_every_op_in_the_table_has_a_builder():
-    assert set(BUILDERS) == set(OPS), f"add a builder to test_properties.py for: {sorted(set(OPS) ^ set(BUILDERS))}"
+def test_every_op_in_the_table_makes_random_expressions():
+    assert set(VARIANTS) == set(OPS) and all(VARIANTS.values())
 
 
 # --------------------------------------------------------------------------------------------
@@ -176,11 +66,11 @@ def test_every_op_in_the_table_has_a_builder():
 class Step:
     op: str
     operands: tuple[int, ...]
-    param: Any
+    variant: int
+    """Which of ``VARIANTS[op]``."""
 
     def __repr__(self) -> str:
-        param = "" if self.param is None else f"; {self.param}"
-        return f"{self.op}{self.operands}{param}"
+        return f"{VARIANTS[self.op][self.variant].case.id}{self.operands}"
 
 
 @dataclass(frozen=True)
@@ -188,15 +78,16 @@ class Expression:
     point: tuple[float, ...]
     steps: tuple[Step, ...]
 
-    def build(self, leaves: list, lib: Any) -> Any:
+    def build(self, leaves: list, torch: Any = None, branches: list | None = None) -> Any:
         nodes = list(leaves)
         for step in self.steps:
-            nodes.append(BUILDERS[step.op].build(lib, [nodes[i] for i in step.operands], step.param))
+            variant = VARIANTS[step.op][step.variant]
+            nodes.append(variant.build([nodes[i] for i in step.operands], torch, branches))
         return nodes[-1]
 
     def values(self, point=None, branches: list | None = None) -> tuple[list[Value], Value]:
         leaves = [Value(x, label=f"x{i}") for i, x in enumerate(self.point if point is None else point)]
-        return leaves, self.build(leaves, ValueLib(branches))
+        return leaves, self.build(leaves, branches=branches)
 
 
 @st.composite
@@ -206,10 +97,10 @@ def expressions(draw, max_steps: int = 6) -> Expression:
     steps = []
     for _ in range(draw(st.integers(1, max_steps))):
         count = n_inputs + len(steps)
-        op = draw(st.sampled_from(sorted(BUILDERS)))
-        param = draw(st.sampled_from(BUILDERS[op].params))
-        operands = tuple(draw(st.integers(0, count - 1)) for _ in range(_operand_count(op, param)))
-        steps.append(Step(op, operands, param))
+        op = draw(st.sampled_from(sorted(VARIANTS)))
+        variant = draw(st.integers(0, len(VARIANTS[op]) - 1))
+        operands = tuple(draw(st.integers(0, count - 1)) for _ in range(VARIANTS[op][variant].arity))
+        steps.append(Step(op, operands, variant))
     return Expression(point, tuple(steps))
 
 
@@ -308,7 +199,7 @@ def test_first_and_second_derivatives_match_torch(expr):
         assume(False)
     assume(all(abs(g.data) < LIMIT for g in first))
     inputs = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in expr.point]
-    t_out = expr.build(inputs, TorchLib(torch))
+    t_out = expr.build(inputs, torch)
     assert out.data == pytest.approx(t_out.item(), rel=1e-12, abs=1e-12)
     if not t_out.requires_grad:  # the output does not depend on any input
         assert all(g.data == 0.0 for g in first)

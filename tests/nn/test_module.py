@@ -285,8 +285,12 @@ def test_load_refuses_what_is_not_a_regular_file_at_once(tmp_path, kind):
         path.symlink_to("/dev/zero")  # reading it never ends
     finished, output = load_in_a_child(path, timeout=20)
     assert finished, f"load() of a {kind} did not return"
-    assert output.startswith("ValueError load(") and str(path) in output, output
-    kind = {"fifo": "a named pipe (FIFO)", "folder": "a folder", "link to /dev/zero": "a character device"}[kind]
+    if kind == "folder":  # Python's own error for opening a folder, in clearer words
+        assert output.startswith("IsADirectoryError [Errno 21] Module.load: ") and str(path) in output, output
+        assert "it is a folder, not a model file" in output, output
+        return
+    assert output.startswith("ValueError Module.load(") and str(path) in output, output
+    kind = {"fifo": "a named pipe (FIFO)", "link to /dev/zero": "a character device"}[kind]
     assert f"is {kind}, not a regular file" in output, output
 
 
@@ -450,7 +454,7 @@ def test_an_optimizer_step_that_would_make_a_weight_infinite_changes_nothing():
     model = nn.MLP(2, [2, 1], activation="linear", seed=0)
     before = [p.data for p in model.parameters()]
     X, y = [[1.0, 2.0], [3.0, -1.0]], [1e5, -1e5]  # noqa: N806
-    with pytest.raises(FloatingPointError, match="would make params"):
+    with pytest.raises(FloatingPointError, match=r"params\[\d+\] would become"):
         nn.fit(model, X, y, loss="mse", optimizer=nn.SGD(model.parameters(), lr=1e307), epochs=3, progress=False)
     after = [p.data for p in model.parameters()]
     assert all(math.isfinite(v) for v in after)

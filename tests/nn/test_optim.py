@@ -177,6 +177,20 @@ def test_a_non_finite_gradient_changes_nothing_not_even_the_step_count(name, set
     assert snapshot(optimizer) == snapshot(reference)
 
 
+@pytest.mark.parametrize("name, settings", CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)])
+def test_a_step_too_large_for_a_float_changes_nothing_so_infinity_never_reaches_the_weights(name, settings):
+    params = [Value(x) for x in START]
+    optimizer = getattr(nn, name)(params, **{**settings, "lr": 1e307})
+    before = snapshot(optimizer)
+    for p in params:
+        p.grad = 1e200  # finite, but lr·g, g² or the Adam step overflow a float
+    with pytest.raises(FloatingPointError, match=r"(params\[0\]|state\[.*\] of params\[0\]) would become "
+                                                 r"(-?inf|nan).*nothing was changed"):
+        optimizer.step()
+    assert snapshot(optimizer) == before and optimizer.steps == 0
+    assert all(math.isfinite(p.data) for p in params)
+
+
 def test_centered_rmsprop_survives_a_variance_rounded_below_zero_and_follows_torch():
     # A constant gradient makes v - m² exactly 0 in real numbers; in floats it lands a hair
     # below 0 at step 54 (it used to raise "math domain error" there, half-way through a step).

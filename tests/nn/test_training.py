@@ -1,6 +1,7 @@
 """fit(): the lecture's problems learned to the accuracies the issue asks for, early
 stopping, Ctrl-C, errors naming the epoch and step, the progress bar, callbacks, history."""
 
+import contextlib
 import json
 import re
 import sys
@@ -16,8 +17,10 @@ import nn
 def test_xor_reaches_full_training_accuracy_with_binary_cross_entropy():
     X, y = nn.datasets.xor(n=40, seed=0)
     model = nn.MLP(2, [8, 1], activation="tanh", output_activation="sigmoid", seed=0)
-    history = nn.fit(model, X, y, loss="binary_cross_entropy", optimizer=nn.Adam(model.parameters(), lr=0.05),
-                     epochs=60, progress=False)
+    with pytest.warns(UserWarning, match="fit: training on the scalar graph, not compiled: the binary_cross_entropy "
+                                         "loss branches on .data"):
+        history = nn.fit(model, X, y, loss="binary_cross_entropy", optimizer=nn.Adam(model.parameters(), lr=0.05),
+                         epochs=60, progress=False)
     loss, accuracy = nn.evaluate(model, X, y, loss="binary_cross_entropy")
     assert accuracy == 1.0
     assert loss < history.train_loss[0] / 5
@@ -328,8 +331,11 @@ def test_history_names_its_loss_and_max_loss():
     named = nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss="hinge", epochs=1, max_loss=1e6, progress=False)
     assert (named.loss, named.max_loss) == ("hinge", 1e6)
     assert (named.to_dict()["loss"], named.to_dict()["max_loss"]) == ("hinge", 1e6)
-    assert nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss=nn.mse, epochs=1, progress=False).loss == "mse"
-    anonymous = nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss=lambda out, t: nn.mse(out, t), epochs=1, progress=False)
+    with pytest.warns(UserWarning, match=SCALAR_FALLBACK):  # a function of the user's: maybe not compilable
+        assert nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss=nn.mse, epochs=1, progress=False).loss == "mse"
+    with pytest.warns(UserWarning, match=SCALAR_FALLBACK):
+        anonymous = nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss=lambda out, t: nn.mse(out, t), epochs=1,
+                           progress=False)
     assert anonymous.loss is None and anonymous.max_loss is None
 
 
@@ -391,6 +397,9 @@ def test_predict_and_accuracy():
     assert nn.accuracy([0.7, 0.2], [1, 1], loss="binary_cross_entropy") == 0.5
 
 
+SCALAR_FALLBACK = "fit: training on the scalar graph, not compiled: the loss is a function of yours"
+
+
 def recording_loss(sizes):
     def loss(outputs, targets):
         sizes.append(len(targets))
@@ -404,13 +413,16 @@ def test_batch_norm_with_a_last_minibatch_of_one_sample_joins_it_to_the_previous
     X, y = nn.datasets.moons(n=151, seed=0)
     model = nn.MLP(2, [4, 1], batch_norm=True, seed=0)
     sizes = []
-    history = nn.fit(model, X, y, loss=recording_loss(sizes), epochs=2, batch_size=50, progress=False)
+    with pytest.warns(UserWarning, match=SCALAR_FALLBACK):  # the loss records its calls: it runs on Values
+        history = nn.fit(model, X, y, loss=recording_loss(sizes), epochs=2, batch_size=50, progress=False)
     assert len(history) == 2 and sizes == [50, 50, 51] * 2
     sizes.clear()
-    nn.fit(model, X, y, loss=recording_loss(sizes), epochs=1, batch_size=50, drop_last=True, progress=False)
+    with pytest.warns(UserWarning, match=SCALAR_FALLBACK):
+        nn.fit(model, X, y, loss=recording_loss(sizes), epochs=1, batch_size=50, drop_last=True, progress=False)
     assert sizes == [50, 50, 50]
     sizes.clear()  # without batch norm the short batch stays as it is (PyTorch's DataLoader)
-    nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, loss=recording_loss(sizes), epochs=1, batch_size=50, progress=False)
+    with pytest.warns(UserWarning, match=SCALAR_FALLBACK):
+        nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, loss=recording_loss(sizes), epochs=1, batch_size=50, progress=False)
     assert sizes == [50, 50, 50, 1]
 
 
@@ -447,7 +459,7 @@ def test_an_error_in_a_step_is_raised_itself_with_the_epoch_and_step(error):
         return nn.bce_with_logits(outputs, targets)
 
     X, y = nn.datasets.xor(n=20, seed=0)
-    with pytest.raises(type(error)) as raised:
+    with pytest.raises(type(error)) as raised, pytest.warns(UserWarning, match=SCALAR_FALLBACK):
         nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss=failing_loss, epochs=2, batch_size=10, progress=False)
     if sys.version_info >= (3, 11):  # the error itself, with a note shown under its traceback
         assert raised.value is error and raised.value.__notes__ == ["fit: epoch 2, step 1"]
@@ -499,3 +511,141 @@ def test_an_error_in_validation_names_the_epoch():
         assert caught.value.__notes__ == ["fit: epoch 1, validation"]
     else:  # Python 3.10 has no notes: the message starts with it
         assert str(caught.value).startswith("fit: epoch 1, validation: ")
+
+
+# -- nothing silently wrong: every target checked first, no infinite weight ----------------------
+
+@pytest.mark.parametrize("compiled", [True, False])
+@pytest.mark.parametrize("loss, labels, bad, words", [
+    ("mse", "y", float("nan"), "fit(validation_data): mse: targets[3] must be a finite number, got nan"),
+    ("bce_with_logits", "y", "1", "fit(validation_data): bce_with_logits: targets[3] must be a number, got str"),
+    ("bce_with_logits", "y", 2.0, "fit(validation_data): bce_with_logits: targets[3] = 2.0 must be in [0, 1]"),
+    ("hinge", "y", 0.5, "fit(validation_data): hinge: targets[3] = 0.5 must be -1 or +1"),
+    ("cross_entropy", "classes", 3, "fit(validation_data): cross_entropy: targets[3] = 3 must be a class index in 0..2"),
+    ("cross_entropy", "classes", None, "fit(validation_data): cross_entropy: targets[3] = None must be a class index"),
+])
+def test_a_bad_validation_target_is_found_before_any_weight_changes(loss, labels, bad, words, compiled):
+    X, y = nn.datasets.spiral(n=30, classes=3, seed=0) if labels == "classes" else nn.datasets.xor(n=30, seed=0)
+    model = nn.MLP(2, [4, 3 if labels == "classes" else 1], seed=0)
+    before = model.state_dict()
+    if loss == "hinge":
+        y = [2 * t - 1 for t in y]  # 0/1 labels are turned into ±1 only when all of them are 0 or 1
+    y_val = list(y)
+    y_val[3] = bad
+    with pytest.raises((TypeError, ValueError)) as raised:
+        nn.fit(model, X, y, loss=loss, validation_data=(X, y_val), epochs=2, batch_size=10, progress=False,
+               compiled=compiled)
+    assert words in str(raised.value), str(raised.value)
+    assert model.state_dict() == before  # found before epoch 1 changed anything
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_a_bad_training_target_is_named_before_any_weight_changes(compiled):
+    X, y = nn.datasets.xor(n=30, seed=0)
+    model = nn.MLP(2, [4, 1], seed=0)
+    before = model.state_dict()
+    y = list(y)
+    y[25] = float("nan")
+    with pytest.raises(ValueError, match=r"fit\(y\): mse: targets\[25\] must be a finite number, got nan"):
+        nn.fit(model, X, y, loss="mse", epochs=1, batch_size=10, progress=False, compiled=compiled)
+    assert model.state_dict() == before
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_a_learning_rate_far_too_large_raises_and_leaves_no_weight_infinite(compiled):
+    import math
+
+    X, y = nn.datasets.xor(n=40, seed=0)
+    model = nn.MLP(2, [8, 8, 1], seed=0)
+    with pytest.raises((FloatingPointError, OverflowError)) as raised:
+        nn.fit(model, X, y, loss="mse", optimizer=nn.SGD(model.parameters(), lr=1e307), epochs=5, batch_size=10,
+               progress=False, compiled=compiled)
+    assert all(math.isfinite(value) for value in model.state_dict().values()), raised.value
+    if sys.version_info >= (3, 11):
+        assert re.fullmatch(r"fit: epoch \d+, step \d+", raised.value.__notes__[0])
+
+
+# -- the loop's pieces (nn.callbacks) ------------------------------------------------------------
+
+def test_a_callback_object_sees_the_run_begin_every_epoch_and_the_end_in_order():
+    from nn import callbacks
+
+    seen = []
+
+    class Spy(callbacks.Callback):
+        def on_train_begin(self, run):
+            seen.append(("begin", len(run.history)))
+
+        def on_epoch_end(self, run, record):
+            seen.append(("epoch", record.epoch, run.history[-1] is record, list(run.stopping)))
+            return record.epoch == 3
+
+        def on_train_end(self, run, error):
+            seen.append(("end", run.history.stop_reason, error, run.history.restored_best))
+
+    X, y = nn.datasets.xor(n=20, seed=0)
+    history = nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, validation_data=(X, y), epochs=5, patience=1,
+                     min_delta=10.0, callbacks=[Spy()], progress=False)
+    # patience 1 with a min_delta no epoch beats: early stopping asks at epoch 2, before Spy runs
+    assert seen == [("begin", 0), ("epoch", 1, True, []), ("epoch", 2, True, ["early_stopping"]),
+                    ("end", "early_stopping", None, True)]
+    assert history.best_epoch == 1 and len(history) == 2
+    with pytest.raises(TypeError, match=r"fit\(callbacks\[0\]\) must be a function or an nn.callbacks.Callback"):
+        nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, epochs=1, callbacks=[3], progress=False)
+
+
+def test_fit_keeps_its_signature():
+    import inspect
+
+    assert list(inspect.signature(nn.fit).parameters) == [
+        "model", "X", "y", "loss", "optimizer", "epochs", "batch_size", "validation_data", "validation_split",
+        "l1", "l2", "patience", "min_delta", "restore_best", "max_loss", "schedule", "callbacks", "shuffle",
+        "drop_last", "seed", "progress", "compiled"]
+
+
+def test_early_stopping_counts_epochs_since_the_best_one():
+    from nn.callbacks import EarlyStopping, FitRun
+
+    history = nn.History("val_loss")
+    run = FitRun(None, history, epochs=10)
+    stopping = EarlyStopping(patience=2)
+    record = lambda epoch: nn.EpochRecord(epoch, 1.0, None, 1.0, None, 0.1, 0.0)  # noqa: E731
+    history.best_epoch = 3
+    assert [stopping.on_epoch_end(run, record(epoch)) for epoch in (3, 4, 5, 6)] == [False, False, True, True]
+    history.best_epoch = None  # every epoch so far diverged
+    assert stopping.on_epoch_end(run, record(2)) is True
+
+
+@pytest.mark.parametrize("where", ["a step", "validation", "a callback"])
+def test_the_progress_bar_is_closed_and_the_model_left_as_is_on_an_error(where, monkeypatch):
+    from nn import callbacks
+
+    closed = []
+    original = callbacks.ProgressBar.on_train_end
+    monkeypatch.setattr(callbacks.ProgressBar, "on_train_end",
+                        lambda self, run, error: closed.append(type(error).__name__) or original(self, run, error))
+    X, y = nn.datasets.xor(n=20, seed=0)
+    X_val = [[float("nan"), 0.0]] + X[1:] if where == "validation" else X
+
+    def failing(history):
+        raise RuntimeError("a callback failed")
+
+    model = nn.MLP(2, [2, 1], seed=0)
+    loss = (lambda out, t: nn.mse(out, t) * float("nan")) if where == "a step" else "mse"
+    with pytest.raises((ValueError, RuntimeError)):
+        with pytest.warns(UserWarning, match=SCALAR_FALLBACK) if where == "a step" else contextlib.nullcontext():
+            nn.fit(model, X, y, loss=loss, validation_data=(X_val, y), epochs=3, patience=1, progress=False,
+                   callbacks=[failing] if where == "a callback" else [])
+    assert closed == [{"a step": "ValueError", "validation": "ValueError", "a callback": "RuntimeError"}[where]]
+
+
+def test_each_distinct_target_is_checked_and_the_first_bad_one_named():
+    X, y = nn.datasets.xor(n=30, seed=0)
+    model = nn.MLP(2, [4, 1], seed=0)
+    y = [1, 0] * 15
+    y[7], y[12], y[20] = True, 5.0, 5.0  # True looks like 1 to a dict, but a bool is not a number here
+    with pytest.raises(TypeError, match=r"fit\(y\): bce_with_logits: targets\[7\] must be a number, got bool"):
+        nn.fit(model, X, y, epochs=1, progress=False)
+    y[7] = 1
+    with pytest.raises(ValueError, match=r"fit\(y\): bce_with_logits: targets\[12\] = 5.0 must be in \[0, 1\]"):
+        nn.fit(model, X, y, epochs=1, progress=False)

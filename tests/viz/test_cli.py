@@ -299,6 +299,38 @@ def test_train_usage_errors(args, message, capsys):
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("args, line", [
+    (["grpah", "x", "x=1"], "valuegraph: error: argument COMMAND: invalid choice: 'grpah' (choose from 'demo', "
+                            "'graph', 'train'); did you mean graph?"),
+    (["train", "--dataset", "circles"], "valuegraph train: error: argument --dataset: invalid choice: 'circles' "
+                                        "(choose from 'circle', 'xor', 'gaussian', 'spiral', 'moons'); did you "
+                                        "mean circle?"),
+    (["train", "--activation", "sigmod"], "did you mean sigmoid?"),
+    (["train", "--datset", "circle"], "valuegraph train: error: unrecognized arguments: --datset circle; did you "
+                                      "mean --dataset?"),
+    (["graph", "x", "x=1", "--rankdri", "TB"], "valuegraph graph: error: unrecognized arguments: --rankdri TB; "
+                                                "did you mean --rankdir?"),
+    (["graph", "x", "x=1", "--mode", "forwards"], "did you mean forward?"),
+    (["paint"], "valuegraph: error: argument COMMAND: invalid choice: 'paint' (choose from 'demo', 'graph', "
+                "'train')"),
+    (["train", "--epochs"], "valuegraph train: error: argument --epochs: expected one argument"),
+])
+def test_a_usage_error_is_one_line_and_suggests_the_nearest_word(args, line, capsys):
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.splitlines()) == 1, captured.err  # no usage block first
+    assert line in captured.err
+    if args == ["paint"]:
+        assert "did you mean" not in captured.err  # nothing is near enough
+
+
+def test_the_command_offers_maxout_beside_nns_activations():
+    import nn
+    from valuegraph.cli import activations
+
+    assert activations() == (*nn.ACTIVATIONS, "maxout")
+
+
 def test_train_option_conflicts(tmp_path, capsys):
     assert main(["train", "--early-stopping", "--val-split", "0", "--out", str(tmp_path)]) == 2
     assert "--early-stopping needs validation data" in capsys.readouterr().err
@@ -391,6 +423,18 @@ def test_graph_draws_named_intermediates(tmp_path, capsys):
     assert out.splitlines()[:3] == ["q = x + y = 1", "f = max(q * z, 0) = 2", "∂f/∂x = 2   ∂f/∂y = 2   ∂f/∂z = 1"]
     texts = ["".join(t.itertext()) for t in ET.parse(tmp_path / "g.svg").iter("{http://www.w3.org/2000/svg}text")]
     assert "q" in texts and "f" in texts
+
+
+def test_each_statement_is_reported_with_its_own_value(tmp_path, capsys):
+    assert main(["graph", "x*3; q = x + y; f = q*2", "x=1", "y=2", "-o", str(tmp_path / "g.dot")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:4] == ["x*3 = 3", "q = x + y = 3", "f = q*2 = 6", "∂f/∂x = 2   ∂f/∂y = 2"]
+
+
+def test_an_unknown_name_lists_only_the_variables_the_user_gave(tmp_path, capsys):
+    assert main(["graph", "c = 2; d = c * 3; f = d * z", "x=1", "-o", str(tmp_path / "g.dot")]) == 2
+    error = capsys.readouterr().err
+    assert "unknown name 'z'" in error and error.rstrip().endswith("(variables given: x)"), error
 
 
 def test_graph_caret_says_to_use_double_star(tmp_path, capsys):

@@ -7,14 +7,14 @@ import pytest
 
 import autograd
 from autograd import Value
-from viz import COLOURS, GraphTooLargeError, draw
+from viz import COLOURS, GraphTooLargeError, draw, steps
 
 from .graphs import lecture, neuron_graph
 
 
 def cells(source):
     """Texts of the value records' fields, in order (labels without escaped characters)."""
-    records = re.findall(r'^\s*v\d+ \[label="\{([^"]*)\}"', source, flags=re.M)
+    records = re.findall(r'^\s*v\d+ \[label="\{?([^"{}]*)\}?"', source, flags=re.M)  # {a|b} left to right
     return [field for record in records for field in record.split("|")]
 
 
@@ -34,7 +34,18 @@ def test_lecture_example_values_and_gradients():
     assert [t for t in texts if t.startswith("grad")] == ["grad 2", "grad 2", "grad 2", "grad 1", "grad 1",
                                                           "grad 1"]  # the constant 0 has no gradient cell
     assert ["x", "data -2", "grad 2"] == texts[:3]
-    assert ["v2", "data 1", "grad 2"] == texts[6:9]  # unlabelled values are named by their id
+    assert ["n1", "data 1", "grad 2"] == texts[6:9]  # unlabelled values are numbered n1, n2, ...
+
+
+def test_unlabelled_values_are_numbered_without_clashing_with_the_lectures_v_or_a_label():
+    """The lecture names its values v = x + y and u = zv: a drawing's own names must not read
+    as those (v2, v4, v6 did), nor as a name the user gave."""
+    f, _ = lecture()
+    assert [cell for cell in cells(draw(f).source) if re.fullmatch(r"[a-z]\d", cell)] == ["n1", "n2", "n3"]
+    a = Value(1.0, "n2")
+    b = (a * 2).exp() + a  # unlabelled: a * 2, its exp, the sum
+    names = [cell for cell in cells(draw(b).source) if re.fullmatch(r"n\d", cell)]
+    assert names == ["n2", "n1", "n3", "n4"]  # the label n2 keeps its name; the others skip it
 
 
 def test_a_constant_is_drawn_as_its_number_alone():
@@ -92,7 +103,7 @@ def test_modes():
     assert "grad" not in before and "local" not in before
     f.backward()
     after = draw(f).source  # auto after backward: both
-    assert "grad 2" in after and "local ∂v4/∂v2 = 2" in after and "dir=back" not in after
+    assert "grad 2" in after and "local ∂n2/∂n1 = 2" in after and "dir=back" not in after
     assert "grad" not in draw(f, mode="forward").source
     backward = draw(f, mode="backward").source
     assert "grad 2" in backward and "dir=back" in backward
@@ -104,10 +115,10 @@ def test_edge_labels_are_local_derivative_and_contribution():
     f.backward()
     source = draw(f).source
     # (x + y) -> *: local ∂/∂(x + y) = z = 2, upstream 1, contribution 2, in a text node on the edge
-    assert re.search(r'v4_in0 \[label="local ∂v4/∂v2 = 2\\n× upstream ∂v6/∂v4 = 1\\n= contribution 2"', source)
+    assert re.search(r'v4_in0 \[label="local ∂n2/∂n1 = 2\\n× upstream ∂n3/∂n2 = 1\\n= contribution 2"', source)
     assert re.search(r"^\s*v2 -> v4_in0 \[dir=none\]\n\s*v4_in0 -> v4_op\n", source, flags=re.M)
     # x -> +: local 1, upstream 2, contribution 2
-    assert re.search(r'v2_in0 \[label="local ∂v2/∂x = 1\\n× upstream ∂v6/∂v2 = 2\\n= contribution 2"', source)
+    assert re.search(r'v2_in0 \[label="local ∂n1/∂x = 1\\n× upstream ∂n3/∂n1 = 2\\n= contribution 2"', source)
 
 
 def test_edge_labels_name_long_values_by_their_numbers_only():
@@ -153,7 +164,7 @@ def test_colours_tell_roles_apart():
     assert COLOURS["parameter"] in lines["v7"]    # w
     assert COLOURS["output"] in lines["v8"]
     assert COLOURS["op"] in source
-    assert 'label="{w|' in lines["v7"]
+    assert re.search(r'label="\{?w\|', lines["v7"])
 
 
 def test_labels_are_escaped():
@@ -218,10 +229,10 @@ def test_parameter_names_and_neuron_clusters():
     out, names = neuron_graph()
     out.backward()
     source = draw(out, params=names, cluster=True).source
-    assert 'label="{layers.0.neurons.1.w.2|' in source
+    assert re.search(r'label="\{?layers.0.neurons.1.w.2\|', source)
     assert source.count("subgraph cluster_") == 2
     assert 'label="layers.0.neurons.0"' in source
-    assert "subgraph" not in draw(out, params=names).source
+    assert "subgraph" not in draw(out, params=names, collapse=None).source
 
 
 def test_collapse_neurons_into_single_nodes():
@@ -276,7 +287,7 @@ def test_an_nn_model_names_its_parameters_and_clusters_its_neurons():
     out.backward()
     source = draw(out, params=model, cluster=True).source
     for name, _ in model.named_parameters():
-        assert f'label="{{{name}|' in source
+        assert re.search(rf'label="\{{?{re.escape(name)}\|', source)
     assert source.count("subgraph cluster_") == 4  # three hidden neurons and the output neuron
     collapsed = draw(out, params=model, collapse="neuron").source
     assert collapsed.count("label=\"neurons.") == 4 and "layers.0.neurons.0.w.0" not in collapsed
@@ -315,7 +326,7 @@ def test_drawing_pipes_and_renders_svg_and_png_without_system_dot(tmp_path, monk
 def test_labels_holding_html_entities_are_drawn_as_written(backend):
     import xml.etree.ElementTree as ET
 
-    from viz.render import has_system_dot, render_source
+    from viz.rendering import has_system_dot, render_source
 
     if backend == "dot" and not has_system_dot():
         pytest.skip("system dot is not installed")
@@ -350,7 +361,7 @@ def test_only_the_engines_constants_are_drawn_as_constants():
     out = w * x + 3
     out.backward()
     source = draw(out).source
-    assert 'v0 [label="{v0|data 0.5|grad 2}"' in source
+    assert re.search(r'v0 \[label="\{?n1\|data 0.5\|grad 2\}?"', source)
     assert [type(n) for n in __import__("autograd").topological_order(out)].count(Constant) == 1
     assert re.search(r"^\s*v3 \[label=3 shape=box", source, flags=re.M)
 
@@ -376,9 +387,8 @@ def test_a_big_network_is_drawn_neuron_by_neuron_layer_by_layer_by_default():
         assert f"\t\t{chain} [style=invis]" in source
         assert f"subgraph layer_{layer} {{\n\t\trank=same" in source
     assert len(re.findall(r"^\s*v\d+ \[label=", draw(out, params=model, collapse=None).source, flags=re.M)) == 404
-    small = nn.MLP(2, [3, 1], seed=0)
-    small_out = small([0.5, -1.0])
-    assert "g_layers" not in draw(small_out, params=small).source  # small enough to read whole
+    one = nn.MLP(2, [1], seed=0)  # one neuron: drawn whole, there is nothing to collapse it into
+    assert "g_layers" not in draw(one([0.5, -1.0]), params=one).source
 
 
 def test_a_big_network_drawn_without_params_finds_its_neurons_by_itself():
@@ -396,8 +406,8 @@ def test_a_big_network_drawn_without_params_finds_its_neurons_by_itself():
     assert neuron_names(topological_order(out)) == dict(model.named_parameters())
     batch = autograd.sum([model([x0, x1]) for x0, x1 in ((0.5, -1.0), (0.2, 0.3), (-0.7, 0.1))])
     assert neuron_names(topological_order(batch)) == dict(model.named_parameters())
-    small = nn.MLP(2, [3, 1], seed=0)
-    assert "layers." not in draw(small([0.5, -1.0])).source  # small: drawn whole, weights unnamed
+    one = nn.MLP(2, [1], seed=0)
+    assert "layers." not in draw(one([0.5, -1.0])).source  # one neuron: drawn whole, weights unnamed
 
 
 def test_edge_texts_sit_in_their_ops_neuron_box_and_constants_get_no_gradient_arrow():
@@ -410,3 +420,59 @@ def test_edge_texts_sit_in_their_ops_neuron_box_and_constants_get_no_gradient_ar
     f, _ = lecture()
     f.backward()
     assert re.search(r'^\s*v5 -> v6_op \[color="#94a3b8" dir=none\]', draw(f, mode="backward").source, flags=re.M)
+
+
+def width_pt(source):
+    """The width Graphviz lays a drawing out to, in points."""
+    from viz.rendering import render_source
+
+    return float(re.search(r'<svg width="([\d.]+)pt"', render_source(source, "svg").decode()).group(1))
+
+
+@pytest.mark.needs_wasm
+def test_a_drawing_fits_a_notebooks_width_left_to_right_or_else_top_to_bottom():
+    """900 px (675 pt) wide: the lecture's forward graph left to right; after backward() its edge
+    texts make it 1,300 pt that way, so it is drawn top to bottom. rankdir= still decides."""
+    from viz.dot import FIT_WIDTH
+
+    f, _ = lecture()
+    forward = draw(f).source
+    assert "rankdir=LR" in forward and width_pt(forward) <= FIT_WIDTH * 0.75
+    f.backward()
+    both = draw(f).source
+    assert "rankdir=TB" in both and width_pt(both) <= FIT_WIDTH * 0.75
+    assert width_pt(draw(f, rankdir="LR").source) > FIT_WIDTH * 0.75  # what rankdir="auto" avoided
+    assert "rankdir=LR" in draw(f, rankdir="LR").source
+    assert all("rankdir=TB" in frame.source for frame in steps(f))  # the step-through chooses alike
+
+
+@pytest.mark.needs_wasm
+def test_a_network_too_wide_either_way_is_drawn_by_neurons_unless_asked_otherwise():
+    """An MLP's loss, drawn value by value, is thousands of points wide both ways: by default
+    its neurons are collapsed (and it fits); collapse=None, or cluster=True, draw every value."""
+    nn = pytest.importorskip("nn")
+    from viz.dot import FIT_WIDTH
+
+    model = nn.MLP(2, [4, 1], seed=0)
+    loss = (model([0.5, -0.2]) - 1.0) ** 2
+    loss.backward()
+    whole = draw(loss, params=model, collapse=None).source
+    assert min(width_pt(whole), width_pt(draw(loss, params=model, collapse=None, rankdir="TB").source)) > 1500
+    collapsed = draw(loss, params=model).source
+    assert collapsed.count("[label=\"neurons.") == 5 and width_pt(collapsed) <= FIT_WIDTH * 0.75
+    assert draw(loss).source == collapsed  # without params= the neurons are found, as nn names them
+    assert "neurons.0\\nout" not in draw(loss, params=model, cluster=True).source
+
+
+def test_ops_a_student_may_not_know_at_sight_are_explained_in_a_key():
+    """A loss drawn whole shows Σ, softplus, dot and relu nodes: the key above the graph gives
+    each one's formula from the op table; +, * and max need none."""
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [2, 1], seed=0)
+    loss = nn.losses.bce_with_logits([model([0.5, -1.0])], [1.0])
+    source = draw(loss, params=model, collapse=None).source
+    key = re.search(r'graph \[label="([^"]*)" labelloc=t\]', source).group(1).split("\\n")
+    assert key == ["dot: Σᵢ wᵢxᵢ + b", "relu: max(0, x)", "softplus: log(1 + eˣ)", "Σ: Σᵢ xᵢ"]
+    f, _ = lecture()
+    assert "labelloc" not in draw(f).source
+    assert draw(loss, params=model, collapse=None, title="one sample").source.count('labelloc=t') == 1

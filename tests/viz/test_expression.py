@@ -9,7 +9,7 @@ from viz.expression import FUNCTIONS, ExpressionError, parse_expression
 
 
 def test_lecture_expression_builds_the_graph():
-    f, leaves = parse_expression("max((x + y) * z, 0)", {"x": -2, "y": 3, "z": 2})
+    f, leaves, _ = parse_expression("max((x + y) * z, 0)", {"x": -2, "y": 3, "z": 2})
     assert f.data == 2.0 and f.op.name == "max"
     f.backward()
     assert [leaves[n].grad for n in "xyz"] == [2.0, 2.0, 1.0]
@@ -23,19 +23,19 @@ def test_lecture_expression_builds_the_graph():
     ("2 ** 3 + x", 10.0),
 ])
 def test_whitelisted_syntax_evaluates(text, expected):
-    result, _ = parse_expression(text, {"x": 2.0} if "x" in text else {})
+    result, _, _ = parse_expression(text, {"x": 2.0} if "x" in text else {})
     assert result.data == pytest.approx(expected)
 
 
 def test_power_with_a_constant_exponent_is_one_pow_node():
-    result, _ = parse_expression("x ** 2", {"x": 3})
+    result, _, _ = parse_expression("x ** 2", {"x": 3})
     assert result.op.name == "pow" and result.param == 2.0
 
 
 def test_every_function_is_callable_from_an_expression():
     for name, function in FUNCTIONS.items():
         args = ", ".join(["x"] + ["0.5"] * (function.fewest - 1))
-        result, _ = parse_expression(f"{name}({args})", {"x": 0.7})
+        result, _, _ = parse_expression(f"{name}({args})", {"x": 0.7})
         assert isinstance(result, Value)
 
 
@@ -48,7 +48,7 @@ def test_functions_are_the_op_tables_value_methods_and_sum():
     assert (FUNCTIONS["leaky_relu"].fewest, FUNCTIONS["leaky_relu"].most) == (1, 2)
     assert (FUNCTIONS["max"].fewest, FUNCTIONS["max"].most) == (2, 2)
     assert FUNCTIONS["elu"].usage == "elu(x[, alpha])"
-    result, _ = parse_expression("leaky_relu(x, 0.2)", {"x": -1.0})
+    result, _, _ = parse_expression("leaky_relu(x, 0.2)", {"x": -1.0})
     assert result.data == pytest.approx(-0.2) and result.param == 0.2
 
 
@@ -100,21 +100,21 @@ def test_variable_errors():
 
 
 def test_constant_expression_becomes_a_value():
-    result, leaves = parse_expression("2 * 3", {})
+    result, leaves, _ = parse_expression("2 * 3", {})
     assert isinstance(result, Value) and result.data == 6.0 and leaves == {}
 
 
 def test_a_flat_sum_of_a_thousand_terms_is_evaluated():
     """Flat chains are as long as MAX_LENGTH allows: 1,000 terms is 1,999 characters."""
     text = "+".join(["x"] * 1000)
-    result, _ = parse_expression(text, {"x": 1.0})
+    result, _, _ = parse_expression(text, {"x": 1.0})
     assert result.data == 1000.0
     result.backward()
     assert len(list(result.parents)) == 2
 
 
 def test_a_long_chain_of_unary_minus_is_evaluated():
-    result, _ = parse_expression("-" * 1999 + "x", {"x": 2.0})
+    result, _, _ = parse_expression("-" * 1999 + "x", {"x": 2.0})
     assert result.data == -2.0
 
 
@@ -126,7 +126,7 @@ def test_caret_says_to_use_double_star(text, hint):
 
 
 def test_named_intermediates_label_their_values():
-    f, leaves = parse_expression("q = x + y; f = max(q * z, 0)", {"x": -2, "y": 3, "z": 2})
+    f, leaves, _ = parse_expression("q = x + y; f = max(q * z, 0)", {"x": -2, "y": 3, "z": 2})
     assert f.label == "f" and f.data == 2.0
     q = f.parents[0].parents[0]
     assert q.label == "q" and q.data == 1.0 and q.op.name == "add"
@@ -135,8 +135,8 @@ def test_named_intermediates_label_their_values():
 
 
 def test_statements_may_be_on_lines_and_end_with_a_bare_expression():
-    out, _ = parse_expression("a = x * 2\nb = a + 1\nb * 3", {"x": 1.0})
-    assert out.label is None and out.data == 9.0
+    out, _, _ = parse_expression("a = x * 2\nb = a + 1\nb * 3", {"x": 1.0})
+    assert out.label == "" and out.data == 9.0
     assert out.parents[0].label == "b" and out.parents[0].parents[0].label == "a"
 
 
@@ -153,3 +153,17 @@ def test_statements_may_be_on_lines_and_end_with_a_bare_expression():
 def test_assignment_errors(text, message):
     with pytest.raises(ExpressionError, match=re.escape(message)):
         parse_expression(text, {"x": 1.0, "y": 2.0})
+
+
+def test_each_statement_is_returned_with_its_own_value():
+    parsed = parse_expression("x*3; q = x + y; f = q*2", {"x": 1.0, "y": 2.0})
+    assert [(s.name, s.source, s.value.data) for s in parsed.statements] == [
+        (None, "x*3", 3.0), ("q", "x + y", 3.0), ("f", "q*2", 6.0)]
+    assert parsed.output is parsed.statements[-1].value and list(parsed.leaves) == ["x", "y"]
+
+
+def test_an_unknown_name_lists_the_variables_given_not_the_named_constants():
+    with pytest.raises(ExpressionError, match=r"unknown name 'z'.*\(variables given: x\)$"):
+        parse_expression("c = 2; d = c * x; f = d * z", {"x": 1.0})
+    with pytest.raises(ExpressionError, match=r"\(variables given: none\)$"):
+        parse_expression("c = 2; f = c * z", {})

@@ -14,7 +14,7 @@ import pytest
 from autograd import Value
 from viz import export_html, steps
 from viz.html import pinned_frames
-from viz.render import node_sizes
+from viz.rendering import node_sizes
 
 from .graphs import lecture
 
@@ -170,7 +170,7 @@ def test_page_is_self_contained_with_one_frame_per_step(tmp_path):
     assert not re.search(r'(src|href)="(https?:)?//', text)  # nothing fetched from the network
     assert text.count("<script") == 2  # the frames (JSON data) and the player
     assert "<title>max((x + y)z, 0)</title>" in text
-    assert "Backward through v4 = v2 * z = 2" in data["captions"][9]
+    assert "Backward through n2 = n1 * z = 2" in data["captions"][9]
     svgs = ["".join(data["pieces"][k] for k in frame) for frame in data["frames"]]
     for svg in svgs:  # every frame is a whole, well-formed SVG
         assert ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
@@ -187,7 +187,7 @@ def test_page_after_backward_shows_this_roots_gradients(tmp_path):
     f, (x, y, z) = lecture()
     f.backward()
     captions = frames_data(export_html(f, tmp_path / "steps.html", backend="wasm").read_text())["captions"]
-    assert captions[-1] == "Done: every gradient is in place (∂v6/∂x = 2, ∂v6/∂y = 2, ∂v6/∂z = 1)."
+    assert captions[-1] == "Done: every gradient is in place (∂n3/∂x = 2, ∂n3/∂y = 2, ∂n3/∂z = 1)."
     assert "y.grad = 0 + 2 = 2" in captions[-2]
     assert (x.grad, y.grad, z.grad) == (2.0, 2.0, 1.0)
 
@@ -248,7 +248,7 @@ def test_next_button_and_arrow_keys_step_through_the_page(tmp_path, browser):
 
     browser.press("ArrowRight", 39)
     frame, caption, svg = browser.shown()
-    assert frame == 2 and caption == "Forward: v2 = x + y = (-2) + 3 = 1." and svg not in seen
+    assert frame == 2 and caption == "Forward: n1 = x + y = (-2) + 3 = 1." and svg not in seen
     assert browser.js("document.getElementById('slider').value") == "2"
     assert browser.js("document.getElementById('counter').textContent") == "3 / 12"
 
@@ -304,12 +304,150 @@ def test_select_all_on_a_forward_frame_reveals_no_backward_number(tmp_path, brow
     derivative, upstream gradient or contribution, and no value computed later."""
     f, _ = lecture()
     url = export_html(f, tmp_path / "steps.html").resolve().as_uri()
-    browser.open(url + "#frame=2")  # Forward: v2 = x + y = (-2) + 3 = 1
+    browser.open(url + "#frame=2")  # Forward: n1 = x + y = (-2) + 3 = 1
     assert browser.shown()[0] == 2
     selected = browser.js("document.execCommand('selectAll'), window.getSelection().toString()")
-    assert "Forward: v2 = x + y = (-2) + 3 = 1." in selected and "data 1" in selected  # the check can succeed
+    assert "Forward: n1 = x + y = (-2) + 3 = 1." in selected and "data 1" in selected  # the check can succeed
     for word in ("local", "upstream", "contribution", "∂", "data 2", "grad 1", "grad 2"):
         assert word not in selected, word
     browser.press("End", 35)
     selected = browser.js("document.execCommand('selectAll'), window.getSelection().toString()")
-    assert "local ∂v2/∂x = 1" in selected and "= contribution 2" in selected  # ... and can fail
+    assert "local ∂n1/∂x = 1" in selected and "= contribution 2" in selected  # ... and can fail
+
+
+# -- predict first: export_html(root, path, quiz=True) ---------------------------------------------
+
+def type_text(browser, text):
+    """Type ``text`` into whatever has the keyboard's focus, one character at a time."""
+    for character in text:
+        browser.send("Input.insertText", {"text": character})
+
+
+def quiz_state(browser):
+    """(frame index, the answer box's label or None when nothing is asked, feedback lines, score)."""
+    visible = browser.js("document.getElementById('quiz').style.visibility") == "visible"
+    return (int(browser.js("document.body.getAttribute('data-frame')")),
+            browser.js("document.getElementById('prompt').textContent") if visible else None,
+            browser.js("Array.from(document.querySelectorAll('#feedback p')).map(p => p.className + ': ' + p.textContent)"),
+            browser.js("document.getElementById('score').textContent"))
+
+
+@needs_chromium
+def test_the_quiz_page_asks_before_it_shows_explains_wrong_answers_and_keeps_score(tmp_path, browser):
+    """A whole class's run through the lecture's example with the keyboard only: arrows to step,
+    typing an answer and Enter, Esc to reveal."""
+    f, _ = lecture()
+    path = export_html(f, tmp_path / "quiz.html", quiz=True)
+    data = frames_data(path.read_text(encoding="utf-8"))
+    assert len(data["frames"]) == 19 and data["quiz"]["total"] == 9
+    browser.open(path.resolve().as_uri())
+    assert quiz_state(browser) == (0, None, [], "score 0 / 0 right first time · 9 to go")
+    browser.press("ArrowRight", 39)
+    browser.press("ArrowRight", 39)
+    frame, prompt, said, _ = quiz_state(browser)
+    assert (frame, prompt, said) == (2, "n1 =", [])
+    assert browser.shown()[1] == "Forward: n1 = x + y = (-2) + 3 = ?"
+    assert browser.js("document.activeElement.id") == "answer"  # ready to type
+    assert "data 1" not in browser.shown()[2]
+    browser.click("#next")  # a question is not skipped: next, End and the slider stop at it
+    browser.press("End", 35)
+    assert quiz_state(browser)[0] == 2
+
+    type_text(browser, "3")
+    browser.press("Enter", 13)
+    frame, prompt, said, score = quiz_state(browser)
+    assert (frame, prompt, score) == (2, "n1 =", "score 0 / 0 right first time · 9 to go")
+    assert said == ["wrong: ✗ Not 3: n1 is the op applied to its inputs, n1 = x + y = (-2) + 3. "
+                    "Try again, or show the answer."]
+    type_text(browser, "one")
+    browser.press("Enter", 13)
+    assert quiz_state(browser)[2][-1].startswith("unreadable: Write a number")
+    type_text(browser, "1")  # the page selected what was typed: the new answer replaces it
+    browser.press("Enter", 13)
+    frame, prompt, said, score = quiz_state(browser)
+    assert (frame, prompt, score) == (3, None, "score 0 / 1 right first time · 8 to go")  # on to the answer
+    assert said[-1] == "right: ✓ Right, on a later try (the score counts first answers): n1 = x + y = (-2) + 3 = 1"
+    assert "data 1" in browser.shown()[2]
+
+    browser.press("ArrowRight", 39)
+    browser.press("ArrowRight", 39)  # z is an input: given, not asked
+    assert quiz_state(browser)[:2] == (5, "n2 =")
+    type_text(browser, "2,0")  # a decimal comma
+    browser.press("Enter", 13)
+    assert quiz_state(browser)[0] == 6 and quiz_state(browser)[3] == "score 1 / 2 right first time · 7 to go"
+    browser.press("ArrowRight", 39)  # the constant 0: never asked
+    browser.press("ArrowRight", 39)
+    assert quiz_state(browser)[:2] == (8, "n3 =")
+    browser.press("Escape", 27)
+    assert quiz_state(browser)[0] == 9 and quiz_state(browser)[2] == ["revealed: Answer: n3 = max(n2, 0) = max(2, 0) = 2"]
+
+    browser.press("ArrowRight", 39)
+    for expected_frame, prompt, answer in ((10, "∂n3/∂n3 =", "1"), (12, "n2.grad =", "1"), (14, "n1.grad =", "2"),
+                                           (14, "z.grad =", "1"), (16, "x.grad =", "2"), (16, "y.grad =", "?")):
+        frame, shown_prompt, _, _ = quiz_state(browser)
+        if shown_prompt is None:
+            browser.press("Enter", 13)  # Enter steps on too
+            frame, shown_prompt, _, _ = quiz_state(browser)
+        assert (frame, shown_prompt) == (expected_frame, prompt)
+        type_text(browser, answer)
+        browser.press("Enter", 13)
+    frame, prompt, said, score = quiz_state(browser)
+    assert (frame, score) == (17, "final score 6 / 9 right first time")
+    assert said == ["right: ✓ Right: x.grad = local ∂n1/∂x × upstream ∂n3/∂n1 = 1 × 2 = 2",
+                    "revealed: Answer: y.grad = local ∂n1/∂y × upstream ∂n3/∂n1 = 1 × 2 = 2"]
+    browser.press("Home", 36)  # every frame is open once its questions are closed
+    browser.press("End", 35)
+    assert quiz_state(browser)[0] == 18 and "Done" in browser.shown()[1]
+    browser.press("ArrowLeft", 37)
+    browser.press("ArrowLeft", 37)
+    assert quiz_state(browser)[1:3] == (None, said)  # a closed question shows what it was told
+    assert browser.page_errors() == []
+
+
+@needs_chromium
+def test_the_quiz_pages_javascript_reads_and_judges_answers_as_python_does(tmp_path, browser):
+    from viz.quiz import is_right, read_answer
+
+    f, _ = lecture()
+    browser.open(export_html(f, tmp_path / "quiz.html", quiz=True).resolve().as_uri())
+    texts = [
+        "2", "-0.5", " .5 ", "0,5", "+3", "2.", "1e-3", "1/3", " -1 / 4 ", "\u22122", "1,5/3", "", "abc", "1/0",
+        "1//2", "2-1", "1e400", "0x10", "\u0661", "nan", "inf", "1,000.5", "?", "3e2", "-0"]
+    in_page = browser.js(f"{json.dumps(texts)}.map(t => valuegraphQuiz.readAnswer(t))")
+    assert in_page == [read_answer(text) for text in texts]
+    pairs = [(0.62, 0.6225), (0.6, 0.6225), (99.1, 100), (98.9, 100), (0.0009, 0), (0.0011, 0), (-2, 2), (1e-3, 0)]
+    assert browser.js(f"{json.dumps(pairs)}.map(p => valuegraphQuiz.isRight(p[0], p[1]))") == \
+        [is_right(a, b) for a, b in pairs]
+
+
+@needs_chromium
+def test_the_quiz_page_speaks_spanish(tmp_path, browser):
+    from viz.language import using_language
+
+    f, _ = lecture()
+    with using_language("es"):
+        path = export_html(f, tmp_path / "quiz.html", quiz=True)
+    text = path.read_text(encoding="utf-8")
+    assert '<html lang="es">' in text and "<title>Predice primero: hacia delante y hacia atrás, paso a paso</title>" in text
+    assert ">ver respuesta (Esc)<" in text and "&larr; anterior<" in text
+    browser.open(path.resolve().as_uri() + "#frame=2")
+    assert browser.shown()[1] == "Hacia delante: n1 = x + y = (-2) + 3 = ?"
+    type_text(browser, "3")
+    browser.press("Enter", 13)
+    assert quiz_state(browser)[2] == ["wrong: ✗ No es 3: n1 es la operación aplicada a sus entradas, "
+                                      "n1 = x + y = (-2) + 3. Prueba otra vez o muestra la respuesta."]
+    assert quiz_state(browser)[3] == "aciertos 0 / 0 a la primera · quedan 9"
+
+
+@pytest.mark.needs_wasm
+def test_the_plain_page_speaks_spanish_too(tmp_path):
+    from viz.language import using_language
+
+    f, _ = lecture()
+    with using_language("es"):
+        text = export_html(f, tmp_path / "pasos.html", backend="wasm").read_text(encoding="utf-8")
+    assert '<html lang="es">' in text and "<title>Hacia delante y hacia atrás, paso a paso</title>" in text
+    assert "siguiente &rarr;" in text and "Pasada hacia delante en azul" in text and 'id="quiz"' not in text
+    data = frames_data(text)
+    assert data["captions"][0] == "Hacia delante: x = -2 (una entrada)." and data["words"]["pause"] == "pausa"
+    assert "derivada local" in "".join(data["pieces"])

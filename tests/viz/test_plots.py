@@ -181,3 +181,46 @@ def test_a_history_of_one_epoch_shows_its_points_on_whole_epoch_ticks():
     assert [t for t in loss_ax.get_xticks() if low <= t <= high] == [0, 1, 2]
     train, validation = loss_ax.get_lines()[:2]
     assert train.get_marker() == validation.get_marker() == "o"
+
+
+def every_plot(trained):
+    """One figure of each kind viz.plots makes."""
+    model, X, y, history = trained
+    yield "history", plots.plot_history(history)
+    yield "boundary", plots.plot_decision_boundary(model, X, y, resolution=20)
+    yield "activations", plots.plot_activations(points=21)
+    yield "optimizer paths", plots.plot_optimizer_paths(steps=5)
+
+
+def test_every_figure_fits_a_notebook_and_every_panel_names_its_axes_and_has_its_own_legend(trained):
+    """900 px at 100 dpi (a notebook's width): nothing shrinks or scrolls; no panel without axis
+    labels; one legend per panel, not one for the figure."""
+    from viz.plots import FIGURE_WIDTH
+
+    assert FIGURE_WIDTH == 9.0
+    for name, figure in every_plot(trained):
+        assert figure.get_figwidth() <= FIGURE_WIDTH, name
+        panels = [ax for ax in figure.axes if ax.get_label() != "<colorbar>"]
+        for ax in panels:
+            assert ax.get_xlabel() and ax.get_ylabel(), (name, ax.get_title())
+            if len(ax.get_legend_handles_labels()[0]) > 1:
+                assert ax.get_legend() is not None, (name, ax.get_title())
+                assert min(t.get_fontsize() for t in ax.get_legend().get_texts()) >= 9, name
+        assert not figure.legends, name
+
+
+def test_classes_have_tensorflow_playgrounds_colours(trained):
+    """Orange for class 0, blue for class 1, as TensorFlow Playground (src/playground.ts) draws
+    them, from the one module the playground's pictures use too."""
+    from matplotlib.colors import to_hex
+
+    from viz import palette
+
+    assert (palette.ORANGE, palette.NEUTRAL, palette.BLUE) == ("#f59322", "#e8eaeb", "#0877bd")
+    assert palette.CLASS_COLOURS == (palette.ORANGE, palette.BLUE)
+    model, X, y, _ = trained
+    ax = plots.plot_decision_boundary(model, X, y, resolution=20).axes[0]
+    colours = {collection.get_label(): to_hex(collection.get_facecolor()[0]) for collection in ax.collections
+               if collection.get_label().startswith("class")}
+    assert colours == {"class 0": "#f59322", "class 1": "#0877bd"}
+    assert (to_hex(plots.PLAYGROUND_CMAP(0.0)), to_hex(plots.PLAYGROUND_CMAP(1.0))) == ("#f59322", "#0877bd")

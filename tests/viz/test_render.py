@@ -1,4 +1,4 @@
-"""viz.render: both backends write valid SVG; formats and errors are explicit."""
+"""viz.rendering (and the function viz.render): both backends write valid SVG; formats and errors are explicit."""
 
 import io
 import re
@@ -12,7 +12,7 @@ import pytest
 
 from autograd import Value
 from viz import draw, render, render_source
-from viz.render import backend_formats, pick_backend, rasterize, render_many
+from viz.rendering import backend_formats, pick_backend, rasterize, render_many
 
 from .graphs import lecture
 
@@ -125,8 +125,7 @@ def test_render_accepts_digraph_and_dot_text(tmp_path):
     graph = draw(f)
     a = render(graph, tmp_path / "a.svg", backend="wasm").read_bytes()
     b = render(graph.source, tmp_path / "b.svg", backend="wasm").read_bytes()
-    assert a == b
-    assert render(f, tmp_path / "sub" / "dir" / "c.svg", backend="wasm").exists()
+    assert a == b  # (folders: render creates none, as no writer does; tests/test_files.py)
 
 
 def test_auto_prefers_system_dot():

@@ -28,13 +28,13 @@ def test_forward_frames_follow_topological_order():
     frames = list(steps(f))
     order = topological_order(f)
     assert [fr.node for fr in frames[:len(order)]] == order
-    assert frames[2].caption == "Forward: v2 = x + y = (-2) + 3 = 1."
+    assert frames[2].caption == "Forward: n1 = x + y = (-2) + 3 = 1."
     assert frames[5].caption == "Forward: the constant 0."
-    assert frames[6].caption == "Forward: v6 = max(v4, 0) = max(2, 0) = 2."
+    assert frames[6].caption == "Forward: n3 = max(n2, 0) = max(2, 0) = 2."
     # a value not computed yet is drawn faint, without its value; the frame's own value is highlighted
     first = frames[0].source
-    assert re.search(r'v6 \[label="\{v6\|data \?\|grad \?\}"[^\]]*fontcolor="#94a3b8"', first)
-    assert re.search(r'v0 \[label="\{x\|data -2\|grad \?\}"[^\]]*penwidth=3', first)
+    assert re.search(r'v6 \[label="\{?n3\|data \?\|grad \?\}?"[^\]]*fontcolor="#94a3b8"', first)
+    assert re.search(r'v0 \[label="\{?x\|data -2\|grad \?\}?"[^\]]*penwidth=3', first)
 
 
 def test_backward_frames_replay_the_engines_steps():
@@ -49,9 +49,9 @@ def test_backward_frames_replay_the_engines_steps():
         assert [(e.index, e.local_grad, e.contribution, e.grad_before, e.grad_after) for e in frame.step.edges] == \
                [(e.index, e.local_grad, e.contribution, e.grad_before, e.grad_after) for e in step.edges]
     assert frames[1].caption.splitlines() == [
-        "Backward through v4 = v2 * z = 2: upstream ∂v6/∂v4 = 1.",
-        "  v2: local ∂v4/∂v2 = 2; contribution 2 × 1 = 2; v2.grad = 0 + 2 = 2",
-        "  z: local ∂v4/∂z = 1; contribution 1 × 1 = 1; z.grad = 0 + 1 = 1",
+        "Backward through n2 = n1 * z = 2: upstream ∂n3/∂n2 = 1.",
+        "  n1: local ∂n2/∂n1 = 2; contribution 2 × 1 = 2; n1.grad = 0 + 2 = 2",
+        "  z: local ∂n2/∂z = 1; contribution 1 × 1 = 1; z.grad = 0 + 1 = 1",
     ]
 
 
@@ -64,7 +64,7 @@ def test_forward_caption_writes_every_op_with_its_table_symbol(op):
     text = op.describe(param)
     expected = {"add": "a + b", "sub": "a - b", "mul": "a * b", "div": "a / b", "power": "a ** b",
                 "neg": "-a", "pow": "a**2"}.get(op.name, f"{text}({', '.join('ab'[:op.arity])})")
-    assert caption.startswith(f"Forward: v{op.arity} = {expected} = "), caption
+    assert caption.startswith(f"Forward: n1 = {expected} = "), caption
 
 
 def test_running_sum_on_a_reused_value():
@@ -72,25 +72,25 @@ def test_running_sum_on_a_reused_value():
     frames = list(steps(a * a))
     backward = [fr for fr in frames if fr.step is not None]
     assert backward[0].caption.splitlines()[1:] == [
-        "  a: local ∂v1/∂a = 3; contribution 3 × 1 = 3; a.grad = 0 + 3 = 3",
-        "  a: local ∂v1/∂a = 3; contribution 3 × 1 = 3; a.grad = 3 + 3 = 6",
+        "  a: local ∂n1/∂a = 3; contribution 3 × 1 = 3; a.grad = 0 + 3 = 3",
+        "  a: local ∂n1/∂a = 3; contribution 3 × 1 = 3; a.grad = 3 + 3 = 6",
     ]
     assert 'label="{a|data 3|grad 6}"' in backward[0].source
 
 
 def test_gradients_appear_as_the_pass_reaches_them():
     f, _ = lecture()
-    frames = list(steps(f))
+    frames = list(steps(f, "LR"))  # left to right: records read {name|data|grad}
     seed = frames[7]
-    assert seed.caption == "Backward pass: start at the output with ∂v6/∂v6 = 1."
-    assert 'label="{v6|data 2|grad 1}"' in seed.source and 'label="{x|data -2|grad ?}"' in seed.source
+    assert seed.caption == "Backward pass: start at the output with ∂n3/∂n3 = 1."
+    assert 'label="{n3|data 2|grad 1}"' in seed.source and 'label="{x|data -2|grad ?}"' in seed.source
     after_mul = frames[9].source
     assert 'label="{z|data 2|grad 1}"' in after_mul and 'label="{x|data -2|grad ?}"' in after_mul
     # edges already traversed show their annotation; the others an empty box
-    assert re.search(r'v4_in1 \[label="local ∂v4/∂z = 1\\n× upstream ∂v6/∂v4 = 1\\n= contribution 1"[^\]]*'
+    assert re.search(r'v4_in1 \[label="local ∂n2/∂z = 1\\n× upstream ∂n3/∂n2 = 1\\n= contribution 1"[^\]]*'
                      r'fontcolor="#dc2626"', after_mul)
     assert re.search(r'v3 -> v4_in1 \[color="#dc2626"', after_mul)
-    assert re.search(r'v2_in0 \[label="" ', after_mul) and "∂v2/∂x" not in after_mul
+    assert re.search(r'v2_in0 \[label="" ', after_mul) and "∂n1/∂x" not in after_mul
 
 
 def test_last_frame_equals_draw_after_backward_and_steps_change_no_gradient():
@@ -99,7 +99,7 @@ def test_last_frame_equals_draw_after_backward_and_steps_change_no_gradient():
     assert (x.grad, y.grad, z.grad, f.grad) == (0.0, 0.0, 0.0, 0.0)
     f.backward()
     assert frames[-1].source == draw(f).source
-    assert frames[-1].caption == "Done: every gradient is in place (∂v6/∂x = 2, ∂v6/∂y = 2, ∂v6/∂z = 1)."
+    assert frames[-1].caption == "Done: every gradient is in place (∂n3/∂x = 2, ∂n3/∂y = 2, ∂n3/∂z = 1)."
 
 
 def test_frames_show_this_roots_gradients_even_after_backward():
@@ -107,7 +107,7 @@ def test_frames_show_this_roots_gradients_even_after_backward():
     f, (x, y, z) = lecture()
     f.backward()
     frames = list(steps(f))
-    assert frames[-1].caption == "Done: every gradient is in place (∂v6/∂x = 2, ∂v6/∂y = 2, ∂v6/∂z = 1)."
+    assert frames[-1].caption == "Done: every gradient is in place (∂n3/∂x = 2, ∂n3/∂y = 2, ∂n3/∂z = 1)."
     assert frames[-1].source == draw(f).source
     leaf_lines = [line for frame in frames for line in frame.caption.splitlines() if line.startswith("  x:")
                   or line.startswith("  y:") or line.startswith("  z:")]
@@ -195,14 +195,14 @@ def test_forward_frames_hold_only_what_the_forward_pass_knows():
     """No local derivative, upstream gradient or contribution, not even invisible, and no value
     that is not computed yet."""
     f, _ = lecture()
-    frames = [fr for fr in steps(f) if fr.phase == "forward"]
+    frames = [fr for fr in steps(f, "LR") if fr.phase == "forward"]
     for frame in frames:
         for word in ("local", "upstream", "contribution", "transparent"):
             assert word not in frame.source, (frame.index, word)
     first = frames[0].source
     assert 'v0 [label="{x|data -2|grad ?}"' in first
-    assert 'v2 [label="{v2|data ?|grad ?}"' in first and "data 1" not in first  # x + y is not computed yet
-    assert 'v2 [label="{v2|data 1|grad ?}"' in frames[2].source
+    assert 'v2 [label="{n1|data ?|grad ?}"' in first and "data 1" not in first  # x + y is not computed yet
+    assert 'v2 [label="{n1|data 1|grad ?}"' in frames[2].source
 
 
 def test_pinned_frames_keep_one_layout_with_placeholders_that_hold_nothing():
@@ -224,3 +224,69 @@ def test_a_step_through_draws_every_value_where_draw_would_collapse_neurons():
     out.backward()
     assert frames[-1].source == draw(out, params=names, collapse=None).source
     assert "g_layers_0_neurons_0" in draw(out, params=names).source
+
+
+def test_a_constant_gets_no_gradient_in_any_caption_or_frame():
+    """The 0 of max((x + y)z, 0): no local derivative, no contribution, no 0.grad, no highlighted
+    edge; the caption says why it is left out."""
+    f, _ = lecture()
+    frames = list(steps(f))
+    through_max = frames[8]
+    assert through_max.caption.splitlines() == [
+        "Backward through n3 = max(n2, 0) = 2: upstream ∂n3/∂n3 = 1.",
+        "  n2: local ∂n3/∂n2 = 1; contribution 1 × 1 = 1; n2.grad = 0 + 1 = 1",
+        "  0: a constant, it gets no gradient",
+    ]
+    for frame in frames:
+        assert "0.grad" not in frame.caption and "∂n3/∂0" not in frame.caption, frame.index
+        if frame.phase != "forward":  # its edge is never drawn as a step of the backward pass
+            assert re.search(r"^\s*v5 -> v6_op$", frame.source, flags=re.M), frame.index
+    assert re.search(r"^\s*v4 -> v6_in0 \[color=\"#dc2626\"", through_max.source, flags=re.M)  # the check can fail
+
+
+def test_a_constant_is_inked_by_the_rule_of_every_value_in_the_forward_frames():
+    """Faint until the forward pass reaches it, highlighted when it does, in ink afterwards."""
+    f, _ = lecture()
+    frames = list(steps(f))
+
+    def line(frame, node):
+        return next(l for l in frame.source.splitlines() if l.strip().startswith(node + " ["))
+
+    for node, reached in (("v3", 3), ("v5", 5)):  # the input z, the constant 0
+        assert all('fontcolor="#94a3b8"' in line(fr, node) and "dashed" in line(fr, node)
+                   for fr in frames[:reached]), node
+        assert "penwidth=3" in line(frames[reached], node) and "dashed" not in line(frames[reached], node)
+        assert all("dashed" not in line(fr, node) and 'fontcolor="#94a3b8"' not in line(fr, node)
+                   for fr in frames[reached + 1:]), node
+
+
+def test_every_caption_and_edge_text_of_the_step_through_speaks_the_lectures_spanish():
+    from viz.language import using_language
+
+    f, _ = lecture()
+    with using_language("es"):
+        frames = list(steps(f, "LR"))
+    assert [frame.caption for frame in frames] == [
+        "Hacia delante: x = -2 (una entrada).",
+        "Hacia delante: y = 3 (una entrada).",
+        "Hacia delante: n1 = x + y = (-2) + 3 = 1.",
+        "Hacia delante: z = 2 (una entrada).",
+        "Hacia delante: n2 = n1 * z = 1 * 2 = 2.",
+        "Hacia delante: la constante 0.",
+        "Hacia delante: n3 = max(n2, 0) = max(2, 0) = 2.",
+        "Pasada hacia atrás: se empieza por la salida, con ∂n3/∂n3 = 1.",
+        "Hacia atrás por n3 = max(n2, 0) = 2: gradiente entrante ∂n3/∂n3 = 1.\n"
+        "  n2: derivada local ∂n3/∂n2 = 1; contribución 1 × 1 = 1; n2.grad = 0 + 1 = 1\n"
+        "  0: es una constante, no recibe gradiente",
+        "Hacia atrás por n2 = n1 * z = 2: gradiente entrante ∂n3/∂n2 = 1.\n"
+        "  n1: derivada local ∂n2/∂n1 = 2; contribución 2 × 1 = 2; n1.grad = 0 + 2 = 2\n"
+        "  z: derivada local ∂n2/∂z = 1; contribución 1 × 1 = 1; z.grad = 0 + 1 = 1",
+        "Hacia atrás por n1 = x + y = 1: gradiente entrante ∂n3/∂n1 = 2.\n"
+        "  x: derivada local ∂n1/∂x = 1; contribución 1 × 2 = 2; x.grad = 0 + 2 = 2\n"
+        "  y: derivada local ∂n1/∂y = 1; contribución 1 × 2 = 2; y.grad = 0 + 2 = 2",
+        "Listo: todos los gradientes están en su sitio (∂n3/∂x = 2, ∂n3/∂y = 2, ∂n3/∂z = 1).",
+    ]
+    assert 'v2_in0 [label="derivada local ∂n1/∂x = 1\\n× gradiente entrante ∂n3/∂n1 = 2\\n= contribución 2"' \
+        in frames[-1].source
+    assert "upstream" not in frames[-1].source and 'tooltip="una constante"' in frames[-1].source
+    assert list(steps(f, "LR"))[-1].source.count("upstream") == 5  # and English again outside the block

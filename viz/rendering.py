@@ -32,6 +32,8 @@ from typing import Any, Sequence
 
 import graphviz
 
+from valuegraph.files import write_atomic
+
 __all__ = ["Drawing", "Shown", "RendersWithoutDot", "DotNotFoundError", "show", "write", "dot_text", "render_source", "render_many", "rasterize", "BACKENDS", "FORMATS", "PNG_DPI",
            "backend_formats", "pick_backend", "has_system_dot", "has_wasm_graphviz", "node_sizes"]
 
@@ -306,8 +308,10 @@ def dot_text(graph: Any, caller: str) -> str:
 
 def write(source: str, path: str | Path, *, format: str | None = None, backend: str = "auto",
           caller: str = "render") -> Path:
-    """Render DOT text to ``path`` (missing folders are created) and return the path; the
-    format comes from ``format`` or else the suffix (``.svg``, ``.png``, ``.pdf``, ``.dot``/``.gv``)."""
+    """Render DOT text to ``path`` and return the path; the format comes from ``format`` or else
+    the suffix (``.svg``, ``.png``, ``.pdf``, ``.dot``/``.gv``). Written by the project's one file
+    writer (:func:`valuegraph.files.write_atomic`): atomically, keeping an existing file's
+    permissions; the folder must exist (``FileNotFoundError`` naming it)."""
     path = Path(path)
     if format is None:
         suffix = path.suffix.lower().lstrip(".")
@@ -316,10 +320,7 @@ def write(source: str, path: str | Path, *, format: str | None = None, backend: 
             raise ValueError(f"{caller}: cannot tell the format from {path.name!r}; use a suffix among "
                              f".{', .'.join(FORMATS)} or pass format=")
     data = render_source(source, format=format, backend=backend)
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
+    return write_atomic(path, data, caller=caller)
 
 
 def show(graph: Any, path: str | Path | None = None, *, format: str | None = None, backend: str = "auto") -> Shown:

@@ -1,0 +1,312 @@
+"""The settings of a :class:`viz.Playground`: each described once (:data:`SETTINGS`), checked once
+(:func:`check_settings`), and written as one line of text (:func:`settings_text`,
+:func:`parse_settings`), as TensorFlow Playground's address carries its state.
+
+Kept apart from :mod:`viz.playground` so that the widget reads what a control may offer from
+here, without the playground and its widget importing each other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+import os
+import sys
+import warnings
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+import nn
+
+__all__ = ["Setting", "SETTINGS", "DEFAULTS", "FEATURES", "PROBLEMS", "DATASETS", "ACTIVATIONS", "LOSSES",
+           "OPTIMIZERS", "TRAINING_SETTINGS", "VIEW_SETTINGS", "MAX_LAYERS", "MAX_NEURONS", "SPIRAL_TURNS",
+           "check_settings", "parse_settings", "settings_text", "feature_row"]
+
+
+def _sin(a: Any) -> Any:
+    return np.sin(a) if isinstance(a, np.ndarray) else math.sin(a)
+
+
+FEATURES: dict[str, Callable[[Any, Any], Any]] = {
+    "x1": lambda a, b: a,
+    "x2": lambda a, b: b,
+    "x1**2": lambda a, b: a * a,
+    "x2**2": lambda a, b: b * b,
+    "x1*x2": lambda a, b: a * b,
+    "sin(x1)": lambda a, b: _sin(a),
+    "sin(x2)": lambda a, b: _sin(b),
+}
+"""The input features TensorFlow Playground offers, each a function of a point (x1, x2) (of
+floats, or of numpy arrays of them). Written as Python writes them, as everywhere in valuegraph:
+powers with ``**`` (``^`` is Python's exclusive or); spaces do not matter (``"x1 ** 2"``)."""
+
+PROBLEMS = ("classification", "regression")
+DATASETS = {"classification": ("circle", "xor", "gaussian", "spiral", "moons"),
+            "regression": ("plane", "multi_gaussian")}
+"""The datasets of each problem: TensorFlow Playground's (its spiral has 1.75 turns), and moons."""
+ACTIVATIONS = tuple(nn.ACTIVATIONS)
+"""``linear`` and the lecture's six: relu, leaky_relu (max(0.1x, x)), sigmoid, tanh, elu, softplus."""
+LOSSES = {"classification": ("bce_with_logits", "mse", "hinge"), "regression": ("mse",)}
+"""The losses of each problem (for classification the labels are 0/1; ``hinge`` reads them as -1/+1)."""
+OPTIMIZERS = ("sgd", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
+"""``sgd`` is the lecture's momentum (z = βz + ∇f(w), w = w − αz, β = ``momentum``, plain SGD
+without it); ``nesterov`` the same with Nesterov's look-ahead (β 0.9 unless given)."""
+
+SPIRAL_TURNS = 1.75
+"""TensorFlow Playground's spiral: t = 1.75 · i/n · 2π."""
+MAX_LAYERS = 6
+MAX_NEURONS = 8
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    """One setting of a playground: its default and what it accepts, which the constructor
+    checks and the widget's controls offer (so a control can show every accepted value)."""
+
+    name: str
+    default: Any
+    kind: str
+    """``"choice"``, ``"int"``, ``"float"``, ``"flag"``, ``"features"``, ``"layers"`` or ``"names"``."""
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    optional: bool = False
+    """``None`` is accepted too (no momentum given, no early stopping)."""
+    none_means: str = ""
+
+    @property
+    def accepted(self) -> str:
+        """What the setting accepts, in words (for messages)."""
+        if self.low is not None and self.high is not None:
+            text = f"in {'(' if self.low_open else '['}{self.low:g}, {self.high:g}{')' if self.high_open else ']'}"
+        elif self.low is not None:
+            text = f"greater than {self.low:g}" if self.low_open else f"at least {self.low:g}"
+        else:
+            text = "a number"
+        return text + (f" (or None: {self.none_means})" if self.optional else "")
+
+    def check(self, value: Any, choices: Sequence[str] = ()) -> Any:
+        """``value`` checked and normalised (lists become tuples, ints of float settings floats)."""
+        what = f"Playground({self.name})"
+        if value is None and self.optional:
+            return None
+        if self.kind == "choice":
+            if not isinstance(value, str) or value not in choices:
+                raise ValueError(f"{what} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+            return value
+        if self.kind == "flag":
+            if not isinstance(value, bool):
+                raise TypeError(f"{what} must be a bool, got {type(value).__name__}: {value!r}")
+            return value
+        if self.kind in ("int", "float"):
+            return self.number(what, value)
+        if isinstance(value, str) or not isinstance(value, (list, tuple)):
+            example = {"features": "features=['x1'] for one feature", "layers": "hidden=[] for no hidden layer",
+                       "names": "hide=['noise'] to hide one control"}[self.kind]
+            raise TypeError(f"{what} must be a list, got {type(value).__name__}: {value!r} ({example})")
+        if self.kind == "layers":
+            if len(value) > MAX_LAYERS:
+                raise ValueError(f"{what} may have 0 to {MAX_LAYERS} layers, got {len(value)}: {list(value)!r}")
+            size = Setting(f"{self.name}", 1, "int", 1, MAX_NEURONS)
+            return tuple(size.number(f"Playground({self.name}[{i}])", n) for i, n in enumerate(value))
+        names = [_feature_name(v) if self.kind == "features" else v for v in value]
+        for name in names:
+            if not isinstance(name, str) or name not in choices:
+                raise ValueError(f"{what} must be one of {', '.join(map(repr, choices))}, got {name!r}")
+        if len(set(names)) != len(names) or (self.kind == "features" and not names):
+            raise ValueError(f"{what} must name {'at least one feature, ' * (self.kind == 'features')}each once, "
+                             f"got {list(value)!r}")
+        return tuple(name for name in choices if name in names)  # the drawing's order
+
+    def number(self, what: str, value: Any) -> Any:
+        integer = self.kind == "int"
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral if integer else numbers.Real):
+            raise TypeError(f"{what} must be {'an int' if integer else 'a number'}, got {type(value).__name__}: "
+                            f"{value!r}")
+        converted = int(value) if integer else float(value)
+        if not integer and not math.isfinite(converted):
+            raise ValueError(f"{what} must be a finite number, got {value!r}")
+        low, high = self.low, self.high
+        if ((low is not None and (converted < low or (self.low_open and converted == low)))
+                or (high is not None and (converted > high or (self.high_open and converted == high)))):
+            raise ValueError(f"{what} must be {self.accepted}, got {value!r}")
+        return converted
+
+
+def _feature_name(text: Any) -> Any:
+    """A feature's name with its spaces removed; ``^`` for a power is read as ``**`` once more,
+    with a warning (Python, and so valuegraph's command, read ``^`` as exclusive or)."""
+    if not isinstance(text, str):
+        return text
+    name = "".join(text.split())
+    if "^" in name:
+        fixed = name.replace("^", "**")
+        frame, level = sys._getframe(), 1
+        here = os.path.dirname(__file__)
+        while frame is not None and os.path.dirname(frame.f_code.co_filename) == here and os.path.basename(
+                frame.f_code.co_filename).startswith("playground"):  # point at the user's line
+            frame, level = frame.f_back, level + 1
+        warnings.warn(f"Playground(features): write {fixed!r}, not {text!r}: '^' is not a power in Python "
+                      f"(valuegraph's command refuses it); this spelling will be refused", FutureWarning,
+                      stacklevel=level)
+        return fixed
+    return name
+
+
+SETTINGS: dict[str, Setting] = {s.name: s for s in (
+    Setting("problem", "classification", "choice"),
+    Setting("dataset", "circle", "choice"),
+    Setting("n", 500, "int", 10, 5000),
+    Setting("noise", 0.0, "float", 0, 1),
+    Setting("train_ratio", 0.5, "float", 0.1, 0.9),
+    Setting("seed", 0, "int", 0, 2**32 - 1),
+    Setting("features", ("x1", "x2"), "features"),
+    Setting("hidden", (4, 2), "layers"),
+    Setting("activation", "tanh", "choice"),
+    Setting("init", "xavier", "choice"),
+    Setting("loss", "bce_with_logits", "choice"),
+    Setting("optimizer", "sgd", "choice"),
+    Setting("lr", 0.03, "float", 0, 10, low_open=True),
+    Setting("momentum", None, "float", 0, 1, high_open=True, optional=True, none_means="plain SGD"),
+    Setting("l1", 0.0, "float", 0, 10),
+    Setting("l2", 0.0, "float", 0, 10),
+    Setting("dropout", 0.0, "float", 0, 1, high_open=True),
+    Setting("batch_norm", False, "flag"),
+    Setting("batch_size", 10, "int", 1, 5000),
+    Setting("patience", None, "int", 1, optional=True, none_means="no early stopping"),
+    Setting("show_test", False, "flag"),
+    Setting("discretize", False, "flag"),
+    Setting("hide", (), "names"),
+)}
+"""Every setting, in the order the settings text lists them."""
+
+DEFAULTS: dict[str, Any] = {name: s.default for name, s in SETTINGS.items()}
+"""Every setting and its default (TensorFlow Playground's where it has one)."""
+
+TRAINING_SETTINGS = ("optimizer", "lr", "momentum", "l1", "l2", "batch_size", "patience")
+"""Settings the running network takes as it is: changing one keeps the weights and the epoch, and
+training goes on. Changing any other setting but :data:`VIEW_SETTINGS` (the data, the features,
+the network, the loss) starts again at epoch 0."""
+VIEW_SETTINGS = ("show_test", "discretize", "hide")
+"""Settings of the picture and the widget only."""
+
+PROBLEM_DEFAULTS = {"classification": {"dataset": "circle", "loss": "bce_with_logits"},
+                    "regression": {"dataset": "plane", "loss": "mse"}}
+
+def _choices(name: str, s: Mapping[str, Any]) -> Sequence[str]:
+    return {"problem": PROBLEMS, "dataset": DATASETS.get(s.get("problem"), ()), "features": tuple(FEATURES),
+            "activation": ACTIVATIONS, "init": tuple(nn.init.INITS), "loss": LOSSES.get(s.get("problem"), ()),
+            "optimizer": OPTIMIZERS, "hide": tuple(n for n in SETTINGS if n != "hide")}.get(name, ())
+
+
+def _training_points(n: int, train_ratio: float) -> int:
+    return len(nn.train_test_split(list(range(n)), [0] * n, test_size=1.0 - train_ratio)[0])
+
+
+def check_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Every setting checked and normalised; the one place they are checked. Settings that
+    could never train together are refused here, before anything is built."""
+    unknown = [key for key in settings if key not in SETTINGS]
+    if unknown:
+        raise TypeError(f"Playground: unknown setting{'s' * (len(unknown) > 1)} {', '.join(map(repr, unknown))} "
+                        f"(the settings are {', '.join(SETTINGS)})")
+    s = {**DEFAULTS, **settings}
+    s["problem"] = SETTINGS["problem"].check(s["problem"], PROBLEMS)
+    for key in ("dataset", "loss"):  # the problem's own when not given
+        if key not in settings:
+            s[key] = PROBLEM_DEFAULTS[s["problem"]][key]
+    for name, setting in SETTINGS.items():
+        s[name] = setting.check(s[name], _choices(name, s))
+    if s["momentum"] is not None:
+        if s["optimizer"] not in ("sgd", "nesterov"):
+            raise ValueError(f"Playground(momentum) is a setting of optimizer 'sgd' or 'nesterov', not "
+                             f"{s['optimizer']!r}: leave it None")
+        if s["optimizer"] == "nesterov" and s["momentum"] == 0:
+            raise ValueError("Playground(momentum) must be above 0 with optimizer='nesterov' (Nesterov's look-ahead "
+                             "needs momentum), got 0; use optimizer='sgd' for plain SGD")
+    if s["batch_norm"]:
+        if s["batch_size"] < 2:
+            raise ValueError(f"Playground(batch_size) must be at least 2 with batch_norm=True (batch norm normalises "
+                             f"over the minibatch), got {s['batch_size']}")
+        points = _training_points(s["n"], s["train_ratio"])
+        if points < 2:
+            raise ValueError(f"Playground(batch_norm=True) needs at least 2 training points, but n={s['n']} and "
+                             f"train_ratio={s['train_ratio']:g} give {points}")
+    return s
+
+
+def _dependent_changes(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings a change takes with it when they are not given: a new problem its dataset and
+    loss, an optimizer without momentum no momentum."""
+    follow: dict[str, Any] = {}
+    problem = changes.get("problem", current["problem"])
+    if problem != current["problem"]:
+        follow.update({k: v for k, v in PROBLEM_DEFAULTS[problem].items() if k not in changes})
+    if changes.get("optimizer", current["optimizer"]) not in ("sgd", "nesterov") and "momentum" not in changes:
+        follow["momentum"] = None
+    return follow
+
+
+def feature_row(point: Sequence[float], features: Sequence[str]) -> list[float]:
+    """The network's inputs for one point (x1, x2): the chosen features, in order."""
+    a, b = point
+    return [FEATURES[name](a, b) for name in features]
+
+
+def parse_settings(text: str) -> dict[str, Any]:
+    """The settings of a settings text (``"dataset=xor&hidden=4,2&lr=0.1"``; see
+    :meth:`Playground.settings_text`), not yet checked. ``ValueError`` names a part it cannot read."""
+    if not isinstance(text, str):
+        raise TypeError(f"Playground.from_settings: expected the settings text (a str), got {type(text).__name__}")
+    settings: dict[str, Any] = {}
+    for part in text.strip().lstrip("#?").split("&"):
+        part = part.strip()
+        if not part:
+            continue
+        key, equals, value = part.partition("=")
+        key, value = key.strip(), value.strip()
+        if not equals or key not in SETTINGS:
+            raise ValueError(f"Playground.from_settings: cannot read {part!r}: expected setting=value with a setting "
+                             f"of {', '.join(SETTINGS)}")
+        if key in settings:
+            raise ValueError(f"Playground.from_settings: {key} is given twice")
+        settings[key] = _read_value(SETTINGS[key], value, part)
+    return settings
+
+
+def _read_value(setting: Setting, text: str, part: str) -> Any:
+    if setting.optional and text.lower() == "none":
+        return None
+    if setting.kind in ("features", "layers", "names"):
+        items = [item.strip() for item in text.split(",") if item.strip()]
+        return [_read_value(Setting(setting.name, 1, "int"), item, part) for item in items] if setting.kind == "layers" else items
+    if setting.kind == "flag":
+        if text.lower() not in ("true", "false"):
+            raise ValueError(f"Playground.from_settings: {part!r}: {setting.name} is true or false")
+        return text.lower() == "true"
+    if setting.kind in ("int", "float"):
+        try:
+            return int(text) if setting.kind == "int" else float(text)
+        except ValueError:
+            raise ValueError(f"Playground.from_settings: {part!r}: {setting.name} must be "
+                             f"{'an int' if setting.kind == 'int' else 'a number'}") from None
+    return text
+
+
+def _write_value(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return ",".join(map(str, value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def settings_text(settings: Mapping[str, Any]) -> str:
+    """Every setting as one line of ``setting=value`` joined by ``&``: :func:`parse_settings` reads it back."""
+    return "&".join(f"{name}={_write_value(value)}" for name, value in settings.items())
+
