@@ -84,7 +84,7 @@ class RowModule(Module):
     def forward(self, x: Sequence[Any]) -> Any:
         """Outputs for one sample (a minibatch is accepted too, as in ``forward_batch``)."""
         if traced_outside_a_call():
-            return self(x)
+            return Module.__call__(self, x)
         if is_batch(x):
             return self.forward_batch(x)
         return self._unwrap(self.forward_rows([x])[0])
@@ -92,7 +92,7 @@ class RowModule(Module):
     def forward_batch(self, batch: Sequence[Any]) -> list:
         """Outputs for every sample of a minibatch."""
         if traced_outside_a_call():
-            return self(batch)
+            return Module.__call__(self, batch)
         if not is_batch(batch):
             return self.forward(batch)
         return each_sample(self._unwrap, self.forward_rows(batch if isinstance(batch, Samples) else list(batch)))

@@ -100,7 +100,7 @@ class Module:
     def forward_batch(self, batch: Sequence[Any]) -> list:
         """The outputs for a minibatch, one per sample (``forward`` on each)."""
         if traced_outside_a_call():
-            return self(batch)
+            return Module.__call__(self, batch)
         return each_sample(self.forward, batch)
 
     # -- parameters and children -----------------------------------------------------------
@@ -327,8 +327,9 @@ def structure_key(module: Module) -> tuple:
 def traced_outside_a_call() -> bool:
     """True while ``autograd.compile`` traces code that reached a module's ``forward`` or
     ``forward_batch`` directly (``model.forward(X)``), not through a call of a module: such a
-    method then calls its module instead, so that the trace is guarded by the module's structure
-    and mode as ``model(X)``'s is (else ``model.eval()`` would not trace it again)."""
+    method then calls its module instead (``Module.__call__``, whatever a subclass makes of
+    ``__call__``), so that the trace is guarded by the module's structure and mode as
+    ``model(X)``'s is (else ``model.eval()`` would not trace it again)."""
     return is_tracing() and not _inside_a_module.get()
 
 
