@@ -363,6 +363,24 @@ class Sequential(RowModule):
         return f"{type(self).__name__} of [{', '.join(str(layer) for layer in self.layers)}]"
 
 
+def output_width(module: Module) -> int | None:
+    """How many outputs a sample gets from one of nn's layers or networks, read from its
+    structure (``None`` where only running it would tell: a module of the user's)."""
+    if isinstance(module, Layer):
+        return len(module.neurons)
+    if isinstance(module, Maxout):
+        return len(module.units)
+    if isinstance(module, BatchNorm):
+        return len(module.weight)
+    if isinstance(module, (Neuron, MaxoutUnit)):
+        return 1
+    if isinstance(module, Sequential):
+        for layer in reversed(module.layers):
+            if not isinstance(layer, Dropout):
+                return output_width(layer)
+    return None
+
+
 class MLP(Sequential):
     """A multilayer perceptron: ``MLP(nin, nouts)`` is micrograd's (ReLU hidden layers,
     linear output layer, weights ``U(-1, 1)`` from the global ``random``).

@@ -38,10 +38,14 @@ MAX_BYTES_PER_ENTRY`` bytes per entry of the model's ``state_dict`` (``save`` wr
 
 
 _structure_version = 0
-"""Counts the changes of any module's attributes: what a module holds can only have changed
-where this moved, so what is worked out from it can be kept until then."""
+"""Counts the changes of any module's attributes but its mode: what a module holds can only have
+changed where this moved, so what is worked out from it can be kept until then."""
+
+_mode_version = 0
+"""Counts the changes of any module's mode (``training``)."""
 
 _parameter_lists: "weakref.WeakKeyDictionary[Module, tuple]" = weakref.WeakKeyDictionary()
+_named_parameter_lists: "weakref.WeakKeyDictionary[Module, tuple]" = weakref.WeakKeyDictionary()
 _inside_a_module: ContextVar[bool] = ContextVar("valuegraph_inside_a_module", default=False)
 _structure_keys: "weakref.WeakKeyDictionary[Module, tuple]" = weakref.WeakKeyDictionary()
 
@@ -62,9 +66,12 @@ class Module:
     """
 
     def __setattr__(self, name: str, value: Any) -> None:
-        global _structure_version
+        global _structure_version, _mode_version
         object.__setattr__(self, name, value)
-        _structure_version += 1
+        if name == "training":
+            _mode_version += 1
+        else:
+            _structure_version += 1
 
     def __delattr__(self, name: str) -> None:
         global _structure_version
@@ -138,6 +145,16 @@ class Module:
                     elif isinstance(item, Module):
                         yield from item.named_parameters(f"{prefix}{name}.{index}.")
 
+    def _named_parameters_kept(self) -> list[tuple[str, Value]]:
+        """:meth:`named_parameters` as a list, kept until the model changes (as :meth:`parameters`)."""
+        cached = _named_parameter_lists.get(self)
+        if cached is not None and cached[0] == _structure_version:
+            return cached[1]
+        named = list(self.named_parameters())
+        if _holds_no_list(self):
+            _named_parameter_lists[self] = (_structure_version, named)
+        return named
+
     def parameters(self) -> list[Value]:
         r"""Every parameter as one flat list (micrograd's ``model.parameters()``), each once.
 
@@ -202,7 +219,7 @@ class Module:
 
     def state_dict(self) -> dict[str, float]:
         """Every parameter's value and every buffer entry, by dotted name (a copy)."""
-        state = {name: p.data for name, p in self.named_parameters()}
+        state = {name: p.data for name, p in self._named_parameters_kept()}
         for name, values, index in self.named_buffers():
             state[name] = values[index]
         return state
@@ -309,19 +326,24 @@ def _holds_no_list(module: Module) -> bool:
 def structure_key(module: Module) -> tuple:
     """Everything about ``module`` that decides the graph it builds: each module's type, mode and
     settings, and which parameters it holds. A compiled function replays a trace only while
-    the key is unchanged (it is worked out again only after some module's attributes changed)."""
+    the key is unchanged. It is worked out again only after some module's attributes changed
+    (only the modes, a walk over the modules kept, after a change of mode)."""
     cached = _structure_keys.get(module)
-    if cached is not None and cached[0] == _structure_version:
-        return cached[1]
-    key = tuple((type(m), id(m), m.training,
-                 tuple((name, value) for name, value in vars(m).items()
-                       if name != "training" and isinstance(value, (str, int, float, bool, type(None)))),
-                 tuple(id(v) for value in vars(m).values()
-                       for v in (value if isinstance(value, (list, tuple)) else (value,)) if isinstance(v, Value)))
-                for m in module.modules())
-    if _holds_no_list(module):
-        _structure_keys[module] = (_structure_version, key)
-    return key
+    if cached is None or cached[0] != _structure_version:
+        modules = list(module.modules())
+        structure = tuple((type(m), id(m),
+                           tuple((name, value) for name, value in vars(m).items()
+                                 if name != "training" and isinstance(value, (str, int, float, bool, type(None)))),
+                           tuple(id(v) for value in vars(m).values()
+                                 for v in (value if isinstance(value, (list, tuple)) else (value,))
+                                 if isinstance(v, Value)))
+                          for m in modules)
+        cached = [_structure_version, structure, None, None]  # (no module kept: the cache must not keep them alive)
+        if _holds_no_list(module):
+            _structure_keys[module] = cached
+    if cached[2] != _mode_version:
+        cached[2], cached[3] = _mode_version, tuple(m.training for m in module.modules())
+    return cached[1], cached[3]
 
 
 def traced_outside_a_call() -> bool:

@@ -23,7 +23,7 @@ from .compiled import (COMPILED_PREDICT_MIN, compile_unsupported, compiled_infer
                        training_for)
 from .data import batches, train_test_split
 from .init import make_rng
-from .layers import BatchNorm
+from .layers import MLP, BatchNorm, Sequential, output_width
 from .losses import LOSSES, l1_penalty, l2_penalty
 from .modes import evaluating
 from .module import Module
@@ -585,13 +585,16 @@ def _check_targets(model: Any, loss_function: Callable, sample: Any, targets: li
     range) is an error naming the sample before training starts. Each distinct target is
     checked once, at its first place (labels take a few values: two for 0/1 labels). A model
     that fails on the sample is left for training to report, with the epoch and step."""
-    try:
-        with evaluating(model):
-            first = model([list(sample) if hasattr(sample, "__len__") else sample])[0]
-    except Exception:
-        return
+    width = output_width(model) if type(model) in (MLP, Sequential) else None  # nn's: no need to run it
+    if width is None:
+        try:
+            with evaluating(model):
+                first = model([list(sample) if hasattr(sample, "__len__") else sample])[0]
+        except Exception:
+            return
+        width = len(first) if isinstance(first, (list, tuple)) else 1
     neutral = 0.5  # a probability, a logit, a score: within every loss's outputs
-    output = [neutral] * len(first) if isinstance(first, (list, tuple)) else neutral
+    output = [neutral] * width if width > 1 else neutral
     places: dict[Any, int] = {}
     for index, target in enumerate(targets):
         places.setdefault(_target_key(target), index)

@@ -14,7 +14,7 @@ pytest.importorskip("anywidget", reason="anywidget is not installed (pip install
 SMALL = {"n": 100, "seed": 1}
 
 
-def wait_for(condition, what, seconds=10):
+def wait_for(condition, what, seconds=30):
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, f"{what} within {seconds} s"
