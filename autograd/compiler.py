@@ -638,13 +638,13 @@ class ParameterReads:
     def _plan(self) -> None:
         import numpy as np
 
-        self.runs: list[tuple[Any, Any, slice]] = []
-        self.plain: list[tuple[int, Value]] = []
+        runs: list[tuple[Any, Any, slice]] = []
+        plain: list[tuple[int, Value]] = []
         i, count = 0, len(self.parameters)
         while i < count:
             p = self.parameters[i]
             if not isinstance(p, Parameter):
-                self.plain.append((self.start + i, p))
+                plain.append((self.start + i, p))
                 i += 1
                 continue
             j = i
@@ -653,20 +653,31 @@ class ParameterReads:
             index = np.array([q.index for q in self.parameters[i:j]], dtype=np.intp)
             if len(index) and bool(np.all(np.diff(index) == 1)):
                 index = slice(int(index[0]), int(index[-1]) + 1)
-            self.runs.append((p.arrays, index, slice(self.start + i, self.start + j)))
+            runs.append((p.arrays, index, slice(self.start + i, self.start + j)))
             i = j
+        # replaced whole, never seen half built (by another thread, or after a Ctrl-C here)
+        self.runs, self.plain = runs, plain
 
-    def read(self, shared: Any) -> None:
+    def _find_moved(self) -> None:
         if any(not arrays.intact for arrays, _, _ in self.runs):
             self._plan()  # a parameter was packed into other arrays since: find them there
+
+    def read(self, shared: Any) -> None:
+        self._find_moved()
         for arrays, index, slots in self.runs:
             shared[slots, 0] = arrays.numpy()[0][index]
         for slot, p in self.plain:
             shared[slot, 0] = p.data
 
     def add_grads(self, grads: Any) -> None:
+        self._find_moved()  # since the call that read them (a gradient left in old arrays is lost)
         for arrays, index, slots in self.runs:
             arrays.numpy()[1][index] += grads[slots, 0]
+            if arrays.graph_grads:  # gradients that are graphs (create_graph=True): graph + number
+                for slot in range(slots.start, slots.stop):
+                    graph = arrays.graph_grads.get(self.parameters[slot - self.start].index)
+                    if graph is not None:
+                        self.parameters[slot - self.start].grad = graph + float(grads[slot, 0])
         for slot, p in self.plain:
             p.grad += float(grads[slot, 0])
 
@@ -1036,7 +1047,7 @@ def _all_finite(values: Any) -> bool:
     it non-finite), and only if the sum itself overflowed the precise test."""
     import numpy as np
 
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):  # a sum of large finite numbers may overflow
         total = np.add.reduce(values, axis=None)
     return math.isfinite(total) or bool(np.isfinite(values).all())
 

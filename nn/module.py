@@ -21,7 +21,7 @@ from contextvars import ContextVar
 from autograd import Parameter, Value
 from autograd.parameter import pack, packed_arrays
 from autograd.value import short_repr
-from autograd.tracing import Samples, each_sample, guard, is_tracing
+from autograd.tracing import PerSampleCode, Samples, each_sample, guard, is_tracing
 from valuegraph.files import json_text, read_json, write_atomic
 
 from ._checks import as_number, flag, type_name
@@ -106,6 +106,8 @@ class Module:
 
     def forward_batch(self, batch: Sequence[Any]) -> list:
         """The outputs for a minibatch, one per sample (``forward`` on each)."""
+        if traced_outside_a_call():
+            return Module.__call__(self, batch)
         return each_sample(self.forward, batch)
 
     # -- parameters and children -----------------------------------------------------------
@@ -344,10 +346,21 @@ def structure_key(module: Module) -> tuple:
     return cached[1], cached[3]
 
 
+def traced_outside_a_call() -> bool:
+    """True while ``autograd.compile`` traces code that reached a module's ``forward`` or
+    ``forward_batch`` directly (``model.forward(X)``), not through a call of a module: such a
+    method then calls its module instead (``Module.__call__``, whatever a subclass makes of
+    ``__call__``), so that the trace is guarded by the module's structure and mode as
+    ``model(X)``'s is (else ``model.eval()`` would not trace it again)."""
+    return is_tracing() and not _inside_a_module.get()
+
+
 def is_batch(x: Any) -> bool:
     """True if ``x`` is a minibatch (a sequence of samples, or the one that stands for them
     all inside ``autograd.compile``), False for one sample (a sequence of numbers or Values)."""
     if isinstance(x, Samples):
+        if isinstance(x.sample, Value):  # a number per "sample": a flat list, which is one sample
+            raise PerSampleCode("a model is given one sample (a flat list of numbers), not a minibatch")
         return True
     if isinstance(x, (Value, numbers.Real)):
         return False
