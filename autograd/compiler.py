@@ -966,10 +966,13 @@ class Program:
         from .namespaces import FLOAT_MATH
 
         fixed = buffers.shared[:self.fixed_stop, 0]
-        if not np.isfinite(fixed).all():  # a parameter's data was set to nan or inf between calls
+        if not np.isfinite(fixed).all():  # a parameter's data, or a number read from Python, is nan or inf
             slot = int(np.flatnonzero(~np.isfinite(fixed))[0])
+            if slot < self.parameter_reads.start:  # the arguments were checked: a read_on_every_call
+                raise ValueError(f"compile: a number fn reads from Python on every call (such as batch norm's "
+                                 f"running estimates) is {float(fixed[slot])!r}; it must be finite")
             index = slot - self.parameter_reads.start
-            raise ValueError(f"compile: a parameter's data is {fixed[slot]!r} (parameter {index} of "
+            raise ValueError(f"compile: a parameter's data is {float(fixed[slot])!r} (parameter {index} of "
                              f"{self.parameter_count}, in the order fn first used them); it must be finite")
         for kernel in self.kernels:
             finite = np.isfinite(kernel.output(buffers))

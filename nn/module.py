@@ -159,13 +159,14 @@ class Module:
         r"""Every parameter as one flat list (micrograd's ``model.parameters()``), each once.
 
         The first call packs the model's :class:`~autograd.Parameter`\ s side by side into one
-        array, in this order; later calls return the list kept from it until the model
-        changes (microseconds, not a walk over the model)."""
+        array, in this order, unless they already share one (a layer of a model keeps its place
+        in the model's); later calls return the list kept from it until the model changes
+        (microseconds, not a walk over the model)."""
         cached = _parameter_lists.get(self)
         if cached is not None and cached[0] == _structure_version:
             return list(cached[1])
         found = tuple(dict.fromkeys(p for _, p in self.named_parameters()))
-        if found and all(isinstance(p, Parameter) for p in found) and packed_arrays(found) is None:
+        if found and all(isinstance(p, Parameter) for p in found) and not _in_one_array(found):
             pack(found)
         if _holds_no_list(self):
             _parameter_lists[self] = (_structure_version, found)
@@ -314,6 +315,12 @@ def _is_finite(value: numbers.Real) -> bool:
 def _some(keys: list[str], limit: int = 5) -> str:
     shown = ", ".join(map(repr, keys[:limit]))
     return shown + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
+
+
+def _in_one_array(parameters: tuple) -> bool:
+    """True if the parameters all lie in one intact ParameterArrays (in any order)."""
+    arrays = parameters[0].arrays
+    return arrays.intact and all(p.arrays is arrays for p in parameters)
 
 
 def _holds_no_list(module: Module) -> bool:

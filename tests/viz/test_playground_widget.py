@@ -132,8 +132,10 @@ def test_play_trains_in_a_thread_and_the_view_keeps_up():
     widget.play_button.value = True
     wait_for(lambda: pg.epoch >= 20, "20 epochs while playing")
     widget.pause()
-    wait_for(lambda: widget.view.version == pg.version, "the picture of the last epoch")
-    assert f'class="pg-epoch">{pg.epoch}<' in widget.view.html and "(paused)" in widget.counter.value
+    # the last epoch played may already be drawn when pause() returns: wait for the paused counter too
+    wait_for(lambda: widget.view.version == pg.version and "(paused)" in widget.counter.value,
+             "the picture of the last epoch, paused")
+    assert f'class="pg-epoch">{pg.epoch}<' in widget.view.html
     widget.close()
 
 
