@@ -365,8 +365,11 @@ fig, ax = plt.subplots(figsize=(8, 4.5))
 for (label, lr), colour in zip(RATES.items(), ["tab:red", "tab:orange", "tab:green", "tab:blue"]):
     history = sgd_run(lr)
     ax.semilogy(range(1, len(history) + 1), history.train_loss, label=label, color=colour)
-    print(f"{label:>18}: loss {history.train_loss[0]:.3f} -> {history.train_loss[-1]:.3f}")
-    #es: print(f"{label:>18}: pérdida {history.train_loss[0]:.3f} -> {history.train_loss[-1]:.3f}")
+    losses = history.train_loss
+    ending = f", epoch 60: {losses[-1]:.3f}" if lr <= 1 else ""
+    #es: ending = f", época 60: {losses[-1]:.3f}" if lr <= 1 else ""
+    print(f"{label:>18}: loss at epoch 1: {losses[0]:.3f}, epoch 3: {losses[2]:.3f}{ending}")
+    #es: print(f"{label:>18}: pérdida en la época 1: {losses[0]:.3f}, época 3: {losses[2]:.3f}{ending}")
 ax.set_xlabel("epoch")
 #es: ax.set_xlabel("época")
 ax.set_ylabel("training loss (BCE, log scale)")
@@ -379,14 +382,15 @@ plt.show()
 # * **low**: the loss falls, but almost linearly and slowly (from [[0.788]] to [[0.462]]): more
 #   epochs or a larger α.
 # * **good**: a fast fall, then a slow approach to 0 (down to [[0.034]]).
-# * **high**: a fast start, then the loss jumps up and down around 1 and never settles (it ends at
-#   [[1.061]], above the low α's): the steps overshoot.
+# * **high**: a fast start, then the loss jumps up and down around 1 and never settles (in the
+#   figure it ends above the low α's): the steps overshoot.
 # * **very high**: the first steps throw the weights far away, where the tanh units saturate: the
 #   first epoch's loss is already [[7.132]], ten times that of a coin toss ($\log 2 \approx 0.69$),
-#   and it stays high, jumping between about 2 and 10 ([[3.099]] at the end). Reduce α.
+#   and it stays high, jumping between about 2 and 10. Reduce α.
 #
 # These two runs are chaotic: the smallest difference (the order in which a minibatch's losses are
-# added, say) sends them elsewhere, so their exact numbers mean little; their shape is the lesson.
+# added, say) sends them elsewhere after a few epochs, so only their first epochs are printed; their
+# shape is the lesson.
 #
 # ($\alpha = 1$ is large compared with the $0.001$ to $0.1$ usual for Adam: plain SGD's good range depends
 # on the scale of the gradients, which is why the curve, not a rule, decides.)
@@ -395,15 +399,14 @@ plt.show()
 #   épocas o un α más grande.
 # * **bueno**: una caída rápida, y después un acercamiento lento a 0 (hasta [[0.034]]).
 # * **alto**: un comienzo rápido, y después la pérdida salta arriba y abajo alrededor de 1 sin
-#   asentarse nunca (termina en [[1.061]], por encima de la del α bajo): los pasos se pasan de largo.
+#   asentarse nunca (en la figura termina por encima de la del α bajo): los pasos se pasan de largo.
 # * **muy alto**: los primeros pasos tiran los pesos lejos, donde las unidades tanh se saturan: la
 #   pérdida de la primera época ya es [[7.132]], diez veces la de tirar una moneda
-#   ($\log 2 \approx 0.69$), y se queda alta, saltando entre 2 y 10 más o menos ([[3.099]] al final).
-#   Hay que bajar α.
+#   ($\log 2 \approx 0.69$), y se queda alta, saltando entre 2 y 10 más o menos. Hay que bajar α.
 #
 # Estas dos corridas son caóticas: la menor diferencia (el orden en que se suman las pérdidas de un
-# minibatch, por ejemplo) las manda a otro lado, así que sus números exactos dicen poco; su forma es
-# la lección.
+# minibatch, por ejemplo) las manda a otro lado tras unas pocas épocas, así que solo se imprimen sus
+# primeras épocas; su forma es la lección.
 #
 # ($\alpha = 1$ es grande comparado con los $0.001$ a $0.1$ habituales para Adam: el buen rango de SGD simple
 # depende de la escala de los gradientes, y por eso decide la curva, no una regla.)
