@@ -390,6 +390,11 @@ class Gather:
         values = buffers.of(self.where)
         return values[self.rows].reshape(*self.shape, values.shape[1])
 
+    def target(self, buffers: Buffers) -> Any:
+        """The rows' gradients as a view (to be written into), or None where they are not a grid."""
+        views = self._views(buffers)
+        return views[1] if views is not None else None
+
     def give(self, buffers: Buffers, contribution: Any, assign: bool) -> None:
         """Add ``contribution`` (shaped as :meth:`read` returns, or with every sample where the
         rows are shared: then the samples' contributions add up) to the rows' gradients, or
@@ -492,20 +497,21 @@ class Elementwise(Kernel):
         args = buffers.state[self]
         upstream = self.output(buffers, grad=True)
         local = self.op.local_grads(m, args, self.output(buffers), self.param)
-        if isinstance(local, np.ndarray):  # one row per argument already
-            contributions = local * upstream
-        else:
-            contributions = [item * upstream for item in local]
+        stacked = isinstance(local, np.ndarray)  # one row per argument already (sum, dot)
         for gather, positions in self.reads:
             if not gather.needs_grad:
                 continue
-            if isinstance(contributions, np.ndarray):
-                block = contributions if len(self.reads) == 1 else contributions[positions]
+            assign = gather in buffers.assigning
+            if stacked:
+                gather.give(buffers, (local if len(self.reads) == 1 else local[positions]) * upstream, assign)
             elif len(positions) == 1:
-                block = contributions[positions[0]][None]
+                target = gather.target(buffers) if assign else None
+                if target is not None and target.shape[1:] == upstream.shape:  # local × upstream straight into place
+                    np.multiply(local[positions[0]], upstream, out=target[0])
+                else:
+                    gather.give(buffers, (local[positions[0]] * upstream)[None], assign)
             else:
-                block = np.stack([contributions[p] for p in positions])
-            gather.give(buffers, block, gather in buffers.assigning)
+                gather.give(buffers, np.stack([local[p] * upstream for p in positions]), assign)
 
     def gradient_gathers(self) -> list[Gather]:
         return [gather for gather, _ in self.reads if gather.needs_grad]

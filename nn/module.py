@@ -162,15 +162,21 @@ class Module:
         array, in this order, unless they already share one (a layer of a model keeps its place
         in the model's); later calls return the list kept from it until the model changes
         (microseconds, not a walk over the model)."""
+        return list(self._kept_parameters()[0])
+
+    def _kept_parameters(self) -> tuple[tuple, Any]:
+        """The parameters (packed if need be), and the arrays that hold exactly them in this
+        order (or None), kept until the model changes."""
         cached = _parameter_lists.get(self)
         if cached is not None and cached[0] == _structure_version:
-            return list(cached[1])
+            return cached[1], cached[2]
         found = tuple(dict.fromkeys(p for _, p in self.named_parameters()))
         if found and all(isinstance(p, Parameter) for p in found) and not _in_one_array(found):
             pack(found)
+        arrays = packed_arrays(found)
         if _holds_no_list(self):
-            _parameter_lists[self] = (_structure_version, found)
-        return list(found)
+            _parameter_lists[self] = (_structure_version, found, arrays)
+        return found, arrays
 
     def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, list, int]]:
         """``(dotted name, list, index)`` for every buffer entry (``norm.running_mean.0``)."""
@@ -183,9 +189,8 @@ class Module:
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 (gradients accumulate until zeroed)."""
-        params = self.parameters()
-        arrays = packed_arrays(params)
-        if arrays is not None:
+        params, arrays = self._kept_parameters()
+        if arrays is not None and arrays.intact:  # one fill for all of them
             arrays.zero_grad()
             return
         for p in params:
