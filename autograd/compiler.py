@@ -901,7 +901,8 @@ class Program:
         with np.errstate(all="ignore"):
             for kernel in self.kernels:
                 kernel.forward(buffers, m)
-        if not (_all_finite(shared) and _all_finite(rows)):
+            finite = _all_finite(shared) and _all_finite(rows)
+        if not finite:
             self._raise_forward_error(buffers)
         for slots, effect in self.effects:
             effect([float(shared[s, 0]) for _, s in slots], samples)
@@ -1053,12 +1054,11 @@ def _runs(rows: list[int]) -> list[Any]:
 
 def _all_finite(values: Any) -> bool:
     """True if no number of ``values`` is infinite or NaN: one sum (a NaN or an infinity makes
-    it non-finite), and only if the sum itself overflowed the precise test."""
+    it non-finite), and only if the sum itself overflowed the precise test (numpy's warnings
+    are off where this is called)."""
     import numpy as np
 
-    with np.errstate(over="ignore", invalid="ignore"):  # a sum of large finite numbers may overflow
-        total = np.add.reduce(values, axis=None)
-    return math.isfinite(total) or bool(np.isfinite(values).all())
+    return math.isfinite(np.add.reduce(values, axis=None)) or bool(np.isfinite(values).all())
 
 
 def _nodes(roots: list[Value], detached: dict) -> list[Value]:
