@@ -557,7 +557,8 @@ class MatMul(Kernel):
         g = self.output(buffers, grad=True).reshape(self.rows, self.columns, -1)  # (rows, neurons, samples)
         inputs, weights, bias, assigning = self.inputs, self.weights, self.bias, buffers.assigning
         if self.rows == 1:
-            inputs.needs_grad and inputs.give(buffers, (w.T @ g[0])[None], inputs in assigning)
+            if inputs.needs_grad:
+                self._input_gradient(buffers, w, g[0], inputs in assigning)
             weights.needs_grad and weights.give(buffers, (g[0] @ x[0].T)[..., None], weights in assigning)
         elif x.shape[-1] == 1:
             g2 = g[..., 0]
@@ -569,6 +570,21 @@ class MatMul(Kernel):
                                                 weights in assigning)
         if bias is not None and bias.needs_grad:
             bias.give(buffers, g.sum(axis=(0, 2))[:, None], bias in assigning)
+
+    def _input_gradient(self, buffers: Buffers, w: Any, g: Any, assign: bool) -> None:
+        """``Wᵀ @ G``, the inputs' gradient of a layer on a batch, written straight into place
+        when it is the first to reach them (a one-neuron layer's is an outer product: a
+        broadcast multiplication, which numpy does faster than a product over one column)."""
+        import numpy as np
+
+        target = self.inputs.target(buffers) if assign else None
+        if target is not None and target.shape[1:] == (w.shape[1], g.shape[1]):
+            if len(w) == 1:
+                np.multiply(w.T, g, out=target[0])
+            else:
+                np.matmul(w.T, g, out=target[0])
+            return
+        self.inputs.give(buffers, (w.T * g if len(w) == 1 else w.T @ g)[None], assign)
 
     def gradient_gathers(self) -> list[Gather]:
         return [gather for gather in (self.inputs, self.weights, self.bias) if gather is not None and gather.needs_grad]
