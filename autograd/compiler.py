@@ -70,6 +70,10 @@ CACHE_SIZE = 8
 
 DOT, SUM = OPS["dot"], OPS["sum"]
 
+FINITE_FOR_FINITE = frozenset({"relu", "neg", "abs", "max", "min", "tanh", "sigmoid", "sin", "cos"})
+"""Ops whose result is finite whenever their operands are: a program need not look for an
+infinity or a NaN in what they compute (the forward pass checks every other kernel's outputs)."""
+
 
 def compile(fn: Callable | None = None, *, cache_size: int = CACHE_SIZE) -> Any:  # noqa: A001 - torch's name
     """``fn`` compiled: a callable with ``fn``'s signature that replays ``fn``'s graph as array
@@ -791,6 +795,17 @@ class Program:
         self.sample_of = _samples_of(nodes, slot, leaves, arguments) if not batched_run else {}
         self.parameter_count = len(parameters)
         self.parameter_slots = slice(self.parameter_reads.start, self.parameter_reads.start + len(parameters))
+        # What the forward pass must find finite: the numbers read from Python, the parameters
+        # and every kernel's outputs, but those of ops that give finite numbers for finite ones
+        # (the arguments are checked when they come in, the constants when they were written).
+        checked: dict[str, list[int]] = {SHARED: list(range(self.parameter_slots.start, self.parameter_slots.stop)),
+                                         BATCHED: []}
+        for leaf in read_leaves:
+            checked[slot[leaf][0]].append(slot[leaf][1])
+        for kernel in self.kernels:
+            if getattr(kernel.op, "name", None) not in FINITE_FOR_FINITE or isinstance(kernel, MatMul):
+                checked[kernel.where] += range(kernel.start, kernel.stop)
+        self.checked_rows = [(where, rows) for where in (SHARED, BATCHED) for rows in _runs(sorted(set(checked[where])))]
         self._local = threading.local()
         self._plans: dict[tuple, BackwardPlan] = {}
 
@@ -917,7 +932,7 @@ class Program:
         with np.errstate(all="ignore"):
             for kernel in self.kernels:
                 kernel.forward(buffers, m)
-            finite = _all_finite(shared) and _all_finite(rows)
+            finite = all(_all_finite(buffers.of(where)[rows]) for where, rows in self.checked_rows)
         if not finite:
             self._raise_forward_error(buffers)
         for slots, effect in self.effects:
