@@ -246,8 +246,10 @@ class Arguments:
         self.count, self.names = len(args), tuple(sorted(kwargs))
         named = [(index, arg) for index, arg in enumerate(args)] + [(name, kwargs[name]) for name in self.names]
         self.arrays = [_as_float_array(arg, where) for where, arg in named]
-        for (where, _), array in zip(named, self.arrays):
-            if not np.isfinite(array).all():
+        with np.errstate(over="ignore", invalid="ignore"):
+            finite = [_all_finite(array) for array in self.arrays]
+        for (where, _), array, ok in zip(named, self.arrays, finite):
+            if not ok:
                 bad = np.flatnonzero(~np.isfinite(array))[0]
                 index = "".join(f"[{i}]" for i in np.unravel_index(int(bad), array.shape))
                 raise ValueError(f"compile: argument {where!r}{index} must be a finite number, "
@@ -932,7 +934,7 @@ class Program:
         with np.errstate(all="ignore"):
             for kernel in self.kernels:
                 kernel.forward(buffers, m)
-            finite = all(_all_finite(buffers.of(where)[rows]) for where, rows in self.checked_rows)
+            finite = all(_all_finite(buffers.of(where)[run]) for where, run in self.checked_rows)
         if not finite:
             self._raise_forward_error(buffers)
         for slots, effect in self.effects:
@@ -946,7 +948,10 @@ class Program:
 
         for position, (where, s) in enumerate(slots):
             values = buffers.of(where)[s]
-            good = np.broadcast_to(np.asarray(ok(values), dtype=bool), values.shape)
+            good = ok(values)
+            if np.all(good):
+                continue
+            good = np.broadcast_to(np.asarray(good, dtype=bool), values.shape)
             if not good.all():
                 if where == SHARED:
                     raise error(position, float(values[0]))
@@ -1085,8 +1090,8 @@ def _runs(rows: list[int]) -> list[Any]:
 
 def _all_finite(values: Any) -> bool:
     """True if no number of ``values`` is infinite or NaN: one sum (a NaN or an infinity makes
-    it non-finite), and only if the sum itself overflowed the precise test (numpy's warnings
-    are off where this is called)."""
+    it non-finite), and only if the sum itself overflowed the precise test. (Called where
+    numpy's overflow warnings are off: a sum of large finite numbers may overflow.)"""
     import numpy as np
 
     return math.isfinite(np.add.reduce(values, axis=None)) or bool(np.isfinite(values).all())
