@@ -50,7 +50,7 @@ from .playground_settings import (ACTIVATIONS, DATASETS, DEFAULTS, FEATURES, LOS
                                   Setting, _dependent_changes, check_settings, feature_row, parse_settings,
                                   settings_text)
 from .playground_view import export_html as replay_page
-from .playground_view import neuron_name, render, snapshot
+from .playground_view import WORDS, neuron_name, render, snapshot
 
 __all__ = ["Playground", "Setting", "SETTINGS", "check_settings", "parse_settings", "DEFAULTS", "FEATURES", "PROBLEMS", "DATASETS", "ACTIVATIONS",
            "LOSSES", "OPTIMIZERS", "TRAINING_SETTINGS", "VIEW_SETTINGS", "MAX_LAYERS", "MAX_NEURONS", "FILE_FORMAT",
@@ -430,6 +430,15 @@ class Playground:
         """The picture's name of a neuron: ``"x1"`` for an input, ``"layer 1, neuron 2"`` (both
         counted from 1) for a hidden one, ``"output"``."""
         return neuron_name(self.layer_sizes, self.settings["features"], layer, index)
+
+    def neuron_groups(self) -> dict[str, list[str]]:
+        """The network's neurons by layer, in the picture's words: ``{"layer 1": ["layer 1, neuron 1",
+        ...], ..., "output": ["output"]}``. In :meth:`graph`'s drawings each neuron's output is
+        the value of that name, so ``viz.draw(root, params=params, groups=pg.neuron_groups())``
+        draws the graph by neurons, and ``expand=["layer 1, neuron 2"]`` opens one of them."""
+        sizes = self.layer_sizes
+        return {self.neuron_name(layer, 0) if layer == len(sizes) - 1 else WORDS("layer", layer=layer):
+                [self.neuron_name(layer, k) for k in range(sizes[layer])] for layer in range(1, len(sizes))}
 
     def parameter_names(self, model: nn.MLP | None = None) -> dict[str, Value]:
         """The network's weights and biases by the picture's names: ``"w(x1 → layer 1, neuron 2)"``,

@@ -63,6 +63,7 @@ WORDS = Catalog({
     "neuron": {"en": "1 neuron", "es": "1 neurona"},
     "output": {"en": "output", "es": "salida"},
     "layer neuron": {"en": "layer {layer}, neuron {neuron}", "es": "capa {layer}, neurona {neuron}"},
+    "layer": {"en": "layer {layer}", "es": "capa {layer}"},
     "gradient legend": {"en": "purple: mean |∂loss/∂w| of each neuron (bar: log scale, 6 decades)",
                         "es": "morado: |∂pérdida/∂w| medio de cada neurona (barra: escala log., 6 décadas)"},
     "dead": {"en": "dead", "es": "muerta"},

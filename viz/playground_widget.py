@@ -122,6 +122,13 @@ WORDS = Catalog({
                          "pass (each edge: local derivative × upstream gradient).",
                    "es": "Su grafo computacional para este punto: avanza por la pasada hacia delante y después hacia "
                          "atrás (cada arista: derivada local × gradiente que llega)."},
+    "loss hint": {"en": "The loss of this point, neuron by neuron: {open} drawn value by value, every other neuron "
+                        "one box (click a neuron in the picture to open it). Step through the forward pass, then the "
+                        "backward pass.",
+                  "es": "La pérdida de este punto, neurona a neurona: {open} con todos sus valores, cada otra neurona "
+                        "en una caja (haz clic en una neurona del dibujo para abrirla). Avanza por la pasada hacia "
+                        "delante y después hacia atrás."},
+    "no neuron open": {"en": "no neuron", "es": "ninguna neurona"},
     "too large": {"en": "{error}. Click a neuron in the picture to see its own graph.",
                   "es": "{error}. Haz clic en una neurona del dibujo para ver su propio grafo."},
     "frame": {"en": "step {index} of {count}", "es": "paso {index} de {count}"},
@@ -761,12 +768,24 @@ class PlaygroundWidget(widgets.VBox):
 
     def show_graph(self, neuron: Any = "loss") -> None:
         """The step-through of ``neuron``'s own graph (its inputs as leaves) or of the loss's
-        whole graph, for the chosen training point, open on its last frame."""
-        with self.playground.lock:
-            root, params = self.playground.graph(neuron, self.sample, inputs="network" if neuron == "loss" else "neuron")
-        hint = widgets.HTML(f"<div style='font-size: 16px; margin-top: 4px'>{WORDS('graph hint')}</div>")
+        graph by neurons (the selected neuron drawn value by value, every other one collapsed),
+        for the chosen training point, open on its last frame. Drawn in the compact style, so that
+        it reads at its natural size in a notebook's column."""
+        pg = self.playground
+        with pg.lock:
+            root, params = pg.graph(neuron, self.sample, inputs="network" if neuron == "loss" else "neuron")
+            by_neurons: dict[str, Any] = {}
+            # top to bottom is narrower for a few inputs, left to right (the inputs one under the other) for more
+            rankdir = "TB" if neuron == "loss" or pg.layer_sizes[neuron[0] - 1] <= 3 else "LR"
+            if neuron == "loss":
+                layer, index = self.view.selected if len(self.view.selected) == 2 else (0, 0)
+                opened = [pg.neuron_name(layer, index)] if 1 <= layer < len(pg.layer_sizes) else []
+                by_neurons = {"groups": pg.neuron_groups(), "collapse": "neuron", "expand": opened}
+        words = (WORDS("loss hint", open=", ".join(by_neurons["expand"]) or WORDS("no neuron open")) if by_neurons
+                 else WORDS("graph hint"))
+        hint = widgets.HTML(f"<div style='font-size: 16px; margin-top: 4px'>{html.escape(words)}</div>")
         try:
-            frames = pinned_frames(root, params=params)
+            frames = pinned_frames(root, params=params, rankdir=rankdir, style="compact", **by_neurons)
         except GraphTooLargeError as error:
             self.graph_area.children = [widgets.HTML(f"<b>{html.escape(WORDS('too large', error=str(error)))}</b>")]
             return

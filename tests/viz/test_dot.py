@@ -136,7 +136,7 @@ def test_projector_style_has_large_type_and_thick_lines():
     assert "node [fontname=Helvetica fontsize=20" in large and "fontsize=17 arrowsize=1.1" in large
     assert re.sub(r"fontsize=\d+|penwidth=[\d.]+|arrowsize=[\d.]+", "", normal) == \
         re.sub(r"fontsize=\d+|penwidth=[\d.]+|arrowsize=[\d.]+", "", large)  # the same drawing otherwise
-    with pytest.raises(ValueError, match="unknown style 'huge' \\(must be one of normal, projector\\)"):
+    with pytest.raises(ValueError, match="unknown style 'huge' \\(must be one of normal, projector, compact\\)"):
         draw(f, style="huge")
 
 
