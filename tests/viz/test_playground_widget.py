@@ -177,3 +177,34 @@ def test_the_widget_speaks_spanish():
 def test_defaults_are_the_widgets_starting_point():
     widget = Playground().widget()
     assert widget.settings_text.value == Playground(**DEFAULTS).settings_text()
+
+
+def test_the_loss_graph_goes_neuron_by_neuron_with_the_clicked_neuron_open_in_a_column():
+    """Issue 18: the loss graph of a small network drawn by neurons, the clicked neuron's own
+    values open, in the picture's words, readable at its natural size in a notebook's column."""
+    import re
+
+    pg = Playground(**SMALL)  # 2-4-2-1
+    pg.step(2)
+    assert pg.neuron_groups() == {"layer 1": [f"layer 1, neuron {k}" for k in (1, 2, 3, 4)],
+                                  "layer 2": ["layer 2, neuron 1", "layer 2, neuron 2"], "output": ["output"]}
+    widget = pg.widget()
+    widget.view.selected = [1, 1]
+    widget.show_graph("loss")
+    hint, steps = widget.graph_area.children
+    assert "layer 1, neuron 2 drawn value by value" in hint.value
+    last = steps.frames[-1].source
+    assert "w(x1 →\\nlayer 1, neuron 2)" in last and "w(x1 → layer 1, neuron 1)" not in last  # open, collapsed
+    assert 'label="layer 1, neuron 1\\nout ' in last and "layers." not in last and "rankdir=TB" in last
+    captions = [frame.caption for frame in steps.frames]
+    assert any(c.startswith("Forward: layer 2, neuron 1 = ") and "computed inside it from layer 1, neuron 1 = " in c
+               for c in captions)
+    assert any(c.startswith("Backward through layer 1, neuron 1, its 5 values at once") for c in captions)
+    width = float(re.search(r'<svg width="([\d.]+)pt"', steps.svg).group(1)) * 4 / 3
+    assert width <= 1000, f"the loss graph with one neuron open is {width:.0f} px wide"
+    widget.view.selected = []
+    widget.show_graph("loss")
+    assert float(re.search(r'<svg width="([\d.]+)pt"', widget.graph_area.children[1].svg).group(1)) * 4 / 3 <= 700
+    big = Playground(hidden=[8] * 6, n=100, seed=1).widget()  # 577 values: drawn by neurons, no longer refused
+    big.show_graph("loss")
+    assert len(big.graph_area.children[1].frames) < 150
