@@ -289,7 +289,7 @@ def build(info: GraphInfo, options: Options, state: State) -> Drawing:
     expanded = {g for g in info.group_order if g not in collapsed} if collapsed else set()
     boxed = {g for g in info.group_order if g not in collapsed} if options.cluster else set()
     style = STYLES[options.style]
-    graph_attrs = {"rankdir": options.rankdir, "bgcolor": "white", "nodesep": "0.15" if style["stacked"] else "0.25",
+    graph_attrs = {"rankdir": options.rankdir, "bgcolor": "white", "nodesep": "0.1" if style["stacked"] else "0.25",
                    "ranksep": "1.2" if collapsed and not style["stacked"] else "0.35", "fontname": "Helvetica",
                    "fontsize": str(style["node"])}
     if size > XLABEL_ABOVE:
@@ -533,7 +533,8 @@ def _input_edge(info: GraphInfo, child: int, position: int, state: State, grads:
         return None, [f"\tv{parent} -> v{child}_op{_attrs(attrs)}\n"]
     label_id = f"v{child}_in{position}"
     label = {"label": "\\n".join(_plain(line) for line in lines) if done else "", "shape": "plaintext",
-             "margin": "0.06,0.03", "fillcolor": "#ffffff", "fontsize": str(style["annotation"])}
+             "margin": "0.02,0.02" if style["stacked"] else "0.06,0.03", "fillcolor": "#ffffff",
+             "fontsize": str(style["annotation"])}
     if active:
         label["fontcolor"] = COLOURS[state.phase]
     _pin_size(label_id, label, options)

@@ -235,7 +235,7 @@ def test_the_widget_in_voila_by_clicks(voila_page):
     assert "layer 1, neuron 2" in text_of(browser, ".pg-selection")
     assert browser.js("document.querySelector('.pg-live .pg-big-title').textContent") == "layer 1, neuron 2"
     svg = browser.js("document.querySelector('.pg-steps svg').outerHTML")
-    assert "w(x1 → layer 1, neuron 2)" in svg and "layers.0" not in svg
+    assert ">w(x1 →</text>" in svg and ">layer 1, neuron 2)</text>" in svg and "layers.0" not in svg  # in two lines
     click(browser, ".pg-steps-first")
     for _ in range(4):
         click(browser, ".pg-steps-next")
