@@ -47,7 +47,7 @@ from valuegraph.files import json_text, read_json, write_atomic
 
 from .playground_settings import (ACTIVATIONS, DATASETS, DEFAULTS, FEATURES, LOSSES, MAX_LAYERS, MAX_NEURONS,
                                   OPTIMIZERS, PROBLEMS, SETTINGS, SPIRAL_TURNS, TRAINING_SETTINGS, VIEW_SETTINGS,
-                                  Setting, _dependent_changes, check_settings, feature_row, parse_settings,
+                                  Setting, _dependent_changes, check_settings, feature_row, parse_settings, refused,
                                   settings_text)
 from .playground_view import export_html as replay_page
 from .playground_view import WORDS, neuron_name, render, snapshot
@@ -278,8 +278,7 @@ class Playground:
             if len(self.history) < trying or len(self.weights) <= trying:  # this epoch is not (fully) recorded
                 self._back_to_last_epoch(optimizer_state, dropouts)
             if isinstance(error, (OverflowError, FloatingPointError, ZeroDivisionError)):
-                raise type(error)(f"Playground: epoch {trying} diverged ({error}); the network is back at epoch "
-                                  f"{self.epoch}: try a lower learning rate") from None
+                raise refused(type(error), "diverged", epoch=trying, error=error, back=self.epoch) from None
             raise
 
     @_locked

@@ -35,8 +35,8 @@ import traitlets
 from .dot import GraphTooLargeError
 from .html import pinned_frames
 from .language import Catalog
-from .playground_settings import (DATASETS, LOSSES, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, SETTINGS, check_settings,
-                         parse_settings)
+from .playground_settings import (DATASETS, LOSSES, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, SETTINGS,
+                                  check_settings, parse_settings, shown)
 from .playground_view import (BOUNDARY_SIZE, PLAYING_RESOLUTION, RESOLUTION, SHOW_BIG_SCRIPT, points_svg, render,
                               snapshot)
 from .playground_view import WORDS as VIEW_WORDS
@@ -604,7 +604,7 @@ class PlaygroundWidget(widgets.VBox):
         try:
             self.playground.step(epochs)
         except (OverflowError, FloatingPointError, ZeroDivisionError) as error:
-            self._say(WORDS("diverged", error=str(error)), error=True)
+            self._say(WORDS("diverged", error=shown(error)), error=True)
         self.redraw()
 
     def reset(self) -> None:
@@ -644,7 +644,7 @@ class PlaygroundWidget(widgets.VBox):
                     took = self.redraw()  # never spend more than 40 % of the time drawing
                     due = max(due + self.redraw_every, now + 2.5 * took)
         except (OverflowError, FloatingPointError, ZeroDivisionError) as error:  # shown, never lost in a thread
-            self._say(WORDS("diverged", error=str(error)), error=True)
+            self._say(WORDS("diverged", error=shown(error)), error=True)
         except Exception as error:
             self._say(WORDS("diverged", error=f"{type(error).__name__}: {error}"), error=True)
         finally:
@@ -668,7 +668,7 @@ class PlaygroundWidget(widgets.VBox):
         try:
             settings = check_settings(parse_settings(text))  # every setting: those left out take their defaults
         except (TypeError, ValueError) as error:
-            self._say(WORDS("invalid", error=str(error)), error=True)
+            self._say(WORDS("invalid", error=shown(error)), error=True)
             return
         self._apply(settings, replace=True)
 
@@ -681,7 +681,7 @@ class PlaygroundWidget(widgets.VBox):
             restarted = self.playground.configure(**pending)
         except (TypeError, ValueError) as error:
             self._pending, self._invalid = pending, str(error)
-            self._say(WORDS("invalid", error=str(error)), error=True)
+            self._say(WORDS("invalid", error=shown(error)), error=True)
             self.step_button.disabled = True
             if self.play_button.value:
                 self.play_button.value = False
@@ -726,7 +726,7 @@ class PlaygroundWidget(widgets.VBox):
             try:
                 pg.set_weight(content["layer"], content["neuron"], content["input"], content["value"])
             except (TypeError, ValueError) as error:
-                self._say(str(error), error=True)
+                self._say(shown(error), error=True)
                 return
             name = f"w({pg.neuron_name(content['layer'] - 1, content['input'])} → " \
                    f"{pg.neuron_name(content['layer'], content['neuron'])})"

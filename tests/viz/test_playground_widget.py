@@ -170,6 +170,17 @@ def test_the_widget_speaks_spanish():
         widget.controls["activation"].value = "relu"
         assert "una red nueva, de nuevo en la época 0" in widget.message.value
         assert "Época" in widget.view.html
+        widget.feature_buttons["x1"].value = widget.feature_buttons["x2"].value = False  # refused, in Spanish
+        assert ("no válido, nada cambió: Playground(features) debe nombrar al menos una entrada, cada una una vez, "
+                "no []") in widget.message.value and "must" not in widget.message.value
+        widget.settings_text.value = "lr=20&momentum=0.9&patience=0"
+        assert "Playground(lr) debe estar en (0, 10], no 20.0" in widget.message.value
+        widget.settings_text.value = "patience=0"
+        assert "Playground(patience) debe ser al menos 1 (o None: sin parada temprana), no 0" in widget.message.value
+        widget.settings_text.value = "lr=rápido"
+        assert "Playground.from_settings: &#x27;lr=rápido&#x27;: lr debe ser un número" in widget.message.value
+        with pytest.raises(ValueError, match=r"Playground\(lr\) must be in \(0, 10\], got 20"):  # for programmers
+            Playground(lr=20)
     finally:
         viz.set_language("en")
 
