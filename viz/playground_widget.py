@@ -37,8 +37,8 @@ from .html import pinned_frames
 from .language import Catalog
 from .playground_settings import (DATASETS, LOSSES, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, SETTINGS,
                                   check_settings, parse_settings, shown)
-from .playground_view import (BOUNDARY_SIZE, PLAYING_RESOLUTION, RESOLUTION, SHOW_BIG_SCRIPT, points_svg, render,
-                              snapshot)
+from .playground_view import (BOUNDARY_SIZE, PLAYING_RESOLUTION, RESOLUTION, SHOW_BIG_SCRIPT, frame, frame_key,
+                              points_svg, render, snapshot)
 from .playground_view import WORDS as VIEW_WORDS
 from .rendering import pick_backend, render_source
 
@@ -182,6 +182,38 @@ function render({ model, el }) {
     el.setAttribute("data-version", String(model.get("version")));
     showSelection();
   }
+  function update() {  // a frame of numbers while playing: the picture changed in place, not drawn again
+    const f = model.get("frame"), pg = view.querySelector(".pg");
+    if (!f || f.epoch === undefined || !pg) { return; }
+    pg.setAttribute("data-epoch", String(f.epoch));
+    view.querySelector(".pg-epoch").textContent = String(f.epoch);
+    view.querySelector(".pg-info").innerHTML = f.info;
+    const sprite = view.querySelector(".pg-net defs image");
+    if (sprite) { sprite.setAttribute("href", f.sprite); }
+    view.querySelectorAll(".pg-output-picture, .pg-big").forEach((image) => image.setAttribute("href", f.output));
+    view.querySelectorAll(".pg-edge").forEach((edge, k) => {
+      edge.setAttribute("data-weight", f.edges[3 * k]);
+      edge.setAttribute("stroke-width", f.edges[3 * k + 1]);
+      edge.setAttribute("stroke", f.edges[3 * k + 2]);
+      const title = edge.querySelector("title");
+      if (title) { title.remove(); }  // written again, with the new weight, when the mouse comes
+    });
+    view.querySelectorAll(".pg-neuron > title").forEach((title, k) => { title.textContent = f.hints[k]; });
+    view.querySelectorAll(".pg-grad").forEach((bar, k) => bar.setAttribute("width", f.bars[k]));
+    view.querySelectorAll(".pg-grad-text").forEach((text, k) => { text.textContent = f.gradients[k]; });
+    const chart = view.querySelector(".pg-loss-chart");
+    for (const name of ["train", "test"]) {
+      const line = chart.querySelector(".pg-" + name);
+      if (line) { line.setAttribute("points", f.loss[name]); }
+      chart.querySelector(".pg-" + name + "-value").textContent = f.loss[name + "_value"];
+    }
+    chart.querySelector(".pg-loss-top").textContent = f.loss.top;
+    chart.querySelector(".pg-loss-epochs").textContent = f.loss.epochs;
+    view.querySelector(".pg-notes").innerHTML = f.notes;
+    updates += 1;
+    el.setAttribute("data-updates", String(updates));
+    el.setAttribute("data-version", String(model.get("version")));
+  }
   function closeEditor() { if (editor) { editor.remove(); editor = null; } }
   function nearestEdge(event) {  // a connection within a few pixels of the click: thin ones are hard to hit
     const svg = view.querySelector(".pg-net");
@@ -276,8 +308,10 @@ function render({ model, el }) {
   });
   model.on("change:html", draw);
   model.on("change:points", draw);
+  model.on("change:frame", update);
   model.on("change:selected", showSelection);
   draw();
+  update();
   return () => closeEditor();
 }
 export default { render };
@@ -353,6 +387,9 @@ class PlaygroundView(anywidget.AnyWidget):
     version = traitlets.Int(0).tag(sync=True)
     points = traitlets.Unicode("").tag(sync=True)
     """The data's points (SVG), sent when they change: the picture has a place for them."""
+    frame = traitlets.Dict({}).tag(sync=True)
+    """While playing, what changed since ``html`` (:func:`viz.playground_view.frame`): the browser
+    changes the picture in place; ``{}`` when ``html`` is the picture as it is."""
     weight_word = traitlets.Unicode("").tag(sync=True)
     """How a connection is named ("w({source} → {target})"), in the language in use."""
     selected = traitlets.List([]).tag(sync=True)
@@ -524,6 +561,7 @@ class PlaygroundWidget(widgets.VBox):
         self.add_class("pg-widget")
         self._shown_version = -1
         self._points_key: Any = None
+        self._frame_key: Any = None
         self.redraw()
         self._watcher = threading.Thread(target=_watch, args=(weakref.ref(self),), name="playground-view", daemon=True)
         self._watcher.start()
@@ -543,8 +581,11 @@ class PlaygroundWidget(widgets.VBox):
         if key != self._points_key:
             self._points_key, self._points = key, points_svg(picture, BOUNDARY_SIZE)
         points = self._points
-        html_text = render(picture, points="", interactive="hidden" not in pg.settings["hide"], selected=selected,
-                           invalid=self._invalid)
+        options = {"interactive": "hidden" not in pg.settings["hide"], "selected": selected, "invalid": self._invalid}
+        key = frame_key(picture, **options)
+        in_place = playing and key == self._frame_key  # the same picture with other numbers: change them in place
+        html_text = None if in_place else render(picture, points="", **options)
+        self._frame_key = key
         state = "stopped" if picture["stopped"] else "playing" if playing else "paused"
         train, test = picture["train_loss"], picture["test_loss"]
         loss = (f" · {WORDS('train loss')} <span class='pg-train-loss'>{train[-1]:.4f}</span> · {WORDS('test loss')} "
@@ -555,7 +596,10 @@ class PlaygroundWidget(widgets.VBox):
                                   f"font-size: 16px'>({WORDS(state)}){loss}</span></div>")
             if self.view.points != points:
                 self.view.points = points
-            self.view.html = html_text
+            if in_place:
+                self.view.frame = frame(picture)
+            else:
+                self.view.html, self.view.frame = html_text, {}
             self.view.version = picture["version"]
         self._shown_version = picture["version"]
         return time.perf_counter() - started

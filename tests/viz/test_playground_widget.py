@@ -219,3 +219,55 @@ def test_the_loss_graph_goes_neuron_by_neuron_with_the_clicked_neuron_open_in_a_
     big = Playground(hidden=[8] * 6, n=100, seed=1).widget()  # 577 values: drawn by neurons, no longer refused
     big.show_graph("loss")
     assert len(big.graph_area.children[1].frames) < 150
+
+
+def test_while_playing_the_picture_changes_in_place_into_the_later_epochs_picture(tmp_path):
+    """Issue 18 (smooth while playing): the widget sends the numbers that change (a frame), not
+    the whole picture, and its browser code changes the picture in place. Run in Chromium, with
+    the view's own module: the picture of epoch 3 with epoch 8's frame applied is epoch 8's."""
+    import json
+
+    from viz.playground_view import frame, frame_key, render, snapshot
+    from viz.playground_widget import _VIEW_JS
+
+    from .test_html import CHROMIUM, Browser
+
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed")
+    pg = Playground(hidden=[3, 2], activation="relu", **SMALL)
+    pg.step(3)
+    before = snapshot(pg, resolution=32)
+    pg.configure(lr=0.1)  # a change during the run: the notes below the picture change too
+    pg.step(5)
+    after = snapshot(pg, resolution=32)
+    options = {"interactive": True, "selected": None, "invalid": None}
+    assert frame_key(before, **options) == frame_key(after, **options)
+    assert frame_key(before, **options) != frame_key(snapshot(pg, resolution=48), **options)
+    changes = frame(after)
+    assert len(json.dumps(changes)) < len(render(after, points="", **options)) / 2
+    page = tmp_path / "view.html"
+    page.write_text("<html><body><div id='live'></div><div id='reference'></div><script type='module'>\n"
+                    f"const code = {json.dumps(_VIEW_JS)};\n"
+                    f"const data = {{html: {json.dumps(render(before, points='', **options))}, points: '', frame: {{}}, "
+                    "selected: [], version: 1, weight_word: 'w({source} → {target})'};\n"
+                    "const handlers = {};\n"
+                    "const model = {get: (k) => data[k], set: (k, v) => { data[k] = v; }, save_changes() {}, send() {},"
+                    " on(event, f) { (handlers[event] = handlers[event] || []).push(f); }};\n"
+                    "const module = await import(URL.createObjectURL(new Blob([code], {type: 'text/javascript'})));\n"
+                    "module.default.render({model, el: document.getElementById('live')});\n"
+                    f"data.frame = {json.dumps(changes)};\n"
+                    "handlers['change:frame'].forEach((f) => f());\n"
+                    f"document.getElementById('reference').innerHTML = {json.dumps(render(after, points='', **options))};\n"
+                    "document.body.setAttribute('data-ready', '1');\n</script></body></html>")
+    browser = Browser(tmp_path / "profile")
+    try:
+        browser.open(page.as_uri())  # waits for the page's module to have run
+        same = ("(function (id) { return document.querySelector('#' + id + ' .pg').outerHTML"
+                ".replace(/pg-sprite-[0-9a-f]+/g, 'SPRITE'); })")
+        live, reference = browser.js(f"{same}('live')"), browser.js(f"{same}('reference')")
+        assert 'class="pg-epoch">8<' in live and "epoch 3: lr 0.1" in live
+        first = next((k for k, (a, b) in enumerate(zip(live, reference)) if a != b), min(len(live), len(reference)))
+        assert live.replace(' style="visibility: visible;"', "") == reference  # (what showing a neuron large sets)
+        assert browser.js("document.querySelector('#live').getAttribute('data-updates')") == "2"
+    finally:
+        browser.close()
