@@ -131,9 +131,11 @@ def test_play_trains_in_a_thread_and_the_view_keeps_up():
     widget = pg.widget()
     widget.play_button.value = True
     wait_for(lambda: pg.epoch >= 20, "20 epochs while playing")
+    wait_for(lambda: widget.view.frame.get("epoch", 0) > 0, "while playing, the picture changes in place")
     widget.pause()
-    wait_for(lambda: widget.view.version == pg.version, "the picture of the last epoch")
-    assert f'class="pg-epoch">{pg.epoch}<' in widget.view.html and "(paused)" in widget.counter.value
+    wait_for(lambda: f'class="pg-epoch">{pg.epoch}<' in widget.view.html and "(paused)" in widget.counter.value,
+             "the whole picture of the last epoch, paused")  # drawn finely again, as a whole
+    assert widget.view.version == pg.version and widget.view.frame == {}
     widget.close()
 
 
