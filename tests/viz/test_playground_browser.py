@@ -218,6 +218,11 @@ def test_the_widget_in_voila_by_clicks(voila_page):
     rate = (browser.js("+document.querySelector('.pg-view').getAttribute('data-updates')") - updates) / (
         time.monotonic() - started)
     assert rate >= 4, f"the picture changed only {rate:.1f} times a second while playing"
+    in_picture = lambda: int(text_of(browser, ".pg-live .pg-epoch"))  # noqa: E731  (changed in place while playing)
+    seen = in_picture()
+    wait_for(browser, lambda: in_picture() > seen, "the picture's epoch moving while playing")
+    assert browser.js("document.querySelectorAll('.pg-live .pg-edge').length") == 2 * 4 + 4
+    screenshot(browser, "voila-playing")
     choose(browser, "lr", "0.3")  # a training setting: the run goes on
     wait_for(browser, lambda: "training goes on" in text_of(browser, ".pg-message"), "the message about the change")
     at_change = epoch(browser)
