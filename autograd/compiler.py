@@ -70,6 +70,10 @@ CACHE_SIZE = 8
 
 DOT, SUM = OPS["dot"], OPS["sum"]
 
+FINITE_FOR_FINITE = frozenset({"relu", "neg", "abs", "max", "min", "tanh", "sigmoid", "sin", "cos"})
+"""Ops whose result is finite whenever their operands are: a program need not look for an
+infinity or a NaN in what they compute (the forward pass checks every other kernel's outputs)."""
+
 
 def compile(fn: Callable | None = None, *, cache_size: int = CACHE_SIZE) -> Any:  # noqa: A001 - torch's name
     """``fn`` compiled: a callable with ``fn``'s signature that replays ``fn``'s graph as array
@@ -242,8 +246,10 @@ class Arguments:
         self.count, self.names = len(args), tuple(sorted(kwargs))
         named = [(index, arg) for index, arg in enumerate(args)] + [(name, kwargs[name]) for name in self.names]
         self.arrays = [_as_float_array(arg, where) for where, arg in named]
-        for (where, _), array in zip(named, self.arrays):
-            if not np.isfinite(array).all():
+        with np.errstate(over="ignore", invalid="ignore"):
+            finite = [_all_finite(array) for array in self.arrays]
+        for (where, _), array, ok in zip(named, self.arrays, finite):
+            if not ok:
                 bad = np.flatnonzero(~np.isfinite(array))[0]
                 index = "".join(f"[{i}]" for i in np.unravel_index(int(bad), array.shape))
                 raise ValueError(f"compile: argument {where!r}{index} must be a finite number, "
@@ -390,6 +396,11 @@ class Gather:
         values = buffers.of(self.where)
         return values[self.rows].reshape(*self.shape, values.shape[1])
 
+    def target(self, buffers: Buffers) -> Any:
+        """The rows' gradients as a view (to be written into), or None where they are not a grid."""
+        views = self._views(buffers)
+        return views[1] if views is not None else None
+
     def give(self, buffers: Buffers, contribution: Any, assign: bool) -> None:
         """Add ``contribution`` (shaped as :meth:`read` returns, or with every sample where the
         rows are shared: then the samples' contributions add up) to the rows' gradients, or
@@ -492,20 +503,21 @@ class Elementwise(Kernel):
         args = buffers.state[self]
         upstream = self.output(buffers, grad=True)
         local = self.op.local_grads(m, args, self.output(buffers), self.param)
-        if isinstance(local, np.ndarray):  # one row per argument already
-            contributions = local * upstream
-        else:
-            contributions = [item * upstream for item in local]
+        stacked = isinstance(local, np.ndarray)  # one row per argument already (sum, dot)
         for gather, positions in self.reads:
             if not gather.needs_grad:
                 continue
-            if isinstance(contributions, np.ndarray):
-                block = contributions if len(self.reads) == 1 else contributions[positions]
+            assign = gather in buffers.assigning
+            if stacked:
+                gather.give(buffers, (local if len(self.reads) == 1 else local[positions]) * upstream, assign)
             elif len(positions) == 1:
-                block = contributions[positions[0]][None]
+                target = gather.target(buffers) if assign else None
+                if target is not None and target.shape[1:] == upstream.shape:  # local × upstream straight into place
+                    np.multiply(local[positions[0]], upstream, out=target[0])
+                else:
+                    gather.give(buffers, (local[positions[0]] * upstream)[None], assign)
             else:
-                block = np.stack([contributions[p] for p in positions])
-            gather.give(buffers, block, gather in buffers.assigning)
+                gather.give(buffers, np.stack([local[p] * upstream for p in positions]), assign)
 
     def gradient_gathers(self) -> list[Gather]:
         return [gather for gather, _ in self.reads if gather.needs_grad]
@@ -551,7 +563,8 @@ class MatMul(Kernel):
         g = self.output(buffers, grad=True).reshape(self.rows, self.columns, -1)  # (rows, neurons, samples)
         inputs, weights, bias, assigning = self.inputs, self.weights, self.bias, buffers.assigning
         if self.rows == 1:
-            inputs.needs_grad and inputs.give(buffers, (w.T @ g[0])[None], inputs in assigning)
+            if inputs.needs_grad:
+                self._input_gradient(buffers, w, g[0], inputs in assigning)
             weights.needs_grad and weights.give(buffers, (g[0] @ x[0].T)[..., None], weights in assigning)
         elif x.shape[-1] == 1:
             g2 = g[..., 0]
@@ -563,6 +576,21 @@ class MatMul(Kernel):
                                                 weights in assigning)
         if bias is not None and bias.needs_grad:
             bias.give(buffers, g.sum(axis=(0, 2))[:, None], bias in assigning)
+
+    def _input_gradient(self, buffers: Buffers, w: Any, g: Any, assign: bool) -> None:
+        """``Wᵀ @ G``, the inputs' gradient of a layer on a batch, written straight into place
+        when it is the first to reach them (a one-neuron layer's is an outer product: a
+        broadcast multiplication, which numpy does faster than a product over one column)."""
+        import numpy as np
+
+        target = self.inputs.target(buffers) if assign else None
+        if target is not None and target.shape[1:] == (w.shape[1], g.shape[1]):
+            if len(w) == 1:
+                np.multiply(w.T, g, out=target[0])
+            else:
+                np.matmul(w.T, g, out=target[0])
+            return
+        self.inputs.give(buffers, (w.T * g if len(w) == 1 else w.T @ g)[None], assign)
 
     def gradient_gathers(self) -> list[Gather]:
         return [gather for gather in (self.inputs, self.weights, self.bias) if gather is not None and gather.needs_grad]
@@ -638,13 +666,13 @@ class ParameterReads:
     def _plan(self) -> None:
         import numpy as np
 
-        self.runs: list[tuple[Any, Any, slice]] = []
-        self.plain: list[tuple[int, Value]] = []
+        runs: list[tuple[Any, Any, slice]] = []
+        plain: list[tuple[int, Value]] = []
         i, count = 0, len(self.parameters)
         while i < count:
             p = self.parameters[i]
             if not isinstance(p, Parameter):
-                self.plain.append((self.start + i, p))
+                plain.append((self.start + i, p))
                 i += 1
                 continue
             j = i
@@ -653,20 +681,31 @@ class ParameterReads:
             index = np.array([q.index for q in self.parameters[i:j]], dtype=np.intp)
             if len(index) and bool(np.all(np.diff(index) == 1)):
                 index = slice(int(index[0]), int(index[-1]) + 1)
-            self.runs.append((p.arrays, index, slice(self.start + i, self.start + j)))
+            runs.append((p.arrays, index, slice(self.start + i, self.start + j)))
             i = j
+        # replaced whole, never seen half built (by another thread, or after a Ctrl-C here)
+        self.runs, self.plain = runs, plain
 
-    def read(self, shared: Any) -> None:
+    def _find_moved(self) -> None:
         if any(not arrays.intact for arrays, _, _ in self.runs):
             self._plan()  # a parameter was packed into other arrays since: find them there
+
+    def read(self, shared: Any) -> None:
+        self._find_moved()
         for arrays, index, slots in self.runs:
             shared[slots, 0] = arrays.numpy()[0][index]
         for slot, p in self.plain:
             shared[slot, 0] = p.data
 
     def add_grads(self, grads: Any) -> None:
+        self._find_moved()  # since the call that read them (a gradient left in old arrays is lost)
         for arrays, index, slots in self.runs:
             arrays.numpy()[1][index] += grads[slots, 0]
+            if arrays.graph_grads:  # gradients that are graphs (create_graph=True): graph + number
+                for slot in range(slots.start, slots.stop):
+                    graph = arrays.graph_grads.get(self.parameters[slot - self.start].index)
+                    if graph is not None:
+                        self.parameters[slot - self.start].grad = graph + float(grads[slot, 0])
         for slot, p in self.plain:
             p.grad += float(grads[slot, 0])
 
@@ -758,6 +797,17 @@ class Program:
         self.sample_of = _samples_of(nodes, slot, leaves, arguments) if not batched_run else {}
         self.parameter_count = len(parameters)
         self.parameter_slots = slice(self.parameter_reads.start, self.parameter_reads.start + len(parameters))
+        # What the forward pass must find finite: the numbers read from Python, the parameters
+        # and every kernel's outputs, but those of ops that give finite numbers for finite ones
+        # (the arguments are checked when they come in, the constants when they were written).
+        checked: dict[str, list[int]] = {SHARED: list(range(self.parameter_slots.start, self.parameter_slots.stop)),
+                                         BATCHED: []}
+        for leaf in read_leaves:
+            checked[slot[leaf][0]].append(slot[leaf][1])
+        for kernel in self.kernels:
+            if getattr(kernel.op, "name", None) not in FINITE_FOR_FINITE or isinstance(kernel, MatMul):
+                checked[kernel.where] += range(kernel.start, kernel.stop)
+        self.checked_rows = [(where, rows) for where in (SHARED, BATCHED) for rows in _runs(sorted(set(checked[where])))]
         self._local = threading.local()
         self._plans: dict[tuple, BackwardPlan] = {}
 
@@ -884,7 +934,8 @@ class Program:
         with np.errstate(all="ignore"):
             for kernel in self.kernels:
                 kernel.forward(buffers, m)
-        if not (_all_finite(shared) and _all_finite(rows)):
+            finite = all(_all_finite(buffers.of(where)[run]) for where, run in self.checked_rows)
+        if not finite:
             self._raise_forward_error(buffers)
         for slots, effect in self.effects:
             effect([float(shared[s, 0]) for _, s in slots], samples)
@@ -897,7 +948,10 @@ class Program:
 
         for position, (where, s) in enumerate(slots):
             values = buffers.of(where)[s]
-            good = np.broadcast_to(np.asarray(ok(values), dtype=bool), values.shape)
+            good = ok(values)
+            if np.all(good):
+                continue
+            good = np.broadcast_to(np.asarray(good, dtype=bool), values.shape)
             if not good.all():
                 if where == SHARED:
                     raise error(position, float(values[0]))
@@ -955,10 +1009,13 @@ class Program:
         from .namespaces import FLOAT_MATH
 
         fixed = buffers.shared[:self.fixed_stop, 0]
-        if not np.isfinite(fixed).all():  # a parameter's data was set to nan or inf between calls
+        if not np.isfinite(fixed).all():  # a parameter's data, or a number read from Python, is nan or inf
             slot = int(np.flatnonzero(~np.isfinite(fixed))[0])
+            if slot < self.parameter_reads.start:  # the arguments were checked: a read_on_every_call
+                raise ValueError(f"compile: a number fn reads from Python on every call (such as batch norm's "
+                                 f"running estimates) is {float(fixed[slot])!r}; it must be finite")
             index = slot - self.parameter_reads.start
-            raise ValueError(f"compile: a parameter's data is {fixed[slot]!r} (parameter {index} of "
+            raise ValueError(f"compile: a parameter's data is {float(fixed[slot])!r} (parameter {index} of "
                              f"{self.parameter_count}, in the order fn first used them); it must be finite")
         for kernel in self.kernels:
             finite = np.isfinite(kernel.output(buffers))
@@ -1033,12 +1090,11 @@ def _runs(rows: list[int]) -> list[Any]:
 
 def _all_finite(values: Any) -> bool:
     """True if no number of ``values`` is infinite or NaN: one sum (a NaN or an infinity makes
-    it non-finite), and only if the sum itself overflowed the precise test."""
+    it non-finite), and only if the sum itself overflowed the precise test. (Called where
+    numpy's overflow warnings are off: a sum of large finite numbers may overflow.)"""
     import numpy as np
 
-    with np.errstate(over="ignore", invalid="ignore"):
-        total = np.add.reduce(values, axis=None)
-    return math.isfinite(total) or bool(np.isfinite(values).all())
+    return math.isfinite(np.add.reduce(values, axis=None)) or bool(np.isfinite(values).all())
 
 
 def _nodes(roots: list[Value], detached: dict) -> list[Value]:

@@ -124,7 +124,8 @@ def each_sample(function: Callable, batch: Any, *more: Any) -> Any:
 
 
 def sample_count(batch: Any) -> int:
-    """How many samples ``batch`` holds."""
+    """How many samples ``batch`` holds (in a trace, the traced call's: a check on it is not run
+    again when the program is replayed on another number of samples)."""
     return batch.size if isinstance(batch, Samples) else len(batch)
 
 
@@ -188,7 +189,8 @@ def draw_on_every_call(batch: Any, width: int, draw: Callable[[int, int], list])
 def after_every_call(values: Sequence[Value], effect: Callable[[list[float], int], None], batch: Any) -> None:
     """Run ``effect(numbers, samples)`` with the numbers of ``values`` (Values that are the same
     for every sample, such as batch statistics) and the number of samples of ``batch``: at once
-    outside a trace, after every call of the program in one (with that call's count)."""
+    outside a trace, after every call of the program in one (with that call's count; the call's
+    reads came before it, so a read of the state it changes sees the state from before the call)."""
     trace = _active.get()
     if trace is None:
         effect([v.data for v in values], sample_count(batch))

@@ -25,11 +25,12 @@ from typing import Any, Callable, Sequence
 
 import autograd
 from autograd import Value
+from autograd.tracing import guard
 
 from .layers import MLP, BatchNorm, Dropout, Layer, Maxout, MaxoutUnit, Neuron, Sequential
 from .losses import LOSSES, l1_penalty, l2_penalty
 from .modes import evaluating
-from .module import Module
+from .module import Module, structure_key
 
 __all__ = ["predict_grid", "CompiledTraining", "training_for", "compile_unsupported", "COMPILED_LOSSES"]
 
@@ -159,7 +160,10 @@ def predict_grid(model: Module, points: Any, *, per_layer: bool = False) -> Any:
     ``per_layer=True`` returns a list with one array per layer of a ``Sequential`` / ``MLP``
     instead, each ``(len(points), width)``: every neuron's output (after its activation), as
     the heatmaps of a playground show. Parameters and batch norm's running estimates are read
-    on every call, so this can follow a model while it trains (from another thread too).
+    on every call, so this can follow a model while it trains. From another thread, take turns
+    with the training steps (the playground holds one lock for both): while this runs the model
+    is in evaluation mode, so a step taken meanwhile would train without dropout and with batch
+    norm's running estimates. Predictions from several threads at once take turns by themselves.
     """
     import numpy as np
 
@@ -189,6 +193,9 @@ def _traced_outputs(model_ref: Callable, per_layer: bool) -> Callable:
         model = model_ref()
         if not per_layer:
             return model(rows)
+        # the layers are run one by one, not through model(rows), which would guard the trace
+        # with the model's structure: guard it here, so a changed setting or layer traces again
+        guard(lambda: structure_key(model_ref()) if model_ref() is not None else None)
         layers, batch = [], rows
         for layer in model.layers:
             batch = layer.forward_rows(batch)

@@ -26,7 +26,7 @@ from autograd.tracing import (Samples, after_every_call, draw_on_every_call, eac
 
 from ._checks import as_value, flag, number
 from .init import check_init, make_rng, sample_weights
-from .module import Module, is_batch
+from .module import Module, is_batch, traced_outside_a_call
 
 __all__ = ["ACTIVATIONS", "activate", "RowModule", "Neuron", "Layer", "Maxout", "Dropout", "BatchNorm",
            "Sequential", "MLP"]
@@ -83,12 +83,16 @@ class RowModule(Module):
 
     def forward(self, x: Sequence[Any]) -> Any:
         """Outputs for one sample (a minibatch is accepted too, as in ``forward_batch``)."""
+        if traced_outside_a_call():
+            return Module.__call__(self, x)
         if is_batch(x):
             return self.forward_batch(x)
         return self._unwrap(self.forward_rows([x])[0])
 
     def forward_batch(self, batch: Sequence[Any]) -> list:
         """Outputs for every sample of a minibatch."""
+        if traced_outside_a_call():
+            return Module.__call__(self, batch)
         if not is_batch(batch):
             return self.forward(batch)
         return each_sample(self._unwrap, self.forward_rows(batch if isinstance(batch, Samples) else list(batch)))
@@ -303,10 +307,7 @@ class BatchNorm(RowModule):
             means, inverse_stds = running[0::2], running[1::2]
             return each_sample(lambda row: [dot([self.weight[f]], [(row[f] - means[f]) * inverse_stds[f]], self.bias[f])
                                             for f in range(features)], batch)
-        size = sample_count(batch)
-        if size < 2:
-            raise ValueError(f"BatchNorm in training mode needs a minibatch of at least 2 samples, got {size} "
-                             f"(call the model on a list of samples, or call model.eval() first)")
+        _check_batch_size(sample_count(batch))
         means = [mean_over_samples(each_sample(lambda row, f=f: row[f], batch)) for f in range(features)]
         centred = each_sample(lambda row: [x - mean for x, mean in zip(row, means)], batch)
         variances = [mean_over_samples(each_sample(lambda row, f=f: row[f] * row[f], centred)) for f in range(features)]
@@ -324,6 +325,7 @@ class BatchNorm(RowModule):
     def update_running(self, means: Sequence[float], variances: Sequence[float], size: int) -> None:
         """Move the running estimates towards one minibatch's ``means`` and biased
         ``variances`` of ``size`` samples (the running variance takes the unbiased one)."""
+        _check_batch_size(size)  # compiled, after every call: a program traced on more samples runs on 1 too
         m = self.momentum
         for f, (mean, variance) in enumerate(zip(means, variances)):
             self.running_mean[f] = (1.0 - m) * self.running_mean[f] + m * mean
@@ -331,6 +333,12 @@ class BatchNorm(RowModule):
 
     def __repr__(self) -> str:
         return f"BatchNorm({len(self.weight)}, eps={self.eps:g}, momentum={self.momentum:g})"
+
+
+def _check_batch_size(size: int) -> None:
+    if size < 2:
+        raise ValueError(f"BatchNorm in training mode needs a minibatch of at least 2 samples, got {size} "
+                         f"(call the model on a list of samples, or call model.eval() first)")
 
 
 class Sequential(RowModule):

@@ -21,7 +21,7 @@ from contextvars import ContextVar
 from autograd import Parameter, Value
 from autograd.parameter import pack, packed_arrays
 from autograd.value import short_repr
-from autograd.tracing import Samples, each_sample, guard, is_tracing
+from autograd.tracing import PerSampleCode, Samples, each_sample, guard, is_tracing
 from valuegraph.files import json_text, read_json, write_atomic
 
 from ._checks import as_number, flag, type_name
@@ -110,6 +110,8 @@ class Module:
 
     def forward_batch(self, batch: Sequence[Any]) -> list:
         """The outputs for a minibatch, one per sample (``forward`` on each)."""
+        if traced_outside_a_call():
+            return Module.__call__(self, batch)
         return each_sample(self.forward, batch)
 
     # -- parameters and children -----------------------------------------------------------
@@ -176,17 +178,24 @@ class Module:
         r"""Every parameter as one flat list (micrograd's ``model.parameters()``), each once.
 
         The first call packs the model's :class:`~autograd.Parameter`\ s side by side into one
-        array, in this order; later calls return the list kept from it until the model
-        changes (microseconds, not a walk over the model)."""
+        array, in this order, unless they already share one (a layer of a model keeps its place
+        in the model's); later calls return the list kept from it until the model changes
+        (microseconds, not a walk over the model)."""
+        return list(self._kept_parameters()[0])
+
+    def _kept_parameters(self) -> tuple[tuple, Any]:
+        """The parameters (packed if need be), and the arrays that hold exactly them in this
+        order (or None), kept until the model changes."""
         cached = _parameter_lists.get(self)
         if cached is not None and cached[0] == _structure_version:
-            return list(cached[1])
+            return cached[1], cached[2]
         found = tuple(dict.fromkeys(p for _, p in self.named_parameters()))
-        if found and all(isinstance(p, Parameter) for p in found) and packed_arrays(found) is None:
+        if found and all(isinstance(p, Parameter) for p in found) and not _in_one_array(found):
             pack(found)
+        arrays = packed_arrays(found)
         if _holds_no_list(self):
-            _parameter_lists[self] = (_structure_version, found)
-        return list(found)
+            _parameter_lists[self] = (_structure_version, found, arrays)
+        return found, arrays
 
     def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, list, int]]:
         """``(dotted name, list, index)`` for every buffer entry (``norm.running_mean.0``)."""
@@ -199,9 +208,8 @@ class Module:
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 (gradients accumulate until zeroed)."""
-        params = self.parameters()
-        arrays = packed_arrays(params)
-        if arrays is not None:
+        params, arrays = self._kept_parameters()
+        if arrays is not None and arrays.intact:  # one fill for all of them
             arrays.zero_grad()
             return
         for p in params:
@@ -333,6 +341,12 @@ def _some(keys: list[str], limit: int = 5) -> str:
     return shown + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
 
 
+def _in_one_array(parameters: tuple) -> bool:
+    """True if the parameters all lie in one intact ParameterArrays (in any order)."""
+    arrays = parameters[0].arrays
+    return arrays.intact and all(p.arrays is arrays for p in parameters)
+
+
 def _holds_no_list(module: Module) -> bool:
     """True if no module in ``module`` keeps parameters or modules in a list (which could
     change in place, unseen)."""
@@ -376,10 +390,21 @@ def structure_key(module: Module) -> tuple:
     return cached[1], cached[3]
 
 
+def traced_outside_a_call() -> bool:
+    """True while ``autograd.compile`` traces code that reached a module's ``forward`` or
+    ``forward_batch`` directly (``model.forward(X)``), not through a call of a module: such a
+    method then calls its module instead (``Module.__call__``, whatever a subclass makes of
+    ``__call__``), so that the trace is guarded by the module's structure and mode as
+    ``model(X)``'s is (else ``model.eval()`` would not trace it again)."""
+    return is_tracing() and not _inside_a_module.get()
+
+
 def is_batch(x: Any) -> bool:
     """True if ``x`` is a minibatch (a sequence of samples, or the one that stands for them
     all inside ``autograd.compile``), False for one sample (a sequence of numbers or Values)."""
     if isinstance(x, Samples):
+        if isinstance(x.sample, Value):  # a number per "sample": a flat list, which is one sample
+            raise PerSampleCode("a model is given one sample (a flat list of numbers), not a minibatch")
         return True
     if isinstance(x, (Value, numbers.Real)):
         return False

@@ -83,9 +83,17 @@ class Optimizer:
         names a setting in error messages."""
         return {}
 
+    def _arrays(self) -> Any:
+        """The arrays holding exactly this optimizer's parameters, in order (None if there are
+        none): found once, and again only after a parameter has been moved to other arrays."""
+        arrays = getattr(self, "_packed", None)
+        if arrays is None or not arrays.intact:
+            arrays = self._packed = packed_arrays(self.params)
+        return arrays
+
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0."""
-        arrays = packed_arrays(self.params)
+        arrays = self._arrays()
         if arrays is not None:
             arrays.zero_grad()
             return
@@ -102,7 +110,7 @@ class Optimizer:
         """
         import numpy as np
 
-        arrays = packed_arrays(self.params)
+        arrays = self._arrays()
         if arrays is not None and not arrays.graph_grads:
             data, grads = arrays.numpy()
         else:

@@ -215,7 +215,7 @@ def predict(model: Any, X: Sequence, *, compiled: bool = True) -> list:  # noqa:
 
     For many samples (:data:`~nn.compiled.COMPILED_PREDICT_MIN` or more) of a network built from
     nn's own layers, the outputs come from :func:`predict_grid` (a compiled graph replayed
-    chunk by chunk; equal to the scalar graph's within about 1e-15) unless ``compiled=False``.
+    run on every sample at once; equal to the scalar graph's within about 1e-15) unless ``compiled=False``.
     """
     flag("predict(compiled)", compiled)
     if compiled and len(X) >= COMPILED_PREDICT_MIN and compiled_inference_supported(model):

@@ -24,7 +24,36 @@ from matplotlib.ticker import MaxNLocator
 from autograd import Value, grad
 from valuegraph.files import read_json, write_atomic
 
+from .language import Catalog
 from .palette import BLUE, NEUTRAL, ORANGE, TRAIN, VALIDATION, class_colour
+
+WORDS = Catalog({
+    "train": {"en": "train", "es": "entrenamiento"},
+    "validation": {"en": "validation", "es": "validación"},
+    "loss": {"en": "loss", "es": "pérdida"},
+    "loss, log scale": {"en": "loss (log scale)", "es": "pérdida (escala log)"},
+    "epoch": {"en": "epoch", "es": "época"},
+    "accuracy": {"en": "accuracy", "es": "exactitud"},
+    "no accuracy": {"en": "no accuracy for this loss", "es": "esta pérdida no tiene exactitud"},
+    "max_loss": {"en": "max_loss {value}", "es": "max_loss {value}"},
+    "best epoch": {"en": "best epoch {epoch}", "es": "mejor época {epoch}"},
+    "early stop": {"en": "early stop at epoch {epoch}", "es": "parada temprana en la época {epoch}"},
+    "diverged": {"en": "diverged at epoch {epoch}", "es": "divergió en la época {epoch}"},
+    "P(class 1)": {"en": "P(class 1)", "es": "P(clase 1)"},
+    "class": {"en": "class {label}", "es": "clase {label}"},
+    "decision boundary": {"en": "decision boundary", "es": "frontera de decisión"},
+    "f and f′": {"en": "f(x) and f′(x)", "es": "f(x) y f′(x)"},
+    "activations": {"en": "Activation functions and their derivatives",
+                    "es": "Funciones de activación y sus derivadas"},
+    "minimum": {"en": "minimum ({w1}, {w2})", "es": "mínimo ({w1}, {w2})"},
+    "lowest point": {"en": "lowest point drawn ({w1}, {w2}): f = {f}",
+                     "es": "punto más bajo dibujado ({w1}, {w2}): f = {f}"},
+    "start": {"en": "start", "es": "inicio"},
+    "optimizer paths": {"en": "Optimizer paths on {function}, {steps} steps",
+                        "es": "Caminos de los optimizadores sobre {function}, {steps} pasos"},
+})
+"""What the plots write on a figure, in English and Spanish (:func:`viz.set_language`)."""
+
 
 __all__ = ["plot_history", "plot_decision_boundary", "plot_activations", "plot_optimizer_paths",
            "LECTURE_ACTIVATIONS", "ravine", "RAVINE_FORMULA", "RAVINE_MINIMUM", "LOG_LOSS_DECADES", "FIGURE_WIDTH",
@@ -102,36 +131,36 @@ def plot_history(history: Any, path: str | Path | None = None, *, title: str | N
     epochs = columns.get("epoch") or list(range(1, len(train_loss) + 1))
     figure = Figure(figsize=(FIGURE_WIDTH, 3.6))
     loss_ax, acc_ax = figure.subplots(1, 2)
-    _line(loss_ax, epochs, train_loss, "train", TRAIN)
-    _line(loss_ax, epochs, columns.get("val_loss"), "validation", VALIDATION)
+    _line(loss_ax, epochs, train_loss, WORDS("train"), TRAIN)
+    _line(loss_ax, epochs, columns.get("val_loss"), WORDS("validation"), VALIDATION)
     losses = [v for column in ("train_loss", "val_loss") for v in (columns.get(column) or []) if v is not None]
-    loss_label = "loss"
+    loss_label = WORDS("loss")
     if losses and min(losses) > 0 and max(losses) / min(losses) > 10 ** LOG_LOSS_DECADES:
         loss_ax.set_yscale("log")  # a diverging (or fast-falling) loss: linear would be one spike
-        loss_label = "loss (log scale)"
+        loss_label = WORDS("loss, log scale")
     produced_by = [name for name in (columns.get("loss"), _learning_rates(columns.get("lr"))) if name]
-    loss_ax.set(xlabel="epoch", ylabel=loss_label,
+    loss_ax.set(xlabel=WORDS("epoch"), ylabel=loss_label,
                 title=f"{loss_label}: {', '.join(produced_by)}" if produced_by else loss_label)
-    has_acc = _line(acc_ax, epochs, columns.get("train_acc"), "train", TRAIN)
-    has_acc = _line(acc_ax, epochs, columns.get("val_acc"), "validation", VALIDATION) or has_acc
-    acc_ax.set(xlabel="epoch", ylabel="accuracy", title="accuracy")
+    has_acc = _line(acc_ax, epochs, columns.get("train_acc"), WORDS("train"), TRAIN)
+    has_acc = _line(acc_ax, epochs, columns.get("val_acc"), WORDS("validation"), VALIDATION) or has_acc
+    acc_ax.set(xlabel=WORDS("epoch"), ylabel=WORDS("accuracy"), title=WORDS("accuracy"))
     if has_acc:
         acc_ax.set_ylim(-0.02, 1.02)
     else:
-        acc_ax.text(0.5, 0.5, "no accuracy for this loss", ha="center", va="center", transform=acc_ax.transAxes)
+        acc_ax.text(0.5, 0.5, WORDS("no accuracy"), ha="center", va="center", transform=acc_ax.transAxes)
     best = columns.get("best_epoch")
     stopped = epochs[-1] if columns.get("stopped_early") else None
     diverged = epochs[-1] if columns.get("stop_reason") == "diverged" else None
     if diverged is not None and columns.get("max_loss") is not None:
         loss_ax.axhline(columns["max_loss"], color="black", linestyle=":", linewidth=1,
-                        label=f"max_loss {columns['max_loss']:g}")
+                        label=WORDS("max_loss", value=f"{columns['max_loss']:g}"))
     for ax in (loss_ax, acc_ax):
         if best is not None:
-            ax.axvline(best, color="#15803d", linestyle="--", linewidth=1, label=f"best epoch {best}")
+            ax.axvline(best, color="#15803d", linestyle="--", linewidth=1, label=WORDS("best epoch", epoch=best))
         if stopped is not None:
-            ax.axvline(stopped, color="#ea580c", linestyle=":", linewidth=1.5, label=f"early stop at epoch {stopped}")
+            ax.axvline(stopped, color="#ea580c", linestyle=":", linewidth=1.5, label=WORDS("early stop", epoch=stopped))
         if diverged is not None:
-            ax.axvline(diverged, color="black", linestyle="-.", linewidth=1.5, label=f"diverged at epoch {diverged}")
+            ax.axvline(diverged, color="black", linestyle="-.", linewidth=1.5, label=WORDS("diverged", epoch=diverged))
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole: no 1.5 on short runs
         if len(epochs) == 1:  # else matplotlib spans ±5 % of the one epoch, with ticks 0.945 ... 1.05
@@ -205,14 +234,14 @@ def plot_decision_boundary(model: Any, X: Sequence, y: Sequence, path: str | Pat
         filled = ax.contourf(grid_x, grid_y, surface, levels=[i / 10 for i in range(11)], cmap=PLAYGROUND_CMAP,
                              alpha=0.6)
         ax.contour(grid_x, grid_y, surface, levels=[0.5], colors="#1e293b", linewidths=1.2)
-        figure.colorbar(filled, ax=ax, label="P(class 1)")
+        figure.colorbar(filled, ax=ax, label=WORDS("P(class 1)"))
     labels = [int(label) for label in y]
     for label in sorted(set(labels)):
         chosen = [p for p, t in zip(points, labels) if t == label]
         ax.scatter([p[0] for p in chosen], [p[1] for p in chosen], s=16, edgecolors="white", linewidths=0.6,
-                   color=class_colour(label), label=f"class {label}")
+                   color=class_colour(label), label=WORDS("class", label=label))
     ax.set(xlim=(x_low, x_high), ylim=(y_low, y_high), xlabel="x₁", ylabel="x₂",
-           title=title or "decision boundary")
+           title=title or WORDS("decision boundary"))
     ax.legend(fontsize=LEGEND_SIZE, loc="upper right")
     figure.tight_layout()
     return _save(figure, path)
@@ -239,10 +268,10 @@ def plot_activations(path: str | Path | None = None, *, low: float = -4.0, high:
         ax.axhline(0, color="#94a3b8", linewidth=0.8)
         ax.axvline(0, color="#94a3b8", linewidth=0.8)
         ax.set_title(name, fontsize=10)
-        ax.set(xlabel="x", ylabel="f(x) and f′(x)")  # every panel names its axes
+        ax.set(xlabel="x", ylabel=WORDS("f and f′"))  # every panel names its axes
         ax.grid(alpha=0.3)
         ax.legend(fontsize=LEGEND_SIZE, loc="upper left")
-    figure.suptitle("Activation functions and their derivatives")
+    figure.suptitle(WORDS("activations"))
     figure.tight_layout()
     return _save(figure, path)
 
@@ -300,11 +329,11 @@ def plot_optimizer_paths(path: str | Path | None = None, *, loss: Callable[[Any,
     name = getattr(loss, "__name__", "f")
     function = f"f(w₁, w₂) = {formula}" if formula else f"{name if name.isidentifier() else 'f'}(w₁, w₂)"
     if minimum is not None:
-        marked, marked_label = (float(minimum[0]), float(minimum[1])), f"minimum ({minimum[0]:g}, {minimum[1]:g})"
+        marked, marked_label = (float(minimum[0]), float(minimum[1])), WORDS("minimum", w1=f"{minimum[0]:g}", w2=f"{minimum[1]:g}")
     else:
         value, j, i = min((value, j, i) for j, row in enumerate(surface) for i, value in enumerate(row))
         marked = (grid_x[i], grid_y[j])
-        marked_label = f"lowest point drawn ({marked[0]:.2g}, {marked[1]:.2g}): f = {value:.2g}"
+        marked_label = WORDS("lowest point", w1=f"{marked[0]:.2g}", w2=f"{marked[1]:.2g}", f=f"{value:.2g}")
     figure = Figure(figsize=(8.4, 5.2))
     ax = figure.subplots()
     top = max(max(row) for row in surface)
@@ -323,11 +352,11 @@ def plot_optimizer_paths(path: str | Path | None = None, *, loss: Callable[[Any,
         final = float(loss(w1.data, w2.data))
         ax.plot([p[0] for p in trail], [p[1] for p in trail], marker="o", markersize=2.5, linewidth=1.3,
                 color=colours[k % len(colours)], label=f"{name}: f = {final:.2g}")
-    ax.plot([start[0]], [start[1]], marker="*", markersize=12, color="black", linestyle="none", label="start")
+    ax.plot([start[0]], [start[1]], marker="*", markersize=12, color="black", linestyle="none", label=WORDS("start"))
     ax.plot([marked[0]], [marked[1]], marker="X", markersize=11, color="#15803d", markeredgecolor="white",
             linestyle="none", label=marked_label, zorder=5)
     ax.set(xlim=(x_low, x_high), ylim=(y_low, y_high), xlabel="w₁", ylabel="w₂",
-           title=f"Optimizer paths on {function}, {steps} steps")
+           title=WORDS("optimizer paths", function=function, steps=steps))
     ax.legend(fontsize=LEGEND_SIZE, loc="lower right")
     figure.tight_layout()
     return _save(figure, path)

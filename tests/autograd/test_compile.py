@@ -13,13 +13,14 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
+import warnings
 
 import pytest
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 import autograd
-from autograd import OPS, Value
+from autograd import OPS, Parameter, Value, pack
 
 np = pytest.importorskip("numpy")
 
@@ -241,6 +242,30 @@ def test_parameters_are_read_fresh_and_their_gradients_accumulate_as_leaves_do()
     assert w.grad == 8.0
 
 
+def test_gradients_reach_parameters_packed_into_new_arrays_between_the_call_and_backward():
+    w = [Parameter(0.5), Parameter(-1.5)]
+    pack(w)
+    compiled = autograd.compile(lambda x: w[0] * x + w[1] * w[1])
+    out = compiled(2.0)
+    pack(w[::-1])  # moved, as a larger model's parameters() moves the weights it shares
+    out.backward()
+    assert [p.grad for p in w] == [2.0, -3.0]
+
+
+def test_a_gradient_that_is_a_graph_gets_the_compiled_gradient_added_as_the_scalar_engine_adds_it():
+    def gradients(compiled):
+        w = [Parameter(0.5), Parameter(-1.5), Value(0.25)]
+        pack(w[:2])
+        (w[0] * w[1] * w[1] * w[2]).backward(create_graph=True)  # every .grad is a graph now
+        fn = lambda x: (w[0] * x + w[1] * w[2]).tanh()  # noqa: E731
+        out = autograd.compile(fn)(0.7) if compiled else fn(Value(0.7))
+        out.backward()
+        assert all(isinstance(p.grad, Value) for p in w)
+        return [p.grad.data for p in w]
+
+    assert all(close(a, b) for a, b in zip(gradients(True), gradients(False)))
+
+
 def test_a_function_of_parameters_only_takes_no_arguments():
     w = Value(3.0)
     compiled = autograd.compile(lambda: w * w)
@@ -332,6 +357,14 @@ def test_domain_errors_and_overflow_raise_the_scalar_engines_error_naming_the_op
     with pytest.raises(type(expected)) as info:
         compiled([[0.5], [0.6], [bad]])
     assert str(info.value) == f"sample 2: {expected}"
+
+
+def test_numbers_near_the_largest_float_give_their_values_without_a_numpy_warning():
+    compiled = autograd.compile(lambda X: [x[0] * 2.0 for x in X])  # noqa: N803
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # as under python -W error: a warning would be an exception
+        outputs = compiled([[8e307], [-8e307], [8e307]])
+    assert [out.data for out in outputs] == [1.6e308, -1.6e308, 1.6e308]
 
 
 def test_a_non_finite_gradient_raises_floating_point_error_and_changes_no_grad():

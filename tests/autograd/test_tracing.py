@@ -304,3 +304,13 @@ def test_gradients_added_from_several_threads_all_arrive():
     for thread in threads:
         thread.join()
     assert w.grad == 4 * 50 * 2.0
+
+
+def test_a_number_read_from_python_that_is_not_finite_is_named_as_such():
+    state = {"scale": 1.0}
+    compiled = autograd.compile(lambda X: sum_over_samples(each_sample(  # noqa: N803
+        lambda x: x[0] * read_on_every_call(lambda: [state["scale"]])[0], X)))
+    compiled([[1.0]])
+    state["scale"] = math.inf
+    with pytest.raises(ValueError, match="a number fn reads from Python on every call .* is inf; it must be finite"):
+        compiled([[1.0]])

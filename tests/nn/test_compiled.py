@@ -81,6 +81,48 @@ def test_compiled_batch_norm_matches_the_scalar_statistics_and_running_averages(
         assert norm_b.running_mean != [0.0] * len(norm_b.running_mean)
 
 
+def test_compiled_batch_norm_in_training_refuses_one_sample_as_the_scalar_graph_does_and_keeps_its_estimates():
+    import autograd
+
+    model = nn.MLP(2, [3, 1], batch_norm=True, seed=0)
+    X = [[0.5, -1.0], [1.5, 2.0], [-0.3, 0.2], [1.0, 1.0]]  # noqa: N806
+    forward = autograd.compile(lambda X: model(X))  # noqa: N803
+    forward(X)  # traced with 4 samples, replayed with any number
+    state = model.state_dict()
+    with pytest.raises(ValueError, match="at least 2 samples, got 1"):
+        model(X[:1])
+    with pytest.raises(ValueError, match="at least 2 samples, got 1"):
+        forward(X[:1])
+    assert model.state_dict() == state
+
+
+def test_a_model_compiled_on_one_sample_given_as_a_flat_list_gives_the_scalar_output_and_gradients():
+    import autograd
+
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    step = autograd.compile(lambda x: nn.mse(model(x), 0.25))  # x: one sample's two features
+    loss = step([0.5, -1.0])
+    model.zero_grad()
+    loss.backward()
+    compiled = [loss.data] + [p.grad for p in model.parameters()]
+    loss = nn.mse(model([0.5, -1.0]), 0.25)
+    model.zero_grad()
+    loss.backward()
+    assert close_lists(compiled, [loss.data] + [p.grad for p in model.parameters()])
+
+
+@pytest.mark.parametrize("entry", ["forward", "forward_batch"])
+def test_a_model_compiled_through_its_forward_method_follows_its_mode_as_a_call_does(entry):
+    import autograd
+
+    model = nn.MLP(2, [4, 1], dropout=0.5, seed=0)
+    X = [[0.5, -1.0], [1.5, 2.0], [-0.3, 0.2], [1.0, 1.0]]  # noqa: N806
+    outputs = autograd.compile(lambda X: getattr(model, entry)(X))  # noqa: N803
+    outputs.outputs(X)  # traced in training mode: dropout drops
+    model.eval()
+    assert close_lists(outputs.outputs(X).tolist(), [model(x).data for x in X])
+
+
 def test_compiled_cross_entropy_with_three_classes_matches_the_scalar_path():
     X, y = nn.datasets.spiral(n=60, classes=3, seed=0)  # noqa: N806
     (scalar, a), (compiled, b) = train_both(lambda: nn.MLP(2, [8, 3], activation="tanh", seed=0), X, y,
@@ -139,6 +181,24 @@ def test_predict_grid_gives_the_scalar_outputs_and_every_layers_outputs():
     assert np.array_equal(layers[-1], outputs)
     hidden = [[v.data for v in row] for row in model.layers[0].forward_rows(points)]
     assert close_lists(layers[0].ravel().tolist(), [v for row in hidden for v in row], 1e-13)
+
+
+def test_predict_grid_of_every_layer_follows_a_changed_setting_and_a_replaced_layer():
+    model = nn.MLP(2, [3, 2], seed=0)
+    points = [[i / 10.0, 1.0 - i / 7.0] for i in range(20)]
+
+    def scalar_layers():
+        rows, layers = points, []
+        for layer in model.layers:
+            rows = layer.forward_rows(rows)
+            layers.append([v.data for row in rows for v in row])
+        return layers
+
+    nn.predict_grid(model, points, per_layer=True)
+    model.layers[0].activation = "tanh"
+    model.layers = (model.layers[0], nn.Layer(3, 2, seed=5))
+    layers = nn.predict_grid(model, points, per_layer=True)
+    assert all(close_lists(got.ravel().tolist(), expected, 1e-13) for got, expected in zip(layers, scalar_layers()))
 
 
 def test_predict_grid_follows_the_weights_and_batch_norm_running_estimates():
@@ -262,6 +322,35 @@ def test_predict_grid_from_two_threads_gives_every_grid_right():
     for thread in threads:
         thread.join()
     assert wrong == []
+
+
+def test_predictions_from_two_threads_at_once_leave_the_model_in_the_mode_it_was_in():
+    import threading
+
+    tracing, go_on = threading.Event(), threading.Event()
+
+    class Slow(nn.RowModule):
+        """Pauses the first trace while another thread asks for predictions."""
+
+        def __init__(self) -> None:
+            self.inner = nn.Layer(2, 1, seed=0)
+
+        def forward_rows(self, batch):
+            tracing.set()
+            go_on.wait(10)
+            return self.inner.forward_rows(batch)
+
+    model = nn.Sequential(Slow(), nn.Dropout(0.5, seed=0))
+    first = threading.Thread(target=nn.predict_grid, args=(model, [[0.0, 1.0], [1.0, 0.0]]))
+    first.start()
+    assert tracing.wait(10)
+    second = threading.Thread(target=nn.predict_grid, args=(model, [[1.0, 0.0], [0.5, 0.5]]))
+    second.start()
+    second.join(0.3)  # it now waits for the first to finish
+    go_on.set()
+    first.join()
+    second.join()
+    assert all(m.training for m in model.modules())  # not left in evaluation mode
 
 
 def test_a_model_is_traced_once_whatever_the_minibatch_size():

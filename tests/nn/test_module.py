@@ -459,3 +459,13 @@ def test_an_optimizer_step_that_would_make_a_weight_infinite_changes_nothing():
     after = [p.data for p in model.parameters()]
     assert all(math.isfinite(v) for v in after)
     assert after == before
+
+
+def test_a_layers_parameters_keep_their_place_in_the_models_array():
+    model = nn.MLP(2, [4, 3, 1], seed=0)
+    arrays = model.parameters()[0].arrays
+    layer = model.layers[1]
+    layer.parameters()  # fine-tuning one layer must not move its weights out of the model's array
+    layer.zero_grad()
+    assert all(p.arrays is arrays for p in layer.parameters()) and arrays.intact
+    assert model.parameters()[0].arrays is arrays

@@ -133,6 +133,7 @@ def test_play_trains_in_a_thread_and_the_view_keeps_up():
     wait_for(lambda: pg.epoch >= 20, "20 epochs while playing")
     wait_for(lambda: widget.view.frame.get("epoch", 0) > 0, "while playing, the picture changes in place")
     widget.pause()
+    # the last epoch played may already be drawn when pause() returns: wait for the whole paused picture
     wait_for(lambda: f'class="pg-epoch">{pg.epoch}<' in widget.view.html and "(paused)" in widget.counter.value,
              "the whole picture of the last epoch, paused")  # drawn finely again, as a whole
     assert widget.view.version == pg.version and widget.view.frame == {}

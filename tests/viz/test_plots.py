@@ -224,3 +224,16 @@ def test_classes_have_tensorflow_playgrounds_colours(trained):
                if collection.get_label().startswith("class")}
     assert colours == {"class 0": "#f59322", "class 1": "#0877bd"}
     assert (to_hex(plots.PLAYGROUND_CMAP(0.0)), to_hex(plots.PLAYGROUND_CMAP(1.0))) == ("#f59322", "#0877bd")
+
+
+def test_the_plots_speak_the_language_set():
+    from viz.language import using_language
+
+    history = {"train_loss": [0.9, 0.5], "val_loss": [1.0, 0.6], "train_acc": [0.5, 0.8], "val_acc": [0.4, 0.7]}
+    with using_language("es"):
+        figure = plots.plot_history(history)
+    loss_ax, acc_ax = figure.axes[:2]
+    assert (loss_ax.get_xlabel(), acc_ax.get_ylabel()) == ("época", "exactitud")
+    assert [t.get_text() for t in loss_ax.get_legend().get_texts()] == ["entrenamiento", "validación"]
+    english = plots.plot_history(history)
+    assert english.axes[0].get_xlabel() == "epoch"
