@@ -18,6 +18,7 @@ every frame is such a fragment, the points drawn once and shared. Every word on 
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import math
 import struct
@@ -288,6 +289,7 @@ def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, i
     names = [[name(i, j) for j in range(size)] for i, size in enumerate(sizes)]
     facts = iter(_neuron_facts(s, names))
     styles = iter(_edge_styles(weights))
+    hook = functools.partial(_hook, interactive)
     parts = [f'<svg class="pg-net" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
              f'xmlns="http://www.w3.org/2000/svg"><defs><image id="{sprite_id}" href="{sprite}" width="{side}" '
              f'height="{side * sum(sizes[:-1])}" preserveAspectRatio="none"/></defs>']
@@ -323,7 +325,7 @@ def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, i
         for j in range(size):
             x, y = x_of[i], y_of(i, j)
             if i == last:
-                picture = (f'<image class="pg-output-picture" href="{output}" x="{x:.1f}" y="{y:.1f}" width="{box}" '
+                picture = (f'<image{hook("pg-output-picture")} href="{output}" x="{x:.1f}" y="{y:.1f}" width="{box}" '
                            f'height="{box}" preserveAspectRatio="none"/>')
             else:  # this neuron's tile of the sprite
                 picture = (f'<svg x="{x:.1f}" y="{y:.1f}" width="{box}" height="{box}" '
@@ -349,7 +351,7 @@ def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, i
                 text_style = 'fill="#dc2626" font-weight="700"' if is_dead else 'fill="#6d28d9"'
                 parts.append(f'<rect x="{x:.1f}" y="{y + box + 3:.1f}" width="{box}" height="5" fill="#e2e8f0"/>'
                              f'<rect class="pg-grad" x="{x:.1f}" y="{y + box + 3:.1f}" width="{box * fraction:.1f}" '
-                             f'height="5" fill="#7c3aed"/><text class="pg-grad-text" x="{x + box / 2:.1f}" '
+                             f'height="5" fill="#7c3aed"/><text{hook("pg-grad-text")} x="{x + box / 2:.1f}" '
                              f'y="{y + box + 21:.1f}" text-anchor="middle" font-size="13" {text_style}>'
                              f'{WORDS("dead") if is_dead else gradient_text}</text>')
             parts.append("</g>")
@@ -358,6 +360,12 @@ def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, i
                      f'{html.escape(WORDS("gradient legend"))}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _hook(live: bool, name: str) -> str:
+    """`` class="name"`` on an element the live widget changes in place (see :func:`frame`);
+    nothing in a picture that is not live, such as the replay page's 150 frames."""
+    return f' class="{name}"' if live else ""
 
 
 def _edge_styles(weights: Sequence) -> list[tuple[str, str, str]]:
@@ -460,8 +468,9 @@ def _decimated(column: Sequence[float], columns: int) -> list[tuple[int, float]]
     return kept
 
 
-def _loss_svg(s: Mapping[str, Any], width: int, height: int) -> str:
+def _loss_svg(s: Mapping[str, Any], width: int, height: int, live: bool = False) -> str:
     parts = _loss_parts(s, width, height)
+    hook = functools.partial(_hook, live)
     left, inner_w, inner_h = _LOSS_LEFT, width - _LOSS_LEFT - 8, height - _LOSS_BOTTOM - _LOSS_TOP
 
     def line(name: str, colour: str) -> str:
@@ -475,11 +484,11 @@ def _loss_svg(s: Mapping[str, Any], width: int, height: int) -> str:
             f'<tspan dx="12" fill="{VALIDATION}" font-weight="600">{WORDS("test loss")} '
             f'<tspan class="pg-test-value">{parts["test_value"]}</tspan></tspan></text>'
             f'<rect x="{left}" y="{_LOSS_TOP}" width="{inner_w}" height="{inner_h}" fill="#f8fafc" stroke="#cbd5e1"/>'
-            f'<text class="pg-loss-top" x="{left - 5}" y="40" text-anchor="end" font-size="12">{parts["top"]}</text>'
+            f'<text{hook("pg-loss-top")} x="{left - 5}" y="40" text-anchor="end" font-size="12">{parts["top"]}</text>'
             f'<text x="{left - 5}" y="{_LOSS_TOP + inner_h}" text-anchor="end" font-size="12">0</text>'
             f'<text x="{left - 5}" y="{_LOSS_TOP + inner_h / 2 + 4:.0f}" text-anchor="end" font-size="12" '
             f'font-style="italic">{WORDS("loss axis")}</text>'
-            f'<text class="pg-loss-epochs" x="{left + inner_w}" y="{height - 5}" text-anchor="end" font-size="12">'
+            f'<text{hook("pg-loss-epochs")} x="{left + inner_w}" y="{height - 5}" text-anchor="end" font-size="12">'
             f'{parts["epochs"]}</text>'
             f'{line("train", TRAIN)}{line("test", VALIDATION)}</svg>')
 
@@ -514,6 +523,9 @@ def render(s: Mapping[str, Any], *, points: str | None = None, boundary_size: in
     if points is None:
         points = points_svg(s, boundary_size)
     output = _output_picture(s)
+    info, notes = _head_info(s), _optimizer_text(s["optimizer"]) + _changes_text(s["changes"])
+    if interactive:  # what the live widget changes in place while it plays (see frame)
+        info, notes = f'<span class="pg-info">{info}</span>', f'<div class="pg-notes">{notes}</div>'
     mark = (f'<div class="pg-invalid-mark">⚠ {html.escape(WORDS("invalid"))}: {html.escape(invalid)}</div>'
             if invalid else "")
     layers = ""
@@ -522,12 +534,10 @@ def render(s: Mapping[str, Any], *, points: str | None = None, boundary_size: in
                          f'style="font-size: 16px; margin-left: 10px">{WORDS(key)}</button>'
                          for d, key in ((1, "add layer"), (-1, "remove layer")))
     return (f'<div class="pg{" pg-invalid" if invalid else ""}" data-epoch="{s["epoch"]}"><style>{_CSS}</style>{mark}'
-            f'<div class="pg-head">{WORDS("epoch")} <b class="pg-epoch">{s["epoch"]}</b><span class="pg-info">'
-            f'{_head_info(s)}</span>{layers}</div>'
+            f'<div class="pg-head">{WORDS("epoch")} <b class="pg-epoch">{s["epoch"]}</b>{info}{layers}</div>'
             f'<div class="pg-row"><div class="pg-netbox">{_network_svg(s, interactive, selected, output)}</div>'
             f'<div class="pg-side">{_boundary_svg(s, boundary_size, points, output)}'
-            f'{_loss_svg(s, SIDE_WIDTH, LOSS_HEIGHT)}</div></div>'
-            f'<div class="pg-notes">{_optimizer_text(s["optimizer"])}{_changes_text(s["changes"])}</div></div>')
+            f'{_loss_svg(s, SIDE_WIDTH, LOSS_HEIGHT, interactive)}</div></div>{notes}</div>')
 
 
 def _head_info(s: Mapping[str, Any]) -> str:
