@@ -12,11 +12,15 @@ one run:
   ``nn.fit(model, ..., epochs=1)`` loop, so the ratio is the playground's own overhead;
 * a full redraw: ``render(snapshot(pg))``, everything the widget shows (every neuron's output over
   the grid, the mean |gradient| of every neuron on the training set, dead ReLUs, the SVG), split
-  into reading the network (snapshot) and drawing (render);
+  into reading the network (snapshot) and drawing (render); and what the widget sends while it
+  plays instead, the numbers that changed (``frame``, on the playing grid), with its size;
+* the widget playing in this process, as in the browser but with nothing to show it: epochs per
+  second, redraws per second and the CPU time one epoch costs, redraws included;
 * in the browser (unless ``--no-browser``, or without Chromium or Voilà): a notebook showing the
   widget is served by Voilà on 127.0.0.1 and opened in headless Chromium; ▶ is clicked and, in
   windows of ``--browser-seconds``, the epochs per second read off the counter on the page and the
-  updates per second of the picture (the page counts them).
+  updates per second of the picture (the page counts them), and the CPU each process used: the
+  kernel's CPU time per epoch is what an epoch costs whatever else the machine runs.
 
 Each figure is the median of its measurements, with the spread (min to max). Targets (issue 18):
 at least 60 epochs/s while the widget redraws, and the picture and counter updating at least 10
@@ -35,9 +39,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import json  # noqa: E402
+
 import nn  # noqa: E402
 from viz import Playground  # noqa: E402
-from viz.playground_view import render, snapshot  # noqa: E402
+from viz.playground_view import PLAYING_RESOLUTION, frame, render, snapshot  # noqa: E402
 
 SETTINGS = {"dataset": "circle", "n": 500, "train_ratio": 0.5, "batch_size": 10, "hidden": [8] * 6,
             "activation": "tanh", "lr": 0.03, "seed": 0}
@@ -92,9 +98,40 @@ def in_process(args: argparse.Namespace) -> None:
         redraws.append(ended - started)
     print(f"full redraw    : {spread(redraws, 1000)} = snapshot {spread(snapshots, 1000)} + render "
           f"{spread(renders, 1000)}; {len(html) // 1024} KiB of HTML")
-    budget = 1 - 10 * statistics.median(redraws)
-    print(f"one core, 10 redraws a second leave {budget * 1000:.0f} ms a second for training: "
-          f"{budget * statistics.median(rates):.0f} epochs/s at step()'s speed")
+    frames, sizes = [], []
+    for _ in range(args.repeats):
+        frames.append(timed(lambda: sizes.append(len(json.dumps(frame(snapshot(pg, resolution=PLAYING_RESOLUTION)))))))
+    playing_html = len(render(snapshot(pg, resolution=PLAYING_RESOLUTION), interactive=True, points=""))
+    print(f"while playing  : {spread(frames, 1000)} a redraw (snapshot on the {PLAYING_RESOLUTION}-point grid + frame), "
+          f"{sizes[-1] // 1024} KiB sent, not the {playing_html // 1024} KiB of the whole picture")
+    playing(pg, args)
+
+
+def playing(pg: Playground, args: argparse.Namespace) -> None:
+    """The widget playing in this process: training and redrawing as in the browser, nothing shown."""
+    widget = pg.widget()
+    rates, redraw_rates, costs = [], [], []
+    redraws = [0]
+    real_redraw = widget.redraw
+
+    def counted() -> float:
+        redraws[0] += 1
+        return real_redraw()
+
+    widget.redraw = counted
+    for _ in range(args.repeats):
+        first, started, cpu, redraws[0] = pg.epoch, time.perf_counter(), time.process_time(), 0
+        widget.play_button.value = True
+        time.sleep(args.browser_seconds)
+        widget.pause()
+        seconds, epochs = time.perf_counter() - started, pg.epoch - first
+        rates.append(epochs / seconds)
+        redraw_rates.append(redraws[0] / seconds)
+        costs.append((time.process_time() - cpu) / epochs)
+    widget.close()
+    print(f"playing here   : {statistics.median(rates):.1f} epochs/s (min {min(rates):.1f}, max {max(rates):.1f}) with "
+          f"{statistics.median(redraw_rates):.1f} redraws/s; an epoch costs {spread(costs, 1000)} of CPU, redraws "
+          f"included: {1 / statistics.median(costs):.0f} epochs/s on a core of its own")
 
 
 def cpu_seconds(roots: list[int]) -> dict[str, float]:
@@ -166,6 +203,8 @@ def in_browser(args: argparse.Namespace) -> bool:
         share = {kind: statistics.median(s.get(kind, 0.0) for s in shares) for kind in ("kernel", "server", "chromium")}
         print("CPU used while playing, in cores: " + ", ".join(f"{kind} {value:.2f}" for kind, value in share.items())
               + f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+        print(f"                 the kernel spends {share['kernel'] / statistics.median(epoch_rates) * 1000:.1f} ms of CPU "
+              f"an epoch, Chromium {share['chromium'] / statistics.median(update_rates) * 1000:.0f} ms an update")
         print(f"in the browser : {statistics.median(epoch_rates):.1f} epochs/s (min {min(epoch_rates):.1f}, max "
               f"{max(epoch_rates):.1f}) while the picture and counter update {statistics.median(update_rates):.1f} "
               f"times/s (min {min(update_rates):.1f}, max {max(update_rates):.1f}); {args.repeats} windows of "

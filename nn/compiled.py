@@ -96,23 +96,39 @@ class CompiledTraining:
 
     def step(self, X: Sequence, y: Sequence) -> tuple[Any, float, Any]:  # noqa: N803
         objective, data_loss, outputs = self.compiled.with_arrays(X, y)
-        return objective, data_loss.data, _floats(outputs)
+        return objective, data_loss.data, _outputs(outputs)
 
     def evaluate(self, X: Sequence, y: Sequence) -> tuple[float, Any]:  # noqa: N803
         """The loss's value and the outputs in evaluation mode, without a graph."""
 
         with evaluating(self.model_ref()):
             loss, outputs = self.evaluation.outputs(X, y)
-        return loss, _floats(outputs)
+        return loss, _outputs(outputs)
 
 
-def _floats(outputs: Any) -> list:
-    """A minibatch's outputs as fit reads them: a float, or a list of floats, per sample (an
-    array from a program with the batch as an axis; CompiledValues from one traced sample by
-    sample, where a model of the user's loops over the samples itself)."""
+def _outputs(outputs: Any) -> Any:
+    """A minibatch's outputs as fit reads them: a numpy array with a row (or a number) per
+    sample, from a program with the batch as an axis; else a float, or a list of floats, per
+    sample (CompiledValues from one traced sample by sample, where a model of the user's loops
+    over the samples itself)."""
     if hasattr(outputs, "tolist"):
-        return outputs.tolist()
+        return outputs
     return [out.data if not isinstance(out, list) else [v.data for v in out] for out in outputs]
+
+
+def binary_right(outputs: Any, targets: Sequence, loss: str) -> int | None:
+    """How many of a minibatch's outputs (an array: one number, or one row of one number, per
+    sample) are on the right side for a binary loss, read as :func:`nn.accuracy` reads them
+    (a logit > 0 is class 1 for ``bce_with_logits`` and ``hinge``, a probability > 0.5 for
+    ``binary_cross_entropy``); None for other losses and shapes."""
+    import numpy as np
+
+    if loss not in ("bce_with_logits", "hinge", "binary_cross_entropy", "bce") or outputs.size != len(outputs):
+        return None
+    threshold, positive = (0.5, 0.5) if loss in ("binary_cross_entropy", "bce") else (
+        0.0, 0.5 if loss == "bce_with_logits" else 0.0)
+    labels = np.asarray(targets, dtype=float)
+    return int(np.count_nonzero((outputs.reshape(-1) > threshold) == (labels > positive)))
 
 
 _TRAINERS: "weakref.WeakKeyDictionary[Module, tuple]" = weakref.WeakKeyDictionary()

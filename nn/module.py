@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import weakref
 from contextvars import ContextVar
@@ -48,6 +48,8 @@ _parameter_lists: "weakref.WeakKeyDictionary[Module, tuple]" = weakref.WeakKeyDi
 _named_parameter_lists: "weakref.WeakKeyDictionary[Module, tuple]" = weakref.WeakKeyDictionary()
 _inside_a_module: ContextVar[bool] = ContextVar("valuegraph_inside_a_module", default=False)
 _structure_keys: "weakref.WeakKeyDictionary[Module, tuple]" = weakref.WeakKeyDictionary()
+_module_lists: "weakref.WeakKeyDictionary[Module, tuple]" = weakref.WeakKeyDictionary()
+_named_buffer_lists: "weakref.WeakKeyDictionary[Module, tuple]" = weakref.WeakKeyDictionary()
 
 
 class Module:
@@ -67,11 +69,13 @@ class Module:
 
     def __setattr__(self, name: str, value: Any) -> None:
         global _structure_version, _mode_version
-        object.__setattr__(self, name, value)
         if name == "training":
-            _mode_version += 1
-        else:
-            _structure_version += 1
+            if value != getattr(self, "training", None):  # a mode set again as it was changes nothing
+                _mode_version += 1
+            object.__setattr__(self, name, value)
+            return
+        object.__setattr__(self, name, value)
+        _structure_version += 1
 
     def __delattr__(self, name: str) -> None:
         global _structure_version
@@ -124,12 +128,16 @@ class Module:
 
     def modules(self) -> Iterator["Module"]:
         """This module and every module inside it, each parent before its children, in
-        attribute order (PyTorch's ``modules()``)."""
-        stack: list[Module] = [self]
-        while stack:
-            module = stack.pop()
-            yield module
-            stack.extend(reversed([child for _, child in module.named_children()]))
+        attribute order (PyTorch's ``modules()``); the list is kept until the model changes (as
+        :meth:`parameters`), so that switching modes or checking what a model holds does not
+        walk it every time."""
+        cached = _module_lists.get(self)
+        if cached is not None and cached[0] == _structure_version:
+            return iter((self, *cached[1]))
+        found = list(_walk(self))
+        if _no_lists(found):
+            _module_lists[self] = (_structure_version, tuple(found[1:]))  # not self: the cache must not keep it alive
+        return iter(found)
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value]]:
         """``(dotted name, Value)`` for every parameter, in micrograd's order."""
@@ -153,6 +161,17 @@ class Module:
         named = list(self.named_parameters())
         if _holds_no_list(self):
             _named_parameter_lists[self] = (_structure_version, named)
+        return named
+
+    def _named_buffers_kept(self) -> list[tuple[str, list, int]]:
+        """:meth:`named_buffers` as a list, kept until the model changes (the numbers are read
+        from the buffers when used)."""
+        cached = _named_buffer_lists.get(self)
+        if cached is not None and cached[0] == _structure_version:
+            return cached[1]
+        named = list(self.named_buffers())
+        if _holds_no_list(self):
+            _named_buffer_lists[self] = (_structure_version, named)
         return named
 
     def parameters(self) -> list[Value]:
@@ -226,7 +245,7 @@ class Module:
     def state_dict(self) -> dict[str, float]:
         """Every parameter's value and every buffer entry, by dotted name (a copy)."""
         state = {name: p.data for name, p in self._named_parameters_kept()}
-        for name, values, index in self.named_buffers():
+        for name, values, index in self._named_buffers_kept():
             state[name] = values[index]
         return state
 
@@ -331,8 +350,21 @@ def _in_one_array(parameters: tuple) -> bool:
 def _holds_no_list(module: Module) -> bool:
     """True if no module in ``module`` keeps parameters or modules in a list (which could
     change in place, unseen)."""
+    return _no_lists(module.modules())
+
+
+def _no_lists(modules: Iterable[Module]) -> bool:
     return not any(isinstance(value, list) and any(isinstance(item, (Value, Module)) for item in value)
-                   for m in module.modules() for value in vars(m).values())
+                   for m in modules for value in vars(m).values())
+
+
+def _walk(module: Module) -> Iterator[Module]:
+    """``module`` and every module inside it, each parent before its children, in attribute order."""
+    stack: list[Module] = [module]
+    while stack:
+        module = stack.pop()
+        yield module
+        stack.extend(reversed([child for _, child in module.named_children()]))
 
 
 def structure_key(module: Module) -> tuple:

@@ -19,8 +19,8 @@ from autograd import Value, no_grad
 from ._checks import as_float, flag, number
 from .callbacks import (STOP_PRECEDENCE, BestEpoch, Callback, Divergence, EarlyStopping, FitRun, FunctionCallback,
                         ProgressBar, ScheduleStep)
-from .compiled import (COMPILED_PREDICT_MIN, compile_unsupported, compiled_inference_supported, predict_rows,
-                       training_for)
+from .compiled import (COMPILED_PREDICT_MIN, binary_right, compile_unsupported, compiled_inference_supported,
+                       predict_rows, training_for)
 from .data import batches, train_test_split
 from .init import make_rng
 from .layers import MLP, BatchNorm, Sequential, output_width
@@ -165,10 +165,15 @@ def accuracy(outputs: Sequence[Any], targets: Sequence[Any], loss: str = "bce_wi
     ``binary_cross_entropy``, the largest score for ``cross_entropy``; ``None`` for ``mse``."""
     if len(outputs) != len(targets):
         raise ValueError(f"accuracy: {len(outputs)} outputs but {len(targets)} targets")
-    if not outputs:
+    if not len(outputs):
         raise ValueError("accuracy: no outputs")
     if loss == "mse":
         return None
+    if hasattr(outputs, "ndim"):  # a compiled minibatch's outputs, one row per sample: counted by numpy
+        right = binary_right(outputs, targets, loss)
+        if right is not None:
+            return right / len(outputs)
+        outputs = outputs.tolist()
     if loss == "cross_entropy":
         right = 0
         for row, target in zip(outputs, targets):

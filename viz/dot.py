@@ -25,7 +25,7 @@ from typing import Any, Sequence
 from autograd import Value, data_of
 
 from .gradcheck import GRADCHECK_TOLERANCE, gradcheck_overlay
-from .graph import GraphInfo, clean_label, module_path, neuron_names, number_text
+from .graph import GraphInfo, clean_label, neuron_names, number_text
 from .language import Catalog, language
 from .rendering import Drawing
 
@@ -82,11 +82,14 @@ COLOURS = {
 """Fill colours by role (and highlight colours), as ``#rrggbb`` strings."""
 
 STYLES = {
-    "normal": {"node": 11, "op": 11, "annotation": 10, "arrowsize": 0.7, "penwidth": 1.0},
-    "projector": {"node": 20, "op": 20, "annotation": 17, "arrowsize": 1.1, "penwidth": 2.0},
+    "normal": {"node": 11, "op": 11, "annotation": 10, "arrowsize": 0.7, "penwidth": 1.0, "stacked": False},
+    "projector": {"node": 20, "op": 20, "annotation": 17, "arrowsize": 1.1, "penwidth": 2.0, "stacked": False},
+    "compact": {"node": 10, "op": 10, "annotation": 9, "arrowsize": 0.7, "penwidth": 1.0, "stacked": True},
 }
-"""Type sizes (points) and line widths of the drawing styles: ``normal`` for a screen,
-``projector`` for a wall (about twice the type, lines twice as thick)."""
+"""Type sizes (points), line widths and records of the drawing styles: ``normal`` for a screen,
+``projector`` for a wall (about twice the type, lines twice as thick), ``compact`` for a narrow
+column (``normal``'s type, each value's name, data and grad one above the other, and collapsed
+layers closer together: a playground's loss graph by neurons, top to bottom, fits 900 pixels)."""
 
 EXPLAINED_OPS = ("sum", "dot", "sigmoid", "relu", "leaky_relu", "elu", "softplus", "log1p")
 """Ops that a drawing explains in a key above the graph (``Σ: Σᵢ xᵢ``, ``softplus: log(1 + eˣ)``,
@@ -108,6 +111,7 @@ WORDS = Catalog({
     "local": {"en": "local ∂{child}/∂{parent} = {value}", "es": "derivada local ∂{child}/∂{parent} = {value}"},
     "upstream": {"en": "× upstream ∂{root}/∂{child} = {value}", "es": "× gradiente entrante ∂{root}/∂{child} = {value}"},
     "contribution": {"en": "= contribution {value}", "es": "= contribución {value}"},
+    "contribution_short": {"en": "= {value}", "es": "= {value}"},
     "local_short": {"en": "local {value}", "es": "local {value}"},
     "upstream_short": {"en": "× upstream {value}", "es": "× entrante {value}"},
     "constant": {"en": "a constant", "es": "una constante"},
@@ -147,6 +151,8 @@ class Options:
     """Fixed (width, height) in inches per node id, so that every frame has the same layout."""
     style: str = "normal"
     """A key of :data:`STYLES`: ``normal`` or ``projector`` (large type)."""
+    expand: tuple[str, ...] = ()
+    """Groups (neurons, or layers) drawn value by value, in a box, while the others are collapsed."""
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -162,6 +168,11 @@ class Options:
             raise TypeError(f"draw: title must be a str or None, got {type(self.title).__name__}")
         if self.style not in STYLES:
             raise ValueError(f"draw: unknown style {self.style!r} (must be one of {', '.join(STYLES)})")
+        if isinstance(self.expand, str) or not all(isinstance(name, str) for name in self.expand):
+            raise TypeError(f"draw: expand must be a list of neuron (or layer) names, got {self.expand!r}")
+        self.expand = tuple(self.expand)
+        if self.expand and self.collapse is None:
+            raise ValueError("draw: expand= draws the other neurons collapsed, so it cannot go with collapse=None")
 
 
 @dataclass
@@ -214,10 +225,11 @@ def _plain(text: str) -> str:
     return "\\n".join(clean_label(line, 200).replace("\\", "\\\\").replace("&", "&amp;") for line in lines)
 
 
-def _record(fields: list[str], rankdir: str) -> str:
-    """A record label with ``fields`` side by side whatever the direction (braces flip it in LR)."""
+def _record(fields: list[str], rankdir: str, stacked: bool = False) -> str:
+    """A record label with ``fields`` side by side whatever the direction (braces flip it in LR),
+    or, ``stacked``, one above the other."""
     body = "|".join(fields)
-    return "{" + body + "}" if rankdir in ("LR", "RL") else body
+    return "{" + body + "}" if (rankdir in ("LR", "RL")) != stacked else body
 
 
 _BARE_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|-?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)")
@@ -237,15 +249,30 @@ def _attrs(attrs: dict) -> str:
     return " [" + " ".join(f"{key}={_q(value)}" for key, value in attrs.items()) + "]" if attrs else ""
 
 
-def _static_fields(info: GraphInfo, i: int) -> tuple[str, str]:
+def _static_fields(info: GraphInfo, i: int, stacked: bool = False) -> tuple[str, str]:
     """The record fields of node ``i`` that never change (its name and its data), made once
-    per graph: a step-through draws the same records hundreds of times."""
-    fields = info.drawn.get("static_fields")
+    per graph: a step-through draws the same records hundreds of times. ``stacked`` records
+    (the compact style) break a long name in two lines."""
+    fields = info.drawn.get(("static_fields", stacked))
     if fields is None:
-        fields = info.drawn["static_fields"] = [
-            (_field(info.display_name(j)), _field(f"data {number_text(node.data)}"))
+        fields = info.drawn[("static_fields", stacked)] = [
+            ("\\n".join(map(_field, _name_lines(info.display_name(j)) if stacked else [info.display_name(j)])),
+             _field(f"data {number_text(node.data)}"))
             for j, node in enumerate(info.order)]
     return fields[i]
+
+
+def _name_lines(name: str, longest: int = 24) -> list[str]:
+    """A name in at most two lines of about ``longest`` characters: broken after an arrow
+    (``w(layer 1, neuron 4 →`` / ``layer 2, neuron 1)``), else at the space nearest its middle."""
+    if len(name) <= longest or " " not in name:
+        return [name]
+    if " → " in name:
+        first, rest = name.split(" → ", 1)
+        return [first + " →", rest]
+    spaces = [k for k, c in enumerate(name) if c == " "]
+    cut = min(spaces, key=lambda k: abs(k - len(name) / 2))
+    return [name[:cut], name[cut + 1:]]
 
 
 def build(info: GraphInfo, options: Options, state: State) -> Drawing:
@@ -257,13 +284,15 @@ def build(info: GraphInfo, options: Options, state: State) -> Drawing:
     mode = options.mode
     show_grads = state.grads is not None and mode != "forward"
     annotate = show_grads and bool(info.local_grads)
-    collapsed = _collapsed_groups(info, options.collapse)
-    drawn_size = _drawn_size(info, options.collapse)
+    collapsed = collapsed_groups(info, options.collapse, options.expand)
+    size = drawn_size(info, options.collapse, options.expand)
+    expanded = {g for g in info.group_order if g not in collapsed} if collapsed else set()
+    boxed = {g for g in info.group_order if g not in collapsed} if options.cluster else set()
     style = STYLES[options.style]
-    graph_attrs = {"rankdir": options.rankdir, "bgcolor": "white", "nodesep": "0.25",
-                   "ranksep": "1.2" if collapsed else "0.35", "fontname": "Helvetica",
+    graph_attrs = {"rankdir": options.rankdir, "bgcolor": "white", "nodesep": "0.1" if style["stacked"] else "0.25",
+                   "ranksep": "1.2" if collapsed and not style["stacked"] else "0.35", "fontname": "Helvetica",
                    "fontsize": str(style["node"])}
-    if drawn_size > XLABEL_ABOVE:
+    if size > XLABEL_ABOVE:
         graph_attrs["nslimit"] = "1"  # one pass of Graphviz's x-placement: minutes -> seconds on big graphs
     body = [f"\tgraph{_attrs(graph_attrs)}\n",
             f"\tnode{_attrs({'fontname': 'Helvetica', 'fontsize': str(style['node']), 'style': 'filled', 'fontcolor': _INK, 'penwidth': str(style['penwidth'])})}\n",
@@ -290,7 +319,7 @@ def build(info: GraphInfo, options: Options, state: State) -> Drawing:
             continue
         pending = computed is not None and not computed[i] and i not in state.asked
         active = state.active_node == i
-        target = group if options.cluster else None
+        target = group if group in boxed else None
         lines = node_lines.setdefault(target, [])
         for name, attrs in _value_nodes(info, i, state, grads, top, options, pending, active):
             _pin_size(name, attrs, options)
@@ -300,7 +329,13 @@ def build(info: GraphInfo, options: Options, state: State) -> Drawing:
         for j, parent_ids in enumerate(info.parents):
             for p in parent_ids:
                 consumed_by[p].add(j)
-        body.extend(_group_lines(info, group_nodes, consumed_by, grads, options))
+        opened = {}  # an expanded neuron's output, drawn in its layer's row beside the collapsed ones
+        for group in expanded:
+            members = [i for i, g in enumerate(info.groups) if g == group]
+            outputs = [i for i in members if info.order[i] is info.root or consumed_by[i] - set(members)]
+            if len(outputs) == 1:
+                opened[group] = f"v{outputs[0]}"
+        body.extend(_group_lines(info, group_nodes, consumed_by, grads, options, state, opened))
     # Edges: parent value -> op node (one per parent, in order), op node -> value.
     members_of = {i: gid for gid, members in group_nodes.items() for i in members}
     seen_group_edges: set[tuple[str, str]] = set()
@@ -315,13 +350,13 @@ def build(info: GraphInfo, options: Options, state: State) -> Drawing:
                 head = child_group or f"v{i}_op"
                 if tail != head and (tail, head) not in seen_group_edges:
                     seen_group_edges.add((tail, head))
-                    edge_lines.append(f"\t{tail} -> {head}{_attrs(_GROUP_EDGE)}\n")
+                    edge_lines.append(f"\t{tail} -> {head}{_attrs(_group_edge(group_nodes.get(child_group, [i]), state))}\n")
                 continue
             text_node, lines = _input_edge(info, i, position, state, grads, top, options, annotate,
-                                           drawn_size > XLABEL_ABOVE)
+                                           size > XLABEL_ABOVE)
             edge_lines.extend(lines)
             if text_node is not None:  # beside its op, in the op's neuron box when clustered
-                node_lines.setdefault(info.groups[i] if options.cluster else None, []).append(text_node)
+                node_lines.setdefault(info.groups[i] if info.groups[i] in boxed else None, []).append(text_node)
         if child_group is None:
             attrs = {}
             if mode == "backward":
@@ -363,7 +398,7 @@ def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top:
             attrs.update(color=COLOURS[state.phase], penwidth=str(3 * style["penwidth"]))
         return [(f"v{i}", attrs)]
     fill = COLOURS[info.kinds[i]]
-    fields = list(_static_fields(info, i))
+    fields = list(_static_fields(info, i, style["stacked"]))
     asked = i in state.asked
     if pending or (asked and state.phase == "forward"):  # not computed yet: its name, not its value
         fields[1] = _field("data ?")
@@ -388,7 +423,7 @@ def _value_nodes(info: GraphInfo, i: int, state: State, grads: list | None, top:
         fields.append(_field(text))
         if relative is None or relative > GRADCHECK_TOLERANCE:
             attrs.update(color=COLOURS["bad"], penwidth="2")
-    attrs = {"label": _record(fields, options.rankdir), **attrs}
+    attrs = {"label": _record(fields, options.rankdir, style["stacked"]), **attrs}
     if asked:
         attrs.update(fillcolor=COLOURS["asked"], color=COLOURS[state.phase], penwidth=str(3 * style["penwidth"]))
     if pending:
@@ -426,12 +461,13 @@ def op_key(info: GraphInfo, collapsed: Mapping[str, str] | None = None) -> list[
 
 
 def annotation_lines(info: GraphInfo, child: int, position: int, local: float, upstream: float,
-                     named: bool = True) -> list[str]:
+                     named: bool = True, narrow: bool = False) -> list[str]:
     """What the edge from a parent into ``child``'s op says once the backward pass has crossed
     it, in words a student reads without a legend: the local derivative, the upstream gradient
     and their product, the contribution added to the parent's gradient. Derivatives are named
     (``∂q/∂x``) when the names are short and ``named`` (big graphs' external labels are not:
-    Graphviz places those one by one, and shorter texts are placed faster)."""
+    Graphviz places those one by one, and shorter texts are placed faster). ``narrow`` (the
+    compact style) writes the product without its name when the derivatives are not named."""
     parent = info.parents[child][position]
     names = [info.display_name(k) for k in (child, parent, len(info.order) - 1)]
     c, p, r = names
@@ -439,6 +475,8 @@ def annotation_lines(info: GraphInfo, child: int, position: int, local: float, u
     if named and max(len(name) for name in names) <= 8:
         return [WORDS("local", child=c, parent=p, value=number_text(local)),
                 WORDS("upstream", root=r, child=c, value=number_text(upstream)), contribution]
+    if narrow:
+        contribution = WORDS("contribution_short", value=number_text(local * upstream))
     return [WORDS("local_short", value=number_text(local)), WORDS("upstream_short", value=number_text(upstream)),
             contribution]
 
@@ -468,11 +506,13 @@ def _input_edge(info: GraphInfo, child: int, position: int, state: State, grads:
     if annotate and (child, position) in info.local_grads and info.kinds[parent] != "constant":
         local = info.local_grads[(child, position)]
         upstream = grads[child] if state.final_grads is None else state.final_grads[child]
-        key = (child, position, upstream, not external_labels, language())  # the same text in every frame
+        narrow = style["stacked"]
+        key = (child, position, upstream, not external_labels, narrow, language())  # the same text in every frame
         cache = info.drawn.setdefault("annotations", {})
         lines = cache.get(key)
         if lines is None:
-            lines = cache[key] = annotation_lines(info, child, position, local, upstream, named=not external_labels)
+            lines = cache[key] = annotation_lines(info, child, position, local, upstream, named=not external_labels,
+                                                  narrow=narrow)
         if options.color_by_grad and done:
             contribution = abs(local * upstream)
             attrs["color"] = _grad_colour(contribution, top)
@@ -493,7 +533,8 @@ def _input_edge(info: GraphInfo, child: int, position: int, state: State, grads:
         return None, [f"\tv{parent} -> v{child}_op{_attrs(attrs)}\n"]
     label_id = f"v{child}_in{position}"
     label = {"label": "\\n".join(_plain(line) for line in lines) if done else "", "shape": "plaintext",
-             "margin": "0.06,0.03", "fillcolor": "#ffffff", "fontsize": str(style["annotation"])}
+             "margin": "0.02,0.02" if style["stacked"] else "0.06,0.03", "fillcolor": "#ffffff",
+             "fontsize": str(style["annotation"])}
     if active:
         label["fontcolor"] = COLOURS[state.phase]
     _pin_size(label_id, label, options)
@@ -512,8 +553,9 @@ def _pin_size(name: str, attrs: dict, options: Options) -> None:
         attrs.update(width=f"{width:.4f}", height=f"{height:.4f}", fixedsize="true")
 
 
-def _collapsed_groups(info: GraphInfo, collapse: str | None) -> dict[str, str]:
-    """{group name: node id} of the groups drawn as single nodes."""
+def collapsed_groups(info: GraphInfo, collapse: str | None, expand: Sequence[str] = ()) -> dict[str, str]:
+    """{group name: node id} of the groups drawn as single nodes (those named in ``expand``, or
+    whose layer is, are drawn value by value)."""
     if collapse not in ("neuron", "layer"):
         return {}
     result: dict[str, str] = {}
@@ -521,7 +563,10 @@ def _collapsed_groups(info: GraphInfo, collapse: str | None) -> dict[str, str]:
     for group in info.groups:
         if group is None or group in result:
             continue
-        key = group if collapse == "neuron" else (module_path(group) or group)
+        layer = info.layers.get(group)
+        if group in expand or (layer is not None and layer in expand):
+            continue
+        key = group if collapse == "neuron" else (layer or group)
         if key not in ids:
             ids[key] = _unique_id(f"g_{re.sub(r'[^A-Za-z0-9_]', '_', key)}", set(ids.values()))
         result[group] = ids[key]
@@ -542,56 +587,84 @@ _GROUP_EDGE = {"color": "#94a3b8", "penwidth": "0.6", "arrowsize": "0.5"}
 mesh, not as a black band."""
 
 
-def _natural(name: str | None) -> list:
-    """Sort key that reads numbers as numbers: ``neurons.2`` before ``neurons.10``."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name or "")]
+def _group_edge(head_members: list[int], state: State) -> dict:
+    """An edge into a collapsed group (or into a value from one): faint until the forward pass
+    computes its head, in the pass's colour while its head is the step's node."""
+    attrs = dict(_GROUP_EDGE)
+    if state.computed is not None and not all(state.computed[i] for i in head_members):
+        attrs["color"] = COLOURS["pending"]
+    if state.active_node in head_members:
+        attrs.update(color=COLOURS[state.phase], penwidth="2")
+    return attrs
 
 
 def _group_lines(info: GraphInfo, group_nodes: dict[str, list[int]], consumed_by: list[set[int]],
-                 grads: list | None, options: Options) -> list[str]:
+                 grads: list | None, options: Options, state: State, opened: Mapping[str, str]) -> list[str]:
     """DOT lines of the collapsed groups, laid out layer by layer: with neurons collapsed, each
-    layer is one rank headed by its name, its neurons in numeric order (0, 1, ..., 15)."""
-    def name(gid: str) -> str | None:
+    layer is one rank headed by its name, its neurons in order (0, 1, ..., 15), an expanded
+    neuron's output (``opened``: group -> node id) in its place among them."""
+    def name(gid: str) -> str:
         return info.groups[group_nodes[gid][0]]
 
+    place = {group: k for k, group in enumerate(info.group_order)}
+    gid_of = {name(gid): gid for gid in group_nodes}
     layers: dict[str | None, list[str]] = {}
-    for gid in group_nodes:
-        layers.setdefault(module_path(name(gid)) if options.collapse == "neuron" else None, []).append(gid)
+    for group in sorted([*gid_of, *opened], key=place.__getitem__):
+        layers.setdefault(info.layers.get(group) if options.collapse == "neuron" else None, []).append(group)
     lines = []
-    for number, layer in enumerate(sorted(layers, key=_natural)):
-        gids = sorted(layers[layer], key=lambda gid: _natural(name(gid)))
-        nodes = [f"{gid}{_attrs(_group_node(info, group_nodes[gid], consumed_by, grads, options, layer))}\n"
-                 for gid in gids]
+    for number, layer in enumerate(layers):
+        ids = [gid_of.get(group) or opened[group] for group in layers[layer]]
+        nodes = [f"{gid}{_attrs(_group_node(info, group_nodes[gid], consumed_by, grads, options, state, layer))}\n"
+                 for gid in ids if gid in group_nodes]
         if layer is None:
             lines.extend("\t" + line for line in nodes)
             continue
-        # One rank per layer, headed by the layer's name; invisible edges along the rank keep the
-        # numeric order (Graphviz keeps such an order in a plain subgraph, not in a cluster box).
-        title = f"layer_{number}_title"
+        # One rank per layer, headed by the layer's name (unless its neurons' names say it: "layer 1,
+        # neuron 2"); invisible edges along the rank keep the order (Graphviz keeps such an order in a
+        # plain subgraph, not in a cluster box; and not beside a record, so an open neuron's output
+        # is only put in the rank).
         lines.append(f"\tsubgraph layer_{number} {{\n\t\trank=same\n")
-        lines.append(f"\t\t{title}{_attrs({'label': _plain(layer), 'shape': 'plaintext', 'style': '', 'fontcolor': '#92400e'})}\n")
+        chain = [gid for gid in ids if gid in group_nodes]
+        if not all(group.startswith(layer) and not group.startswith(layer + ".") for group in layers[layer]):
+            chain.insert(0, f"layer_{number}_title")
+            lines.append(f"\t\t{chain[0]}{_attrs({'label': _plain(layer), 'shape': 'plaintext', 'style': '', 'fontcolor': '#92400e'})}\n")
         lines.extend("\t\t" + line for line in nodes)
-        lines.append(f"\t\t{' -> '.join([title, *gids])} [style=invis]\n")
+        lines.extend(f"\t\t{node_id}\n" for node_id in ids if node_id not in group_nodes)
+        if len(chain) > 1:
+            lines.append(f"\t\t{' -> '.join(chain)} [style=invis]\n")
         lines.append("\t}\n")
     return lines
 
 
 def _group_node(info: GraphInfo, members: list[int], consumed_by: list[set[int]], grads: list | None,
-                options: Options, layer: str | None = None) -> dict:
+                options: Options, state: State, layer: str | None = None) -> dict:
+    """A collapsed group: its name, its output and the output's gradient, its size; in a
+    step-through faint until computed and outlined in the pass's colour while it is the step's."""
     inside = set(members)
     used_outside = [i for i in members if info.order[i] is info.root or consumed_by[i] - inside]
-    name = info.groups[members[0]] if options.collapse == "neuron" else module_path(info.groups[members[0]])
+    group = info.groups[members[0]]
+    name = group if options.collapse == "neuron" else (info.layers.get(group) or group)
     if layer and name and name.startswith(layer + "."):
         name = name[len(layer) + 1:]  # inside its layer's box: neurons.3
     lines = [name or "group"]
+    pending = state.computed is not None and not all(state.computed[i] for i in members)
     if len(used_outside) == 1:
         out = used_outside[0]
-        lines.append(f"out {number_text(info.order[out].data)}"
-                     + (f"   grad {number_text(grads[out])}" if grads is not None else ""))
+        shown = grads is not None and (state.grads_shown is None or state.grads_shown[out])
+        numbers = ["out ?" if pending else f"out {number_text(info.order[out].data)}"]
+        numbers += [f"grad {number_text(grads[out])}"] if shown else []
+        lines.extend(numbers if STYLES[options.style]["stacked"] else ["   ".join(numbers)])
     lines.append(f"({len(members)} values)")
     # a box, not a record: Graphviz cannot keep a rank's order with records (flat edges)
-    return {"label": _plain("\n".join(lines)), "shape": "box", "style": "filled,rounded",
-            "fillcolor": COLOURS["group"], "color": "#92400e", "penwidth": "1.5"}
+    attrs = {"label": _plain("\n".join(lines)), "shape": "box", "style": "filled,rounded",
+             "fillcolor": COLOURS["group"], "color": "#92400e", "penwidth": "1.5"}
+    if pending:
+        attrs.update(fillcolor="#ffffff", color=COLOURS["pending"], fontcolor=_PENDING_TEXT, style="filled,rounded,dashed")
+    if inside & state.changed:
+        attrs["fillcolor"] = COLOURS["changed"]
+    if state.active_node in inside:
+        attrs.update(color=COLOURS[state.phase], penwidth=str(3 * STYLES[options.style]["penwidth"]))
+    return attrs
 
 
 # --------------------------------------------------------------------------------------------
@@ -612,16 +685,25 @@ def check_size(info: GraphInfo, options: Options, max_nodes: int | None) -> Opti
     if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
         raise ValueError(f"draw: max_nodes must be a positive int or None, got {max_nodes!r}")
     named = any(g is not None for g in info.groups)
+    if options.expand:
+        known = {*info.group_order, *(layer for layer in info.layers.values() if layer is not None)}
+        unknown = [name for name in options.expand if name not in known]
+        if unknown:
+            some = ", ".join(map(repr, info.group_order[:8])) + (", ..." if len(info.group_order) > 8 else "")
+            raise ValueError(f"draw(expand): {', '.join(map(repr, unknown))} is not a neuron or layer of the graph "
+                             f"(its neurons: {some or 'none; name them with params=model or groups='})")
+        if options.collapse == "auto":  # the others collapsed: the point of expanding one
+            options = dataclasses.replace(options, collapse="neuron")
     choices = [None, "neuron", "layer"] if named else [None]
     if options.collapse in ("neuron", "layer"):
         choices = choices[choices.index(options.collapse):] if named else [None]
     limit = max_nodes if max_nodes is not None else math.inf
-    sizes = {collapse: _drawn_size(info, collapse) for collapse in choices}
+    sizes = {collapse: drawn_size(info, collapse, options.expand) for collapse in choices}
     fitting = [collapse for collapse in choices if sizes[collapse] <= limit]
     if fitting and options.collapse == "auto":
         readable = [collapse for collapse in fitting if sizes[collapse] <= READABLE_VALUES]
         if readable[:2] == [None, "neuron"] and not options.cluster and not fits_width(info, options) and \
-                len(set(_collapsed_groups(info, "neuron").values())) >= 2:
+                len(set(collapsed_groups(info, "neuron").values())) >= 2:
             readable = readable[1:]  # a network too wide to read value by value: by neurons
         return dataclasses.replace(options, collapse=(readable or fitting)[-1 if not readable else 0])
     if fitting:
@@ -634,16 +716,18 @@ def check_size(info: GraphInfo, options: Options, max_nodes: int | None) -> Opti
           f"or raise the limit with max_nodes={len(info.order)} (or None)", len(info.order), max_nodes)
 
 
-def _drawn_size(info: GraphInfo, collapse: str | None) -> int:
+def drawn_size(info: GraphInfo, collapse: str | None, expand: Sequence[str] = ()) -> int:
+    """How many values, and collapsed groups, a drawing lays out."""
     if collapse is None:
         return len(info.order)
-    groups = _collapsed_groups(info, collapse)
-    return sum(1 for g in info.groups if g is None) + len(set(groups.values()))
+    groups = collapsed_groups(info, collapse, expand)
+    return sum(1 for g in info.groups if g is None or g not in groups) + len(set(groups.values()))
 
 
 def draw(root: Value, mode: str = "auto", rankdir: str = "auto", *, params: Any = None, cluster: bool = False,
          collapse: str | None = "auto", color_by_grad: bool = False, gradcheck: bool = False,
-         max_nodes: int | None = DEFAULT_MAX_NODES, title: str | None = None, style: str = "normal") -> Drawing:
+         max_nodes: int | None = DEFAULT_MAX_NODES, title: str | None = None, style: str = "normal",
+         groups: Any = None, expand: Sequence[str] = ()) -> Drawing:
     """Draw ``root``'s computational graph: a ``graphviz.Digraph`` (shown inline as SVG in Jupyter).
 
     One record per value (label, data, grad), one node per op, edges in parent order.
@@ -662,13 +746,22 @@ def draw(root: Value, mode: str = "auto", rankdir: str = "auto", *, params: Any 
     large type and thick lines for a wall (:data:`STYLES`). Graphs with more than
     ``max_nodes`` values are collapsed (named parameters) or refused with
     :class:`GraphTooLargeError`. Gradients are only read: drawing never changes ``.grad``.
+
+    ``groups`` names the neurons in words of your own, where parameter names do not say them:
+    the values the neurons output, by name (or as Values), listed by layer
+    (``{"layer 1": ["layer 1, neuron 1", ...], "output": ["output"]}``, what
+    ``Playground.neuron_groups()`` gives) or in one list; each neuron holds what its output is
+    computed from, back to the graph's inputs and the other neurons (see
+    :func:`viz.graph.read_groups`). ``expand=["layer 1, neuron 2"]`` draws those neurons (or
+    layers) value by value, in a box named after them, and every other one collapsed.
     """
     options = Options("both" if mode == "auto" else mode, rankdir, color_by_grad, cluster, collapse, title,
-                      style=style)
-    info = GraphInfo.read(root, params)
+                      style=style, expand=expand)
+    info = GraphInfo.read(root, params, groups)
     if mode == "auto":
         options.mode = "both" if data_of(root.grad) != 0.0 else "forward"
-    if params is None and collapse == "auto" and (len(info.order) > READABLE_VALUES or not fits_width(info, options)):
+    if params is None and groups is None and collapse == "auto" and (
+            len(info.order) > READABLE_VALUES or not fits_width(info, options)):
         found = neuron_names(info.order)  # a network no one named: find its neurons
         if found:
             info = GraphInfo.read(root, found)
@@ -764,8 +857,10 @@ def _estimated_widths(info: GraphInfo, options: Options) -> dict[str, float]:
         if info.kinds[i] == "constant":
             widths[f"v{i}"] = max(22.0, _text_width(number_text(node.data), node_size - 1) + 6)
         else:
-            fields = [info.display_name(i), f"data {number_text(node.data)}"] + (["grad -0.000"] if grads else [])
-            widths[f"v{i}"] = sum(_text_width(field, node_size) + 18 for field in fields)
+            name = _name_lines(info.display_name(i)) if style["stacked"] else [info.display_name(i)]
+            fields = [*name, f"data {number_text(node.data)}"] + (["grad -0.000"] if grads else [])
+            cells = [_text_width(field, node_size) + 18 for field in fields]
+            widths[f"v{i}"] = max(cells) if style["stacked"] else sum(cells)
     names = list(widths)
     rank: dict[str, int] = {}
     for name in reversed(names):  # as late as its first consumer allows

@@ -17,7 +17,7 @@ from typing import Any, Sequence
 import autograd
 from autograd import Value, backward_steps, data_of, topological_order
 
-__all__ = ["GraphInfo", "is_constant", "module_path", "clean_label", "number_text", "neuron_names"]
+__all__ = ["GraphInfo", "is_constant", "module_path", "clean_label", "number_text", "neuron_names", "read_groups"]
 
 
 def is_constant(node: Value) -> bool:
@@ -38,6 +38,13 @@ class GraphInfo:
     kinds: list[str]
     names: list[str | None]
     groups: list[str | None]
+    """The group (a neuron) each value belongs to, or None: from dotted parameter names
+    (``layers.0.neurons.1``), or from the ``groups=`` a drawing was given (see :func:`read_groups`)."""
+    layers: dict[str, str | None] = field(default_factory=dict)
+    """Each group's layer (``layers.0`` for ``layers.0.neurons.1``), or None."""
+    group_order: list[str] = field(default_factory=list)
+    """The groups in the order drawings lay them out: as given, or in numeric order (``neurons.2``
+    before ``neurons.10``) for dotted names."""
     local_grads: dict[tuple[int, int], float] = field(default_factory=dict)
     """(child, position) -> ∂child/∂parent, filled by :meth:`replay`."""
     replay_error: str | None = None
@@ -53,10 +60,16 @@ class GraphInfo:
     def __post_init__(self) -> None:
         if not self.shown_names:
             self.shown_names = _shown_names(self.order, self.kinds, self.names)
+        named = sorted({g for g in self.groups if g is not None}, key=_natural)
+        if not self.layers:
+            self.layers = {group: module_path(group) for group in named}
+        if not self.group_order:
+            self.group_order = named
 
     @classmethod
-    def read(cls, root: Value, params: Any = None) -> "GraphInfo":
-        """Walk ``root``'s graph (parents before children) and classify every value."""
+    def read(cls, root: Value, params: Any = None, groups: Any = None) -> "GraphInfo":
+        """Walk ``root``'s graph (parents before children) and classify every value; ``groups``
+        names its neurons (see :func:`read_groups`), else dotted parameter names do."""
         if not isinstance(root, Value):
             raise TypeError(f"draw(root) needs an autograd Value, got {type(root).__name__}: {root!r}")
         order = topological_order(root)
@@ -75,8 +88,11 @@ class GraphInfo:
             else:
                 kinds.append("constant" if is_constant(node) else "input")
         parents = [tuple(index[p] for p in node.parents) for node in order]
-        groups = _neuron_groups(order, parents, [named.get(n) if n in named else None for n in order])
-        return cls(root, order, index, parents, kinds, names, groups)
+        if groups is not None:
+            members, layers, group_order = read_groups(groups, order, parents, kinds, names)
+            return cls(root, order, index, parents, kinds, names, members, layers, group_order)
+        members = _neuron_groups(order, parents, [named.get(n) if n in named else None for n in order])
+        return cls(root, order, index, parents, kinds, names, members)
 
     def display_name(self, i: int) -> str:
         """How drawings and captions name node ``i``: its label or parameter name, a constant's
@@ -205,6 +221,81 @@ def module_path(name: str | None) -> str | None:
         parts.pop()
     parts = parts[:-1]
     return ".".join(parts) or None
+
+
+def _natural(name: str | None) -> list:
+    """Sort key that reads numbers as numbers: ``neurons.2`` before ``neurons.10``."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name or "")]
+
+
+def read_groups(groups: Any, order: Sequence[Value], parents: Sequence[tuple[int, ...]], kinds: Sequence[str],
+                names: Sequence[str | None]) -> tuple[list[str | None], dict[str, str | None], list[str]]:
+    """The neurons of a graph as the caller names them: ``(group of each value, layer of each
+    group, the groups in order)``.
+
+    ``groups`` lists the values that neurons output, by name (a label or a parameter name, as
+    drawn) or as Values: ``["layer 1, neuron 1", "layer 1, neuron 2"]``, or by layer,
+    ``{"layer 1": ["layer 1, neuron 1", ...], "output": ["output"]}``. A group is named after its
+    output and holds the values that output is computed from, back to the inputs of the graph
+    and the outputs of the other groups (which it does not hold): its weights, its bias, its
+    weighted sum, its activation. A value that several groups are computed from belongs to none,
+    and the values computed after a group's output (a loss) to none either."""
+    layered = isinstance(groups, Mapping)
+    if layered:
+        by_layer = list(groups.items())
+    elif isinstance(groups, Iterable) and not isinstance(groups, (str, bytes, Value)):
+        by_layer = [(None, groups)]
+    else:
+        raise TypeError("draw(groups) must be a list of the values neurons output (names or Values) or a mapping "
+                        f"layer name -> such a list, got {type(groups).__name__}: {groups!r}")
+    index = {node: i for i, node in enumerate(order)}
+    by_name: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        if name:
+            by_name.setdefault(name, []).append(i)
+    outputs: dict[int, str] = {}
+    layers: dict[str, str | None] = {}
+    for layer, members in by_layer:
+        if layered and not isinstance(layer, str):
+            raise TypeError(f"draw(groups): layer names must be strings, got {type(layer).__name__}: {layer!r}")
+        if isinstance(members, (str, bytes, Value)) or not isinstance(members, Iterable):
+            raise TypeError(f"draw(groups): layer {layer!r} must list the values its neurons output, got "
+                            f"{type(members).__name__}: {members!r}")
+        for member in members:
+            if isinstance(member, Value):
+                if member not in index:
+                    raise ValueError(f"draw(groups): {member!r} is not a value of the graph")
+                found, name = [index[member]], names[index[member]] or f"group {len(layers) + 1}"
+            elif isinstance(member, str):
+                found, name = by_name.get(clean_label(member), []), clean_label(member)
+                if not found:
+                    some = ", ".join(repr(n) for n in list(by_name)[:8]) + (", ..." if len(by_name) > 8 else "")
+                    raise ValueError(f"draw(groups): no value of the graph is named {member!r} (named values: {some})")
+                if len(found) > 1:
+                    raise ValueError(f"draw(groups): {len(found)} values are named {member!r}; pass the Value itself")
+            else:
+                raise TypeError(f"draw(groups): a group is the name of the value it outputs or that Value, got "
+                                f"{type(member).__name__}: {member!r}")
+            if name in layers or found[0] in outputs:
+                raise ValueError(f"draw(groups): {name!r} is given twice")
+            outputs[found[0]] = name
+            layers[name] = layer
+    owner: list[str | None] = [None] * len(order)
+    shared: set[int] = set()
+    for out, name in outputs.items():
+        stack, seen = [out], set()
+        while stack:
+            i = stack.pop()
+            if i in seen or (i != out and (i in outputs or kinds[i] == "input")):
+                continue
+            seen.add(i)
+            if owner[i] is not None and owner[i] != name:
+                shared.add(i)
+            owner[i] = name
+            stack.extend(parents[i])
+    for i in shared:
+        owner[i] = None
+    return owner, layers, list(layers)
 
 
 def _neuron_groups(order: list[Value], parents: list[tuple[int, ...]], names: list[str | None]) -> list[str | None]:

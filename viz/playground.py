@@ -47,10 +47,10 @@ from valuegraph.files import json_text, read_json, write_atomic
 
 from .playground_settings import (ACTIVATIONS, DATASETS, DEFAULTS, FEATURES, LOSSES, MAX_LAYERS, MAX_NEURONS,
                                   OPTIMIZERS, PROBLEMS, SETTINGS, SPIRAL_TURNS, TRAINING_SETTINGS, VIEW_SETTINGS,
-                                  Setting, _dependent_changes, check_settings, feature_row, parse_settings,
+                                  Setting, _dependent_changes, check_settings, feature_row, parse_settings, refused,
                                   settings_text)
 from .playground_view import export_html as replay_page
-from .playground_view import neuron_name, render, snapshot
+from .playground_view import WORDS, neuron_name, render, snapshot
 
 __all__ = ["Playground", "Setting", "SETTINGS", "check_settings", "parse_settings", "DEFAULTS", "FEATURES", "PROBLEMS", "DATASETS", "ACTIVATIONS",
            "LOSSES", "OPTIMIZERS", "TRAINING_SETTINGS", "VIEW_SETTINGS", "MAX_LAYERS", "MAX_NEURONS", "FILE_FORMAT",
@@ -278,8 +278,7 @@ class Playground:
             if len(self.history) < trying or len(self.weights) <= trying:  # this epoch is not (fully) recorded
                 self._back_to_last_epoch(optimizer_state, dropouts)
             if isinstance(error, (OverflowError, FloatingPointError, ZeroDivisionError)):
-                raise type(error)(f"Playground: epoch {trying} diverged ({error}); the network is back at epoch "
-                                  f"{self.epoch}: try a lower learning rate") from None
+                raise refused(type(error), "diverged", epoch=trying, error=error, back=self.epoch) from None
             raise
 
     @_locked
@@ -430,6 +429,15 @@ class Playground:
         """The picture's name of a neuron: ``"x1"`` for an input, ``"layer 1, neuron 2"`` (both
         counted from 1) for a hidden one, ``"output"``."""
         return neuron_name(self.layer_sizes, self.settings["features"], layer, index)
+
+    def neuron_groups(self) -> dict[str, list[str]]:
+        """The network's neurons by layer, in the picture's words: ``{"layer 1": ["layer 1, neuron 1",
+        ...], ..., "output": ["output"]}``. In :meth:`graph`'s drawings each neuron's output is
+        the value of that name, so ``viz.draw(root, params=params, groups=pg.neuron_groups())``
+        draws the graph by neurons, and ``expand=["layer 1, neuron 2"]`` opens one of them."""
+        sizes = self.layer_sizes
+        return {self.neuron_name(layer, 0) if layer == len(sizes) - 1 else WORDS("layer", layer=layer):
+                [self.neuron_name(layer, k) for k in range(sizes[layer])] for layer in range(1, len(sizes))}
 
     def parameter_names(self, model: nn.MLP | None = None) -> dict[str, Value]:
         """The network's weights and biases by the picture's names: ``"w(x1 → layer 1, neuron 2)"``,

@@ -20,9 +20,104 @@ import numpy as np
 
 import nn
 
+from .language import LANGUAGES, Catalog, language
+
 __all__ = ["Setting", "SETTINGS", "DEFAULTS", "FEATURES", "PROBLEMS", "DATASETS", "ACTIVATIONS", "LOSSES",
            "OPTIMIZERS", "TRAINING_SETTINGS", "VIEW_SETTINGS", "MAX_LAYERS", "MAX_NEURONS", "SPIRAL_TURNS",
-           "check_settings", "parse_settings", "settings_text", "feature_row"]
+           "check_settings", "parse_settings", "settings_text", "feature_row", "REFUSALS", "refused", "shown"]
+
+REFUSALS = Catalog({
+    "choice": {"en": "{what} must be one of {choices}, got {value}", "es": "{what} debe ser uno de {choices}, no {value}"},
+    "bool": {"en": "{what} must be a bool, got {kind}: {value}", "es": "{what} debe ser True o False, no {kind}: {value}"},
+    "list": {"en": "{what} must be a list, got {kind}: {value} ({example})",
+             "es": "{what} debe ser una lista, no {kind}: {value} ({example})"},
+    "features example": {"en": "features=['x1'] for one feature", "es": "features=['x1'] para una sola entrada"},
+    "layers example": {"en": "hidden=[] for no hidden layer", "es": "hidden=[] para ninguna capa oculta"},
+    "names example": {"en": "hide=['noise'] to hide one control", "es": "hide=['noise'] para ocultar un control"},
+    "layers": {"en": "{what} may have 0 to {most} layers, got {count}: {value}",
+               "es": "{what} puede tener de 0 a {most} capas, no {count}: {value}"},
+    "features once": {"en": "{what} must name at least one feature, each once, got {value}",
+                      "es": "{what} debe nombrar al menos una entrada, cada una una vez, no {value}"},
+    "names once": {"en": "{what} must name each once, got {value}", "es": "{what} debe nombrar cada uno una vez, no {value}"},
+    "int": {"en": "{what} must be an int, got {kind}: {value}", "es": "{what} debe ser un entero, no {kind}: {value}"},
+    "number": {"en": "{what} must be a number, got {kind}: {value}", "es": "{what} debe ser un número, no {kind}: {value}"},
+    "finite": {"en": "{what} must be a finite number, got {value}", "es": "{what} debe ser un número finito, no {value}"},
+    "range": {"en": "{what} must be {accepted}, got {value}", "es": "{what} debe {accepted}, no {value}"},
+    "between": {"en": "in {interval}", "es": "estar en {interval}"},
+    "above": {"en": "greater than {low}", "es": "ser mayor que {low}"},
+    "at least": {"en": "at least {low}", "es": "ser al menos {low}"},
+    "any number": {"en": "a number", "es": "ser un número"},
+    "or none": {"en": "{accepted} (or None: {means})", "es": "{accepted} (o None: {means})"},
+    "plain SGD": {"en": "plain SGD", "es": "SGD simple"},
+    "no early stopping": {"en": "no early stopping", "es": "sin parada temprana"},
+    "unknown": {"en": "Playground: unknown setting {names} (the settings are {settings})",
+                "es": "Playground: ajuste desconocido {names} (los ajustes son {settings})"},
+    "unknowns": {"en": "Playground: unknown settings {names} (the settings are {settings})",
+                 "es": "Playground: ajustes desconocidos {names} (los ajustes son {settings})"},
+    "momentum optimizer": {"en": "Playground(momentum) is a setting of optimizer 'sgd' or 'nesterov', not {optimizer}: "
+                                 "leave it None",
+                           "es": "Playground(momentum) es un ajuste del optimizador 'sgd' o 'nesterov', no de "
+                                 "{optimizer}: déjalo en None"},
+    "nesterov momentum": {"en": "Playground(momentum) must be above 0 with optimizer='nesterov' (Nesterov's look-ahead "
+                                "needs momentum), got 0; use optimizer='sgd' for plain SGD",
+                          "es": "Playground(momentum) debe ser mayor que 0 con optimizer='nesterov' (la anticipación de "
+                                "Nesterov necesita momento), no 0; usa optimizer='sgd' para SGD simple"},
+    "batch norm batch": {"en": "Playground(batch_size) must be at least 2 with batch_norm=True (batch norm normalises "
+                               "over the minibatch), got {size}",
+                         "es": "Playground(batch_size) debe ser al menos 2 con batch_norm=True (batch norm normaliza "
+                               "sobre el minibatch), no {size}"},
+    "batch norm points": {"en": "Playground(batch_norm=True) needs at least 2 training points, but n={n} and "
+                                "train_ratio={ratio} give {points}",
+                          "es": "Playground(batch_norm=True) necesita al menos 2 puntos de entrenamiento, pero n={n} y "
+                                "train_ratio={ratio} dan {points}"},
+    "text type": {"en": "Playground.from_settings: expected the settings text (a str), got {kind}",
+                  "es": "Playground.from_settings: se esperaba el texto de ajustes (un str), no {kind}"},
+    "cannot read": {"en": "Playground.from_settings: cannot read {part}: expected setting=value with a setting of "
+                          "{settings}",
+                    "es": "Playground.from_settings: no se puede leer {part}: se esperaba ajuste=valor con un ajuste "
+                          "de {settings}"},
+    "twice": {"en": "Playground.from_settings: {name} is given twice", "es": "Playground.from_settings: {name} aparece dos veces"},
+    "true or false": {"en": "Playground.from_settings: {part}: {name} is true or false",
+                      "es": "Playground.from_settings: {part}: {name} es true o false"},
+    "text int": {"en": "Playground.from_settings: {part}: {name} must be an int",
+                 "es": "Playground.from_settings: {part}: {name} debe ser un entero"},
+    "text number": {"en": "Playground.from_settings: {part}: {name} must be a number",
+                    "es": "Playground.from_settings: {part}: {name} debe ser un número"},
+    "diverged": {"en": "Playground: epoch {epoch} diverged ({error}); the network is back at epoch {back}: try a lower "
+                       "learning rate",
+                 "es": "Playground: la época {epoch} divergió ({error}); la red vuelve a la época {back}: prueba una "
+                       "tasa de aprendizaje menor"},
+})
+"""What a playground says when it refuses a setting (or a settings text, or an epoch that
+diverged), in English and Spanish. The exception raised says it in English, for programmers;
+the widget shows a student the same words in her language (:func:`shown`)."""
+
+
+def _words(key: str, code: str, fields: Mapping[str, Any]) -> str:
+    """Entry ``key`` of :data:`REFUSALS` in language ``code``; a field given as ``{language: text}``
+    is filled in that language."""
+    filled = {name: value[code] if isinstance(value, dict) else value for name, value in fields.items()}
+    return REFUSALS.entries[key][code].format(**filled)
+
+
+def _in_every_language(key: str, /, **fields: Any) -> dict[str, str]:
+    return {code: _words(key, code, fields) for code in LANGUAGES}
+
+
+def refused(error_type: type[Exception], key: str, /, **fields: Any) -> Exception:
+    """An ``error_type`` saying entry ``key`` of :data:`REFUSALS` in English (its ``texts``
+    holds it in every language: see :func:`shown`)."""
+    texts = _in_every_language(key, **fields)
+    error = error_type(texts["en"])
+    error.texts = texts
+    return error
+
+
+def shown(error: BaseException) -> str:
+    """What a refusal says in the language in use (:func:`viz.set_language`); an error that is no
+    refusal of this module (an engine's, a file's) as it is."""
+    texts = getattr(error, "texts", None)
+    return texts[language()] if isinstance(texts, dict) and language() in texts else str(error)
 
 
 def _sin(a: Any) -> Any:
@@ -80,13 +175,20 @@ class Setting:
     @property
     def accepted(self) -> str:
         """What the setting accepts, in words (for messages)."""
+        return self.accepted_in()["en"]
+
+    def accepted_in(self) -> dict[str, str]:
+        """What the setting accepts, in words, in every language."""
         if self.low is not None and self.high is not None:
-            text = f"in {'(' if self.low_open else '['}{self.low:g}, {self.high:g}{')' if self.high_open else ']'}"
+            interval = f"{'(' if self.low_open else '['}{self.low:g}, {self.high:g}{')' if self.high_open else ']'}"
+            texts = _in_every_language("between", interval=interval)
         elif self.low is not None:
-            text = f"greater than {self.low:g}" if self.low_open else f"at least {self.low:g}"
+            texts = _in_every_language("above" if self.low_open else "at least", low=f"{self.low:g}")
         else:
-            text = "a number"
-        return text + (f" (or None: {self.none_means})" if self.optional else "")
+            texts = _in_every_language("any number")
+        if self.optional:
+            texts = _in_every_language("or none", accepted=texts, means=_in_every_language(self.none_means))
+        return texts
 
     def check(self, value: Any, choices: Sequence[str] = ()) -> Any:
         """``value`` checked and normalised (lists become tuples, ints of float settings floats)."""
@@ -95,44 +197,43 @@ class Setting:
             return None
         if self.kind == "choice":
             if not isinstance(value, str) or value not in choices:
-                raise ValueError(f"{what} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+                raise refused(ValueError, "choice", what=what, choices=", ".join(map(repr, choices)), value=repr(value))
             return value
         if self.kind == "flag":
             if not isinstance(value, bool):
-                raise TypeError(f"{what} must be a bool, got {type(value).__name__}: {value!r}")
+                raise refused(TypeError, "bool", what=what, kind=type(value).__name__, value=repr(value))
             return value
         if self.kind in ("int", "float"):
             return self.number(what, value)
         if isinstance(value, str) or not isinstance(value, (list, tuple)):
-            example = {"features": "features=['x1'] for one feature", "layers": "hidden=[] for no hidden layer",
-                       "names": "hide=['noise'] to hide one control"}[self.kind]
-            raise TypeError(f"{what} must be a list, got {type(value).__name__}: {value!r} ({example})")
+            raise refused(TypeError, "list", what=what, kind=type(value).__name__, value=repr(value),
+                          example=_in_every_language(f"{self.kind} example"))
         if self.kind == "layers":
             if len(value) > MAX_LAYERS:
-                raise ValueError(f"{what} may have 0 to {MAX_LAYERS} layers, got {len(value)}: {list(value)!r}")
+                raise refused(ValueError, "layers", what=what, most=MAX_LAYERS, count=len(value), value=repr(list(value)))
             size = Setting(f"{self.name}", 1, "int", 1, MAX_NEURONS)
             return tuple(size.number(f"Playground({self.name}[{i}])", n) for i, n in enumerate(value))
         names = [_feature_name(v) if self.kind == "features" else v for v in value]
         for name in names:
             if not isinstance(name, str) or name not in choices:
-                raise ValueError(f"{what} must be one of {', '.join(map(repr, choices))}, got {name!r}")
+                raise refused(ValueError, "choice", what=what, choices=", ".join(map(repr, choices)), value=repr(name))
         if len(set(names)) != len(names) or (self.kind == "features" and not names):
-            raise ValueError(f"{what} must name {'at least one feature, ' * (self.kind == 'features')}each once, "
-                             f"got {list(value)!r}")
+            raise refused(ValueError, "features once" if self.kind == "features" else "names once", what=what,
+                          value=repr(list(value)))
         return tuple(name for name in choices if name in names)  # the drawing's order
 
     def number(self, what: str, value: Any) -> Any:
         integer = self.kind == "int"
         if isinstance(value, bool) or not isinstance(value, numbers.Integral if integer else numbers.Real):
-            raise TypeError(f"{what} must be {'an int' if integer else 'a number'}, got {type(value).__name__}: "
-                            f"{value!r}")
+            raise refused(TypeError, "int" if integer else "number", what=what, kind=type(value).__name__,
+                          value=repr(value))
         converted = int(value) if integer else float(value)
         if not integer and not math.isfinite(converted):
-            raise ValueError(f"{what} must be a finite number, got {value!r}")
+            raise refused(ValueError, "finite", what=what, value=repr(value))
         low, high = self.low, self.high
         if ((low is not None and (converted < low or (self.low_open and converted == low)))
                 or (high is not None and (converted > high or (self.high_open and converted == high)))):
-            raise ValueError(f"{what} must be {self.accepted}, got {value!r}")
+            raise refused(ValueError, "range", what=what, accepted=self.accepted_in(), value=repr(value))
         return converted
 
 
@@ -211,8 +312,8 @@ def check_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     could never train together are refused here, before anything is built."""
     unknown = [key for key in settings if key not in SETTINGS]
     if unknown:
-        raise TypeError(f"Playground: unknown setting{'s' * (len(unknown) > 1)} {', '.join(map(repr, unknown))} "
-                        f"(the settings are {', '.join(SETTINGS)})")
+        raise refused(TypeError, "unknowns" if len(unknown) > 1 else "unknown", names=", ".join(map(repr, unknown)),
+                      settings=", ".join(SETTINGS))
     s = {**DEFAULTS, **settings}
     s["problem"] = SETTINGS["problem"].check(s["problem"], PROBLEMS)
     for key in ("dataset", "loss"):  # the problem's own when not given
@@ -222,19 +323,15 @@ def check_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
         s[name] = setting.check(s[name], _choices(name, s))
     if s["momentum"] is not None:
         if s["optimizer"] not in ("sgd", "nesterov"):
-            raise ValueError(f"Playground(momentum) is a setting of optimizer 'sgd' or 'nesterov', not "
-                             f"{s['optimizer']!r}: leave it None")
+            raise refused(ValueError, "momentum optimizer", optimizer=repr(s["optimizer"]))
         if s["optimizer"] == "nesterov" and s["momentum"] == 0:
-            raise ValueError("Playground(momentum) must be above 0 with optimizer='nesterov' (Nesterov's look-ahead "
-                             "needs momentum), got 0; use optimizer='sgd' for plain SGD")
+            raise refused(ValueError, "nesterov momentum")
     if s["batch_norm"]:
         if s["batch_size"] < 2:
-            raise ValueError(f"Playground(batch_size) must be at least 2 with batch_norm=True (batch norm normalises "
-                             f"over the minibatch), got {s['batch_size']}")
+            raise refused(ValueError, "batch norm batch", size=s["batch_size"])
         points = _training_points(s["n"], s["train_ratio"])
         if points < 2:
-            raise ValueError(f"Playground(batch_norm=True) needs at least 2 training points, but n={s['n']} and "
-                             f"train_ratio={s['train_ratio']:g} give {points}")
+            raise refused(ValueError, "batch norm points", n=s["n"], ratio=f"{s['train_ratio']:g}", points=points)
     return s
 
 
@@ -260,7 +357,7 @@ def parse_settings(text: str) -> dict[str, Any]:
     """The settings of a settings text (``"dataset=xor&hidden=4,2&lr=0.1"``; see
     :meth:`Playground.settings_text`), not yet checked. ``ValueError`` names a part it cannot read."""
     if not isinstance(text, str):
-        raise TypeError(f"Playground.from_settings: expected the settings text (a str), got {type(text).__name__}")
+        raise refused(TypeError, "text type", kind=type(text).__name__)
     settings: dict[str, Any] = {}
     for part in text.strip().lstrip("#?").split("&"):
         part = part.strip()
@@ -269,10 +366,9 @@ def parse_settings(text: str) -> dict[str, Any]:
         key, equals, value = part.partition("=")
         key, value = key.strip(), value.strip()
         if not equals or key not in SETTINGS:
-            raise ValueError(f"Playground.from_settings: cannot read {part!r}: expected setting=value with a setting "
-                             f"of {', '.join(SETTINGS)}")
+            raise refused(ValueError, "cannot read", part=repr(part), settings=", ".join(SETTINGS))
         if key in settings:
-            raise ValueError(f"Playground.from_settings: {key} is given twice")
+            raise refused(ValueError, "twice", name=key)
         settings[key] = _read_value(SETTINGS[key], value, part)
     return settings
 
@@ -285,14 +381,14 @@ def _read_value(setting: Setting, text: str, part: str) -> Any:
         return [_read_value(Setting(setting.name, 1, "int"), item, part) for item in items] if setting.kind == "layers" else items
     if setting.kind == "flag":
         if text.lower() not in ("true", "false"):
-            raise ValueError(f"Playground.from_settings: {part!r}: {setting.name} is true or false")
+            raise refused(ValueError, "true or false", part=repr(part), name=setting.name)
         return text.lower() == "true"
     if setting.kind in ("int", "float"):
         try:
             return int(text) if setting.kind == "int" else float(text)
         except ValueError:
-            raise ValueError(f"Playground.from_settings: {part!r}: {setting.name} must be "
-                             f"{'an int' if setting.kind == 'int' else 'a number'}") from None
+            raise refused(ValueError, "text int" if setting.kind == "int" else "text number", part=repr(part),
+                          name=setting.name) from None
     return text
 
 

@@ -18,6 +18,7 @@ every frame is such a fragment, the points drawn once and shared. Every word on 
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import math
 import struct
@@ -30,10 +31,11 @@ import numpy as np
 from valuegraph.files import write_atomic
 
 from .html import json_for_script
-from .language import Catalog
+from .language import Catalog, language
 from .palette import BLUE, NEUTRAL, ORANGE, TRAIN, VALIDATION
 
-__all__ = ["snapshot", "render", "export_html", "page", "RESOLUTION", "PLAYING_RESOLUTION", "WORDS", "layout"]
+__all__ = ["snapshot", "render", "frame", "frame_key", "export_html", "page", "RESOLUTION", "PLAYING_RESOLUTION", "WORDS",
+           "layout"]
 
 RESOLUTION = 48
 """Grid points per side of the output picture; each neuron's heatmap uses every other one
@@ -63,6 +65,7 @@ WORDS = Catalog({
     "neuron": {"en": "1 neuron", "es": "1 neurona"},
     "output": {"en": "output", "es": "salida"},
     "layer neuron": {"en": "layer {layer}, neuron {neuron}", "es": "capa {layer}, neurona {neuron}"},
+    "layer": {"en": "layer {layer}", "es": "capa {layer}"},
     "gradient legend": {"en": "purple: mean |∂loss/∂w| of each neuron (bar: log scale, 6 decades)",
                         "es": "morado: |∂pérdida/∂w| medio de cada neurona (barra: escala log., 6 décadas)"},
     "dead": {"en": "dead", "es": "muerta"},
@@ -281,13 +284,12 @@ def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, i
         return neuron_name(sizes, s["features"], layer, index)
 
     sprite, side = _sprite(s)
-    ranges = [[f"{_fmt(float(low))} … {_fmt(float(high))}" for low, high in zip(np.min(layer, axis=1), np.max(layer, axis=1))]
-              for layer in (np.asarray(values, dtype=float) for values in outputs)]
     inner = side - 2
     sprite_id = f"pg-sprite-{zlib.crc32(sprite.encode('ascii')):08x}"  # one per picture in a notebook's page
     names = [[name(i, j) for j in range(size)] for i, size in enumerate(sizes)]
-    flat = [x for layer in (gradients or []) for x in layer]
-    top_gradient = max(flat + [1e-12])
+    facts = iter(_neuron_facts(s, names))
+    styles = iter(_edge_styles(weights))
+    hook = functools.partial(_hook, interactive)
     parts = [f'<svg class="pg-net" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
              f'xmlns="http://www.w3.org/2000/svg"><defs><image id="{sprite_id}" href="{sprite}" width="{side}" '
              f'height="{side * sum(sizes[:-1])}" preserveAspectRatio="none"/></defs>']
@@ -304,37 +306,34 @@ def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, i
                              f'<circle cx="{cx:.1f}" cy="38" r="10" fill="#e2e8f0" stroke="#64748b"/>'
                              f'<text x="{cx:.1f}" y="43.5" text-anchor="middle" font-size="17" '
                              f'font-weight="700">{label}</text></g>')
-    biggest = max([abs(w) for layer in weights for neuron in layer for w in neuron] + [1e-12])
     for i, layer in enumerate(weights):  # connections under the neurons
         for j, neuron in enumerate(layer):
             for k, w in enumerate(neuron):
                 x0, y0 = x_of[i] + box, y_of(i, k) + box / 2
                 x1, y1 = x_of[i + 1], y_of(i + 1, j) + box / 2
-                width_px = 0.5 + 6.0 * min(abs(w) / max(biggest, 1.0), 1.0)
-                colour = _BLUE if w >= 0 else _ORANGE
+                weight, width_px, colour = next(styles)
                 mid = (x0 + x1) / 2
                 tip = ("" if interactive else  # the widget writes it when the mouse comes: less to send 10 times a second
                        f'<title>{html.escape(WORDS("weight", source=names[i][k], target=names[i + 1][j], value=f"{w:.4g}"))}'
                        f'</title>')
                 parts.append(f'<path class="pg-edge" data-layer="{i + 1}" data-neuron="{j}" data-input="{k}" '
-                             f'data-weight="{w:.6g}" d="M{x0:.0f},{y0:.0f}C{mid:.0f},{y0:.0f} {mid:.0f},{y1:.0f} '
-                             f'{x1:.0f},{y1:.0f}" stroke="{colour}" stroke-width="{width_px:.1f}">{tip}</path>')
+                             f'data-weight="{weight}" d="M{x0:.0f},{y0:.0f}C{mid:.0f},{y0:.0f} {mid:.0f},{y1:.0f} '
+                             f'{x1:.0f},{y1:.0f}" stroke="{colour}" stroke-width="{width_px}">{tip}</path>')
     last = len(sizes) - 1
     tile = 0
     for i, size in enumerate(sizes):
         for j in range(size):
             x, y = x_of[i], y_of(i, j)
             if i == last:
-                picture = (f'<image href="{output}" x="{x:.1f}" y="{y:.1f}" width="{box}" height="{box}" '
-                           f'preserveAspectRatio="none"/>')
+                picture = (f'<image{hook("pg-output-picture")} href="{output}" x="{x:.1f}" y="{y:.1f}" width="{box}" '
+                           f'height="{box}" preserveAspectRatio="none"/>')
             else:  # this neuron's tile of the sprite
                 picture = (f'<svg x="{x:.1f}" y="{y:.1f}" width="{box}" height="{box}" '
                            f'viewBox="1 {tile * side + 1} {inner} {inner}" preserveAspectRatio="none">'
                            f'<use href="#{sprite_id}"/></svg>')
                 tile += 1
             is_dead = 0 < i < last and dead[i - 1][j]
-            gradient = gradients[i - 1][j] if gradients is not None and i > 0 else None
-            hint = WORDS("neuron hint", name=names[i][j], value=ranges[i][j], gradient=_fmt(gradient))
+            hint, fraction, gradient_text = next(facts)
             dead_mark = ' data-dead="1"' if is_dead else ""
             parts.append(f'<g class="pg-neuron{" pg-selected" if (i, j) == selected else ""}" data-layer="{i}" '
                          f'data-neuron="{j}" data-name="{html.escape(names[i][j])}"'
@@ -350,18 +349,48 @@ def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, i
                              f'{html.escape(names[i][j])}</text>')
             elif gradients is not None:
                 text_style = 'fill="#dc2626" font-weight="700"' if is_dead else 'fill="#6d28d9"'
-                fraction = 0.0 if not gradient else max(0.0, 1.0 + math.log10(gradient / top_gradient) / 6)
                 parts.append(f'<rect x="{x:.1f}" y="{y + box + 3:.1f}" width="{box}" height="5" fill="#e2e8f0"/>'
                              f'<rect class="pg-grad" x="{x:.1f}" y="{y + box + 3:.1f}" width="{box * fraction:.1f}" '
-                             f'height="5" fill="#7c3aed"/><text x="{x + box / 2:.1f}" y="{y + box + 21:.1f}" '
-                             f'text-anchor="middle" font-size="13" {text_style}>'
-                             f'{WORDS("dead") if is_dead else _fmt(gradient)}</text>')
+                             f'height="5" fill="#7c3aed"/><text{hook("pg-grad-text")} x="{x + box / 2:.1f}" '
+                             f'y="{y + box + 21:.1f}" text-anchor="middle" font-size="13" {text_style}>'
+                             f'{WORDS("dead") if is_dead else gradient_text}</text>')
             parts.append("</g>")
     if len(sizes) > 1:
         parts.append(f'<text x="6" y="{height - 6:.0f}" font-size="13" fill="#6d28d9">'
                      f'{html.escape(WORDS("gradient legend"))}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _hook(live: bool, name: str) -> str:
+    """`` class="name"`` on an element the live widget changes in place (see :func:`frame`);
+    nothing in a picture that is not live, such as the replay page's 150 frames."""
+    return f' class="{name}"' if live else ""
+
+
+def _edge_styles(weights: Sequence) -> list[tuple[str, str, str]]:
+    """Each connection's (weight, line width, colour) as drawn, in drawing order: blue for a
+    positive weight, orange for a negative one, as thick as its size (relative to the largest
+    above 1)."""
+    biggest = max([abs(w) for layer in weights for neuron in layer for w in neuron] + [1e-12])
+    return [(f"{w:.6g}", f"{0.5 + 6.0 * min(abs(w) / max(biggest, 1.0), 1.0):.1f}", _BLUE if w >= 0 else _ORANGE)
+            for layer in weights for neuron in layer for w in neuron]
+
+
+def _neuron_facts(s: Mapping[str, Any], names: Sequence[Sequence[str]]) -> list[tuple[str, float, str]]:
+    """Each neuron's (hint under the mouse, length of its gradient bar from 0 to 1, gradient as
+    written), in drawing order, inputs first."""
+    gradients = s["gradients"]
+    top_gradient = max([x for layer in (gradients or []) for x in layer] + [1e-12])
+    facts = []
+    for i, layer in enumerate(np.asarray(values, dtype=float) for values in s["outputs"]):
+        for j, (low, high) in enumerate(zip(np.min(layer, axis=1), np.max(layer, axis=1))):
+            gradient = gradients[i - 1][j] if gradients is not None and i > 0 else None
+            fraction = 0.0 if not gradient else max(0.0, 1.0 + math.log10(gradient / top_gradient) / 6)
+            hint = WORDS("neuron hint", name=names[i][j], value=f"{_fmt(float(low))} … {_fmt(float(high))}",
+                         gradient=_fmt(gradient))
+            facts.append((hint, fraction, _fmt(gradient)))
+    return facts
 
 
 def points_svg(s: Mapping[str, Any], size: int) -> str:
@@ -399,35 +428,69 @@ def _boundary_svg(s: Mapping[str, Any], size: int, points: str, output: str) -> 
             f'<text class="pg-big-title" x="{size / 2}" y="-2" text-anchor="middle" font-size="13"></text></g></svg>')
 
 
-def _loss_svg(s: Mapping[str, Any], width: int, height: int) -> str:
+LOSS_HEIGHT = 170
+"""Height of the loss chart, in pixels."""
+_LOSS_LEFT, _LOSS_TOP, _LOSS_BOTTOM = 52, 30, 22
+
+
+def _loss_parts(s: Mapping[str, Any], width: int, height: int) -> dict[str, str]:
+    """What the loss chart shows that changes with every epoch: the two lines (at most two points
+    per pixel column, the lowest and the highest, however long the run), the last losses, the
+    top of the scale and the epoch count."""
     train, test = s["train_loss"], s["test_loss"]
-    left, bottom = 52, 22
-    inner_w, inner_h = width - left - 8, height - bottom - 30
+    inner_w, inner_h = width - _LOSS_LEFT - 8, height - _LOSS_BOTTOM - _LOSS_TOP
     values = [v for v in train + test if v is not None and math.isfinite(v)]
     top = max(values) * 1.05 if values else 1.0
-
     count = max(len(train), 2)
 
-    def line(column: list, colour: str, name: str) -> str:
-        if not column:
+    def line(column: list) -> str:
+        kept = _decimated(column, inner_w)
+        return " ".join(f"{_LOSS_LEFT + inner_w * i / (count - 1):.1f},{_LOSS_TOP + inner_h * (1 - min(v, top) / top):.1f}"
+                        for i, v in kept)
+
+    return {"train": line(train), "test": line(test), "train_value": _fmt(train[-1] if train else None),
+            "test_value": _fmt(test[-1] if test else None), "top": _fmt(top) if values else "",
+            "epochs": WORDS("epoch axis", n=len(train))}
+
+
+def _decimated(column: Sequence[float], columns: int) -> list[tuple[int, float]]:
+    """``(index, value)`` of a line to draw ``columns`` pixels wide: every point, or, for a longer
+    line, each pixel column's lowest and highest in their order (what the eye would see)."""
+    if len(column) <= 2 * columns:
+        return list(enumerate(column))
+    kept: list[tuple[int, float]] = []
+    for c in range(columns):
+        start, stop = c * len(column) // columns, (c + 1) * len(column) // columns
+        part = column[start:stop]
+        low = start + min(range(len(part)), key=part.__getitem__)
+        high = start + max(range(len(part)), key=part.__getitem__)
+        kept.extend((k, column[k]) for k in sorted({low, high}))
+    return kept
+
+
+def _loss_svg(s: Mapping[str, Any], width: int, height: int, live: bool = False) -> str:
+    parts = _loss_parts(s, width, height)
+    hook = functools.partial(_hook, live)
+    left, inner_w, inner_h = _LOSS_LEFT, width - _LOSS_LEFT - 8, height - _LOSS_BOTTOM - _LOSS_TOP
+
+    def line(name: str, colour: str) -> str:
+        if not parts[name]:
             return ""
-        points = " ".join(f"{left + inner_w * i / (count - 1):.1f},{30 + inner_h * (1 - min(v, top) / top):.1f}"
-                          for i, v in enumerate(column))
-        return f'<polyline class="pg-{name}" points="{points}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
+        return f'<polyline class="pg-{name}" points="{parts[name]}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
 
     return (f'<svg class="pg-loss-chart" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
             f'<text x="4" y="19" font-size="15"><tspan fill="{TRAIN}" font-weight="600">{WORDS("train loss")} '
-            f'<tspan class="pg-train-value">{_fmt(train[-1] if train else None)}</tspan></tspan>'
+            f'<tspan class="pg-train-value">{parts["train_value"]}</tspan></tspan>'
             f'<tspan dx="12" fill="{VALIDATION}" font-weight="600">{WORDS("test loss")} '
-            f'<tspan class="pg-test-value">{_fmt(test[-1] if test else None)}</tspan></tspan></text>'
-            f'<rect x="{left}" y="30" width="{inner_w}" height="{inner_h}" fill="#f8fafc" stroke="#cbd5e1"/>'
-            f'<text x="{left - 5}" y="40" text-anchor="end" font-size="12">{_fmt(top) if values else ""}</text>'
-            f'<text x="{left - 5}" y="{30 + inner_h}" text-anchor="end" font-size="12">0</text>'
-            f'<text x="{left - 5}" y="{30 + inner_h / 2 + 4:.0f}" text-anchor="end" font-size="12" '
+            f'<tspan class="pg-test-value">{parts["test_value"]}</tspan></tspan></text>'
+            f'<rect x="{left}" y="{_LOSS_TOP}" width="{inner_w}" height="{inner_h}" fill="#f8fafc" stroke="#cbd5e1"/>'
+            f'<text{hook("pg-loss-top")} x="{left - 5}" y="40" text-anchor="end" font-size="12">{parts["top"]}</text>'
+            f'<text x="{left - 5}" y="{_LOSS_TOP + inner_h}" text-anchor="end" font-size="12">0</text>'
+            f'<text x="{left - 5}" y="{_LOSS_TOP + inner_h / 2 + 4:.0f}" text-anchor="end" font-size="12" '
             f'font-style="italic">{WORDS("loss axis")}</text>'
-            f'<text x="{left + inner_w}" y="{height - 5}" text-anchor="end" font-size="12">'
-            f'{WORDS("epoch axis", n=len(train))}</text>'
-            f'{line(train, TRAIN, "train")}{line(test, VALIDATION, "test")}</svg>')
+            f'<text{hook("pg-loss-epochs")} x="{left + inner_w}" y="{height - 5}" text-anchor="end" font-size="12">'
+            f'{parts["epochs"]}</text>'
+            f'{line("train", TRAIN)}{line("test", VALIDATION)}</svg>')
 
 
 def _optimizer_text(state: Mapping[str, Any] | None) -> str:
@@ -460,9 +523,9 @@ def render(s: Mapping[str, Any], *, points: str | None = None, boundary_size: in
     if points is None:
         points = points_svg(s, boundary_size)
     output = _output_picture(s)
-    accuracy = (" · " + WORDS("accuracy", train=f"{s['train_acc']:.0%}", test=f"{s['test_acc']:.0%}")
-                if s["train_acc"] is not None and s["test_acc"] is not None else "")
-    stopped = f" · <span style='color:#b45309'>{WORDS('stopped')}</span>" if s["stopped"] else ""
+    info, notes = _head_info(s), _optimizer_text(s["optimizer"]) + _changes_text(s["changes"])
+    if interactive:  # what the live widget changes in place while it plays (see frame)
+        info, notes = f'<span class="pg-info">{info}</span>', f'<div class="pg-notes">{notes}</div>'
     mark = (f'<div class="pg-invalid-mark">⚠ {html.escape(WORDS("invalid"))}: {html.escape(invalid)}</div>'
             if invalid else "")
     layers = ""
@@ -471,10 +534,47 @@ def render(s: Mapping[str, Any], *, points: str | None = None, boundary_size: in
                          f'style="font-size: 16px; margin-left: 10px">{WORDS(key)}</button>'
                          for d, key in ((1, "add layer"), (-1, "remove layer")))
     return (f'<div class="pg{" pg-invalid" if invalid else ""}" data-epoch="{s["epoch"]}"><style>{_CSS}</style>{mark}'
-            f'<div class="pg-head">{WORDS("epoch")} <b class="pg-epoch">{s["epoch"]}</b>{accuracy}{stopped}{layers}</div>'
+            f'<div class="pg-head">{WORDS("epoch")} <b class="pg-epoch">{s["epoch"]}</b>{info}{layers}</div>'
             f'<div class="pg-row"><div class="pg-netbox">{_network_svg(s, interactive, selected, output)}</div>'
-            f'<div class="pg-side">{_boundary_svg(s, boundary_size, points, output)}{_loss_svg(s, SIDE_WIDTH, 170)}</div></div>'
-            f'{_optimizer_text(s["optimizer"])}{_changes_text(s["changes"])}</div>')
+            f'<div class="pg-side">{_boundary_svg(s, boundary_size, points, output)}'
+            f'{_loss_svg(s, SIDE_WIDTH, LOSS_HEIGHT, interactive)}</div></div>{notes}</div>')
+
+
+def _head_info(s: Mapping[str, Any]) -> str:
+    accuracy = (" · " + WORDS("accuracy", train=f"{s['train_acc']:.0%}", test=f"{s['test_acc']:.0%}")
+                if s["train_acc"] is not None and s["test_acc"] is not None else "")
+    stopped = f" · <span style='color:#b45309'>{WORDS('stopped')}</span>" if s["stopped"] else ""
+    return accuracy + stopped
+
+
+def frame_key(s: Mapping[str, Any], **options: Any) -> tuple:
+    """Everything that decides the picture of snapshot ``s`` but what :func:`frame` carries: two
+    snapshots with the same key (drawn with the same ``options`` of :func:`render`) differ only
+    in the frame's numbers, so the picture of one becomes the other's by changing those."""
+    settings = s["settings"]
+    return (tuple(s["sizes"]), tuple(s["features"]), s["extent"], s["resolution"], s["regression"],
+            settings["loss"], settings["discretize"], settings["show_test"], tuple(settings["hide"]),
+            s["gradients"] is None, tuple(map(tuple, s["dead"])), bool(s["train_loss"]), language(),
+            tuple(sorted(options.items())))
+
+
+def frame(s: Mapping[str, Any]) -> dict[str, Any]:
+    """What changes in the picture of a playground from one epoch to the next (the network's
+    weights and pictures, the gradients, the losses, the optimizer): what the widget sends while
+    it plays, to change the picture in place, instead of the whole picture (see :func:`frame_key`)."""
+    sizes = s["sizes"]
+    names = [[neuron_name(sizes, s["features"], i, j) for j in range(size)] for i, size in enumerate(sizes)]
+    facts = _neuron_facts(s, names)
+    box = layout(sizes)["box"]
+    return {"epoch": s["epoch"], "info": _head_info(s), "sprite": _sprite(s)[0], "output": _output_picture(s),
+            "edges": [value for style in _edge_styles(s["weights"]) for value in style],
+            "hints": [hint for hint, _, _ in facts],
+            "bars": [f"{box * fraction:.1f}" for _, fraction, _ in facts[sizes[0]:]],
+            "gradients": [WORDS("dead") if 0 < i < len(sizes) - 1 and s["dead"][i - 1][j] else facts[k][2]
+                          for k, (i, j) in enumerate(((i, j) for i, size in enumerate(sizes) for j in range(size)))
+                          if i > 0],
+            "loss": _loss_parts(s, SIDE_WIDTH, LOSS_HEIGHT),
+            "notes": _optimizer_text(s["optimizer"]) + _changes_text(s["changes"])}
 
 
 # -- the replay page ------------------------------------------------------------------------------

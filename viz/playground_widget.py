@@ -35,10 +35,10 @@ import traitlets
 from .dot import GraphTooLargeError
 from .html import pinned_frames
 from .language import Catalog
-from .playground_settings import (DATASETS, LOSSES, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, SETTINGS, check_settings,
-                         parse_settings)
-from .playground_view import (BOUNDARY_SIZE, PLAYING_RESOLUTION, RESOLUTION, SHOW_BIG_SCRIPT, points_svg, render,
-                              snapshot)
+from .playground_settings import (DATASETS, LOSSES, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, SETTINGS,
+                                  check_settings, parse_settings, shown)
+from .playground_view import (BOUNDARY_SIZE, PLAYING_RESOLUTION, RESOLUTION, SHOW_BIG_SCRIPT, frame, frame_key,
+                              points_svg, render, snapshot)
 from .playground_view import WORDS as VIEW_WORDS
 from .rendering import pick_backend, render_source
 
@@ -122,6 +122,13 @@ WORDS = Catalog({
                          "pass (each edge: local derivative × upstream gradient).",
                    "es": "Su grafo computacional para este punto: avanza por la pasada hacia delante y después hacia "
                          "atrás (cada arista: derivada local × gradiente que llega)."},
+    "loss hint": {"en": "The loss of this point, neuron by neuron: {open} drawn value by value, every other neuron "
+                        "one box (click a neuron in the picture to open it). Step through the forward pass, then the "
+                        "backward pass.",
+                  "es": "La pérdida de este punto, neurona a neurona: {open} con todos sus valores, cada otra neurona "
+                        "en una caja (haz clic en una neurona del dibujo para abrirla). Avanza por la pasada hacia "
+                        "delante y después hacia atrás."},
+    "no neuron open": {"en": "no neuron", "es": "ninguna neurona"},
     "too large": {"en": "{error}. Click a neuron in the picture to see its own graph.",
                   "es": "{error}. Haz clic en una neurona del dibujo para ver su propio grafo."},
     "frame": {"en": "step {index} of {count}", "es": "paso {index} de {count}"},
@@ -174,6 +181,38 @@ function render({ model, el }) {
     el.setAttribute("data-updates", String(updates));
     el.setAttribute("data-version", String(model.get("version")));
     showSelection();
+  }
+  function update() {  // a frame of numbers while playing: the picture changed in place, not drawn again
+    const f = model.get("frame"), pg = view.querySelector(".pg");
+    if (!f || f.epoch === undefined || !pg) { return; }
+    pg.setAttribute("data-epoch", String(f.epoch));
+    view.querySelector(".pg-epoch").textContent = String(f.epoch);
+    view.querySelector(".pg-info").innerHTML = f.info;
+    const sprite = view.querySelector(".pg-net defs image");
+    if (sprite) { sprite.setAttribute("href", f.sprite); }
+    view.querySelectorAll(".pg-output-picture, .pg-big").forEach((image) => image.setAttribute("href", f.output));
+    view.querySelectorAll(".pg-edge").forEach((edge, k) => {
+      edge.setAttribute("data-weight", f.edges[3 * k]);
+      edge.setAttribute("stroke-width", f.edges[3 * k + 1]);
+      edge.setAttribute("stroke", f.edges[3 * k + 2]);
+      const title = edge.querySelector("title");
+      if (title) { title.remove(); }  // written again, with the new weight, when the mouse comes
+    });
+    view.querySelectorAll(".pg-neuron > title").forEach((title, k) => { title.textContent = f.hints[k]; });
+    view.querySelectorAll(".pg-grad").forEach((bar, k) => bar.setAttribute("width", f.bars[k]));
+    view.querySelectorAll(".pg-grad-text").forEach((text, k) => { text.textContent = f.gradients[k]; });
+    const chart = view.querySelector(".pg-loss-chart");
+    for (const name of ["train", "test"]) {
+      const line = chart.querySelector(".pg-" + name);
+      if (line) { line.setAttribute("points", f.loss[name]); }
+      chart.querySelector(".pg-" + name + "-value").textContent = f.loss[name + "_value"];
+    }
+    chart.querySelector(".pg-loss-top").textContent = f.loss.top;
+    chart.querySelector(".pg-loss-epochs").textContent = f.loss.epochs;
+    view.querySelector(".pg-notes").innerHTML = f.notes;
+    updates += 1;
+    el.setAttribute("data-updates", String(updates));
+    el.setAttribute("data-version", String(model.get("version")));
   }
   function closeEditor() { if (editor) { editor.remove(); editor = null; } }
   function nearestEdge(event) {  // a connection within a few pixels of the click: thin ones are hard to hit
@@ -269,8 +308,10 @@ function render({ model, el }) {
   });
   model.on("change:html", draw);
   model.on("change:points", draw);
+  model.on("change:frame", update);
   model.on("change:selected", showSelection);
   draw();
+  update();
   return () => closeEditor();
 }
 export default { render };
@@ -346,6 +387,9 @@ class PlaygroundView(anywidget.AnyWidget):
     version = traitlets.Int(0).tag(sync=True)
     points = traitlets.Unicode("").tag(sync=True)
     """The data's points (SVG), sent when they change: the picture has a place for them."""
+    frame = traitlets.Dict({}).tag(sync=True)
+    """While playing, what changed since ``html`` (:func:`viz.playground_view.frame`): the browser
+    changes the picture in place; ``{}`` when ``html`` is the picture as it is."""
     weight_word = traitlets.Unicode("").tag(sync=True)
     """How a connection is named ("w({source} → {target})"), in the language in use."""
     selected = traitlets.List([]).tag(sync=True)
@@ -517,6 +561,7 @@ class PlaygroundWidget(widgets.VBox):
         self.add_class("pg-widget")
         self._shown_version = -1
         self._points_key: Any = None
+        self._frame_key: Any = None
         self.redraw()
         self._watcher = threading.Thread(target=_watch, args=(weakref.ref(self),), name="playground-view", daemon=True)
         self._watcher.start()
@@ -536,8 +581,11 @@ class PlaygroundWidget(widgets.VBox):
         if key != self._points_key:
             self._points_key, self._points = key, points_svg(picture, BOUNDARY_SIZE)
         points = self._points
-        html_text = render(picture, points="", interactive="hidden" not in pg.settings["hide"], selected=selected,
-                           invalid=self._invalid)
+        options = {"interactive": "hidden" not in pg.settings["hide"], "selected": selected, "invalid": self._invalid}
+        key = frame_key(picture, **options)
+        in_place = playing and key == self._frame_key  # the same picture with other numbers: change them in place
+        html_text = None if in_place else render(picture, points="", **options)
+        self._frame_key = key
         state = "stopped" if picture["stopped"] else "playing" if playing else "paused"
         train, test = picture["train_loss"], picture["test_loss"]
         loss = (f" · {WORDS('train loss')} <span class='pg-train-loss'>{train[-1]:.4f}</span> · {WORDS('test loss')} "
@@ -548,7 +596,10 @@ class PlaygroundWidget(widgets.VBox):
                                   f"font-size: 16px'>({WORDS(state)}){loss}</span></div>")
             if self.view.points != points:
                 self.view.points = points
-            self.view.html = html_text
+            if in_place:
+                self.view.frame = frame(picture)
+            else:
+                self.view.html, self.view.frame = html_text, {}
             self.view.version = picture["version"]
         self._shown_version = picture["version"]
         return time.perf_counter() - started
@@ -597,7 +648,7 @@ class PlaygroundWidget(widgets.VBox):
         try:
             self.playground.step(epochs)
         except (OverflowError, FloatingPointError, ZeroDivisionError) as error:
-            self._say(WORDS("diverged", error=str(error)), error=True)
+            self._say(WORDS("diverged", error=shown(error)), error=True)
         self.redraw()
 
     def reset(self) -> None:
@@ -637,7 +688,7 @@ class PlaygroundWidget(widgets.VBox):
                     took = self.redraw()  # never spend more than 40 % of the time drawing
                     due = max(due + self.redraw_every, now + 2.5 * took)
         except (OverflowError, FloatingPointError, ZeroDivisionError) as error:  # shown, never lost in a thread
-            self._say(WORDS("diverged", error=str(error)), error=True)
+            self._say(WORDS("diverged", error=shown(error)), error=True)
         except Exception as error:
             self._say(WORDS("diverged", error=f"{type(error).__name__}: {error}"), error=True)
         finally:
@@ -661,7 +712,7 @@ class PlaygroundWidget(widgets.VBox):
         try:
             settings = check_settings(parse_settings(text))  # every setting: those left out take their defaults
         except (TypeError, ValueError) as error:
-            self._say(WORDS("invalid", error=str(error)), error=True)
+            self._say(WORDS("invalid", error=shown(error)), error=True)
             return
         self._apply(settings, replace=True)
 
@@ -674,7 +725,7 @@ class PlaygroundWidget(widgets.VBox):
             restarted = self.playground.configure(**pending)
         except (TypeError, ValueError) as error:
             self._pending, self._invalid = pending, str(error)
-            self._say(WORDS("invalid", error=str(error)), error=True)
+            self._say(WORDS("invalid", error=shown(error)), error=True)
             self.step_button.disabled = True
             if self.play_button.value:
                 self.play_button.value = False
@@ -719,7 +770,7 @@ class PlaygroundWidget(widgets.VBox):
             try:
                 pg.set_weight(content["layer"], content["neuron"], content["input"], content["value"])
             except (TypeError, ValueError) as error:
-                self._say(str(error), error=True)
+                self._say(shown(error), error=True)
                 return
             name = f"w({pg.neuron_name(content['layer'] - 1, content['input'])} → " \
                    f"{pg.neuron_name(content['layer'], content['neuron'])})"
@@ -761,12 +812,24 @@ class PlaygroundWidget(widgets.VBox):
 
     def show_graph(self, neuron: Any = "loss") -> None:
         """The step-through of ``neuron``'s own graph (its inputs as leaves) or of the loss's
-        whole graph, for the chosen training point, open on its last frame."""
-        with self.playground.lock:
-            root, params = self.playground.graph(neuron, self.sample, inputs="network" if neuron == "loss" else "neuron")
-        hint = widgets.HTML(f"<div style='font-size: 16px; margin-top: 4px'>{WORDS('graph hint')}</div>")
+        graph by neurons (the selected neuron drawn value by value, every other one collapsed),
+        for the chosen training point, open on its last frame. Drawn in the compact style, so that
+        it reads at its natural size in a notebook's column."""
+        pg = self.playground
+        with pg.lock:
+            root, params = pg.graph(neuron, self.sample, inputs="network" if neuron == "loss" else "neuron")
+            by_neurons: dict[str, Any] = {}
+            # top to bottom is narrower for a few inputs, left to right (the inputs one under the other) for more
+            rankdir = "TB" if neuron == "loss" or pg.layer_sizes[neuron[0] - 1] <= 3 else "LR"
+            if neuron == "loss":
+                layer, index = self.view.selected if len(self.view.selected) == 2 else (0, 0)
+                opened = [pg.neuron_name(layer, index)] if 1 <= layer < len(pg.layer_sizes) else []
+                by_neurons = {"groups": pg.neuron_groups(), "collapse": "neuron", "expand": opened}
+        words = (WORDS("loss hint", open=", ".join(by_neurons["expand"]) or WORDS("no neuron open")) if by_neurons
+                 else WORDS("graph hint"))
+        hint = widgets.HTML(f"<div style='font-size: 16px; margin-top: 4px'>{html.escape(words)}</div>")
         try:
-            frames = pinned_frames(root, params=params)
+            frames = pinned_frames(root, params=params, rankdir=rankdir, style="compact", **by_neurons)
         except GraphTooLargeError as error:
             self.graph_area.children = [widgets.HTML(f"<b>{html.escape(WORDS('too large', error=str(error)))}</b>")]
             return

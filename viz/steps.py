@@ -9,7 +9,12 @@
    (the same code path as ``backward()``): the active node, its upstream gradient, each edge's
    local derivative and contribution, and the running ``+=`` sum on each parent;
 4. a last frame identical to ``draw(root, collapse=None)`` after ``root.backward()`` (every
-   value drawn: a step-through never collapses neurons).
+   value drawn: a step-through collapses neurons only when asked).
+
+Asked to (``collapse="neuron"``, or ``expand=[...]`` naming the neurons to open), a step-through
+goes neuron by neuron where neurons are collapsed: one forward frame computes a whole collapsed
+neuron, one backward frame sends its gradient through all of its values at once, and the
+neurons left open, and the values outside every neuron (a loss), are stepped value by value.
 
 When the backward pass cannot run (the engine raises ``FloatingPointError``: ``sqrt`` at 0 has
 no derivative), the forward frames are followed by one ``"failed"`` frame whose caption gives
@@ -37,13 +42,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import graphviz
 
 from autograd import BackwardStep, Value
 
-from .dot import GraphTooLargeError, Options, State, build, pick_rankdir
+from .dot import GraphTooLargeError, Options, State, collapsed_groups, drawn_size, build, check_size, pick_rankdir
 from .graph import GraphInfo, number_text
 from .language import Catalog
 
@@ -79,6 +84,14 @@ WORDS = Catalog({
     "constant_edge": {"en": "  {parent}: a constant, it gets no gradient",
                       "es": "  {parent}: es una constante, no recibe gradiente"},
     "more_inputs": {"en": "  ... and {count} more inputs", "es": "  ... y {count} entradas más"},
+    "forward_group": {"en": "Forward: {name} = {value}, its {count} values computed inside it from {inputs}.",
+                      "es": "Hacia delante: {name} = {value}, sus {count} valores calculados dentro a partir de {inputs}."},
+    "backward_group": {"en": "Backward through {name}, its {count} values at once: upstream ∂{root}/∂{out} = {upstream}.",
+                       "es": "Hacia atrás por {name}, sus {count} valores a la vez: gradiente entrante ∂{root}/∂{out} = "
+                             "{upstream}."},
+    "group_edge": {"en": "  {parent}.grad = {before} + {contribution} = {after}",
+                   "es": "  {parent}.grad = {before} + {contribution} = {after}"},
+    "group_parameters": {"en": "  its parameters: {grads}", "es": "  sus parámetros: {grads}"},
     "done": {"en": "Done: every gradient is in place ({summary}).",
              "es": "Listo: todos los gradientes están en su sitio ({summary})."},
     "done_plain": {"en": "Done: every gradient is in place.", "es": "Listo: todos los gradientes están en su sitio."},
@@ -152,7 +165,8 @@ class Frame:
 def steps(root: Value, rankdir: str = "auto", *, params: Any = None, cluster: bool = False,
           color_by_grad: bool = False, max_nodes: int | None = STEPS_MAX_NODES, style: str = "normal",
           node_sizes: Mapping[str, tuple[float, float]] | Callable[[str], Mapping] | None = None,
-          quiz: bool = False) -> Iterator[Frame]:
+          quiz: bool = False, groups: Any = None, collapse: str | None = None,
+          expand: Sequence[str] = ()) -> Iterator[Frame]:
     """Frames of the forward pass then the backward pass of ``root``'s graph (see the module doc).
 
     The drawing options are those of :func:`viz.draw` (the last frame equals
@@ -165,20 +179,30 @@ def steps(root: Value, rankdir: str = "auto", *, params: Any = None, cluster: bo
     function that takes the last frame's DOT text and returns the sizes (e.g. from
     :func:`viz.rendering.node_sizes`), called once before the first frame. ``quiz=True`` adds a
     question frame before each frame that reveals a value or a gradient (see the module doc).
+
+    ``groups``, ``collapse`` and ``expand`` are :func:`viz.draw`'s (``collapse`` defaults to
+    ``None`` here, every value, or ``"neuron"`` with ``expand``); with neurons collapsed, each collapsed neuron is one forward and
+    one backward frame, and ``max_nodes`` counts what is drawn (values and collapsed neurons).
     """
     if not isinstance(quiz, bool):
         raise TypeError(f"steps: quiz must be True or False, got {quiz!r}")
-    info = GraphInfo.read(root, params)
+    info = GraphInfo.read(root, params, groups)
     sizes_of = node_sizes if callable(node_sizes) else None
-    options = Options("both", rankdir, color_by_grad, cluster, None, None, None if sizes_of else node_sizes, style)
-    if max_nodes is not None and len(info.order) > max_nodes:
+    if expand and collapse is None:  # the neurons not named in expand are collapsed
+        collapse = "neuron"
+    options = Options("both", rankdir, color_by_grad, cluster, collapse, None, None if sizes_of else node_sizes, style,
+                      expand)
+    if options.collapse is not None:
+        options = check_size(info, options, None)
+    drawn = drawn_size(info, options.collapse, options.expand)
+    if max_nodes is not None and drawn > max_nodes:
+        what = "graph has" if options.collapse is None else "drawing with its neurons collapsed has"
         raise GraphTooLargeError(
-            f"steps: the graph has {len(info.order)} values, more than max_nodes={max_nodes} "
-            f"(about {len(info.order) * 3 // 2} frames); step through a smaller part of it (one neuron's "
-            f"output, one example's loss) or raise the limit with max_nodes={len(info.order)}", len(info.order),
-            max_nodes)
-    if options.rankdir == "auto":
-        options.rankdir = pick_rankdir(info, options)
+            f"steps: the {what} {drawn} values, more than max_nodes={max_nodes} "
+            f"(about {drawn * 3 // 2} frames); step through a smaller part of it (one neuron's "
+            f"output, one example's loss) or raise the limit with max_nodes={drawn}", drawn, max_nodes)
+    if options.rankdir == "auto":  # neurons collapsed are laid out layer by layer, left to right (as draw does)
+        options.rankdir = pick_rankdir(info, options) if options.collapse is None else "LR"
     return _frames(info, options, sizes_of, quiz)
 
 
@@ -194,9 +218,25 @@ def _frames(info: GraphInfo, options: Options, sizes_of: Callable[[str], Mapping
     n = len(info.order)
     root_index = n - 1
     index = 0
+    collapsed = collapsed_groups(info, options.collapse, options.expand)
+    unit = [collapsed.get(group) if group is not None else None for group in info.groups]
+    """The collapsed group each value is drawn in (its node id), or None: drawn as itself."""
+    members: dict[str, list[int]] = {}
+    for i, gid in enumerate(unit):
+        if gid is not None:
+            members.setdefault(gid, []).append(i)
 
-    # 1. Forward: value i appears.
+    # 1. Forward: value i appears (a collapsed group with its last value).
     for i in range(n):
+        if unit[i] is not None:
+            if i == members[unit[i]][-1]:
+                state = State(grads=final, computed=[j <= i for j in range(n)], grads_shown=[False] * n,
+                              final_grads=final, edges_done=set(), active_node=i, phase="forward")
+                out = _group_output(info, members[unit[i]])
+                yield Frame(index, "forward", info.order[out], _group_forward_caption(info, options, members[unit[i]]),
+                            build(info, options, state))
+                index += 1
+            continue
         active_edges = frozenset((i, pos) for pos in range(len(info.parents[i])))
         if quiz and info.parents[i]:  # first ask for it: computed, but its value still hidden
             state = State(grads=final, computed=[j < i for j in range(n)], grads_shown=[False] * n,
@@ -239,8 +279,34 @@ def _frames(info: GraphInfo, options: Options, sizes_of: Callable[[str], Mapping
                 build(info, options, state))
     index += 1
 
-    # 3. The engine's backward steps, one node at a time.
+    # 3. The engine's backward steps, one node at a time (a collapsed group's steps at once).
+    runs: list[tuple[str | None, list[BackwardStep]]] = []
     for step in backward:
+        gid = unit[info.index[step.node]]
+        if gid is not None and runs and runs[-1][0] == gid:
+            runs[-1][1].append(step)
+        else:
+            runs.append((gid, [step]))
+    for gid, run in runs:
+        if gid is not None:
+            before = list(running)
+            changed = set()
+            for step in run:
+                child = info.index[step.node]
+                for edge in _gradient_edges(info, step):
+                    parent = info.index[edge.parent]
+                    running[parent] = float(edge.grad_after)
+                    shown[parent] = True
+                    changed.add(parent)
+                    done.add((child, edge.index))
+            child = info.index[run[0].node]
+            state = State(grads=list(running), grads_shown=list(shown), final_grads=final, edges_done=set(done),
+                          active_node=child, changed=frozenset(changed))
+            caption = _group_backward_caption(info, options, members[gid], run, before, running, name)
+            yield Frame(index, "backward", run[0].node, caption, build(info, options, state), run[-1])
+            index += 1
+            continue
+        step = run[0]
         child = info.index[step.node]
         edges = _gradient_edges(info, step)
         active_edges = frozenset((child, e.index) for e in edges)
@@ -272,6 +338,52 @@ def _frames(info: GraphInfo, options: Options, sizes_of: Callable[[str], Mapping
     caption = (WORDS("done", summary=summary + (", ..." if len(leaves) > 8 else "")) if summary
                else WORDS("done_plain"))
     yield Frame(index, "done", None, caption, build(info, options, state))
+
+
+def _group_output(info: GraphInfo, members: list[int]) -> int:
+    """The value a collapsed group gives the rest of the graph (its last, if it gives several)."""
+    inside = set(members)
+    used = {p for j in range(len(info.order)) if j not in inside for p in info.parents[j]}
+    outputs = [i for i in members if i in used or i == len(info.order) - 1]
+    return outputs[0] if len(outputs) == 1 else members[-1]
+
+
+def _group_name(info: GraphInfo, options: Options, members: list[int]) -> str:
+    group = info.groups[members[0]]
+    return group if options.collapse == "neuron" else (info.layers.get(group) or group)
+
+
+def _group_forward_caption(info: GraphInfo, options: Options, members: list[int]) -> str:
+    """What the forward frame of a collapsed group says: its output, and what it was computed from."""
+    inside = set(members)
+    inputs = list(dict.fromkeys(p for i in members for p in info.parents[i]
+                                if p not in inside and info.kinds[p] != "constant"))
+    shown = [f"{info.display_name(p)} = {number_text(info.order[p].data)}" for p in inputs[:6]]
+    out = _group_output(info, members)
+    return WORDS("forward_group", name=_group_name(info, options, members), value=number_text(info.order[out].data),
+                 count=len(members), inputs=", ".join(shown + ["..."] * (len(inputs) > 6)))
+
+
+def _group_backward_caption(info: GraphInfo, options: Options, members: list[int], run: list[BackwardStep],
+                            before: list[float], after: list[float], root_name: str) -> str:
+    """What the backward frame of a collapsed group says: the gradient it got, what it adds to
+    each of its inputs, and its own parameters' gradients."""
+    inside = set(members)
+    out = info.index[run[0].node]
+    lines = [WORDS("backward_group", name=_group_name(info, options, members), count=len(members), root=root_name,
+                   out=info.display_name(out), upstream=number_text(run[0].upstream))]
+    given = list(dict.fromkeys(info.index[edge.parent] for step in run for edge in _gradient_edges(info, step)))
+    outside = [p for p in given if p not in inside]
+    for p in outside[:8]:
+        lines.append(WORDS("group_edge", parent=info.display_name(p), before=number_text(before[p]),
+                           contribution=number_text(after[p] - before[p]), after=number_text(after[p])))
+    if len(outside) > 8:
+        lines.append(WORDS("more_inputs", count=len(outside) - 8))
+    own = [p for p in given if p in inside and not info.parents[p] and info.kinds[p] == "parameter"]
+    if own:
+        grads = ", ".join(f"∂{root_name}/∂{info.display_name(p)} = {number_text(after[p])}" for p in own[:4])
+        lines.append(WORDS("group_parameters", grads=grads + (", ..." if len(own) > 4 else "")))
+    return "\n".join(lines)
 
 
 def _gradient_edges(info: GraphInfo, step: BackwardStep) -> list:

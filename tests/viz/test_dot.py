@@ -9,7 +9,7 @@ import autograd
 from autograd import Value
 from viz import COLOURS, GraphTooLargeError, draw, steps
 
-from .graphs import lecture, neuron_graph
+from .graphs import lecture, named_network, neuron_graph
 
 
 def cells(source):
@@ -136,7 +136,7 @@ def test_projector_style_has_large_type_and_thick_lines():
     assert "node [fontname=Helvetica fontsize=20" in large and "fontsize=17 arrowsize=1.1" in large
     assert re.sub(r"fontsize=\d+|penwidth=[\d.]+|arrowsize=[\d.]+", "", normal) == \
         re.sub(r"fontsize=\d+|penwidth=[\d.]+|arrowsize=[\d.]+", "", large)  # the same drawing otherwise
-    with pytest.raises(ValueError, match="unknown style 'huge' \\(must be one of normal, projector\\)"):
+    with pytest.raises(ValueError, match="unknown style 'huge' \\(must be one of normal, projector, compact\\)"):
         draw(f, style="huge")
 
 
@@ -476,3 +476,43 @@ def test_ops_a_student_may_not_know_at_sight_are_explained_in_a_key():
     f, _ = lecture()
     assert "labelloc" not in draw(f).source
     assert draw(loss, params=model, collapse=None, title="one sample").source.count('labelloc=t') == 1
+
+
+def test_groups_name_neurons_in_the_callers_words_and_expand_opens_one():
+    """A playground names its neurons "layer 1, neuron 2" (no dotted paths): groups= lists them by
+    the values they output; collapse="neuron" draws each as one box named so, and the loss after
+    the output stays value by value; expand= opens the named neuron, every other one collapsed."""
+    loss, params, groups = named_network()
+    loss.backward()
+    source = draw(loss, params=params, groups=groups, collapse="neuron").source
+    boxes = re.findall(r'^\s*(g_\w+) \[label="([^"]*)"', source, flags=re.M)
+    assert [label.split("\\n")[0] for _, label in boxes] == ["layer 1, neuron 1", "layer 1, neuron 2", "output"]
+    assert "(5 values)" in boxes[0][1] and "(4 values)" in boxes[2][1]  # w, w, b, their dot and tanh; no tanh out
+    assert "layers." not in source and "layer_0_title" not in source  # the names say the layer: no title
+    assert re.search(r'label="\{?loss\|', source) and "w(x1" not in source  # the loss value by value, weights hidden
+    opened = draw(loss, params=params, groups=groups, expand=["layer 1, neuron 2"]).source  # collapse follows
+    assert "w(x1 → layer 1, neuron 2)" in opened and "w(x1 → layer 1, neuron 1)" not in opened
+    assert [label.split("\\n")[0] for _, label in re.findall(r'^\s*(g_\w+) \[label="([^"]*)"', opened, flags=re.M)] \
+        == ["layer 1, neuron 1", "output"]
+    assert re.search(r"rank=same\n(\s*g_\w+ \[.*\n)*\s*v\d+\n", opened)  # the open neuron's output in its layer's row
+    layers = draw(loss, params=params, groups=groups, collapse="layer").source
+    assert [label.split("\\n")[0] for _, label in re.findall(r'^\s*(g_\w+) \[label="([^"]*)"', layers, flags=re.M)] \
+        == ["layer 1", "output"]
+    assert draw(loss, params=params, groups=groups, collapse=None).source == draw(loss, params=params, collapse=None).source
+    with pytest.raises(ValueError, match=r"expand\): 'layer 3' is not a neuron or layer .*'layer 1, neuron 1'"):
+        draw(loss, params=params, groups=groups, expand=["layer 3"])
+    with pytest.raises(ValueError, match=r"groups\): no value of the graph is named 'neuron 9'"):
+        draw(loss, params=params, groups=["neuron 9"])
+    with pytest.raises(ValueError, match="cannot go with collapse=None"):
+        draw(loss, params=params, groups=groups, collapse=None, expand=["output"])
+
+
+def test_the_compact_style_puts_each_name_above_its_numbers():
+    loss, params, groups = named_network()
+    loss.backward()
+    compact = draw(loss, params=params, groups=groups, collapse=None, rankdir="TB", style="compact").source
+    assert 'label="{w(x1 →\\nlayer 1, neuron 2)|data 0.6|grad ' in compact  # a long name in two lines, then its numbers
+    assert 'label="{loss|data ' in compact
+    wide = draw(loss, params=params, groups=groups, collapse=None, rankdir="TB").source
+    assert 'label="w(x1 → layer 1, neuron 2)|data 0.6|grad ' in wide
+    assert width_pt(compact) < 0.7 * width_pt(wide)

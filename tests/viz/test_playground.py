@@ -11,7 +11,9 @@ import pytest
 import nn
 from autograd import topological_order
 from viz import Playground
+from viz.language import using_language
 from viz.playground import DEFAULTS, FEATURES
+from viz.playground_settings import shown
 from viz.playground_view import render, snapshot
 
 from .test_html import Browser, needs_chromium
@@ -618,6 +620,9 @@ def test_a_diverging_epoch_leaves_the_last_recorded_one_and_names_itself():
     failed = pg.epoch + 1
     assert f"Playground: epoch {failed} diverged" in str(raised.value)
     assert f"the network is back at epoch {pg.epoch}" in str(raised.value) and "lower learning rate" in str(raised.value)
+    with using_language("es"):  # what the widget shows a student in Spanish
+        assert shown(raised.value).startswith(f"Playground: la época {failed} divergió (")
+        assert shown(raised.value).endswith(f"la red vuelve a la época {pg.epoch}: prueba una tasa de aprendizaje menor")
     assert pg.model.state_dict() == pg.weights[-1] and len(pg.weights) == pg.epoch + 1
     assert 'class="pg-epoch">' in pg.view_html()  # the picture still draws
     pg.configure(lr=0.001)  # and, with a learning rate that suits, training goes on from there

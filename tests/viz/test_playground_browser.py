@@ -181,6 +181,17 @@ def wait_for(browser, condition, what, seconds=30):
         time.sleep(0.1)
 
 
+def active_node_in_view(browser):
+    """True when the node the step-through's frame works on lies inside the visible part of its box."""
+    return browser.js("(function () { var a = document.querySelector('.pg-steps').getAttribute('data-active');"
+                      " var box = document.querySelector('.pg-steps-picture').getBoundingClientRect();"
+                      " var node = [].find.call(document.querySelectorAll('.pg-steps g.node'), function (g) {"
+                      "   return g.querySelector('title').textContent === a; });"
+                      " if (!node) { return false; } var r = node.getBoundingClientRect();"
+                      " return r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1"
+                      "   && r.bottom <= box.bottom + 1; })()")
+
+
 def fits(browser):
     """True when nothing of the widget sticks out to the right of its output area."""
     return browser.js("(function () { var w = document.querySelector('.pg-widget');"
@@ -207,6 +218,11 @@ def test_the_widget_in_voila_by_clicks(voila_page):
     rate = (browser.js("+document.querySelector('.pg-view').getAttribute('data-updates')") - updates) / (
         time.monotonic() - started)
     assert rate >= 4, f"the picture changed only {rate:.1f} times a second while playing"
+    in_picture = lambda: int(text_of(browser, ".pg-live .pg-epoch"))  # noqa: E731  (changed in place while playing)
+    seen = in_picture()
+    wait_for(browser, lambda: in_picture() > seen, "the picture's epoch moving while playing")
+    assert browser.js("document.querySelectorAll('.pg-live .pg-edge').length") == 2 * 4 + 4
+    screenshot(browser, "voila-playing")
     choose(browser, "lr", "0.3")  # a training setting: the run goes on
     wait_for(browser, lambda: "training goes on" in text_of(browser, ".pg-message"), "the message about the change")
     at_change = epoch(browser)
@@ -224,20 +240,28 @@ def test_the_widget_in_voila_by_clicks(voila_page):
     assert "layer 1, neuron 2" in text_of(browser, ".pg-selection")
     assert browser.js("document.querySelector('.pg-live .pg-big-title').textContent") == "layer 1, neuron 2"
     svg = browser.js("document.querySelector('.pg-steps svg').outerHTML")
-    assert "w(x1 → layer 1, neuron 2)" in svg and "layers.0" not in svg
+    assert ">w(x1 →</text>" in svg and ">layer 1, neuron 2)</text>" in svg and "layers.0" not in svg  # in two lines
     click(browser, ".pg-steps-first")
     for _ in range(4):
         click(browser, ".pg-steps-next")
     wait_for(browser, lambda: browser.js("document.querySelector('.pg-steps').getAttribute('data-index')") == "4",
              "stepping")
-    assert browser.js("(function () { var a = document.querySelector('.pg-steps').getAttribute('data-active');"
-                      " var box = document.querySelector('.pg-steps-picture').getBoundingClientRect();"
-                      " var node = [].find.call(document.querySelectorAll('.pg-steps g.node'), function (g) {"
-                      "   return g.querySelector('title').textContent === a; });"
-                      " if (!node) { return false; } var r = node.getBoundingClientRect();"
-                      " return r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1"
-                      "   && r.bottom <= box.bottom + 1; })()"), "the active node is in view"
+    assert active_node_in_view(browser), "the active node is in view"
     screenshot(browser, "voila-graph")
+
+    click(browser, ".pg-loss-graph")  # the loss, neuron by neuron, the clicked neuron open
+    wait_for(browser, lambda: "w(x1 →" in text_of(browser, ".pg-steps svg") and "layer 1, neuron 1" in text_of(
+        browser, ".pg-steps svg") and "w(x1 → layer 1, neuron 1)" not in text_of(browser, ".pg-steps svg")
+             and "(5 values)" in text_of(browser, ".pg-steps svg"), "the loss graph by neurons")
+    assert browser.js("document.querySelector('.pg-steps svg').getBoundingClientRect().width") <= 1000
+    click(browser, ".pg-steps-first")
+    for _ in range(14):  # down the picture, to the loss: the box scrolls after the step's node
+        click(browser, ".pg-steps-next")
+    wait_for(browser, lambda: browser.js("document.querySelector('.pg-steps').getAttribute('data-index')") == "14",
+             "stepping through the loss graph")
+    assert active_node_in_view(browser), "the active node of the loss graph is in view"
+    assert browser.js("document.querySelector('.pg-steps-picture').scrollTop") > 0
+    screenshot(browser, "voila-loss-graph")
 
     click_edge(browser, 1, 0, 0)  # edit a weight
     wait_for(browser, lambda: browser.js("!!document.querySelector('.pg-weight-input')"), "the weight editor")

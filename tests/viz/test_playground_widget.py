@@ -131,11 +131,12 @@ def test_play_trains_in_a_thread_and_the_view_keeps_up():
     widget = pg.widget()
     widget.play_button.value = True
     wait_for(lambda: pg.epoch >= 20, "20 epochs while playing")
+    wait_for(lambda: widget.view.frame.get("epoch", 0) > 0, "while playing, the picture changes in place")
     widget.pause()
-    # the last epoch played may already be drawn when pause() returns: wait for the paused counter too
-    wait_for(lambda: widget.view.version == pg.version and "(paused)" in widget.counter.value,
-             "the picture of the last epoch, paused")
-    assert f'class="pg-epoch">{pg.epoch}<' in widget.view.html
+    # the last epoch played may already be drawn when pause() returns: wait for the whole paused picture
+    wait_for(lambda: f'class="pg-epoch">{pg.epoch}<' in widget.view.html and "(paused)" in widget.counter.value,
+             "the whole picture of the last epoch, paused")  # drawn finely again, as a whole
+    assert widget.view.version == pg.version and widget.view.frame == {}
     widget.close()
 
 
@@ -172,6 +173,17 @@ def test_the_widget_speaks_spanish():
         widget.controls["activation"].value = "relu"
         assert "una red nueva, de nuevo en la época 0" in widget.message.value
         assert "Época" in widget.view.html
+        widget.feature_buttons["x1"].value = widget.feature_buttons["x2"].value = False  # refused, in Spanish
+        assert ("no válido, nada cambió: Playground(features) debe nombrar al menos una entrada, cada una una vez, "
+                "no []") in widget.message.value and "must" not in widget.message.value
+        widget.settings_text.value = "lr=20&momentum=0.9&patience=0"
+        assert "Playground(lr) debe estar en (0, 10], no 20.0" in widget.message.value
+        widget.settings_text.value = "patience=0"
+        assert "Playground(patience) debe ser al menos 1 (o None: sin parada temprana), no 0" in widget.message.value
+        widget.settings_text.value = "lr=rápido"
+        assert "Playground.from_settings: &#x27;lr=rápido&#x27;: lr debe ser un número" in widget.message.value
+        with pytest.raises(ValueError, match=r"Playground\(lr\) must be in \(0, 10\], got 20"):  # for programmers
+            Playground(lr=20)
     finally:
         viz.set_language("en")
 
@@ -179,3 +191,86 @@ def test_the_widget_speaks_spanish():
 def test_defaults_are_the_widgets_starting_point():
     widget = Playground().widget()
     assert widget.settings_text.value == Playground(**DEFAULTS).settings_text()
+
+
+def test_the_loss_graph_goes_neuron_by_neuron_with_the_clicked_neuron_open_in_a_column():
+    """Issue 18: the loss graph of a small network drawn by neurons, the clicked neuron's own
+    values open, in the picture's words, readable at its natural size in a notebook's column."""
+    import re
+
+    pg = Playground(**SMALL)  # 2-4-2-1
+    pg.step(2)
+    assert pg.neuron_groups() == {"layer 1": [f"layer 1, neuron {k}" for k in (1, 2, 3, 4)],
+                                  "layer 2": ["layer 2, neuron 1", "layer 2, neuron 2"], "output": ["output"]}
+    widget = pg.widget()
+    widget.view.selected = [1, 1]
+    widget.show_graph("loss")
+    hint, steps = widget.graph_area.children
+    assert "layer 1, neuron 2 drawn value by value" in hint.value
+    last = steps.frames[-1].source
+    assert "w(x1 →\\nlayer 1, neuron 2)" in last and "w(x1 → layer 1, neuron 1)" not in last  # open, collapsed
+    assert 'label="layer 1, neuron 1\\nout ' in last and "layers." not in last and "rankdir=TB" in last
+    captions = [frame.caption for frame in steps.frames]
+    assert any(c.startswith("Forward: layer 2, neuron 1 = ") and "computed inside it from layer 1, neuron 1 = " in c
+               for c in captions)
+    assert any(c.startswith("Backward through layer 1, neuron 1, its 5 values at once") for c in captions)
+    width = float(re.search(r'<svg width="([\d.]+)pt"', steps.svg).group(1)) * 4 / 3
+    assert width <= 1000, f"the loss graph with one neuron open is {width:.0f} px wide"
+    widget.view.selected = []
+    widget.show_graph("loss")
+    assert float(re.search(r'<svg width="([\d.]+)pt"', widget.graph_area.children[1].svg).group(1)) * 4 / 3 <= 700
+    big = Playground(hidden=[8] * 6, n=100, seed=1).widget()  # 577 values: drawn by neurons, no longer refused
+    big.show_graph("loss")
+    assert len(big.graph_area.children[1].frames) < 150
+
+
+def test_while_playing_the_picture_changes_in_place_into_the_later_epochs_picture(tmp_path):
+    """Issue 18 (smooth while playing): the widget sends the numbers that change (a frame), not
+    the whole picture, and its browser code changes the picture in place. Run in Chromium, with
+    the view's own module: the picture of epoch 3 with epoch 8's frame applied is epoch 8's."""
+    import json
+
+    from viz.playground_view import frame, frame_key, render, snapshot
+    from viz.playground_widget import _VIEW_JS
+
+    from .test_html import CHROMIUM, Browser
+
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed")
+    pg = Playground(hidden=[3, 2], activation="relu", **SMALL)
+    pg.step(3)
+    before = snapshot(pg, resolution=32)
+    pg.configure(lr=0.1)  # a change during the run: the notes below the picture change too
+    pg.step(5)
+    after = snapshot(pg, resolution=32)
+    options = {"interactive": True, "selected": None, "invalid": None}
+    assert frame_key(before, **options) == frame_key(after, **options)
+    assert frame_key(before, **options) != frame_key(snapshot(pg, resolution=48), **options)
+    changes = frame(after)
+    assert len(json.dumps(changes)) < len(render(after, points="", **options)) / 2
+    page = tmp_path / "view.html"
+    page.write_text("<html><body><div id='live'></div><div id='reference'></div><script type='module'>\n"
+                    f"const code = {json.dumps(_VIEW_JS)};\n"
+                    f"const data = {{html: {json.dumps(render(before, points='', **options))}, points: '', frame: {{}}, "
+                    "selected: [], version: 1, weight_word: 'w({source} → {target})'};\n"
+                    "const handlers = {};\n"
+                    "const model = {get: (k) => data[k], set: (k, v) => { data[k] = v; }, save_changes() {}, send() {},"
+                    " on(event, f) { (handlers[event] = handlers[event] || []).push(f); }};\n"
+                    "const module = await import(URL.createObjectURL(new Blob([code], {type: 'text/javascript'})));\n"
+                    "module.default.render({model, el: document.getElementById('live')});\n"
+                    f"data.frame = {json.dumps(changes)};\n"
+                    "handlers['change:frame'].forEach((f) => f());\n"
+                    f"document.getElementById('reference').innerHTML = {json.dumps(render(after, points='', **options))};\n"
+                    "document.body.setAttribute('data-ready', '1');\n</script></body></html>")
+    browser = Browser(tmp_path / "profile")
+    try:
+        browser.open(page.as_uri())  # waits for the page's module to have run
+        same = ("(function (id) { return document.querySelector('#' + id + ' .pg').outerHTML"
+                ".replace(/pg-sprite-[0-9a-f]+/g, 'SPRITE'); })")
+        live, reference = browser.js(f"{same}('live')"), browser.js(f"{same}('reference')")
+        assert 'class="pg-epoch">8<' in live and "epoch 3: lr 0.1" in live
+        first = next((k for k, (a, b) in enumerate(zip(live, reference)) if a != b), min(len(live), len(reference)))
+        assert live.replace(' style="visibility: visible;"', "") == reference  # (what showing a neuron large sets)
+        assert browser.js("document.querySelector('#live').getAttribute('data-updates')") == "2"
+    finally:
+        browser.close()

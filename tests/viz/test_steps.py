@@ -8,7 +8,7 @@ import pytest
 from autograd import OPS, Value, apply, backward_steps, topological_order
 from viz import Frame, GraphTooLargeError, draw, steps
 
-from .graphs import lecture, neuron_graph
+from .graphs import lecture, named_network, neuron_graph
 
 
 def test_frame_count_and_phases():
@@ -290,3 +290,25 @@ def test_every_caption_and_edge_text_of_the_step_through_speaks_the_lectures_spa
         in frames[-1].source
     assert "upstream" not in frames[-1].source and 'tooltip="una constante"' in frames[-1].source
     assert list(steps(f, "LR"))[-1].source.count("upstream") == 5  # and English again outside the block
+
+
+def test_a_step_through_by_neurons_computes_a_collapsed_neuron_in_one_frame_each_way():
+    """Asked to (expand=, or collapse="neuron"), a step-through goes neuron by neuron where
+    neurons are collapsed: one forward frame computes a collapsed neuron, one backward frame sends
+    its gradient through all of its values; the open neuron and the loss go value by value."""
+    loss, params, groups = named_network()
+    loss.backward()
+    frames = list(steps(loss, params=params, groups=groups, expand=["layer 1, neuron 2"]))
+    collapsed = [f for f in frames if "values computed inside it" in f.caption or "values at once" in f.caption]
+    assert [f.caption.split(",")[0] for f in collapsed] == [
+        "Forward: layer 1", "Forward: output = -0.02502", "Backward through output", "Backward through layer 1"]
+    assert "its 5 values computed inside it from x1 = 0.5, x2 = -1" in collapsed[0].caption
+    assert "  layer 1, neuron 2.grad = 0 + " in collapsed[2].caption  # what the output sends to the open neuron
+    assert "its parameters: ∂loss/∂w(layer 1, neuron 1 → output) = -0.1024, " in collapsed[2].caption
+    backward = collapsed[3]
+    assert re.search(r'g_layer_1__neuron_1 \[label="[^"]*" [^\]]*color="#dc2626" penwidth="?3', backward.source)
+    assert "w(x2 → layer 1, neuron 2)" in frames[0].source and "w(x2 → layer 1, neuron 1)" not in frames[0].source
+    assert frames[-1].source == draw(loss, params=params, groups=groups, expand=["layer 1, neuron 2"]).source
+    whole = list(steps(loss, params=params))
+    assert len(frames) == len(whole) - 8  # the collapsed neurons: 9 values in 2 forward frames, 3 steps in 2
+    assert len(list(steps(loss, params=params, groups=groups, collapse="neuron"))) < len(frames)
