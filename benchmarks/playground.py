@@ -10,7 +10,7 @@ one run:
 * ``Playground.step()`` alone: epochs per second (one ``nn.fit`` epoch on the 250 training
   points plus the test loss on the other 250); its peer is the same epoch trained by a bare
   ``nn.fit(model, ..., epochs=1)`` loop, so the ratio is the playground's own overhead;
-* a full redraw: ``render(snapshot(pg))``, everything the widget shows (every neuron's output over
+* a full redraw: ``picture_html(snapshot(pg))``, everything the widget shows (every neuron's output over
   the grid, the mean |gradient| of every neuron on the training set, dead ReLUs, the SVG), split
   into reading the network (snapshot) and drawing (render); and what the widget sends while it
   plays instead, the numbers that changed (``frame``, on the playing grid), with its size;
@@ -43,7 +43,7 @@ import json  # noqa: E402
 
 import nn  # noqa: E402
 from viz import Playground  # noqa: E402
-from viz.playground_view import PLAYING_RESOLUTION, frame, render, snapshot  # noqa: E402
+from viz.playground_view import PLAYING_RESOLUTION, frame, picture_html, snapshot  # noqa: E402
 
 SETTINGS = {"dataset": "circle", "n": 500, "train_ratio": 0.5, "batch_size": 10, "hidden": [8] * 6,
             "activation": "tanh", "lr": 0.03, "seed": 0}
@@ -66,7 +66,7 @@ def in_process(args: argparse.Namespace) -> None:
     bare = Playground(**SETTINGS)  # only for its data and a model built the same way
     model, optimizer = bare.model, bare.optimizer
     pg.step()
-    render(snapshot(pg))  # the first redraw of a network traces its programs
+    picture_html(snapshot(pg))  # the first redraw of a network traces its programs
 
     def bare_epochs() -> None:
         for _ in range(args.epochs):
@@ -91,7 +91,7 @@ def in_process(args: argparse.Namespace) -> None:
         started = time.perf_counter()
         picture = snapshot(pg)
         middle = time.perf_counter()
-        html = render(picture, interactive=True)
+        html = picture_html(picture, interactive=True)
         ended = time.perf_counter()
         snapshots.append(middle - started)
         renders.append(ended - middle)
@@ -101,7 +101,7 @@ def in_process(args: argparse.Namespace) -> None:
     frames, sizes = [], []
     for _ in range(args.repeats):
         frames.append(timed(lambda: sizes.append(len(json.dumps(frame(snapshot(pg, resolution=PLAYING_RESOLUTION)))))))
-    playing_html = len(render(snapshot(pg, resolution=PLAYING_RESOLUTION), interactive=True, points=""))
+    playing_html = len(picture_html(snapshot(pg, resolution=PLAYING_RESOLUTION), interactive=True, points=""))
     print(f"while playing  : {spread(frames, 1000)} a redraw (snapshot on the {PLAYING_RESOLUTION}-point grid + frame), "
           f"{sizes[-1] // 1024} KiB sent, not the {playing_html // 1024} KiB of the whole picture")
     playing(pg, args)

@@ -49,8 +49,7 @@ from .playground_settings import (ACTIVATIONS, DATASETS, DEFAULTS, FEATURES, LOS
                                   OPTIMIZERS, PROBLEMS, SETTINGS, SPIRAL_TURNS, TRAINING_SETTINGS, VIEW_SETTINGS,
                                   Setting, _dependent_changes, check_settings, feature_row, parse_settings, refused,
                                   settings_text)
-from .playground_view import export_html as replay_page
-from .playground_view import WORDS, neuron_name, render, snapshot
+from .playground_view import WORDS, neuron_name, picture_html, snapshot, write_replay
 
 __all__ = ["Playground", "Setting", "SETTINGS", "check_settings", "parse_settings", "DEFAULTS", "FEATURES", "PROBLEMS", "DATASETS", "ACTIVATIONS",
            "LOSSES", "OPTIMIZERS", "TRAINING_SETTINGS", "VIEW_SETTINGS", "MAX_LAYERS", "MAX_NEURONS", "FILE_FORMAT",
@@ -628,11 +627,11 @@ class Playground:
 
     def view_html(self) -> str:
         """The whole picture (network, output, losses) as one HTML fragment, as the widget shows it."""
-        return render(snapshot(self))
+        return picture_html(snapshot(self))
 
     def export_html(self, path: str | os.PathLike, *, max_frames: int = 150, title: str | None = None) -> Path:
         """One offline page replaying the recorded run with a slider (see :mod:`viz.playground_view`)."""
-        return replay_page(self, path, max_frames=max_frames, title=title)
+        return write_replay(self, path, max_frames=max_frames, title=title)
 
 
 def _name_inside(output: Value, name: str) -> None:

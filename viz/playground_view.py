@@ -514,7 +514,7 @@ def _setting(value: Any) -> str:
     return "–" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def render(s: Mapping[str, Any], *, points: str | None = None, boundary_size: int = BOUNDARY_SIZE,
+def picture_html(s: Mapping[str, Any], *, points: str | None = None, boundary_size: int = BOUNDARY_SIZE,
            interactive: bool = False, selected: tuple[int, int] | None = None, invalid: str | None = None) -> str:
     """The picture of snapshot ``s`` as one HTML fragment (inline SVG, no script). ``points``
     replaces the points' SVG (the replay page draws them once and refers to them);
@@ -630,7 +630,7 @@ _SCRIPT = SHOW_BIG_SCRIPT + """
 """
 
 
-def page(frames: list[str], epochs: list[int], points: str, title: str, settings_text: str) -> str:
+def replay_html(frames: list[str], epochs: list[int], points: str, title: str, settings_text: str) -> str:
     """The replay page for rendered ``frames`` (each with a ``<!--points-->`` mark) at ``epochs``."""
     data = {"frames": frames, "epochs": epochs, "points": points,
             "words": {"play": WORDS("play"), "pause": WORDS("pause")}}
@@ -664,23 +664,23 @@ button {{ font: inherit; padding: 0.2em 1em; }}
 """
 
 
-def export_html(playground: Any, path: str | Path, *, max_frames: int = 150, title: str | None = None) -> Path:
+def write_replay(playground: Any, path: str | Path, *, max_frames: int = 150, title: str | None = None) -> Path:
     """Write one offline page replaying ``playground``'s recorded run: a frame per epoch (at
     most ``max_frames``, evenly spread, always the first and the last), with a slider and a
     play button, and the settings text that makes the experiment again. Written by the project's
     one file writer (:func:`valuegraph.files.write_atomic`): atomically, keeping an existing
     file's permissions; the folder must exist. Returns the path written."""
     if isinstance(max_frames, bool) or not isinstance(max_frames, int):
-        raise TypeError(f"export_html(max_frames) must be an int, got {type(max_frames).__name__}: {max_frames!r}")
+        raise TypeError(f"Playground.export_html(max_frames) must be an int, got {type(max_frames).__name__}: {max_frames!r}")
     if max_frames < 2:
-        raise ValueError(f"export_html(max_frames) must be at least 2, got {max_frames!r}")
+        raise ValueError(f"Playground.export_html(max_frames) must be at least 2, got {max_frames!r}")
     if title is not None and not isinstance(title, str):
-        raise TypeError(f"export_html(title) must be a str or None, got {type(title).__name__}: {title!r}")
+        raise TypeError(f"Playground.export_html(title) must be a str or None, got {type(title).__name__}: {title!r}")
     last = playground.epoch
     count = min(last + 1, max_frames)
     epochs = sorted({round(last * k / (count - 1)) for k in range(count)}) if count > 1 else [0]
     snapshots = [snapshot(playground, epoch) for epoch in epochs]  # epochs[0] is 0
     points = points_svg(snapshots[0], BOUNDARY_SIZE)  # the data, the same in every frame
-    frames = [render(s, points="<!--points-->") for s in snapshots]
-    text = page(frames, epochs, points, title or WORDS("replay title"), playground.settings_text())
+    frames = [picture_html(s, points="<!--points-->") for s in snapshots]
+    text = replay_html(frames, epochs, points, title or WORDS("replay title"), playground.settings_text())
     return write_atomic(path, text, caller="export_html")

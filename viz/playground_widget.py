@@ -8,7 +8,7 @@ of the data, the features or the network starts again at epoch 0 and says so. A 
 cannot train greys the picture out and disables play and step until it is fixed. Then the
 settings text (``Playground.from_settings`` makes the experiment again; paste one to load it).
 
-Then the picture (:class:`PlaygroundView`, :func:`viz.playground_view.render`) which answers
+Then the picture (:class:`PlaygroundView`, :func:`viz.playground_view.picture_html`) which answers
 the mouse: hovering a neuron shows its output large, clicking one selects it (its output large,
 its gradient, and the step-through of its computational graph for the chosen training point,
 :class:`StepThrough`), clicking a connection edits its weight, + and − add and remove neurons
@@ -38,7 +38,7 @@ from .language import Catalog
 from .playground_settings import (DATASETS, LOSSES, MAX_LAYERS, MAX_NEURONS, OPTIMIZERS, PROBLEMS, SETTINGS,
                                   check_settings, parse_settings, shown)
 from .playground_view import (BOUNDARY_SIZE, PLAYING_RESOLUTION, RESOLUTION, SHOW_BIG_SCRIPT, frame, frame_key,
-                              points_svg, render, snapshot)
+                              picture_html, points_svg, snapshot)
 from .playground_view import WORDS as VIEW_WORDS
 from .rendering import pick_backend, render_source
 
@@ -584,7 +584,7 @@ class PlaygroundWidget(widgets.VBox):
         options = {"interactive": "hidden" not in pg.settings["hide"], "selected": selected, "invalid": self._invalid}
         key = frame_key(picture, **options)
         in_place = playing and key == self._frame_key  # the same picture with other numbers: change them in place
-        html_text = None if in_place else render(picture, points="", **options)
+        html_text = None if in_place else picture_html(picture, points="", **options)
         self._frame_key = key
         state = "stopped" if picture["stopped"] else "playing" if playing else "paused"
         train, test = picture["train_loss"], picture["test_loss"]

@@ -58,10 +58,7 @@ def test_each_public_function_is_defined_in_one_viz_module():
             if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_"):
                 defined.setdefault(node.name, []).append(path.stem)
     twice = {name: modules for name, modules in defined.items() if len(modules) > 1}
-    # The playground's replay page (viz/playground_view.py, the playground engineer's) still
-    # reuses these names; nothing else may.
-    playground = {"playground_view"}
-    assert all(set(modules) - playground and len(set(modules) - playground) == 1 for modules in twice.values()), twice
+    assert twice == {}
 
 
 def test_the_number_in_a_value_or_a_number_is_read_by_one_helper():

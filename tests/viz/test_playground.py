@@ -14,7 +14,7 @@ from viz import Playground
 from viz.language import using_language
 from viz.playground import DEFAULTS, FEATURES
 from viz.playground_settings import shown
-from viz.playground_view import render, snapshot
+from viz.playground_view import picture_html, snapshot
 
 from .test_html import Browser, needs_chromium
 
@@ -303,7 +303,7 @@ def test_a_relu_that_is_0_on_every_training_point_is_dead():
     dead = pg.dead_neurons()
     assert dead[0] == before[0]  # (what it fed in the next layer may die with it)
     assert pg.neuron_gradients()[0][2] == 0.0
-    html = render(snapshot(pg, resolution=6))
+    html = picture_html(snapshot(pg, resolution=6))
     assert html.count('data-dead="1"') == sum(map(sum, dead)) and ">dead</text>" in html
     assert Playground(activation="tanh", **SMALL).dead_neurons() == [[False] * 4, [False] * 2]
 

@@ -14,10 +14,11 @@ pytest.importorskip("anywidget", reason="anywidget is not installed (pip install
 SMALL = {"n": 100, "seed": 1}
 
 
-def wait_for(condition, what, seconds=30):
+def wait_for(condition, what, seconds=30, state=lambda: ""):
+    """Wait for ``condition``; a failure says what was awaited and, from ``state()``, where things stood."""
     deadline = time.monotonic() + seconds
     while not condition():
-        assert time.monotonic() < deadline, f"{what} within {seconds} s"
+        assert time.monotonic() < deadline, f"{what} within {seconds} s ({state()})"
         time.sleep(0.02)
 
 
@@ -130,7 +131,8 @@ def test_play_trains_in_a_thread_and_the_view_keeps_up():
     pg = Playground(**SMALL)
     widget = pg.widget()
     widget.play_button.value = True
-    wait_for(lambda: pg.epoch >= 20, "20 epochs while playing")
+    wait_for(lambda: pg.epoch >= 20, "20 epochs while playing",
+             state=lambda: f"epoch {pg.epoch}, playing {widget.play_button.value}, message {widget.message.value!r}")
     wait_for(lambda: widget.view.frame.get("epoch", 0) > 0, "while playing, the picture changes in place")
     widget.pause()
     # the last epoch played may already be drawn when pause() returns: wait for the whole paused picture
@@ -230,7 +232,7 @@ def test_while_playing_the_picture_changes_in_place_into_the_later_epochs_pictur
     the view's own module: the picture of epoch 3 with epoch 8's frame applied is epoch 8's."""
     import json
 
-    from viz.playground_view import frame, frame_key, render, snapshot
+    from viz.playground_view import frame, frame_key, picture_html, snapshot
     from viz.playground_widget import _VIEW_JS
 
     from .test_html import CHROMIUM, Browser
@@ -247,11 +249,11 @@ def test_while_playing_the_picture_changes_in_place_into_the_later_epochs_pictur
     assert frame_key(before, **options) == frame_key(after, **options)
     assert frame_key(before, **options) != frame_key(snapshot(pg, resolution=48), **options)
     changes = frame(after)
-    assert len(json.dumps(changes)) < len(render(after, points="", **options)) / 2
+    assert len(json.dumps(changes)) < len(picture_html(after, points="", **options)) / 2
     page = tmp_path / "view.html"
     page.write_text("<html><body><div id='live'></div><div id='reference'></div><script type='module'>\n"
                     f"const code = {json.dumps(_VIEW_JS)};\n"
-                    f"const data = {{html: {json.dumps(render(before, points='', **options))}, points: '', frame: {{}}, "
+                    f"const data = {{html: {json.dumps(picture_html(before, points='', **options))}, points: '', frame: {{}}, "
                     "selected: [], version: 1, weight_word: 'w({source} → {target})'};\n"
                     "const handlers = {};\n"
                     "const model = {get: (k) => data[k], set: (k, v) => { data[k] = v; }, save_changes() {}, send() {},"
@@ -260,7 +262,7 @@ def test_while_playing_the_picture_changes_in_place_into_the_later_epochs_pictur
                     "module.default.render({model, el: document.getElementById('live')});\n"
                     f"data.frame = {json.dumps(changes)};\n"
                     "handlers['change:frame'].forEach((f) => f());\n"
-                    f"document.getElementById('reference').innerHTML = {json.dumps(render(after, points='', **options))};\n"
+                    f"document.getElementById('reference').innerHTML = {json.dumps(picture_html(after, points='', **options))};\n"
                     "document.body.setAttribute('data-ready', '1');\n</script></body></html>")
     browser = Browser(tmp_path / "profile")
     try:
