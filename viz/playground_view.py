@@ -428,9 +428,9 @@ def _boundary_svg(s: Mapping[str, Any], size: int, points: str, output: str) -> 
             f'<text class="pg-big-title" x="{size / 2}" y="-2" text-anchor="middle" font-size="13"></text></g></svg>')
 
 
-LOSS_HEIGHT = 170
+LOSS_HEIGHT = 184
 """Height of the loss chart, in pixels."""
-_LOSS_LEFT, _LOSS_TOP, _LOSS_BOTTOM = 52, 30, 22
+_LOSS_LEFT, _LOSS_TOP, _LOSS_BOTTOM = 52, 44, 22
 
 
 def _loss_parts(s: Mapping[str, Any], width: int, height: int) -> dict[str, str]:
@@ -479,12 +479,14 @@ def _loss_svg(s: Mapping[str, Any], width: int, height: int, live: bool = False)
         return f'<polyline class="pg-{name}" points="{parts[name]}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
 
     return (f'<svg class="pg-loss-chart" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
-            f'<text x="4" y="19" font-size="15"><tspan fill="{TRAIN}" font-weight="600">{WORDS("train loss")} '
-            f'<tspan class="pg-train-value">{parts["train_value"]}</tspan></tspan>'
-            f'<tspan dx="12" fill="{VALIDATION}" font-weight="600">{WORDS("test loss")} '
-            f'<tspan class="pg-test-value">{parts["test_value"]}</tspan></tspan></text>'
+            # the two losses on two lines, as TensorFlow Playground has them: in Spanish one line is too long
+            f'<text x="4" y="16" font-size="15" fill="{TRAIN}" font-weight="600">{WORDS("train loss")} '
+            f'<tspan class="pg-train-value">{parts["train_value"]}</tspan></text>'
+            f'<text x="4" y="35" font-size="15" fill="{VALIDATION}" font-weight="600">{WORDS("test loss")} '
+            f'<tspan class="pg-test-value">{parts["test_value"]}</tspan></text>'
             f'<rect x="{left}" y="{_LOSS_TOP}" width="{inner_w}" height="{inner_h}" fill="#f8fafc" stroke="#cbd5e1"/>'
-            f'<text{hook("pg-loss-top")} x="{left - 5}" y="40" text-anchor="end" font-size="12">{parts["top"]}</text>'
+            f'<text{hook("pg-loss-top")} x="{left - 5}" y="{_LOSS_TOP + 10}" text-anchor="end" font-size="12">'
+            f'{parts["top"]}</text>'
             f'<text x="{left - 5}" y="{_LOSS_TOP + inner_h}" text-anchor="end" font-size="12">0</text>'
             f'<text x="{left - 5}" y="{_LOSS_TOP + inner_h / 2 + 4:.0f}" text-anchor="end" font-size="12" '
             f'font-style="italic">{WORDS("loss axis")}</text>'

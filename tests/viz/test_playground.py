@@ -412,6 +412,31 @@ def test_export_html_keeps_a_frame_per_epoch_up_to_max_frames(tmp_path):
 
 
 @needs_chromium
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_text_of_the_loss_chart_fits_inside_it_in_either_language(tmp_path, language):
+    import viz
+    try:
+        viz.set_language(language)
+        pg = Playground(**SMALL)
+        pg.step(3)
+        path = pg.export_html(tmp_path / "run.html")
+    finally:
+        viz.set_language("en")
+    browser = Browser(tmp_path / "profile")
+    try:
+        browser.open(path.as_uri())
+        overflowing = browser.js(
+            "(function () { var chart = document.querySelector('#view .pg-loss-chart'), box = chart.getBoundingClientRect();"
+            " return Array.from(chart.querySelectorAll('text')).filter(function (t) {"
+            " var r = t.getBoundingClientRect(); return r.left < box.left || r.right > box.right; })"
+            ".map(function (t) { return t.textContent; }); })()")
+        assert overflowing == []  # "pérdida prueba" was cut off at the chart's edge
+        assert browser.page_errors() == []
+    finally:
+        browser.close()
+
+
+@needs_chromium
 def test_the_replay_page_shows_each_epoch_as_the_slider_moves(tmp_path):
     pg = Playground(**SMALL)
     pg.step(4)
