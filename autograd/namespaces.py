@@ -134,11 +134,16 @@ def array_math() -> SimpleNamespace:
             shape = max((part.shape[1:] for part in parts), key=len)
             return np.concatenate([np.broadcast_to(part, (len(part), *shape)) for part in parts])
 
+        def where(condition, if_true, if_false):
+            if type(if_true) is float and type(if_false) is float and (if_true, if_false) == (1.0, 0.0):
+                return np.asarray(condition, dtype=np.float64)  # an indicator (relu's derivative): np.where's time / 3
+            return np.where(condition, if_true, if_false)
+
         _ARRAY_MATH = SimpleNamespace(
             exp=np.exp, log=np.log, log1p=np.log1p, expm1=np.expm1, sqrt=np.sqrt,
             sin=np.sin, cos=np.cos, tanh=np.tanh, sigmoid=sigmoid,
             softplus=lambda x: np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x))),
-            sign=np.sign, where=np.where, minimum=np.minimum, maximum=np.maximum,
+            sign=np.sign, where=where, minimum=np.minimum, maximum=np.maximum,
             is_integer=lambda x: np.floor(x) == x,
             data=lambda x: x,
             nan=math.nan,

@@ -493,3 +493,17 @@ def test_relu_and_max_with_zero_differ_only_at_zero():
         a.relu().backward()
         b.max(0).backward()
         assert (a.grad, b.grad) == (relu_grad, max_grad)
+
+
+def test_the_array_where_of_an_indicator_is_np_where_in_a_third_of_the_time():
+    """``m.where(x > 0, 1.0, 0.0)`` (relu's derivative) is made from the condition's bools;
+    every other call is numpy's ``where``. Both give the same float64 array."""
+    np = pytest.importorskip("numpy")
+    from autograd.namespaces import array_math
+
+    where = array_math().where
+    x = np.array([[-1.0, 0.0, 2.0], [3.0, -0.0, np.inf]])
+    indicator = where(x > 0.0, 1.0, 0.0)
+    assert indicator.dtype == np.float64 and indicator.tolist() == np.where(x > 0.0, 1.0, 0.0).tolist()
+    assert where(x > 0.0, 1.0, 0.5).tolist() == [[0.5, 0.5, 1.0], [1.0, 0.5, 1.0]]
+    assert where(x > 0.0, 1.0, x).tolist() == [[-1.0, 0.0, 1.0], [1.0, -0.0, 1.0]]
