@@ -11,9 +11,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
-import os
-import sys
-import warnings
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -38,6 +35,8 @@ REFUSALS = Catalog({
                "es": "{what} puede tener de 0 a {most} capas, no {count}: {value}"},
     "features once": {"en": "{what} must name at least one feature, each once, got {value}",
                       "es": "{what} debe nombrar al menos una entrada, cada una una vez, no {value}"},
+    "power": {"en": "{what}: write {fixed}, not {value}: '^' is not a power in Python",
+              "es": "{what}: escribe {fixed}, no {value}: '^' no es una potencia en Python"},
     "names once": {"en": "{what} must name each once, got {value}", "es": "{what} debe nombrar cada uno una vez, no {value}"},
     "int": {"en": "{what} must be an int, got {kind}: {value}", "es": "{what} debe ser un entero, no {kind}: {value}"},
     "number": {"en": "{what} must be a number, got {kind}: {value}", "es": "{what} debe ser un número, no {kind}: {value}"},
@@ -213,7 +212,7 @@ class Setting:
                 raise refused(ValueError, "layers", what=what, most=MAX_LAYERS, count=len(value), value=repr(list(value)))
             size = Setting(f"{self.name}", 1, "int", 1, MAX_NEURONS)
             return tuple(size.number(f"Playground({self.name}[{i}])", n) for i, n in enumerate(value))
-        names = [_feature_name(v) if self.kind == "features" else v for v in value]
+        names = [_feature_name(what, v) if self.kind == "features" else v for v in value]
         for name in names:
             if not isinstance(name, str) or name not in choices:
                 raise refused(ValueError, "choice", what=what, choices=", ".join(map(repr, choices)), value=repr(name))
@@ -237,23 +236,14 @@ class Setting:
         return converted
 
 
-def _feature_name(text: Any) -> Any:
-    """A feature's name with its spaces removed; ``^`` for a power is read as ``**`` once more,
-    with a warning (Python, and so valuegraph's command, read ``^`` as exclusive or)."""
+def _feature_name(what: str, text: Any) -> Any:
+    """A feature's name with its spaces removed. ``^`` is refused with the spelling to use, as
+    valuegraph's command refuses it: Python reads ``^`` as exclusive or, not as a power."""
     if not isinstance(text, str):
         return text
     name = "".join(text.split())
     if "^" in name:
-        fixed = name.replace("^", "**")
-        frame, level = sys._getframe(), 1
-        here = os.path.dirname(__file__)
-        while frame is not None and os.path.dirname(frame.f_code.co_filename) == here and os.path.basename(
-                frame.f_code.co_filename).startswith("playground"):  # point at the user's line
-            frame, level = frame.f_back, level + 1
-        warnings.warn(f"Playground(features): write {fixed!r}, not {text!r}: '^' is not a power in Python "
-                      f"(valuegraph's command refuses it); this spelling will be refused", FutureWarning,
-                      stacklevel=level)
-        return fixed
+        raise refused(ValueError, "power", what=what, fixed=repr(name.replace("^", "**")), value=repr(text))
     return name
 
 

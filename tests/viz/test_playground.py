@@ -523,8 +523,19 @@ def test_discretize_draws_the_output_in_two_colours_only():
 
 def test_features_are_spelled_as_python_and_the_command_spell_them():
     assert Playground(features=["x1 ** 2", "x1*x2"], **SMALL).settings["features"] == ("x1**2", "x1*x2")
-    with pytest.warns(FutureWarning, match="write 'x2\\*\\*2', not 'x2\\^2': '\\^' is not a power in Python"):
-        assert Playground(features=["x2^2"], **SMALL).settings["features"] == ("x2**2",)
+    with pytest.raises(ValueError, match="Playground\\(features\\): write 'x2\\*\\*2', not 'x2\\^2': '\\^' is not a power"):
+        Playground(features=["x2^2"], **SMALL)
+    with pytest.raises(ValueError, match="write 'x1\\*\\*2'"):  # a settings text, as a teacher hands it out
+        Playground.from_settings("features=x1^2,x2")
+    import viz
+    from viz.playground_settings import shown
+    try:
+        viz.set_language("es")
+        with pytest.raises(ValueError) as refusal:
+            Playground(features=["x2^2"], **SMALL)
+        assert shown(refusal.value) == "Playground(features): escribe 'x2**2', no 'x2^2': '^' no es una potencia en Python"
+    finally:
+        viz.set_language("en")
 
 
 def test_viz_uses_nns_public_interface_only():
