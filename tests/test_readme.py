@@ -94,3 +94,18 @@ def test_the_readme_picture_is_drawn_from_what_valuegraph_draws_today(tmp_path, 
 def test_the_readme_picture_is_that_drawing_rendered(tmp_path, capsys):
     assert main([*LECTURE, "--backend", "wasm", "-o", str(tmp_path / "lecture_graph.svg")]) == 0
     assert (tmp_path / "lecture_graph.svg").read_bytes() == (IMAGES / "lecture_graph.svg").read_bytes(), REGENERATE
+
+
+def test_the_engine_examples_comment_names_the_drawings_inner_values():
+    """The ten lines say their drawing names the inner values n1, n2, n3 (the picture above them
+    was drawn by the command, with the names v, u, f given there)."""
+    from autograd import Value
+    import viz
+
+    assert "inner values named n1, n2, n3" in README
+    x, y, z = Value(-2.0, "x"), Value(3.0, "y"), Value(2.0, "z")
+    f = ((x + y) * z).max(0)
+    f.backward()
+    source = viz.draw(f).source
+    assert sorted(set(re.findall(r"\bn\d\b", source))) == ["n1", "n2", "n3"]
+    assert 'label="n3|data 2|grad 1"' in source  # (x + y)·z, before the max
