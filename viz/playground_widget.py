@@ -450,6 +450,7 @@ class PlaygroundWidget(widgets.VBox):
         self.playground = playground
         self.redraw_every = redraw_every
         self._thread: threading.Thread | None = None
+        self._drawing = threading.Lock()  # one drawing at a time: the watcher's and the training thread's
         self._pending: dict[str, Any] = {}
         self._invalid: str | None = None
         self._syncing = False
@@ -569,7 +570,12 @@ class PlaygroundWidget(widgets.VBox):
     # -- showing ---------------------------------------------------------------------------------
 
     def redraw(self) -> float:
-        """Draw the playground as it is now; returns the seconds it took."""
+        """Draw the playground as it is now; returns the seconds it took. The watcher and the
+        training thread may both want to draw at the moment play starts: they take turns."""
+        with self._drawing:
+            return self._redraw()
+
+    def _redraw(self) -> float:
         started = time.perf_counter()
         pg = self.playground
         playing = self.play_button.value

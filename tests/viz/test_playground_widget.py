@@ -276,3 +276,31 @@ def test_while_playing_the_picture_changes_in_place_into_the_later_epochs_pictur
         assert browser.js("document.querySelector('#live').getAttribute('data-updates')") == "2"
     finally:
         browser.close()
+
+
+def test_two_threads_wanting_to_draw_at_once_take_turns():
+    """When play starts, the watcher may still be drawing what it saw while the training thread
+    draws its first epoch: one drawing at a time (two at once can mix their updates)."""
+    import threading
+
+    widget = Playground(**SMALL).widget()
+    drawing, most = [0], [0]
+    real = widget._redraw
+
+    def counting_redraw():
+        drawing[0] += 1
+        most[0] = max(most[0], drawing[0])
+        try:
+            time.sleep(0.05)
+            return real()
+        finally:
+            drawing[0] -= 1
+
+    widget._redraw = counting_redraw
+    threads = [threading.Thread(target=widget.redraw) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 1 and f'class="pg-epoch">0<' in widget.view.html
+    widget.close()
