@@ -450,7 +450,7 @@ class PlaygroundWidget(widgets.VBox):
         self.playground = playground
         self.redraw_every = redraw_every
         self._thread: threading.Thread | None = None
-        self._drawing = threading.RLock()  # one drawing at a time (the watcher, the training thread); an observer may draw inside one
+        self._drawing = threading.RLock()  # one drawing at a time: the watcher or the training thread
         self._pending: dict[str, Any] = {}
         self._invalid: str | None = None
         self._syncing = False
