@@ -100,6 +100,7 @@ def compiled_run(compiled, X, params):  # noqa: N803
 
 def assert_same(expected, got):
     (values, root, grads), (values2, root2, grads2) = expected, got
+    assert len(values) == len(values2)
     assert all(close(a, b) for a, b in zip(values2, values)), (values, values2)
     assert close(root2, root), (root, root2)
     assert all(close(a, b) for a, b in zip(grads2, grads)), (grads, grads2)

@@ -23,36 +23,9 @@ from autograd.tracing import (PerSampleCode, Samples, after_every_call, check_on
                               draw_on_every_call, each_sample, guard, is_tracing, mean_over_samples,
                               read_on_every_call, sample_count, sum_over_samples)
 
-from .test_compile import close, replay, steps
+from .test_compile import assert_same, close, compiled_run, replay, scalar_run, steps
 
 np = pytest.importorskip("numpy")
-
-
-def run_scalar(fn, X, params):  # noqa: N803
-    for p in params:
-        p.grad = 0.0
-    try:
-        root, outputs = fn([[Value(v) for v in x] for x in X])
-        root.backward()
-    except (ValueError, ZeroDivisionError, OverflowError, FloatingPointError):
-        return None
-    return [o.data for o in outputs], root.data, [p.grad for p in params]
-
-
-def run_compiled(compiled, X, params):  # noqa: N803
-    for p in params:
-        p.grad = 0.0
-    root, outputs = compiled(X)
-    root.backward()
-    return [o.data for o in outputs], root.data, [p.grad for p in params]
-
-
-def assert_same(expected, got):
-    (values, root, grads), (values2, root2, grads2) = expected, got
-    assert len(values) == len(values2)
-    assert all(close(a, b) for a, b in zip(values2, values)), (values, values2)
-    assert close(root2, root), (root, root2)
-    assert all(close(a, b) for a, b in zip(grads2, grads)), (grads, grads2)
 
 
 def batched_function(per_sample: list, after: list, params: list[Value], mean: bool):
@@ -73,18 +46,18 @@ batches = st.integers(1, 6).flatmap(lambda rows: st.integers(1, 3).flatmap(lambd
 def check(per_sample, after, X, weights, mean):  # noqa: N803
     params = [Value(w) for w in weights]
     fn = batched_function(per_sample, after, params, mean)
-    expected = run_scalar(fn, X, params)
+    expected = scalar_run(fn, X, params)
     assume(expected is not None)
     compiled = autograd.compile(fn)
-    assert_same(expected, run_compiled(compiled, X, params))
+    assert_same(expected, compiled_run(compiled, X, params))
     assert compiled.batched
     # another batch size and moved parameters: the same program
     X2 = [[v * 0.7 - 0.3 for v in row] for row in X] + [[0.1 * (i + 1) for i in range(len(X[0]))]]  # noqa: N806
     for p in params:
         p.data = p.data * 0.5 + 0.25
-    expected2 = run_scalar(fn, X2, params)
+    expected2 = scalar_run(fn, X2, params)
     assume(expected2 is not None)
-    assert_same(expected2, run_compiled(compiled, X2, params))
+    assert_same(expected2, compiled_run(compiled, X2, params))
     assert compiled.traces == 1
 
 
