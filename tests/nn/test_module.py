@@ -12,6 +12,8 @@ import pytest
 import nn
 from autograd import Value
 
+from ..child_process import child_environment, load_in_a_child
+
 
 def test_named_parameters_have_stable_dotted_names_in_micrograd_order():
     model = nn.MLP(2, [3, 1], seed=0)
@@ -251,26 +253,6 @@ def test_a_file_version_must_be_the_int_1(tmp_path, version):
 
 # -- files that are not model files: refused before reading ------------------------------------
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def load_in_a_child(path, limit_bytes=1 << 30, timeout=60):
-    """``MLP(2, [3, 1]).load(path)`` in a child process with at most ``limit_bytes`` of memory,
-    so that a load that waits or reads forever fails this test instead of the machine:
-    ``(finished in time, the child's output)``."""
-    script = (f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({limit_bytes}, {limit_bytes}))\n"
-              "import sys, nn\n"
-              "try:\n"
-              "    nn.MLP(2, [3, 1], seed=0).load(sys.argv[1])\n"
-              "except Exception as error:\n"
-              "    print(type(error).__name__, error)\n")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
-    try:
-        done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
-                              timeout=timeout, env=env)
-    except subprocess.TimeoutExpired:
-        return False, ""
-    return True, done.stdout + done.stderr
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo") or sys.platform == "win32", reason="POSIX FIFOs and /dev/zero")
@@ -283,7 +265,8 @@ def test_load_refuses_what_is_not_a_regular_file_at_once(tmp_path, kind):
         path.mkdir()
     else:
         path.symlink_to("/dev/zero")  # reading it never ends
-    finished, output = load_in_a_child(path, timeout=20)
+    finished, output = load_in_a_child("import nn; nn.MLP(2, [3, 1], seed=0).load(sys.argv[1])", path,
+                                       limit_bytes=1 << 30, timeout=20)
     assert finished, f"load() of a {kind} did not return"
     if kind == "folder":  # Python's own error for opening a folder, in clearer words
         assert output.startswith("IsADirectoryError [Errno 21] Module.load: ") and str(path) in output, output
@@ -334,8 +317,8 @@ def test_a_temporary_file_left_by_a_killed_save_is_removed_by_the_next_save(tmp_
     script = ("import os, signal, sys, nn\n"
               "os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)  # killed in the middle of save()\n"
               "nn.MLP(2, [3, 1], seed=0).save(sys.argv[1])\n")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
-    killed = subprocess.run([sys.executable, "-c", script, str(path)], env=env, capture_output=True, timeout=60)
+    killed = subprocess.run([sys.executable, "-c", script, str(path)], env=child_environment(), capture_output=True,
+                            timeout=60)
     assert killed.returncode == -9 and not path.exists()
     [left] = leftovers(tmp_path)
     assert left.startswith(".model.json.") and left.endswith(".tmp"), left  # named after the file it was for

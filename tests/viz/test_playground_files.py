@@ -7,16 +7,15 @@ tests/test_files.py.)"""
 import json
 import math
 import os
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from viz import Playground
 
+from ..child_process import load_in_a_child
+
 SMALL = {"n": 100, "seed": 1}
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def saved(tmp_path, change=None, **settings):
@@ -52,23 +51,6 @@ def test_every_field_of_a_loaded_file_is_checked_and_named_with_the_file(tmp_pat
     assert str(path) in message and words in message, message
 
 
-def load_in_a_child(path, timeout=30, limit_bytes=2 << 30):
-    """``Playground.load(path)`` in a child process with bounded memory and time: (finished, output)."""
-    script = (f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({limit_bytes}, {limit_bytes}))\n"
-              "import sys\nfrom viz import Playground\n"
-              "try:\n"
-              "    Playground.load(sys.argv[1])\n"
-              "except Exception as error:\n"
-              "    print(type(error).__name__, error)\n")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
-    try:
-        done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
-                              timeout=timeout, env=env)
-    except subprocess.TimeoutExpired:
-        return False, ""
-    return True, done.stdout + done.stderr
-
-
 @pytest.mark.skipif(not hasattr(os, "mkfifo") or sys.platform == "win32", reason="POSIX FIFOs and /dev/zero")
 @pytest.mark.parametrize("kind, words", [
     ("fifo", "is a named pipe (FIFO), not a regular file; nothing was read"),
@@ -86,7 +68,8 @@ def test_what_is_not_a_playground_file_is_refused_at_once_naming_the_file(tmp_pa
         path.symlink_to("/dev/zero")
     else:
         path.write_text("[" * 100_000 + "]" * 100_000)
-    finished, output = load_in_a_child(path)
+    finished, output = load_in_a_child("from viz import Playground; Playground.load(sys.argv[1])", path,
+                                       limit_bytes=2 << 30, timeout=30)
     assert finished, f"Playground.load of a {kind} did not return"
     assert words in output and str(path) in output and "Traceback" not in output, output
 
