@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import weakref
 from contextvars import ContextVar
@@ -155,24 +155,12 @@ class Module:
 
     def _named_parameters_kept(self) -> list[tuple[str, Value]]:
         """:meth:`named_parameters` as a list, kept until the model changes (as :meth:`parameters`)."""
-        cached = _named_parameter_lists.get(self)
-        if cached is not None and cached[0] == _structure_version:
-            return cached[1]
-        named = list(self.named_parameters())
-        if _holds_no_list(self):
-            _named_parameter_lists[self] = (_structure_version, named)
-        return named
+        return _kept(_named_parameter_lists, self, lambda: list(self.named_parameters()))
 
     def _named_buffers_kept(self) -> list[tuple[str, list, int]]:
         """:meth:`named_buffers` as a list, kept until the model changes (the numbers are read
         from the buffers when used)."""
-        cached = _named_buffer_lists.get(self)
-        if cached is not None and cached[0] == _structure_version:
-            return cached[1]
-        named = list(self.named_buffers())
-        if _holds_no_list(self):
-            _named_buffer_lists[self] = (_structure_version, named)
-        return named
+        return _kept(_named_buffer_lists, self, lambda: list(self.named_buffers()))
 
     def parameters(self) -> list[Value]:
         r"""Every parameter as one flat list (micrograd's ``model.parameters()``), each once.
@@ -186,16 +174,13 @@ class Module:
     def _kept_parameters(self) -> tuple[tuple, Any]:
         """The parameters (packed if need be), and the arrays that hold exactly them in this
         order (or None), kept until the model changes."""
-        cached = _parameter_lists.get(self)
-        if cached is not None and cached[0] == _structure_version:
-            return cached[1], cached[2]
+        return _kept(_parameter_lists, self, self._packed_parameters)
+
+    def _packed_parameters(self) -> tuple[tuple, Any]:
         found = tuple(dict.fromkeys(p for _, p in self.named_parameters()))
         if found and all(isinstance(p, Parameter) for p in found) and not _in_one_array(found):
             pack(found)
-        arrays = packed_arrays(found)
-        if _holds_no_list(self):
-            _parameter_lists[self] = (_structure_version, found, arrays)
-        return found, arrays
+        return found, packed_arrays(found)
 
     def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, list, int]]:
         """``(dotted name, list, index)`` for every buffer entry (``norm.running_mean.0``)."""
@@ -345,6 +330,19 @@ def _in_one_array(parameters: tuple) -> bool:
     """True if the parameters all lie in one intact ParameterArrays (in any order)."""
     arrays = parameters[0].arrays
     return arrays.intact and all(p.arrays is arrays for p in parameters)
+
+
+def _kept(store: "weakref.WeakKeyDictionary[Module, tuple]", module: Module, make: Callable[[], Any]) -> Any:
+    """What ``make()`` works out from ``module``, kept in ``store`` until some module's attributes
+    change (never kept where a module holds parameters or modules in a list, which could change
+    in place, unseen)."""
+    cached = store.get(module)
+    if cached is not None and cached[0] == _structure_version:
+        return cached[1]
+    made = make()
+    if _holds_no_list(module):
+        store[module] = (_structure_version, made)
+    return made
 
 
 def _holds_no_list(module: Module) -> bool:
