@@ -117,3 +117,19 @@ def test_the_layers_point_one_way():
         if name.startswith("nn"):
             assert not reaches(name, "viz") and not reaches(name, "valuegraph.cli"), name
     assert GRAPH["valuegraph.files"] == set() and GRAPH["valuegraph"] == set()
+
+
+def test_every_name_a_module_exports_exists():
+    """``__all__`` is what ``from module import *`` imports: a name left there after a rename
+    (the playground's ``render``) makes that import fail."""
+    import importlib
+
+    for name in sorted(MODULES):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:  # an optional dependency (torch for the bridge)
+            if error.name == "torch":
+                continue
+            raise
+        missing = [exported for exported in getattr(module, "__all__", ()) if not hasattr(module, exported)]
+        assert missing == [], f"{name}.__all__ names {missing}"

@@ -34,8 +34,8 @@ from .html import json_for_script
 from .language import Catalog, language
 from .palette import BLUE, NEUTRAL, ORANGE, TRAIN, VALIDATION
 
-__all__ = ["snapshot", "render", "frame", "frame_key", "export_html", "page", "RESOLUTION", "PLAYING_RESOLUTION", "WORDS",
-           "layout"]
+__all__ = ["snapshot", "picture_html", "frame", "frame_key", "write_replay", "replay_html", "RESOLUTION",
+           "PLAYING_RESOLUTION", "WORDS", "layout"]
 
 RESOLUTION = 48
 """Grid points per side of the output picture; each neuron's heatmap uses every other one
@@ -269,7 +269,7 @@ def layout(sizes: Sequence[int]) -> dict[str, Any]:
 
 
 def _network_svg(s: Mapping[str, Any], interactive: bool, selected: tuple[int, int] | None, output: str) -> str:
-    sizes, outputs, weights = s["sizes"], s["outputs"], s["weights"]
+    sizes, weights = s["sizes"], s["weights"]
     gradients, dead = s["gradients"], s["dead"]
     g = layout(sizes)
     box, row, top, width, height = g["box"], g["row"], g["top"], g["width"], g["height"]
