@@ -32,7 +32,6 @@ holds each part of this to the code.
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 

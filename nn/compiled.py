@@ -28,7 +28,7 @@ from autograd import Value
 from autograd.tracing import guard
 
 from .layers import MLP, BatchNorm, Dropout, Layer, Maxout, MaxoutUnit, Neuron, Sequential
-from .losses import LOSSES, l1_penalty, l2_penalty
+from .losses import l1_penalty, l2_penalty
 from .modes import evaluating
 from .module import Module, structure_key
 

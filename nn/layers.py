@@ -17,8 +17,7 @@ estimates) goes through :mod:`autograd.tracing` too.
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 from autograd import Parameter, Value, dot
 from autograd.tracing import (Samples, after_every_call, draw_on_every_call, each_sample, mean_over_samples,

@@ -227,4 +227,4 @@ def test_every_reader_refuses_what_is_not_its_file_naming_it(tmp_path, reader, k
     words = {"folder": "is a folder", "named pipe": "named pipe (FIFO), not a regular file",
              "/dev/zero": "character device, not a regular file", "missing": "no such file",
              "not UTF-8": "not UTF-8 text", "NaN": "NaN is not a finite number", "nested": "nested too deeply"}[kind]
-    assert words in message and message.startswith((f"[Errno", reader, f"{reader.split('.')[-1]}(")), message
+    assert words in message and message.startswith(("[Errno", reader, f"{reader.split('.')[-1]}(")), message

@@ -10,7 +10,6 @@ import warnings
 import pytest
 
 import nn
-from autograd import Value
 
 np = pytest.importorskip("numpy")
 

@@ -13,7 +13,6 @@ import sys
 import pytest
 
 import nn
-from nn import torch_bridge
 
 X = [[0.5, -1.0, 0.25], [1.5, 2.0, -0.5], [-0.3, 0.7, 1.0], [0.0, -2.0, 0.4], [2.5, 0.1, -1.5]]
 

@@ -116,7 +116,7 @@ def test_the_docs_first_example_saves_the_best_epochs_model(tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path)
     namespace = {}
     exec(snippet, namespace)
-    history, model = namespace["history"], namespace["model"]
+    history = namespace["history"]
     assert history.restored_best and history.best_epoch <= len(history)
     saved = nn.MLP(2, [16, 16, 1], activation="relu", init="he", seed=1).load(tmp_path / "moons.json")
     val_loss = nn.evaluate(saved, namespace["X_val"], namespace["y_val"])[0]

@@ -12,7 +12,7 @@ import nn
 from autograd import topological_order
 from viz import Playground
 from viz.language import using_language
-from viz.playground import DEFAULTS, FEATURES
+from viz.playground import FEATURES
 from viz.playground_settings import shown
 from viz.playground_view import picture_html, snapshot
 

@@ -271,7 +271,6 @@ def test_while_playing_the_picture_changes_in_place_into_the_later_epochs_pictur
                 ".replace(/pg-sprite-[0-9a-f]+/g, 'SPRITE'); })")
         live, reference = browser.js(f"{same}('live')"), browser.js(f"{same}('reference')")
         assert 'class="pg-epoch">8<' in live and "epoch 3: lr 0.1" in live
-        first = next((k for k, (a, b) in enumerate(zip(live, reference)) if a != b), min(len(live), len(reference)))
         assert live.replace(' style="visibility: visible;"', "") == reference  # (what showing a neuron large sets)
         assert browser.js("document.querySelector('#live').getAttribute('data-updates')") == "2"
     finally:
@@ -302,5 +301,5 @@ def test_two_threads_wanting_to_draw_at_once_take_turns():
         thread.start()
     for thread in threads:
         thread.join()
-    assert most[0] == 1 and f'class="pg-epoch">0<' in widget.view.html
+    assert most[0] == 1 and 'class="pg-epoch">0<' in widget.view.html
     widget.close()
