@@ -112,18 +112,23 @@ batches = st.integers(1, 5).flatmap(lambda rows: st.integers(1, 3).flatmap(lambd
 
 def check_recipe(recipe, X, X2, weights):  # noqa: N803
     params = [Value(w) for w in weights]
-    fn = batch_function(recipe, params)
+    check_replays(batch_function(recipe, params), X, X2, params)
+
+
+def check_replays(fn, X, X2, params):  # noqa: N803
+    """``fn`` compiled gives the scalar engine's values and gradients on ``X``, and then, with new
+    numbers ``X2`` and the parameters moved, again from the same program; returns it compiled."""
     expected = scalar_run(fn, X, params)
     assume(expected is not None)
     compiled = autograd.compile(fn)
     assert_same(expected, compiled_run(compiled, X, params))
-    # a second call with new numbers (same structure) and moved parameters replays the program
     for p in params:
         p.data = p.data * 0.5 + 0.25
     expected2 = scalar_run(fn, X2, params)
     assume(expected2 is not None)
     assert_same(expected2, compiled_run(compiled, X2, params))
     assert compiled.traces == 1
+    return compiled
 
 
 @pytest.mark.parametrize("op_name", list(OPS))
